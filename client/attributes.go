@@ -1,0 +1,150 @@
+package client
+
+import (
+	"crypto/md5"
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+// Server-side encryption types QStorage accepts.
+const (
+	SSEAES256     = "AES256"      // SSE-S3: QStorage-managed keys
+	SSEVerenc     = "verenc"      // SSE-KMS through QKMS
+	SSEVerencDSSE = "verenc:dsse" // double encryption with QKMS keys
+)
+
+// SSE selects server-side encryption for a write. Type and CustomerKey are
+// exclusive: CustomerKey is SSE-C, a 32-byte key the caller keeps.
+type SSE struct {
+	Type        string // SSEAES256, SSEVerenc or SSEVerencDSSE
+	KMSKeyID    string // with SSEVerenc / SSEVerencDSSE
+	KMSContext  string // base64-encoded JSON encryption context
+	BucketKey   bool
+	CustomerKey []byte
+}
+
+// String keeps the customer key out of logs.
+func (s SSE) String() string {
+	if s.CustomerKey != nil {
+		return "SSE-C([REDACTED])"
+	}
+	return s.Type
+}
+
+func (s SSE) validate() error {
+	switch s.Type {
+	case "", SSEAES256, SSEVerenc, SSEVerencDSSE:
+	default:
+		return &ValidationError{Field: "server-side encryption", Value: s.Type, Problem: "is not a type QStorage knows",
+			Fix: "use AES256, verenc or verenc:dsse"}
+	}
+	if s.CustomerKey != nil && len(s.CustomerKey) != 32 {
+		return &ValidationError{Field: "SSE-C key", Value: fmt.Sprintf("%d bytes", len(s.CustomerKey)), Problem: "must be 32 bytes (AES-256)"}
+	}
+	if s.CustomerKey != nil && s.Type != "" {
+		return &ValidationError{Field: "server-side encryption", Value: s.Type, Problem: "cannot be combined with an SSE-C key"}
+	}
+	return nil
+}
+
+// customerKeyHeaders returns the SSE-C algorithm, key and key MD5 as the
+// API wants them (base64), or nils.
+func customerKeyHeaders(key []byte) (alg, k, md *string) {
+	if key == nil {
+		return nil, nil, nil
+	}
+	sum := md5.Sum(key)
+	return aws.String("AES256"), aws.String(base64.StdEncoding.EncodeToString(key)),
+		aws.String(base64.StdEncoding.EncodeToString(sum[:]))
+}
+
+// ObjectLock holds an object's retention settings for a write.
+type ObjectLock struct {
+	Mode        string // GOVERNANCE or COMPLIANCE
+	RetainUntil time.Time
+	LegalHold   bool
+}
+
+// ObjectAttributes are what a write sets on the new object besides its
+// bytes; PutObject, CreateMultipartUpload and CopyObject (with
+// MetadataDirective REPLACE) share them.
+type ObjectAttributes struct {
+	ContentType        string
+	CacheControl       string
+	ContentDisposition string
+	ContentEncoding    string
+	ContentLanguage    string
+	Metadata           map[string]string // x-amz-meta-*; 2 KB in all
+	ACL                string            // canned ACL
+	StorageClass       string
+	SSE                SSE
+	Lock               ObjectLock
+	Tags               []Tag
+}
+
+func (a ObjectAttributes) validate() error {
+	if err := ValidateMetadata(a.Metadata); err != nil {
+		return err
+	}
+	if err := a.SSE.validate(); err != nil {
+		return err
+	}
+	switch a.Lock.Mode {
+	case "", "GOVERNANCE", "COMPLIANCE":
+	default:
+		return &ValidationError{Field: "object lock mode", Value: a.Lock.Mode, Problem: "is not a mode", Fix: "use GOVERNANCE or COMPLIANCE"}
+	}
+	return nil
+}
+
+// sdkAttributes is ObjectAttributes in the SDK's field types, computed once
+// and copied into whichever input struct a call uses.
+type sdkAttributes struct {
+	contentType, cacheControl, contentDisposition, contentEncoding, contentLanguage *string
+	acl                                                                             types.ObjectCannedACL
+	storageClass                                                                    types.StorageClass
+	sse                                                                             types.ServerSideEncryption
+	kmsKeyID, kmsContext                                                            *string
+	bucketKey                                                                       *bool
+	sseCAlg, sseCKey, sseCKeyMD5                                                    *string
+	lockMode                                                                        types.ObjectLockMode
+	retainUntil                                                                     *time.Time
+	legalHold                                                                       types.ObjectLockLegalHoldStatus
+	tagging                                                                         *string
+}
+
+func (a ObjectAttributes) sdk() sdkAttributes {
+	s := sdkAttributes{
+		contentType: optString(a.ContentType), cacheControl: optString(a.CacheControl),
+		contentDisposition: optString(a.ContentDisposition), contentEncoding: optString(a.ContentEncoding),
+		contentLanguage: optString(a.ContentLanguage),
+		acl:             types.ObjectCannedACL(a.ACL), storageClass: types.StorageClass(a.StorageClass),
+		sse: types.ServerSideEncryption(a.SSE.Type), kmsKeyID: optString(a.SSE.KMSKeyID), kmsContext: optString(a.SSE.KMSContext),
+		lockMode: types.ObjectLockMode(a.Lock.Mode), tagging: optString(EncodeTags(a.Tags)),
+	}
+	if a.SSE.BucketKey {
+		s.bucketKey = aws.Bool(true)
+	}
+	s.sseCAlg, s.sseCKey, s.sseCKeyMD5 = customerKeyHeaders(a.SSE.CustomerKey)
+	if !a.Lock.RetainUntil.IsZero() {
+		s.retainUntil = aws.Time(a.Lock.RetainUntil)
+	}
+	if a.Lock.LegalHold {
+		s.legalHold = types.ObjectLockLegalHoldStatusOn
+	}
+	return s
+}
+
+// EncodeTags renders tags as the URL-encoded query the x-amz-tagging header takes.
+func EncodeTags(tags []Tag) string {
+	v := url.Values{}
+	for _, t := range tags {
+		v.Add(t.Key, t.Value)
+	}
+	return v.Encode()
+}

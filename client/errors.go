@@ -1,0 +1,239 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/quilibrium/qcli/internal/httpdebug"
+)
+
+// ErrorCode is an S3 error code. The constants below are sentinels:
+// errors.Is(err, client.ErrNoSuchBucket) is true for any *Error with that code.
+type ErrorCode string
+
+func (c ErrorCode) Error() string { return string(c) }
+
+// Error codes from the QStorage API reference, plus the ones its S3 heritage
+// makes likely. HEAD responses have no body; their 404s are reported as
+// ErrNoSuchBucket or ErrNoSuchKey, and 304 as ErrNotModified.
+const (
+	ErrAccessDenied            ErrorCode = "AccessDenied"
+	ErrBucketAlreadyExists     ErrorCode = "BucketAlreadyExists"
+	ErrBucketAlreadyOwnedByYou ErrorCode = "BucketAlreadyOwnedByYou"
+	ErrBucketNotEmpty          ErrorCode = "BucketNotEmpty"
+	ErrEntityTooLarge          ErrorCode = "EntityTooLarge"
+	ErrEntityTooSmall          ErrorCode = "EntityTooSmall"
+	ErrForbidden               ErrorCode = "Forbidden"
+	ErrInternalError           ErrorCode = "InternalError"
+	ErrInvalidAccessKeyID      ErrorCode = "InvalidAccessKeyId"
+	ErrInvalidBucketName       ErrorCode = "InvalidBucketName"
+	ErrInvalidDigest           ErrorCode = "InvalidDigest"
+	ErrInvalidPart             ErrorCode = "InvalidPart"
+	ErrInvalidPartOrder        ErrorCode = "InvalidPartOrder"
+	ErrInvalidRange            ErrorCode = "InvalidRange"
+	ErrMalformedXML            ErrorCode = "MalformedXML"
+	ErrMissingContentLength    ErrorCode = "MissingContentLength"
+	ErrNoSuchBucket            ErrorCode = "NoSuchBucket"
+	ErrNoSuchKey               ErrorCode = "NoSuchKey"
+	ErrNoSuchTagSet            ErrorCode = "NoSuchTagSet"
+	ErrNoSuchUpload            ErrorCode = "NoSuchUpload"
+	ErrNotModified             ErrorCode = "NotModified"
+	ErrPreconditionFailed      ErrorCode = "PreconditionFailed"
+	ErrRequestTimeTooSkewed    ErrorCode = "RequestTimeTooSkewed"
+	ErrSignatureDoesNotMatch   ErrorCode = "SignatureDoesNotMatch"
+	ErrSlowDown                ErrorCode = "SlowDown"
+	ErrTooManyBuckets          ErrorCode = "TooManyBuckets"
+)
+
+// Error is an error response from the service.
+type Error struct {
+	Op         string // the S3 operation, e.g. "PutObject"
+	StatusCode int    // HTTP status
+	Code       ErrorCode
+	Message    string
+	RequestID  string
+	Bucket     string
+	Key        string
+	Err        error // the SDK's error, for callers that need more
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Op)
+	if loc := location(e.Bucket, e.Key); loc != "" {
+		b.WriteString(" " + loc)
+	}
+	fmt.Fprintf(&b, ": %s", e.Code)
+	if e.Message != "" && e.Message != string(e.Code) {
+		fmt.Fprintf(&b, ": %s", e.Message)
+	}
+	fmt.Fprintf(&b, " (HTTP %d", e.StatusCode)
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, ", request id %s", e.RequestID)
+	}
+	b.WriteString(")")
+	if hint := hintFor(e.Code); hint != "" {
+		b.WriteString("; " + hint)
+	}
+	return b.String()
+}
+
+// Unwrap gives the SDK's error.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is matches ErrorCode sentinels.
+func (e *Error) Is(target error) bool {
+	code, ok := target.(ErrorCode)
+	return ok && code == e.Code
+}
+
+func hintFor(code ErrorCode) string {
+	switch code {
+	case ErrSignatureDoesNotMatch:
+		return "check the secret access key (qcli configure list shows where it comes from)"
+	case ErrInvalidAccessKeyID:
+		return "check the access key id (qcli configure list shows where it comes from)"
+	case ErrRequestTimeTooSkewed:
+		return "this machine's clock is off; sync it"
+	}
+	return ""
+}
+
+func location(bucket, key string) string {
+	switch {
+	case bucket == "":
+		return ""
+	case key == "":
+		return "s3://" + bucket
+	default:
+		return "s3://" + bucket + "/" + key
+	}
+}
+
+// ConnectionError is a request that never got an answer from the service:
+// the endpoint could not be reached, the TLS handshake failed, or the
+// connection broke and retries ran out.
+type ConnectionError struct {
+	Op       string
+	Endpoint string
+	Err      error
+}
+
+func (e *ConnectionError) Error() string {
+	msg := fmt.Sprintf("%s: cannot reach %s: %s", e.Op, e.Endpoint, httpdebug.RedactError(rootCause(e.Err)))
+	if isCertificateError(e.Err) {
+		return msg + "; the server's TLS certificate is not trusted (set ca_bundle, or --no-verify-ssl for a test server)"
+	}
+	return msg + "; check the endpoint URL and the network"
+}
+
+// Unwrap gives the underlying network error.
+func (e *ConnectionError) Unwrap() error { return e.Err }
+
+// rootCause strips the SDK's operation/retry wrappers, which repeat the URL
+// and add noise, down to the network error.
+func rootCause(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return ne
+	}
+	return err
+}
+
+func isCertificateError(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "x509:") || strings.Contains(msg, "certificate")
+}
+
+// wrapErr turns an SDK error into *Error, *ConnectionError or the context's
+// error, adding what was being done to what.
+func (c *Client) wrapErr(op, bucket, key string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if ctxErr := contextError(err); ctxErr != nil {
+		return fmt.Errorf("%s %s: %w", op, location(bucket, key), ctxErr)
+	}
+	// The SDK wraps transport failures in a ResponseError too, with no response.
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) && re.Response != nil && re.HTTPStatusCode() != 0 {
+		return newServiceError(op, bucket, key, re, err)
+	}
+	var v *ValidationError
+	if errors.As(err, &v) {
+		return v
+	}
+	return &ConnectionError{Op: op, Endpoint: c.cfg.Endpoint, Err: err}
+}
+
+func contextError(err error) error {
+	switch {
+	case errors.Is(err, context.Canceled):
+		return context.Canceled
+	case errors.Is(err, context.DeadlineExceeded):
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+func newServiceError(op, bucket, key string, re *awshttp.ResponseError, err error) *Error {
+	e := &Error{Op: op, StatusCode: re.HTTPStatusCode(), RequestID: re.ServiceRequestID(), Bucket: bucket, Key: key, Err: err}
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		e.Code, e.Message = ErrorCode(api.ErrorCode()), api.ErrorMessage()
+	}
+	e.Code = normalizeCode(op, e.StatusCode, e.Code)
+	if e.Message == "" {
+		e.Message = http.StatusText(e.StatusCode)
+	}
+	return e
+}
+
+// normalizeCode fills in codes for bodiless responses (HEAD, 304), which the
+// SDK reports as "NotFound", "Forbidden" or the bare status.
+func normalizeCode(op string, status int, code ErrorCode) ErrorCode {
+	if code != "" && code != "NotFound" && code != ErrorCode(fmt.Sprint(status)) {
+		return code
+	}
+	switch status {
+	case http.StatusNotModified:
+		return ErrNotModified
+	case http.StatusNotFound:
+		if strings.Contains(op, "Object") {
+			return ErrNoSuchKey
+		}
+		return ErrNoSuchBucket
+	case http.StatusForbidden:
+		return ErrForbidden
+	case http.StatusPreconditionFailed:
+		return ErrPreconditionFailed
+	case http.StatusRequestedRangeNotSatisfiable:
+		return ErrInvalidRange
+	}
+	if code != "" {
+		return code
+	}
+	return ErrorCode(strings.ReplaceAll(http.StatusText(status), " ", ""))
+}
+
+// statusOf returns the HTTP status of an SDK error, or 0.
+func statusOf(err error) int {
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) {
+		return re.HTTPStatusCode()
+	}
+	return 0
+}

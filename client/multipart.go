@@ -1,0 +1,186 @@
+package client
+
+import (
+	"context"
+	"io"
+	"iter"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+// CreateMultipartUploadInput starts a multipart upload; the attributes apply
+// to the object the upload completes into.
+type CreateMultipartUploadInput struct {
+	Bucket, Key string
+	ObjectAttributes
+}
+
+// CreateMultipartUpload starts a multipart upload and returns its upload id.
+func (c *Client) CreateMultipartUpload(ctx context.Context, in CreateMultipartUploadInput) (string, error) {
+	if err := validateObject(in.Bucket, in.Key); err != nil {
+		return "", err
+	}
+	if err := in.ObjectAttributes.validate(); err != nil {
+		return "", err
+	}
+	a := in.ObjectAttributes.sdk()
+	out, err := c.s3.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{
+		Bucket: aws.String(in.Bucket), Key: aws.String(in.Key),
+		ContentType: a.contentType, CacheControl: a.cacheControl, ContentDisposition: a.contentDisposition,
+		ContentEncoding: a.contentEncoding, ContentLanguage: a.contentLanguage, Metadata: in.Metadata,
+		ACL: a.acl, StorageClass: a.storageClass, ServerSideEncryption: a.sse, SSEKMSKeyId: a.kmsKeyID,
+		SSEKMSEncryptionContext: a.kmsContext, BucketKeyEnabled: a.bucketKey,
+		SSECustomerAlgorithm: a.sseCAlg, SSECustomerKey: a.sseCKey, SSECustomerKeyMD5: a.sseCKeyMD5,
+		ObjectLockMode: a.lockMode, ObjectLockRetainUntilDate: a.retainUntil, ObjectLockLegalHoldStatus: a.legalHold,
+		Tagging: a.tagging,
+	})
+	if err != nil {
+		return "", c.wrapErr("CreateMultipartUpload", in.Bucket, in.Key, err)
+	}
+	return aws.ToString(out.UploadId), nil
+}
+
+// UploadPartInput is one part of a multipart upload.
+type UploadPartInput struct {
+	Bucket, Key, UploadID string
+	PartNumber            int32
+	Body                  io.Reader
+	ContentLength         int64
+	ContentMD5            string // base64 MD5 of Body; the service rejects a mismatch
+	CustomerKey           []byte // the SSE-C key the upload was created with
+}
+
+// UploadPart sends one part and returns the ETag the service gave it.
+func (c *Client) UploadPart(ctx context.Context, in UploadPartInput) (string, error) {
+	if err := validateObject(in.Bucket, in.Key); err != nil {
+		return "", err
+	}
+	if err := ValidatePartNumber(in.PartNumber); err != nil {
+		return "", err
+	}
+	req := &s3.UploadPartInput{
+		Bucket: aws.String(in.Bucket), Key: aws.String(in.Key), UploadId: aws.String(in.UploadID),
+		PartNumber: aws.Int32(in.PartNumber), Body: in.Body, ContentLength: aws.Int64(in.ContentLength),
+		ContentMD5: optString(in.ContentMD5),
+	}
+	req.SSECustomerAlgorithm, req.SSECustomerKey, req.SSECustomerKeyMD5 = customerKeyHeaders(in.CustomerKey)
+	out, err := c.s3.UploadPart(ctx, req, unsignedPayloadIfStreaming(in.Body))
+	if err != nil {
+		return "", c.wrapErr("UploadPart", in.Bucket, in.Key, err)
+	}
+	return aws.ToString(out.ETag), nil
+}
+
+// CompletedPart names an uploaded part for CompleteMultipartUpload.
+type CompletedPart struct {
+	PartNumber int32
+	ETag       string
+}
+
+// CompleteMultipartUpload assembles the parts, which must be in ascending
+// part-number order, and returns the object's ETag.
+func (c *Client) CompleteMultipartUpload(ctx context.Context, bucket, key, uploadID string, parts []CompletedPart) (string, error) {
+	if err := validateObject(bucket, key); err != nil {
+		return "", err
+	}
+	done := make([]types.CompletedPart, len(parts))
+	for i, p := range parts {
+		if err := ValidatePartNumber(p.PartNumber); err != nil {
+			return "", err
+		}
+		done[i] = types.CompletedPart{PartNumber: aws.Int32(p.PartNumber), ETag: aws.String(p.ETag)}
+	}
+	out, err := c.s3.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
+		Bucket: aws.String(bucket), Key: aws.String(key), UploadId: aws.String(uploadID),
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: done},
+	})
+	if err != nil {
+		return "", c.wrapErr("CompleteMultipartUpload", bucket, key, err)
+	}
+	return aws.ToString(out.ETag), nil
+}
+
+// AbortMultipartUpload cancels an upload and frees its parts.
+func (c *Client) AbortMultipartUpload(ctx context.Context, bucket, key, uploadID string) error {
+	if err := validateObject(bucket, key); err != nil {
+		return err
+	}
+	_, err := c.s3.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String(key), UploadId: aws.String(uploadID)})
+	return c.wrapErr("AbortMultipartUpload", bucket, key, err)
+}
+
+// Upload is an open multipart upload.
+type Upload struct {
+	Key       string    `json:"key"`
+	UploadID  string    `json:"upload_id"`
+	Initiated time.Time `json:"initiated"`
+}
+
+// ListMultipartUploads yields the bucket's open multipart uploads under prefix.
+func (c *Client) ListMultipartUploads(ctx context.Context, bucket, prefix string) iter.Seq2[Upload, error] {
+	return func(yield func(Upload, error) bool) {
+		if err := ValidateBucketName(bucket); err != nil {
+			yield(Upload{}, err)
+			return
+		}
+		var keyMarker, idMarker string
+		for {
+			out, err := c.s3.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String(bucket), Prefix: optString(prefix),
+				KeyMarker: optString(keyMarker), UploadIdMarker: optString(idMarker)})
+			if err != nil {
+				yield(Upload{}, c.wrapErr("ListMultipartUploads", bucket, "", err))
+				return
+			}
+			for _, u := range out.Uploads {
+				if !yield(Upload{Key: aws.ToString(u.Key), UploadID: aws.ToString(u.UploadId), Initiated: aws.ToTime(u.Initiated)}, nil) {
+					return
+				}
+			}
+			nextKey, nextID := aws.ToString(out.NextKeyMarker), aws.ToString(out.NextUploadIdMarker)
+			if !aws.ToBool(out.IsTruncated) || (nextKey == keyMarker && nextID == idMarker) {
+				return
+			}
+			keyMarker, idMarker = nextKey, nextID
+		}
+	}
+}
+
+// Part is an uploaded part of an open multipart upload.
+type Part struct {
+	PartNumber   int32     `json:"part_number"`
+	ETag         string    `json:"etag"`
+	Size         int64     `json:"size"`
+	LastModified time.Time `json:"last_modified"`
+}
+
+// ListParts yields the parts uploaded so far, in part-number order.
+func (c *Client) ListParts(ctx context.Context, bucket, key, uploadID string) iter.Seq2[Part, error] {
+	return func(yield func(Part, error) bool) {
+		if err := validateObject(bucket, key); err != nil {
+			yield(Part{}, err)
+			return
+		}
+		var marker string
+		for {
+			out, err := c.s3.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String(bucket), Key: aws.String(key), UploadId: aws.String(uploadID),
+				PartNumberMarker: optString(marker)})
+			if err != nil {
+				yield(Part{}, c.wrapErr("ListParts", bucket, key, err))
+				return
+			}
+			for _, p := range out.Parts {
+				if !yield(Part{PartNumber: aws.ToInt32(p.PartNumber), ETag: aws.ToString(p.ETag), Size: aws.ToInt64(p.Size), LastModified: aws.ToTime(p.LastModified)}, nil) {
+					return
+				}
+			}
+			next := aws.ToString(out.NextPartNumberMarker)
+			if !aws.ToBool(out.IsTruncated) || next == marker {
+				return
+			}
+			marker = next
+		}
+	}
+}

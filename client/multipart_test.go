@@ -1,0 +1,112 @@
+package client_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/quilibrium/qcli/client"
+)
+
+func TestMultipartLifecycle(t *testing.T) {
+	c, _ := newTestClient(t) // the emulator's minimum part size is lowered to 1 KiB
+	ctx := context.Background()
+	mustCreate(t, c, "big")
+	id, err := c.CreateMultipartUpload(ctx, client.CreateMultipartUploadInput{Bucket: "big", Key: "file.bin",
+		ObjectAttributes: client.ObjectAttributes{ContentType: "application/x-test"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := [][]byte{bytes.Repeat([]byte("a"), 2048), []byte("tail")}
+	var done []client.CompletedPart
+	var sums []byte
+	for i, data := range parts {
+		sum := md5.Sum(data)
+		sums = append(sums, sum[:]...)
+		etag, err := c.UploadPart(ctx, client.UploadPartInput{Bucket: "big", Key: "file.bin", UploadID: id, PartNumber: int32(i + 1),
+			Body: bytes.NewReader(data), ContentLength: int64(len(data)), ContentMD5: base64.StdEncoding.EncodeToString(sum[:])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		done = append(done, client.CompletedPart{PartNumber: int32(i + 1), ETag: etag})
+	}
+	var listed []client.Part
+	for p, err := range c.ListParts(ctx, "big", "file.bin", id) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed = append(listed, p)
+	}
+	if len(listed) != 2 || listed[0].Size != 2048 || listed[1].ETag != done[1].ETag {
+		t.Errorf("ListParts = %+v", listed)
+	}
+	if n := countUploads(t, c, "big"); n != 1 {
+		t.Errorf("%d open uploads, want 1", n)
+	}
+	etag, err := c.CompleteMultipartUpload(ctx, "big", "file.bin", id, done)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf(`"%x-2"`, md5.Sum(sums)); etag != want {
+		t.Errorf("composite ETag %s, want %s", etag, want)
+	}
+	data, err := c.Download(ctx, "big", "file.bin")
+	if err != nil || !bytes.Equal(data, append(parts[0], parts[1]...)) {
+		t.Fatalf("read back %d bytes, %v", len(data), err)
+	}
+	if n := countUploads(t, c, "big"); n != 0 {
+		t.Errorf("%d open uploads after completion", n)
+	}
+}
+
+func TestMultipartAbortAndSmallParts(t *testing.T) {
+	c, _ := newTestClient(t)
+	ctx := context.Background()
+	mustCreate(t, c, "big")
+	id, err := c.CreateMultipartUpload(ctx, client.CreateMultipartUploadInput{Bucket: "big", Key: "small-parts"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var done []client.CompletedPart
+	for n := int32(1); n <= 2; n++ {
+		etag, err := c.UploadPart(ctx, client.UploadPartInput{Bucket: "big", Key: "small-parts", UploadID: id, PartNumber: n,
+			Body: strings.NewReader("tiny"), ContentLength: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		done = append(done, client.CompletedPart{PartNumber: n, ETag: etag})
+	}
+	if _, err := c.CompleteMultipartUpload(ctx, "big", "small-parts", id, done); !errors.Is(err, client.ErrEntityTooSmall) {
+		t.Errorf("complete with a tiny first part: %v, want EntityTooSmall", err)
+	}
+	if err := c.AbortMultipartUpload(ctx, "big", "small-parts", id); err != nil {
+		t.Fatal(err)
+	}
+	if n := countUploads(t, c, "big"); n != 0 {
+		t.Errorf("%d open uploads after abort", n)
+	}
+	if _, err := c.UploadPart(ctx, client.UploadPartInput{Bucket: "big", Key: "k", UploadID: id, PartNumber: 10001}); err == nil {
+		t.Error("part number 10001 accepted")
+	}
+	if _, err := c.UploadPart(ctx, client.UploadPartInput{Bucket: "big", Key: "small-parts", UploadID: id, PartNumber: 1,
+		Body: strings.NewReader("x"), ContentLength: 1}); !errors.Is(err, client.ErrNoSuchUpload) {
+		t.Errorf("part for an aborted upload: %v, want NoSuchUpload", err)
+	}
+}
+
+func countUploads(t *testing.T, c *client.Client, bucket string) int {
+	t.Helper()
+	n := 0
+	for _, err := range c.ListMultipartUploads(context.Background(), bucket, "") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	return n
+}

@@ -1,0 +1,373 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"io"
+	"maps"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+// ObjectInfo is what HeadObject and GetObject say about an object.
+type ObjectInfo struct {
+	Bucket             string            `json:"bucket"`
+	Key                string            `json:"key"`
+	Size               int64             `json:"size"`
+	ETag               string            `json:"etag"`
+	LastModified       time.Time         `json:"last_modified"`
+	ContentType        string            `json:"content_type,omitempty"`
+	CacheControl       string            `json:"cache_control,omitempty"`
+	ContentDisposition string            `json:"content_disposition,omitempty"`
+	ContentEncoding    string            `json:"content_encoding,omitempty"`
+	StorageClass       string            `json:"storage_class,omitempty"`
+	VersionID          string            `json:"version_id,omitempty"`
+	SSE                string            `json:"server_side_encryption,omitempty"`
+	PartsCount         int32             `json:"parts_count,omitempty"`
+	Metadata           map[string]string `json:"metadata,omitempty"`
+}
+
+// PutObjectInput is a single-request upload (up to 5 GB).
+type PutObjectInput struct {
+	Bucket, Key string
+	Body        io.Reader
+	// ContentLength is the body's size; -1 when unknown, which the service
+	// may refuse (MissingContentLength). A Body that is an *os.File,
+	// *bytes.Reader or *strings.Reader needs none.
+	ContentLength int64
+	// ContentMD5 is the base64 MD5 of the body; the service rejects a body
+	// that does not match (InvalidDigest).
+	ContentMD5 string
+	// ChecksumAlgorithm asks the SDK to compute and send a checksum:
+	// CRC32, CRC32C, SHA1 or SHA256.
+	ChecksumAlgorithm string
+	ObjectAttributes
+}
+
+// PutObjectOutput is a completed write.
+type PutObjectOutput struct {
+	ETag      string
+	VersionID string
+}
+
+// PutObject stores Body as one object.
+func (c *Client) PutObject(ctx context.Context, in PutObjectInput) (PutObjectOutput, error) {
+	if err := validateObject(in.Bucket, in.Key); err != nil {
+		return PutObjectOutput{}, err
+	}
+	if err := in.ObjectAttributes.validate(); err != nil {
+		return PutObjectOutput{}, err
+	}
+	a := in.ObjectAttributes.sdk()
+	req := &s3.PutObjectInput{
+		Bucket: aws.String(in.Bucket), Key: aws.String(in.Key), Body: in.Body,
+		ContentMD5: optString(in.ContentMD5), ChecksumAlgorithm: types.ChecksumAlgorithm(in.ChecksumAlgorithm),
+		ContentType: a.contentType, CacheControl: a.cacheControl, ContentDisposition: a.contentDisposition,
+		ContentEncoding: a.contentEncoding, ContentLanguage: a.contentLanguage, Metadata: in.Metadata,
+		ACL: a.acl, StorageClass: a.storageClass, ServerSideEncryption: a.sse, SSEKMSKeyId: a.kmsKeyID,
+		SSEKMSEncryptionContext: a.kmsContext, BucketKeyEnabled: a.bucketKey,
+		SSECustomerAlgorithm: a.sseCAlg, SSECustomerKey: a.sseCKey, SSECustomerKeyMD5: a.sseCKeyMD5,
+		ObjectLockMode: a.lockMode, ObjectLockRetainUntilDate: a.retainUntil, ObjectLockLegalHoldStatus: a.legalHold,
+		Tagging: a.tagging,
+	}
+	if in.ContentLength >= 0 && in.Body != nil {
+		req.ContentLength = aws.Int64(in.ContentLength)
+	}
+	out, err := c.s3.PutObject(ctx, req, unsignedPayloadIfStreaming(in.Body))
+	if err != nil {
+		return PutObjectOutput{}, c.wrapErr("PutObject", in.Bucket, in.Key, err)
+	}
+	return PutObjectOutput{ETag: aws.ToString(out.ETag), VersionID: aws.ToString(out.VersionId)}, nil
+}
+
+// Conditions make a read depend on the object's state. A GetObject whose
+// IfNoneMatch or IfModifiedSince says "unchanged" is a result, not an error.
+type Conditions struct {
+	IfMatch           string
+	IfNoneMatch       string
+	IfModifiedSince   time.Time
+	IfUnmodifiedSince time.Time
+}
+
+// ResponseOverrides set headers of a GetObject response.
+type ResponseOverrides struct {
+	ContentType, ContentDisposition, CacheControl, ContentEncoding, ContentLanguage string
+	Expires                                                                         time.Time
+}
+
+// GetObjectInput selects an object, or a part or byte range of it.
+type GetObjectInput struct {
+	Bucket, Key string
+	VersionID   string
+	// Range is an HTTP byte range such as "bytes=0-1023".
+	Range       string
+	PartNumber  int32
+	CustomerKey []byte // SSE-C key the object was written with
+	Conditions
+	Overrides ResponseOverrides
+}
+
+// GetObjectOutput is an object's body and what the service said about it.
+// When NotModified is true the conditions said "unchanged" and Body is empty.
+// The caller closes Body.
+type GetObjectOutput struct {
+	Body         io.ReadCloser
+	ContentRange string
+	NotModified  bool
+	ObjectInfo
+}
+
+// GetObject starts reading an object.
+func (c *Client) GetObject(ctx context.Context, in GetObjectInput) (*GetObjectOutput, error) {
+	if err := validateObject(in.Bucket, in.Key); err != nil {
+		return nil, err
+	}
+	if in.PartNumber != 0 {
+		if err := ValidatePartNumber(in.PartNumber); err != nil {
+			return nil, err
+		}
+	}
+	req := &s3.GetObjectInput{
+		Bucket: aws.String(in.Bucket), Key: aws.String(in.Key), VersionId: optString(in.VersionID),
+		Range: optString(in.Range), PartNumber: optInt32(in.PartNumber),
+		IfMatch: optString(in.IfMatch), IfNoneMatch: optString(in.IfNoneMatch),
+		IfModifiedSince: optTime(in.IfModifiedSince), IfUnmodifiedSince: optTime(in.IfUnmodifiedSince),
+		ResponseContentType: optString(in.Overrides.ContentType), ResponseContentDisposition: optString(in.Overrides.ContentDisposition),
+		ResponseCacheControl: optString(in.Overrides.CacheControl), ResponseContentEncoding: optString(in.Overrides.ContentEncoding),
+		ResponseContentLanguage: optString(in.Overrides.ContentLanguage), ResponseExpires: optTime(in.Overrides.Expires),
+	}
+	req.SSECustomerAlgorithm, req.SSECustomerKey, req.SSECustomerKeyMD5 = customerKeyHeaders(in.CustomerKey)
+	out, err := c.s3.GetObject(ctx, req)
+	if err != nil {
+		if statusOf(err) == http.StatusNotModified {
+			return &GetObjectOutput{Body: http.NoBody, NotModified: true, ObjectInfo: ObjectInfo{Bucket: in.Bucket, Key: in.Key}}, nil
+		}
+		return nil, c.wrapErr("GetObject", in.Bucket, in.Key, err)
+	}
+	info := ObjectInfo{
+		Bucket: in.Bucket, Key: in.Key, Size: aws.ToInt64(out.ContentLength), ETag: aws.ToString(out.ETag),
+		LastModified: aws.ToTime(out.LastModified), ContentType: aws.ToString(out.ContentType),
+		CacheControl: aws.ToString(out.CacheControl), ContentDisposition: aws.ToString(out.ContentDisposition),
+		ContentEncoding: aws.ToString(out.ContentEncoding), StorageClass: string(out.StorageClass),
+		VersionID: aws.ToString(out.VersionId), SSE: string(out.ServerSideEncryption),
+		PartsCount: aws.ToInt32(out.PartsCount), Metadata: out.Metadata,
+	}
+	return &GetObjectOutput{Body: out.Body, ContentRange: aws.ToString(out.ContentRange), ObjectInfo: info}, nil
+}
+
+// HeadObjectInput selects the object HeadObject describes.
+type HeadObjectInput struct {
+	Bucket, Key string
+	VersionID   string
+	PartNumber  int32
+	CustomerKey []byte
+	Conditions
+}
+
+// HeadObject describes an object without reading it. A missing object gives
+// an error matching ErrNoSuchKey.
+func (c *Client) HeadObject(ctx context.Context, in HeadObjectInput) (ObjectInfo, error) {
+	if err := validateObject(in.Bucket, in.Key); err != nil {
+		return ObjectInfo{}, err
+	}
+	req := &s3.HeadObjectInput{
+		Bucket: aws.String(in.Bucket), Key: aws.String(in.Key), VersionId: optString(in.VersionID),
+		PartNumber: optInt32(in.PartNumber), IfMatch: optString(in.IfMatch), IfNoneMatch: optString(in.IfNoneMatch),
+		IfModifiedSince: optTime(in.IfModifiedSince), IfUnmodifiedSince: optTime(in.IfUnmodifiedSince),
+	}
+	req.SSECustomerAlgorithm, req.SSECustomerKey, req.SSECustomerKeyMD5 = customerKeyHeaders(in.CustomerKey)
+	out, err := c.s3.HeadObject(ctx, req)
+	if err != nil {
+		return ObjectInfo{}, c.wrapErr("HeadObject", in.Bucket, in.Key, err)
+	}
+	return ObjectInfo{
+		Bucket: in.Bucket, Key: in.Key, Size: aws.ToInt64(out.ContentLength), ETag: aws.ToString(out.ETag),
+		LastModified: aws.ToTime(out.LastModified), ContentType: aws.ToString(out.ContentType),
+		CacheControl: aws.ToString(out.CacheControl), ContentDisposition: aws.ToString(out.ContentDisposition),
+		ContentEncoding: aws.ToString(out.ContentEncoding), StorageClass: string(out.StorageClass),
+		VersionID: aws.ToString(out.VersionId), SSE: string(out.ServerSideEncryption),
+		PartsCount: aws.ToInt32(out.PartsCount), Metadata: out.Metadata,
+	}, nil
+}
+
+// DeleteObject deletes an object, or one version of it when versionID is
+// set. Deleting a missing key succeeds, as in S3.
+func (c *Client) DeleteObject(ctx context.Context, bucket, key, versionID string) error {
+	if err := validateObject(bucket, key); err != nil {
+		return err
+	}
+	_, err := c.s3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), VersionId: optString(versionID)})
+	return c.wrapErr("DeleteObject", bucket, key, err)
+}
+
+// ObjectID names an object, or one version of it.
+type ObjectID struct {
+	Key       string `json:"key"`
+	VersionID string `json:"version_id,omitempty"`
+}
+
+// DeleteFailure is a key DeleteObjects could not delete.
+type DeleteFailure struct {
+	ObjectID
+	Code    ErrorCode `json:"code"`
+	Message string    `json:"message"`
+}
+
+// DeleteObjectsOutput lists what was deleted and what was not.
+type DeleteObjectsOutput struct {
+	Deleted []ObjectID
+	Failed  []DeleteFailure
+}
+
+// DeleteObjects deletes keys in batches of 1,000 (one request each, with
+// Content-MD5). Per-key failures are reported in Failed, not as an error; an
+// error means a whole batch failed, and the output holds the batches before it.
+func (c *Client) DeleteObjects(ctx context.Context, bucket string, ids []ObjectID) (DeleteObjectsOutput, error) {
+	var res DeleteObjectsOutput
+	if err := ValidateBucketName(bucket); err != nil {
+		return res, err
+	}
+	for start := 0; start < len(ids); start += MaxDeleteBatch {
+		batch := ids[start:min(start+MaxDeleteBatch, len(ids))]
+		if err := c.deleteBatch(ctx, bucket, batch, &res); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+func (c *Client) deleteBatch(ctx context.Context, bucket string, batch []ObjectID, res *DeleteObjectsOutput) error {
+	objs := make([]types.ObjectIdentifier, len(batch))
+	for i, id := range batch {
+		if err := ValidateKey(id.Key); err != nil {
+			return err
+		}
+		objs[i] = types.ObjectIdentifier{Key: aws.String(id.Key), VersionId: optString(id.VersionID)}
+	}
+	out, err := c.s3.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String(bucket), Delete: &types.Delete{Objects: objs}}, withContentMD5)
+	if err != nil {
+		return c.wrapErr("DeleteObjects", bucket, "", err)
+	}
+	for _, d := range out.Deleted {
+		res.Deleted = append(res.Deleted, ObjectID{Key: aws.ToString(d.Key), VersionID: aws.ToString(d.VersionId)})
+	}
+	for _, e := range out.Errors {
+		res.Failed = append(res.Failed, DeleteFailure{ObjectID: ObjectID{Key: aws.ToString(e.Key), VersionID: aws.ToString(e.VersionId)},
+			Code: ErrorCode(aws.ToString(e.Code)), Message: aws.ToString(e.Message)})
+	}
+	return nil
+}
+
+// Metadata directives for CopyObject.
+const (
+	MetadataCopy    = "COPY"    // keep the source's metadata (the default)
+	MetadataReplace = "REPLACE" // use the ObjectAttributes given
+)
+
+// CopyObjectInput is a server-side copy of up to 5 GB.
+type CopyObjectInput struct {
+	SourceBucket, SourceKey, SourceVersionID string
+	SourceCustomerKey                        []byte
+	SourceIfMatch                            string // copy only if the source still has this ETag
+	Bucket, Key                              string
+	MetadataDirective                        string // MetadataCopy (default) or MetadataReplace
+	ObjectAttributes                                // ContentType and Metadata apply with MetadataReplace
+}
+
+// CopyObjectOutput is a completed copy.
+type CopyObjectOutput struct {
+	ETag         string
+	LastModified time.Time
+	VersionID    string
+}
+
+// CopyObject copies an object within the service.
+func (c *Client) CopyObject(ctx context.Context, in CopyObjectInput) (CopyObjectOutput, error) {
+	if err := validateObject(in.SourceBucket, in.SourceKey); err != nil {
+		return CopyObjectOutput{}, err
+	}
+	if err := validateObject(in.Bucket, in.Key); err != nil {
+		return CopyObjectOutput{}, err
+	}
+	if err := validateDirective(in.MetadataDirective); err != nil {
+		return CopyObjectOutput{}, err
+	}
+	if err := in.ObjectAttributes.validate(); err != nil {
+		return CopyObjectOutput{}, err
+	}
+	a := in.ObjectAttributes.sdk()
+	req := &s3.CopyObjectInput{
+		Bucket: aws.String(in.Bucket), Key: aws.String(in.Key),
+		CopySource: aws.String(CopySource(in.SourceBucket, in.SourceKey, in.SourceVersionID)), CopySourceIfMatch: optString(in.SourceIfMatch),
+		MetadataDirective: types.MetadataDirective(in.MetadataDirective), Metadata: maps.Clone(in.Metadata),
+		ContentType: a.contentType, CacheControl: a.cacheControl, ContentDisposition: a.contentDisposition,
+		ContentEncoding: a.contentEncoding, ContentLanguage: a.contentLanguage,
+		ACL: a.acl, StorageClass: a.storageClass, ServerSideEncryption: a.sse, SSEKMSKeyId: a.kmsKeyID,
+		SSEKMSEncryptionContext: a.kmsContext, BucketKeyEnabled: a.bucketKey,
+		SSECustomerAlgorithm: a.sseCAlg, SSECustomerKey: a.sseCKey, SSECustomerKeyMD5: a.sseCKeyMD5,
+		ObjectLockMode: a.lockMode, ObjectLockRetainUntilDate: a.retainUntil, ObjectLockLegalHoldStatus: a.legalHold,
+		Tagging: a.tagging,
+	}
+	req.CopySourceSSECustomerAlgorithm, req.CopySourceSSECustomerKey, req.CopySourceSSECustomerKeyMD5 = customerKeyHeaders(in.SourceCustomerKey)
+	out, err := c.s3.CopyObject(ctx, req)
+	if err != nil {
+		return CopyObjectOutput{}, c.wrapErr("CopyObject", in.Bucket, in.Key, err)
+	}
+	res := CopyObjectOutput{VersionID: aws.ToString(out.VersionId)}
+	if out.CopyObjectResult != nil {
+		res.ETag, res.LastModified = aws.ToString(out.CopyObjectResult.ETag), aws.ToTime(out.CopyObjectResult.LastModified)
+	}
+	return res, nil
+}
+
+func validateDirective(d string) error {
+	switch d {
+	case "", MetadataCopy, MetadataReplace:
+		return nil
+	}
+	return &ValidationError{Field: "metadata directive", Value: d, Problem: "is not a directive", Fix: "use COPY or REPLACE"}
+}
+
+// CopySource renders the x-amz-copy-source value: bucket/key, URL-escaped,
+// with ?versionId= when a version is named.
+func CopySource(bucket, key, versionID string) string {
+	src := bucket + "/" + escapePath(key)
+	if versionID != "" {
+		src += "?versionId=" + versionID
+	}
+	return src
+}
+
+// IsNotFound reports whether err says the bucket or key does not exist.
+func IsNotFound(err error) bool {
+	return errors.Is(err, ErrNoSuchKey) || errors.Is(err, ErrNoSuchBucket)
+}
+
+func optInt32(n int32) *int32 {
+	if n == 0 {
+		return nil
+	}
+	return &n
+}
+
+func optTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// escapePath URL-escapes each segment of a key, keeping the slashes.
+func escapePath(key string) string {
+	segs := strings.Split(key, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return strings.Join(segs, "/")
+}

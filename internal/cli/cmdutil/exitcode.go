@@ -1,0 +1,85 @@
+package cmdutil
+
+import (
+	"context"
+	"errors"
+
+	"github.com/quilibrium/qcli/client"
+	"github.com/quilibrium/qcli/internal/s3uri"
+)
+
+// Exit codes: the AWS CLI's, so scripts port unchanged. This table is the
+// only place a command's outcome becomes a number.
+const (
+	ExitOK          = 0   // success
+	ExitFailed      = 1   // an S3 operation or transfer failed
+	ExitParse       = 2   // the command line could not be parsed, or a file was skipped
+	ExitInterrupted = 130 // SIGINT
+	ExitSyntax      = 252 // a parameter value is invalid
+	ExitConfig      = 253 // bad configuration or environment
+	ExitService     = 254 // the service returned an error
+	ExitOther       = 255 // anything else (network failures included)
+)
+
+// ExitError carries an explicit exit code with its error.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string { return e.Err.Error() }
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// FlagError is a command line that could not be parsed: an unknown flag or
+// command, or the wrong number of arguments.
+type FlagError struct{ Err error }
+
+func (e *FlagError) Error() string { return e.Err.Error() }
+func (e *FlagError) Unwrap() error { return e.Err }
+
+// UsageError is a parsed argument whose value cannot work.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// ConfigError is a configuration that cannot work: a malformed file, an
+// unknown profile, missing credentials.
+type ConfigError struct{ Err error }
+
+func (e *ConfigError) Error() string { return e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// ErrInterrupted is the error of a command stopped by SIGINT.
+var ErrInterrupted = errors.New("interrupted")
+
+// ExitCode maps an error to the process exit code.
+func ExitCode(err error) int {
+	var (
+		exitErr  *ExitError
+		flagErr  *FlagError
+		usageErr *UsageError
+		cfgErr   *ConfigError
+		svcErr   *client.Error
+		valErr   *client.ValidationError
+		uriErr   *s3uri.Error
+		cfgErr2  *client.ConfigError
+	)
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &exitErr):
+		return exitErr.Code
+	case errors.Is(err, ErrInterrupted), errors.Is(err, context.Canceled):
+		return ExitInterrupted
+	case errors.As(err, &flagErr):
+		return ExitParse
+	case errors.As(err, &usageErr), errors.As(err, &valErr), errors.As(err, &uriErr):
+		return ExitSyntax
+	case errors.As(err, &cfgErr), errors.As(err, &cfgErr2):
+		return ExitConfig
+	case errors.As(err, &svcErr):
+		return ExitService
+	}
+	return ExitOther
+}

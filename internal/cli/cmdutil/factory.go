@@ -1,0 +1,124 @@
+// Package cmdutil holds what every command shares: the Factory that builds
+// configuration, clients and printers on demand, error kinds and exit codes.
+package cmdutil
+
+import (
+	"context"
+	"os"
+	"sync"
+
+	"github.com/quilibrium/qcli/client"
+	"github.com/quilibrium/qcli/configure"
+	"github.com/quilibrium/qcli/internal/cli/iostreams"
+	"github.com/quilibrium/qcli/internal/cli/output"
+)
+
+// Factory builds a command's dependencies lazily, so `qcli version` or a
+// flag error never reads config files or opens connections.
+type Factory struct {
+	IO     *iostreams.IOStreams
+	Getenv func(string) string
+
+	// Root flags, bound by the root command before any command runs.
+	Flags configure.Flags
+	Debug bool
+	Quiet bool
+
+	// StartEmbedded starts the in-process emulator for the built-in local
+	// profile and returns its endpoint and a stop function.
+	StartEmbedded func(dataDir string) (endpoint string, stop func(), err error)
+
+	once     sync.Once
+	resolved *configure.Resolved
+	err      error
+	stops    []func()
+}
+
+// New returns a Factory over the process's streams and environment.
+func New() *Factory {
+	return &Factory{IO: iostreams.System(), Getenv: os.Getenv}
+}
+
+// Config resolves profiles, files, environment and flags once.
+func (f *Factory) Config() (*configure.Resolved, error) {
+	f.once.Do(func() {
+		f.resolved, f.err = configure.Resolve(configure.Options{Flags: f.Flags, Getenv: f.Getenv})
+		if f.err != nil {
+			f.err = &ConfigError{Err: f.err}
+		}
+	})
+	return f.resolved, f.err
+}
+
+// ClientConfig is the resolved client configuration, with the embedded
+// emulator started when the local profile needs it and --debug applied.
+func (f *Factory) ClientConfig() (client.Config, error) {
+	r, err := f.Config()
+	if err != nil {
+		return client.Config{}, err
+	}
+	if err := r.RequireCredentials(); err != nil {
+		return client.Config{}, &ConfigError{Err: err}
+	}
+	cfg := r.Client
+	if r.Embedded && cfg.Endpoint == "" {
+		endpoint, err := f.startEmbedded(r.Dir)
+		if err != nil {
+			return client.Config{}, err
+		}
+		r.Client.Endpoint, cfg.Endpoint = endpoint, endpoint
+	}
+	if f.Debug {
+		cfg.Debug = f.IO.ErrOut
+	}
+	return cfg, nil
+}
+
+func (f *Factory) startEmbedded(dir string) (string, error) {
+	if f.StartEmbedded == nil {
+		return "", &ConfigError{Err: errNoEmbedded}
+	}
+	endpoint, stop, err := f.StartEmbedded(dir)
+	if err != nil {
+		return "", &ConfigError{Err: err}
+	}
+	f.stops = append(f.stops, stop)
+	return endpoint, nil
+}
+
+// Client builds a QStorage client from the resolved configuration.
+func (f *Factory) Client(ctx context.Context) (*client.Client, error) {
+	cfg, err := f.ClientConfig()
+	if err != nil {
+		return nil, err
+	}
+	c, err := client.New(cfg)
+	if err != nil {
+		return nil, &ConfigError{Err: err}
+	}
+	return c, nil
+}
+
+// Printer writes to stdout in the resolved output format (text when the
+// configuration cannot be resolved: the command reports that error itself).
+func (f *Factory) Printer() *output.Printer {
+	format := output.Text
+	if r, err := f.Config(); err == nil && r.Output != "" {
+		format = output.Format(r.Output)
+	}
+	return output.New(f.IO.Out, format)
+}
+
+// Close stops what the factory started (the embedded emulator).
+func (f *Factory) Close() {
+	for _, stop := range f.stops {
+		stop()
+	}
+	f.stops = nil
+}
+
+type constError string
+
+func (e constError) Error() string { return string(e) }
+
+const errNoEmbedded = constError("the local profile needs the built-in emulator, which this build lacks; set endpoint_url for the profile")

@@ -1,0 +1,63 @@
+package root
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/quilibrium/qcli/internal/cli/cmdutil"
+	"github.com/quilibrium/qcli/internal/emulator/embedded"
+)
+
+// Main runs qcli with the process's arguments and returns the exit code.
+func Main() int {
+	f := cmdutil.New()
+	f.StartEmbedded = embedded.Start
+	defer f.Close()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return Run(ctx, f, os.Args[1:])
+}
+
+// Run executes one command line against f and returns the exit code,
+// printing any error as one line on stderr.
+func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	cmd := NewCmdRoot(f)
+	cmd.SetArgs(args)
+	cmd.SetIn(f.IO.In)
+	cmd.SetOut(f.IO.Out)
+	cmd.SetErr(f.IO.ErrOut)
+	err := cmd.ExecuteContext(ctx)
+	if err == nil {
+		return cmdutil.ExitOK
+	}
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		err = cmdutil.ErrInterrupted
+	}
+	err = classifyCobraError(err)
+	fmt.Fprintf(f.IO.ErrOut, "qcli: %s\n", oneLine(err.Error()))
+	return cmdutil.ExitCode(err)
+}
+
+// classifyCobraError marks the parse errors cobra returns as plain errors
+// (unknown commands) as FlagErrors.
+func classifyCobraError(err error) error {
+	var fe *cmdutil.FlagError
+	if errors.As(err, &fe) {
+		return err
+	}
+	if strings.HasPrefix(err.Error(), "unknown command") || strings.HasPrefix(err.Error(), "unknown flag") ||
+		strings.HasPrefix(err.Error(), "unknown shorthand flag") {
+		return &cmdutil.FlagError{Err: err}
+	}
+	return err
+}
+
+// oneLine keeps an error to one line, so logs and scripts see it whole.
+func oneLine(s string) string {
+	return strings.TrimSpace(strings.ReplaceAll(s, "\n", " "))
+}

@@ -1,0 +1,61 @@
+// Package root assembles the qcli command tree and runs it.
+package root
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/quilibrium/qcli/client"
+	"github.com/quilibrium/qcli/internal/cli/cmdutil"
+	"github.com/quilibrium/qcli/internal/cli/configcmd"
+	"github.com/quilibrium/qcli/internal/cli/output"
+	"github.com/quilibrium/qcli/internal/cli/s3cmd"
+	"github.com/quilibrium/qcli/internal/cli/servercmd"
+)
+
+// NewCmdRoot builds the whole command tree over f.
+func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "qcli",
+		Short: "The command line for QStorage",
+		Long: `qcli works with QStorage, the S3-compatible object store, the way the AWS
+CLI does: qcli configure, then qcli s3 ls, mb, rb and more.
+
+Try it with no account: qcli --profile local s3 mb s3://demo runs against a
+built-in emulator whose data lives in the config directory.`,
+		Version:       client.Version,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Args:          cmdutil.NoArgs,
+		RunE:          cmdutil.GroupRunE,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if f.Flags.Output == "" {
+				return nil
+			}
+			if _, err := output.ParseFormat(f.Flags.Output); err != nil {
+				return &cmdutil.UsageError{Err: err}
+			}
+			return nil
+		},
+	}
+	cmd.SetVersionTemplate("qcli {{.Version}}\n")
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &cmdutil.FlagError{Err: err}
+	})
+	pf := cmd.PersistentFlags()
+	pf.StringVar(&f.Flags.Profile, "profile", "", "profile to use (default: $QCLI_PROFILE, else default)")
+	pf.StringVar(&f.Flags.EndpointURL, "endpoint-url", "", "service URL, e.g. http://127.0.0.1:9000")
+	pf.StringVar(&f.Flags.Region, "region", "", "region to sign requests for (default q-world-1)")
+	pf.StringVar(&f.Flags.Output, "output", "", "output format: text, json or table")
+	pf.BoolVar(&f.Flags.NoVerifySSL, "no-verify-ssl", false, "do not verify TLS certificates (test servers only)")
+	pf.BoolVar(&f.Debug, "debug", false, "trace requests and responses on stderr, secrets redacted")
+	pf.BoolVar(&f.Quiet, "quiet", false, "print nothing but errors")
+
+	cmd.AddCommand(
+		configcmd.NewCmdConfigure(f),
+		s3cmd.NewCmdS3(f),
+		servercmd.NewCmdServer(f, nil),
+		newCmdVersion(f),
+		newCmdCompletion(f),
+	)
+	return cmd
+}

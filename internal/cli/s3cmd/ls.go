@@ -1,0 +1,237 @@
+package s3cmd
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/quilibrium/qcli/client"
+	"github.com/quilibrium/qcli/internal/cli/cmdutil"
+	"github.com/quilibrium/qcli/internal/cli/output"
+	"github.com/quilibrium/qcli/internal/humanize"
+	"github.com/quilibrium/qcli/internal/s3uri"
+)
+
+// LsOptions are `qcli s3 ls`'s inputs.
+type LsOptions struct {
+	Client  clientFunc
+	Printer func() *output.Printer
+
+	Target        string // "" lists buckets
+	Recursive     bool
+	HumanReadable bool
+	Summarize     bool
+	PageSize      int32
+}
+
+const lsLong = `List buckets, or the objects and common prefixes under an S3 URI.
+
+Text output has the AWS CLI's columns:
+  2026-01-02 03:04:05 bucket-name                     (buckets)
+                             PRE photos/              (common prefixes)
+  2026-01-02 03:04:05       1234 notes.txt            (objects)
+
+--output json writes one JSON object per line, so that a listing of any
+size streams:
+  {"type":"bucket","name":"b","creation_date":"2026-01-02T03:04:05Z"}
+  {"type":"prefix","prefix":"photos/"}
+  {"type":"object","key":"notes.txt","size":1234,"last_modified":"...","etag":"\"...\"","storage_class":"STANDARD"}
+  {"type":"summary","total_objects":1,"total_size":1234}   (with --summarize)
+
+Listings are fetched and printed page by page; memory does not grow with
+the number of keys.`
+
+// NewCmdLs builds `qcli s3 ls`. runF replaces runLs in tests of flag parsing.
+func NewCmdLs(f *cmdutil.Factory, runF func(context.Context, *LsOptions) error) *cobra.Command {
+	opts := &LsOptions{Client: f.Client, Printer: f.Printer}
+	cmd := &cobra.Command{
+		Use:   "ls [s3://bucket[/prefix]]",
+		Short: "List buckets or objects",
+		Long:  lsLong,
+		Args:  cmdutil.RangeArgs(0, 1, "at most one S3 URI"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Target = args[0]
+			}
+			if opts.PageSize < 0 || opts.PageSize > 1000 {
+				return &cmdutil.UsageError{Err: fmt.Errorf("invalid --page-size %d: use 1 to 1000", opts.PageSize)}
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runLs(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&opts.Recursive, "recursive", false, "list every object under the prefix, not one level")
+	fl.BoolVar(&opts.HumanReadable, "human-readable", false, "show sizes as KiB, MiB, GiB")
+	fl.BoolVar(&opts.Summarize, "summarize", false, "end with the number of objects and their total size")
+	fl.Int32Var(&opts.PageSize, "page-size", 0, "keys per request, 1 to 1000 (default: the service's, 1000)")
+	return cmd
+}
+
+func runLs(ctx context.Context, opts *LsOptions) error {
+	var uri s3uri.URI
+	if opts.Target != "" {
+		var err error
+		if uri, err = s3uri.Parse(opts.Target); err != nil {
+			return err
+		}
+	}
+	c, err := opts.Client(ctx)
+	if err != nil {
+		return err
+	}
+	p := newLsPrinter(opts.Printer(), opts.HumanReadable)
+	defer p.close()
+	if opts.Target == "" {
+		return listBuckets(ctx, c, p, opts.PageSize)
+	}
+	return listObjects(ctx, c, p, uri, opts)
+}
+
+func listBuckets(ctx context.Context, c *client.Client, p *lsPrinter, pageSize int32) error {
+	for b, err := range c.ListBuckets(ctx, client.ListBucketsInput{MaxBuckets: pageSize}) {
+		if err != nil {
+			return err
+		}
+		if err := p.bucket(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func listObjects(ctx context.Context, c *client.Client, p *lsPrinter, uri s3uri.URI, opts *LsOptions) error {
+	in := client.ListObjectsInput{Bucket: uri.Bucket, Prefix: uri.Key, MaxKeys: opts.PageSize}
+	if !opts.Recursive {
+		in.Delimiter = "/"
+		// Names print relative to the "directory" being listed, as aws s3 ls does.
+		p.trim = uri.Key[:strings.LastIndex(uri.Key, "/")+1]
+	}
+	var count, size int64
+	for page, err := range c.ListObjects(ctx, in) {
+		if err != nil {
+			return err
+		}
+		for _, prefix := range page.CommonPrefixes {
+			if err := p.prefix(prefix); err != nil {
+				return err
+			}
+		}
+		for _, o := range page.Objects {
+			count, size = count+1, size+o.Size
+			if err := p.object(o); err != nil {
+				return err
+			}
+		}
+	}
+	if opts.Summarize {
+		return p.summary(count, size)
+	}
+	return nil
+}
+
+// lsPrinter renders listing entries in the chosen format as they arrive.
+type lsPrinter struct {
+	out   *output.Printer
+	human bool
+	trim  string // prefix cut from displayed names in text and table output
+	table *output.TableWriter
+}
+
+func newLsPrinter(out *output.Printer, human bool) *lsPrinter {
+	return &lsPrinter{out: out, human: human}
+}
+
+const lsTime = "2006-01-02 15:04:05"
+
+func (p *lsPrinter) size(n int64) string {
+	if p.human {
+		return humanize.Bytes(n)
+	}
+	return fmt.Sprint(n)
+}
+
+func (p *lsPrinter) bucket(b client.Bucket) error {
+	switch p.out.Format {
+	case output.JSON:
+		return p.out.JSON(jsonBucket{Type: "bucket", Name: b.Name, CreationDate: b.CreationDate.UTC()})
+	case output.Table:
+		return p.row([]string{"Created", "Bucket"}, b.CreationDate.Local().Format(lsTime), b.Name)
+	}
+	return p.out.Line("%s %s", b.CreationDate.Local().Format(lsTime), b.Name)
+}
+
+func (p *lsPrinter) prefix(prefix string) error {
+	switch p.out.Format {
+	case output.JSON:
+		return p.out.JSON(jsonPrefix{Type: "prefix", Prefix: prefix})
+	case output.Table:
+		return p.row(objectColumns, "", "PRE", strings.TrimPrefix(prefix, p.trim))
+	}
+	return p.out.Line("%30s %s", "PRE", strings.TrimPrefix(prefix, p.trim))
+}
+
+var objectColumns = []string{"Last modified", "Size", "Name"}
+
+func (p *lsPrinter) object(o client.Object) error {
+	switch p.out.Format {
+	case output.JSON:
+		return p.out.JSON(jsonObject{Type: "object", Key: o.Key, Size: o.Size, LastModified: o.LastModified.UTC(), ETag: o.ETag, StorageClass: o.StorageClass})
+	case output.Table:
+		return p.row(objectColumns, o.LastModified.Local().Format(lsTime), p.size(o.Size), strings.TrimPrefix(o.Key, p.trim))
+	}
+	return p.out.Line("%s %10s %s", o.LastModified.Local().Format(lsTime), p.size(o.Size), strings.TrimPrefix(o.Key, p.trim))
+}
+
+func (p *lsPrinter) summary(count, size int64) error {
+	if p.out.Format == output.JSON {
+		return p.out.JSON(jsonSummary{Type: "summary", TotalObjects: count, TotalSize: size})
+	}
+	p.close()
+	return p.out.Line("\nTotal Objects: %d\n   Total Size: %s", count, p.size(size))
+}
+
+func (p *lsPrinter) row(headers []string, cells ...string) error {
+	if p.table == nil {
+		p.table = p.out.Table(headers...)
+	}
+	return p.table.Row(cells...)
+}
+
+func (p *lsPrinter) close() {
+	if p.table != nil {
+		_ = p.table.Close()
+		p.table = nil
+	}
+}
+
+// The JSON lines of `qcli s3 ls --output json`; see lsLong.
+type (
+	jsonBucket struct {
+		Type         string    `json:"type"`
+		Name         string    `json:"name"`
+		CreationDate time.Time `json:"creation_date"`
+	}
+	jsonPrefix struct {
+		Type   string `json:"type"`
+		Prefix string `json:"prefix"`
+	}
+	jsonObject struct {
+		Type         string    `json:"type"`
+		Key          string    `json:"key"`
+		Size         int64     `json:"size"`
+		LastModified time.Time `json:"last_modified"`
+		ETag         string    `json:"etag"`
+		StorageClass string    `json:"storage_class,omitempty"`
+	}
+	jsonSummary struct {
+		Type         string `json:"type"`
+		TotalObjects int64  `json:"total_objects"`
+		TotalSize    int64  `json:"total_size"`
+	}
+)

@@ -1,0 +1,132 @@
+package s3cmd
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/quilibrium/qcli/client"
+	"github.com/quilibrium/qcli/internal/cli/cmdutil"
+	"github.com/quilibrium/qcli/internal/cli/output"
+)
+
+// RbOptions are `qcli s3 rb`'s inputs.
+type RbOptions struct {
+	Client  clientFunc
+	Printer func() *output.Printer
+	ErrOut  io.Writer
+
+	Target string
+	Force  bool
+}
+
+// NewCmdRb builds `qcli s3 rb`.
+func NewCmdRb(f *cmdutil.Factory, runF func(context.Context, *RbOptions) error) *cobra.Command {
+	opts := &RbOptions{Client: f.Client, Printer: f.Printer, ErrOut: f.IO.ErrOut}
+	cmd := &cobra.Command{
+		Use:   "rb s3://bucket",
+		Short: "Remove a bucket",
+		Long: `Remove an empty bucket. With --force, first delete every object (1,000 per
+request) and abort every open multipart upload.`,
+		Args: cmdutil.ExactArgs(1, "one bucket URI"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Target = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runRb(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "delete every object and abort open multipart uploads first")
+	return cmd
+}
+
+func runRb(ctx context.Context, opts *RbOptions) error {
+	uri, err := parseBucketURI(opts.Target, "rb")
+	if err != nil {
+		return err
+	}
+	c, err := opts.Client(ctx)
+	if err != nil {
+		return err
+	}
+	p := opts.Printer()
+	if opts.Force {
+		if err := emptyBucket(ctx, c, p, opts.ErrOut, uri.Bucket); err != nil {
+			return err
+		}
+	}
+	if err := c.DeleteBucket(ctx, uri.Bucket); err != nil {
+		return err
+	}
+	return printAction(p, "remove_bucket", uri.Bucket, "")
+}
+
+// emptyBucket deletes a page of keys per DeleteObjects request as the
+// listing streams, then aborts open multipart uploads. Any key that could
+// not be deleted fails the command: the bucket would not be removable.
+func emptyBucket(ctx context.Context, c *client.Client, p *output.Printer, errOut io.Writer, bucket string) error {
+	failed := 0
+	for page, err := range c.ListObjects(ctx, client.ListObjectsInput{Bucket: bucket}) {
+		if err != nil {
+			return err
+		}
+		ids := make([]client.ObjectID, len(page.Objects))
+		for i, o := range page.Objects {
+			ids[i] = client.ObjectID{Key: o.Key}
+		}
+		res, err := c.DeleteObjects(ctx, bucket, ids)
+		for _, d := range res.Deleted {
+			if perr := printAction(p, "delete", bucket, d.Key); perr != nil {
+				return perr
+			}
+		}
+		if err != nil {
+			return err
+		}
+		failed += len(res.Failed)
+		for _, f := range res.Failed {
+			fmt.Fprintf(errOut, "delete failed: s3://%s/%s: %s: %s\n", bucket, f.Key, f.Code, f.Message)
+		}
+	}
+	if failed > 0 {
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailed, Err: fmt.Errorf("rb --force: %d objects could not be deleted; s3://%s was not removed", failed, bucket)}
+	}
+	return abortUploads(ctx, c, p, bucket)
+}
+
+func abortUploads(ctx context.Context, c *client.Client, p *output.Printer, bucket string) error {
+	for u, err := range c.ListMultipartUploads(ctx, bucket, "") {
+		if err != nil {
+			return err
+		}
+		if err := c.AbortMultipartUpload(ctx, bucket, u.Key, u.UploadID); err != nil && !client.IsNotFound(err) {
+			return err
+		}
+		if err := printAction(p, "abort_upload", bucket, u.Key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// printAction prints one done action the AWS CLI way ("delete: s3://b/k"),
+// or as a JSON line.
+func printAction(p *output.Printer, action, bucket, key string) error {
+	target := "s3://" + bucket
+	if key != "" {
+		target += "/" + key
+	}
+	if p.Format == output.JSON {
+		return p.JSON(struct {
+			Action string `json:"action"`
+			Target string `json:"target"`
+		}{action, target})
+	}
+	if action == "remove_bucket" || action == "make_bucket" {
+		target = bucket
+	}
+	return p.Line("%s: %s", action, target)
+}

@@ -1,0 +1,43 @@
+// Package s3cmd holds the `qcli s3` commands. Each has an Options struct
+// with its inputs and dependencies, a NewCmdX that only wires flags, and a
+// runX that does the work, so tests drive runX with fake streams.
+package s3cmd
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/quilibrium/qcli/client"
+	"github.com/quilibrium/qcli/internal/cli/cmdutil"
+	"github.com/quilibrium/qcli/internal/s3uri"
+)
+
+// NewCmdS3 is the `qcli s3` group.
+func NewCmdS3(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "s3",
+		Short: "Work with buckets and objects",
+		Long:  "Work with QStorage buckets and objects, with the AWS CLI's s3 commands and output.",
+		Args:  cmdutil.NoArgs,
+		RunE:  cmdutil.GroupRunE,
+	}
+	cmd.AddCommand(NewCmdLs(f, nil), NewCmdMb(f, nil), NewCmdRb(f, nil))
+	return cmd
+}
+
+// clientFunc builds the client a command talks to.
+type clientFunc func(context.Context) (*client.Client, error)
+
+// parseBucketURI parses an argument that must name a bucket and nothing more.
+func parseBucketURI(arg, command string) (s3uri.URI, error) {
+	u, err := s3uri.Parse(arg)
+	if err != nil {
+		return u, err
+	}
+	if !u.IsBucket() {
+		return u, &cmdutil.UsageError{Err: fmt.Errorf("%s takes a bucket, not an object: use s3://%s", command, u.Bucket)}
+	}
+	return u, nil
+}

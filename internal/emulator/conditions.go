@@ -1,0 +1,172 @@
+package emulator
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/johannesboyne/gofakes3"
+)
+
+// Conditional requests and byte ranges for GET/HEAD (gofakes3 ignores
+// If-Match, If-Unmodified-Since and partNumber), CopyObject's
+// x-amz-copy-source-if-* headers, and conditional PUT.
+
+func trimETag(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.TrimPrefix(s, "W/")
+	return strings.Trim(s, `"`)
+}
+
+// etagMatches reports whether an If-Match / If-None-Match list names etag.
+func etagMatches(list, etag string) bool {
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "*" || trimETag(item) == trimETag(etag) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkPreconditions applies RFC 7232 section 6 order, as S3 does: If-Match
+// beats If-Unmodified-Since, If-None-Match beats If-Modified-Since. The
+// header names carry prefix ("" or "X-Amz-Copy-Source-"); a failed
+// If-None-Match/If-Modified-Since yields notModified.
+func checkPreconditions(h http.Header, prefix string, o *objectRecord, notModified error) error {
+	modified := o.Modified.Truncate(time.Second)
+	if v := h.Get(prefix + "If-Match"); v != "" {
+		if !etagMatches(v, o.ETag) {
+			return errPreconditionFailed(prefix + "If-Match")
+		}
+	} else if t, ok := headerTime(h, prefix+"If-Unmodified-Since"); ok && modified.After(t) {
+		return errPreconditionFailed(prefix + "If-Unmodified-Since")
+	}
+	if v := h.Get(prefix + "If-None-Match"); v != "" {
+		if etagMatches(v, o.ETag) {
+			return notModified
+		}
+	} else if t, ok := headerTime(h, prefix+"If-Modified-Since"); ok && !modified.After(t) {
+		return notModified
+	}
+	return nil
+}
+
+// headerTime parses an HTTP date; S3 ignores conditions with invalid dates.
+func headerTime(h http.Header, name string) (time.Time, bool) {
+	v := h.Get(name)
+	if v == "" {
+		return time.Time{}, false
+	}
+	t, err := http.ParseTime(v)
+	return t, err == nil
+}
+
+func errPreconditionFailed(condition string) *apiError {
+	return errf("PreconditionFailed", "At least one of the pre-conditions you specified did not hold").
+		with("Condition", condition)
+}
+
+// putCondition implements conditional writes: If-None-Match: * refuses to
+// overwrite, If-Match requires the current ETag.
+func putCondition(h http.Header) precondition {
+	ifNone, ifMatch := h.Get("If-None-Match"), h.Get("If-Match")
+	if ifNone == "" && ifMatch == "" {
+		return nil
+	}
+	return func(cur *objectRecord) error {
+		if ifNone != "" && cur != nil && (strings.TrimSpace(ifNone) == "*" || etagMatches(ifNone, cur.ETag)) {
+			return errPreconditionFailed("If-None-Match")
+		}
+		if ifMatch == "" {
+			return nil
+		}
+		if cur == nil {
+			return errf("NoSuchKey", "The specified key does not exist.")
+		}
+		if !etagMatches(ifMatch, cur.ETag) {
+			return errPreconditionFailed("If-Match")
+		}
+		return nil
+	}
+}
+
+// readRange resolves partNumber or Range into the byte range to send (nil:
+// everything) and sets x-amz-mp-parts-count for multipart objects.
+func readRange(r *http.Request, o *objectRecord, h http.Header) (*gofakes3.ObjectRange, error) {
+	q := r.URL.Query()
+	if _, ok := q["partNumber"]; ok {
+		if r.Header.Get("Range") != "" {
+			return nil, errf("InvalidRequest", "Cannot specify both Range header and partNumber query parameter")
+		}
+		return partRange(q, o, h)
+	}
+	req, ok := parseRange(r.Header.Get("Range"))
+	if !ok {
+		return nil, nil // absent or malformed: S3 ignores it and sends everything
+	}
+	if req.FromEnd && req.End > o.Size {
+		req.End = o.Size // a suffix longer than the object means all of it
+	}
+	rng, err := req.Range(o.Size)
+	if err != nil {
+		return nil, errf("InvalidRange", "The requested range is not satisfiable").
+			with("RangeRequested", r.Header.Get("Range")).with("ActualObjectSize", itoa64(o.Size)).
+			withHeader("Content-Range", "bytes */"+itoa64(o.Size))
+	}
+	return rng, nil
+}
+
+func partRange(q url.Values, o *objectRecord, h http.Header) (*gofakes3.ObjectRange, error) {
+	n, err := strconv.Atoi(q.Get("partNumber"))
+	if err != nil || n < 1 || n > 10000 {
+		return nil, errf("InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive").
+			with("ArgumentName", "partNumber").with("ArgumentValue", q.Get("partNumber"))
+	}
+	sizes := o.PartSizes
+	if len(sizes) == 0 {
+		sizes = []int64{o.Size} // a single-part object is its own part 1
+	} else {
+		h.Set("X-Amz-Mp-Parts-Count", itoa(len(sizes)))
+	}
+	if n > len(sizes) {
+		return nil, errf("InvalidPartNumber", "The requested partnumber is not satisfiable").
+			with("PartNumberRequested", itoa(n)).with("ActualPartCount", itoa(len(sizes)))
+	}
+	var start int64
+	for _, s := range sizes[:n-1] {
+		start += s
+	}
+	return &gofakes3.ObjectRange{Start: start, Length: sizes[n-1]}, nil
+}
+
+// parseRange parses a single "bytes=" range; ok is false for anything S3
+// would ignore (absent, malformed, or several ranges).
+func parseRange(v string) (*gofakes3.ObjectRangeRequest, bool) {
+	spec, found := strings.CutPrefix(strings.TrimSpace(v), "bytes=")
+	if !found || strings.Contains(spec, ",") {
+		return nil, false
+	}
+	first, last, found := strings.Cut(strings.TrimSpace(spec), "-")
+	if !found {
+		return nil, false
+	}
+	if first == "" {
+		n, err := strconv.ParseInt(last, 10, 64)
+		return &gofakes3.ObjectRangeRequest{FromEnd: true, End: n}, err == nil && n >= 0
+	}
+	start, err := strconv.ParseInt(first, 10, 64)
+	if err != nil || start < 0 {
+		return nil, false
+	}
+	if last == "" {
+		return &gofakes3.ObjectRangeRequest{Start: start, End: gofakes3.RangeNoEnd}, true
+	}
+	end, err := strconv.ParseInt(last, 10, 64)
+	return &gofakes3.ObjectRangeRequest{Start: start, End: end}, err == nil && end >= start
+}
+
+func itoa(n int) string     { return strconv.Itoa(n) }
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,291 @@
+package emulator
+
+import (
+	"encoding/xml"
+	"io"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/johannesboyne/gofakes3"
+)
+
+// Multipart uploads are served here rather than by gofakes3's uploader,
+// which accepts tiny non-final parts, keeps uploads in memory only, and
+// stores the object under a different ETag than Complete returns.
+
+const maxXMLBody = 1 << 20
+
+// readXML decodes a small XML request body. Errors from the payload
+// verifiers (hash mismatch) pass through; anything unparsable is MalformedXML.
+func readXML(r *http.Request, v any) error {
+	data, err := io.ReadAll(io.LimitReader(bodyReader{r.Body}, maxXMLBody+1))
+	if err != nil {
+		return err
+	}
+	if len(data) > maxXMLBody || xml.Unmarshal(data, v) != nil {
+		return errMalformedXML()
+	}
+	return nil
+}
+
+func (e *Emulator) initiateUpload(w http.ResponseWriter, r *http.Request, bucket, key string) error {
+	if len(key) > maxKeyLength {
+		return errf("KeyTooLongError", "Your key is too long")
+	}
+	in, err := newObjectInput(r.Header, bucket, key)
+	if err != nil {
+		return err
+	}
+	u := &uploadRecord{Bucket: bucket, Key: key, Meta: in.meta, Tags: in.tags, ACL: in.acl}
+	if err := e.store.createUpload(u); err != nil {
+		return err
+	}
+	res := initiateResult{Xmlns: s3Namespace}
+	res.Bucket, res.Key, res.UploadID = bucket, key, gofakes3.UploadID(u.ID)
+	writeXML(w, http.StatusOK, &res)
+	return nil
+}
+
+func partNumberParam(r *http.Request) (int, error) {
+	v := r.URL.Query().Get("partNumber")
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 10000 {
+		return 0, errf("InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive").
+			with("ArgumentName", "partNumber").with("ArgumentValue", v)
+	}
+	return n, nil
+}
+
+func (e *Emulator) uploadPart(w http.ResponseWriter, r *http.Request, bucket, key, id string) error {
+	n, err := partNumberParam(r)
+	if err != nil {
+		return err
+	}
+	if r.Header.Get("X-Amz-Copy-Source") != "" {
+		return e.uploadPartCopy(w, r, bucket, key, id, n)
+	}
+	if r.ContentLength < 0 {
+		return errf("MissingContentLength", "You must provide the Content-Length HTTP header.")
+	}
+	if r.ContentLength > maxPutSize {
+		return errf("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size")
+	}
+	part, err := e.store.putPart(id, bucket, key, n, r.Body, r.ContentLength)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", part.ETag)
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+// uploadPartCopy implements UploadPartCopy, with x-amz-copy-source-range.
+func (e *Emulator) uploadPartCopy(w http.ResponseWriter, r *http.Request, bucket, key, id string, n int) error {
+	srcBucket, srcKey, err := parseCopySource(r.Header.Get("X-Amz-Copy-Source"))
+	if err != nil {
+		return err
+	}
+	src, body, err := e.store.open(srcBucket, srcKey)
+	if err != nil {
+		return err
+	}
+	defer body.Close()
+	if err := checkPreconditions(r.Header, "X-Amz-Copy-Source-", src, errPreconditionFailed("x-amz-copy-source-if-none-match")); err != nil {
+		return err
+	}
+	start, length, err := copySourceRange(r.Header.Get("X-Amz-Copy-Source-Range"), src.Size)
+	if err != nil {
+		return err
+	}
+	if _, err := body.Seek(start, io.SeekStart); err != nil {
+		return errInternal(err)
+	}
+	part, err := e.store.putPart(id, bucket, key, n, io.LimitReader(body, length), length)
+	if err != nil {
+		return err
+	}
+	writeXML(w, http.StatusOK, &copyPartResult{ETag: part.ETag, LastModified: gofakes3.NewContentTime(part.Modified)})
+	return nil
+}
+
+// copySourceRange parses "bytes=first-last", which must lie in the object.
+func copySourceRange(v string, size int64) (start, length int64, err error) {
+	if v == "" {
+		return 0, size, nil
+	}
+	req, ok := parseRange(v)
+	if !ok || req.FromEnd || req.End == gofakes3.RangeNoEnd || req.End >= size {
+		return 0, 0, errf("InvalidArgument", "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy").
+			with("ArgumentName", "x-amz-copy-source-range").with("ArgumentValue", v)
+	}
+	return req.Start, req.End - req.Start + 1, nil
+}
+
+func (e *Emulator) completeUpload(w http.ResponseWriter, r *http.Request, bucket, key, id string) error {
+	var req gofakes3.CompleteMultipartUploadRequest
+	if err := readXML(r, &req); err != nil {
+		return err
+	}
+	o, err := e.store.completeUpload(id, bucket, key, e.chooseParts(req.Parts))
+	if err != nil {
+		return err
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	res := completeResult{Xmlns: s3Namespace}
+	res.Location = scheme + "://" + r.Host + "/" + bucket + "/" + key
+	res.Bucket, res.Key, res.ETag = bucket, key, o.ETag
+	writeXML(w, http.StatusOK, &res)
+	return nil
+}
+
+// chooseParts validates a CompleteMultipartUpload part list against the
+// upload: ascending part numbers, existing parts with matching ETags, and
+// every part but the last at least MinPartSize.
+func (e *Emulator) chooseParts(req []gofakes3.CompletedPart) func(*uploadRecord) ([]*partRecord, error) {
+	return func(u *uploadRecord) ([]*partRecord, error) {
+		if len(req) == 0 {
+			return nil, errMalformedXML()
+		}
+		parts := make([]*partRecord, 0, len(req))
+		for i, p := range req {
+			if i > 0 && p.PartNumber <= req[i-1].PartNumber {
+				return nil, errf("InvalidPartOrder", "The list of parts was not in ascending order. Parts must be ordered by part number.").
+					with("UploadId", u.ID)
+			}
+			cur := u.Parts[p.PartNumber]
+			if cur == nil || trimETag(cur.ETag) != trimETag(p.ETag) {
+				return nil, errf("InvalidPart", "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.").
+					with("UploadId", u.ID).with("PartNumber", itoa(p.PartNumber)).with("ETag", p.ETag)
+			}
+			parts = append(parts, cur)
+		}
+		for _, p := range parts[:len(parts)-1] {
+			if p.Size < e.minPartSize {
+				return nil, errf("EntityTooSmall", "Your proposed upload is smaller than the minimum allowed object size.").
+					with("ProposedSize", itoa64(p.Size)).with("MinSizeAllowed", itoa64(e.minPartSize)).
+					with("PartNumber", itoa(p.Number)).with("ETag", p.ETag)
+			}
+		}
+		return parts, nil
+	}
+}
+
+func (e *Emulator) abortUpload(w http.ResponseWriter, bucket, key, id string) error {
+	if err := e.store.abortUpload(id, bucket, key); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// listParts implements ListParts with part-number-marker and max-parts
+// (gofakes3 misnumbers parts once a marker is given).
+func (e *Emulator) listParts(w http.ResponseWriter, r *http.Request, bucket, key, id string) error {
+	q := r.URL.Query()
+	marker, err := intParam(q, "part-number-marker", 0, 0, 10000)
+	if err != nil {
+		return err
+	}
+	limit, err := intParam(q, "max-parts", 1000, 0, 1000)
+	if err != nil {
+		return err
+	}
+	u, err := e.store.upload(id, bucket, key)
+	if err != nil {
+		return err
+	}
+	res := listPartsResult{Xmlns: s3Namespace}
+	p := &res.ListMultipartUploadPartsResult
+	p.Bucket, p.Key, p.UploadID, p.StorageClass = bucket, key, gofakes3.UploadID(id), gofakes3.StorageStandard
+	p.Initiator, p.Owner, p.PartNumberMarker, p.MaxParts = ownerInfo, ownerInfo, marker, int64(limit)
+	for _, n := range sortedPartNumbers(u, marker) {
+		if len(p.Parts) == limit {
+			p.IsTruncated = true
+			break
+		}
+		part := u.Parts[n]
+		p.Parts = append(p.Parts, gofakes3.ListMultipartUploadPartItem{
+			PartNumber: n, ETag: part.ETag, Size: part.Size, LastModified: gofakes3.NewContentTime(part.Modified),
+		})
+		p.NextPartNumberMarker = n
+	}
+	writeXML(w, http.StatusOK, &res)
+	return nil
+}
+
+func sortedPartNumbers(u *uploadRecord, after int) []int {
+	var nums []int
+	for n := range u.Parts {
+		if n > after {
+			nums = append(nums, n)
+		}
+	}
+	sort.Ints(nums)
+	return nums
+}
+
+// listUploads implements ListMultipartUploads; gofakes3's version answers
+// NoSuchUpload for a bucket that never had an upload.
+func (e *Emulator) listUploads(w http.ResponseWriter, r *http.Request, bucket string) error {
+	q := r.URL.Query()
+	limit, err := intParam(q, "max-uploads", 1000, 0, 1000)
+	if err != nil {
+		return err
+	}
+	ups, err := e.store.listUploads(bucket)
+	if err != nil {
+		return err
+	}
+	enc := newKeyEncoder(q.Get("encoding-type"))
+	res := listUploadsResult{Xmlns: s3Namespace, EncodingType: enc.kind}
+	l := &res.ListMultipartUploadsResult
+	l.Bucket, l.Prefix, l.Delimiter, l.MaxUploads = bucket, enc.enc(q.Get("prefix")), enc.enc(q.Get("delimiter")), int64(limit)
+	l.KeyMarker, l.UploadIDMarker = enc.enc(q.Get("key-marker")), gofakes3.UploadID(q.Get("upload-id-marker"))
+	pageUploads(l, ups, q.Get("prefix"), q.Get("delimiter"), q.Get("key-marker"), q.Get("upload-id-marker"), limit, enc)
+	writeXML(w, http.StatusOK, &res)
+	return nil
+}
+
+// pageUploads fills one page, resuming after (keyMarker, idMarker) with the
+// same common-prefix rule as object listing.
+func pageUploads(l *gofakes3.ListMultipartUploadsResult, ups []*uploadRecord, prefix, delim, keyMarker, idMarker string, limit int, enc keyEncoder) {
+	start := 0
+	if keyMarker != "" {
+		start = sort.Search(len(ups), func(i int) bool { return ups[i].Key > keyMarker })
+		for i, u := range ups {
+			if idMarker != "" && u.Key == keyMarker && u.ID == idMarker {
+				start = i + 1
+			}
+		}
+	}
+	lastPrefix, count := "", 0
+	for _, u := range ups[start:] {
+		if !strings.HasPrefix(u.Key, prefix) {
+			continue
+		}
+		cp := commonPrefix(u.Key, prefix, delim)
+		if cp != "" && (cp == keyMarker || cp == lastPrefix) {
+			continue
+		}
+		if count == limit {
+			l.IsTruncated = true
+			return
+		}
+		count++
+		if cp != "" {
+			l.CommonPrefixes = append(l.CommonPrefixes, gofakes3.CommonPrefix{Prefix: enc.enc(cp)})
+			lastPrefix, l.NextKeyMarker, l.NextUploadIDMarker = cp, enc.enc(cp), ""
+			continue
+		}
+		l.Uploads = append(l.Uploads, gofakes3.ListMultipartUploadItem{
+			Key: enc.enc(u.Key), UploadID: gofakes3.UploadID(u.ID), Initiator: ownerInfo, Owner: ownerInfo,
+			StorageClass: gofakes3.StorageStandard, Initiated: gofakes3.NewContentTime(u.Initiated),
+		})
+		l.NextKeyMarker, l.NextUploadIDMarker = enc.enc(u.Key), gofakes3.UploadID(u.ID)
+	}
+}

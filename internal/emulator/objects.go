@@ -1,0 +1,214 @@
+package emulator
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/johannesboyne/gofakes3"
+)
+
+const (
+	maxKeyLength  = 1024
+	maxPutSize    = 5 << 30 // 5 GiB, the single-PUT limit
+	storageClassH = "X-Amz-Storage-Class"
+)
+
+// responseOverrides are the GET/HEAD query parameters that replace a header.
+var responseOverrides = map[string]string{
+	"response-content-type":        "Content-Type",
+	"response-content-language":    "Content-Language",
+	"response-expires":             "Expires",
+	"response-cache-control":       "Cache-Control",
+	"response-content-disposition": "Content-Disposition",
+	"response-content-encoding":    "Content-Encoding",
+}
+
+// getObject serves GET and HEAD. It is ours, not gofakes3's, for If-Match,
+// If-Unmodified-Since, partNumber and multipart ETags.
+func (e *Emulator) getObject(w http.ResponseWriter, r *http.Request, bucket, key string) error {
+	if v := r.URL.Query().Get("versionId"); v != "" && v != "null" {
+		return errNotImplemented("versionId")
+	}
+	o, body, err := e.store.open(bucket, key)
+	if err != nil {
+		return err
+	}
+	defer body.Close()
+	h := w.Header()
+	h.Set("ETag", o.ETag)
+	h.Set("Last-Modified", o.Modified.UTC().Format(http.TimeFormat))
+	if err := checkPreconditions(r.Header, "", o, errNotModified); err != nil {
+		return err
+	}
+	rng, err := readRange(r, o, h)
+	if err != nil {
+		return err
+	}
+	objectHeaders(h, o, r.URL.Query())
+	return sendBody(w, r, body, o.Size, rng)
+}
+
+// objectHeaders sets the stored metadata and S3's standard object headers.
+func objectHeaders(h http.Header, o *objectRecord, q url.Values) {
+	for k, v := range o.Meta {
+		h.Set(k, v)
+	}
+	if h.Get("Content-Type") == "" {
+		h.Set("Content-Type", "binary/octet-stream")
+	}
+	h.Set("Accept-Ranges", "bytes")
+	if len(o.Tags) > 0 {
+		h.Set("X-Amz-Tagging-Count", itoa(len(o.Tags)))
+	}
+	for param, header := range responseOverrides {
+		if v := q.Get(param); v != "" {
+			h.Set(header, v)
+		}
+	}
+}
+
+func sendBody(w http.ResponseWriter, r *http.Request, body io.ReadSeeker, size int64, rng *gofakes3.ObjectRange) error {
+	status, length := http.StatusOK, size
+	if rng != nil {
+		status, length = http.StatusPartialContent, rng.Length
+		w.Header().Set("Content-Range", "bytes "+itoa64(rng.Start)+"-"+itoa64(rng.Start+rng.Length-1)+"/"+itoa64(size))
+		if _, err := body.Seek(rng.Start, io.SeekStart); err != nil {
+			return errInternal(err)
+		}
+	}
+	w.Header().Set("Content-Length", itoa64(length))
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = io.CopyN(w, body, length) // too late for an error document
+	}
+	return nil
+}
+
+// putObject serves PutObject and, with x-amz-copy-source, CopyObject.
+func (e *Emulator) putObject(w http.ResponseWriter, r *http.Request, bucket, key string) error {
+	if len(key) > maxKeyLength {
+		return errf("KeyTooLongError", "Your key is too long")
+	}
+	if r.Header.Get("X-Amz-Copy-Source") != "" {
+		return e.copyObject(w, r, bucket, key)
+	}
+	if r.ContentLength < 0 {
+		return errf("MissingContentLength", "You must provide the Content-Length HTTP header.")
+	}
+	if r.ContentLength > maxPutSize {
+		return errf("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size").
+			with("ProposedSize", itoa64(r.ContentLength)).with("MaxSizeAllowed", itoa64(maxPutSize))
+	}
+	in, err := newObjectInput(r.Header, bucket, key)
+	if err != nil {
+		return err
+	}
+	in.body, in.size, in.cond = r.Body, r.ContentLength, putCondition(r.Header)
+	o, err := e.store.putObject(in)
+	if err != nil {
+		return err
+	}
+	writeObjectResult(w, o)
+	return nil
+}
+
+// newObjectInput collects metadata, tags and ACL from request headers.
+func newObjectInput(h http.Header, bucket, key string) (putInput, error) {
+	meta, err := objectMeta(h)
+	if err != nil {
+		return putInput{}, err
+	}
+	tags, err := parseTaggingHeader(h.Get("X-Amz-Tagging"))
+	if err != nil {
+		return putInput{}, err
+	}
+	acl, err := cannedACL(h.Get("X-Amz-Acl"))
+	if err != nil {
+		return putInput{}, err
+	}
+	return putInput{bucket: bucket, key: key, meta: meta, tags: tags, acl: acl, size: -1}, nil
+}
+
+func writeObjectResult(w http.ResponseWriter, o *objectRecord) {
+	w.Header().Set("ETag", o.ETag)
+	for _, name := range []string{"X-Amz-Server-Side-Encryption", "X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"} {
+		if v := o.Meta[name]; v != "" {
+			w.Header().Set(name, v)
+		}
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// copyObject implements CopyObject, honouring x-amz-metadata-directive and
+// x-amz-tagging-directive (gofakes3 merges metadata even on REPLACE).
+func (e *Emulator) copyObject(w http.ResponseWriter, r *http.Request, bucket, key string) error {
+	srcBucket, srcKey, err := parseCopySource(r.Header.Get("X-Amz-Copy-Source"))
+	if err != nil {
+		return err
+	}
+	metaDir, err := directive(r.Header, "X-Amz-Metadata-Directive")
+	if err != nil {
+		return err
+	}
+	tagDir, err := directive(r.Header, "X-Amz-Tagging-Directive")
+	if err != nil {
+		return err
+	}
+	if srcBucket == bucket && srcKey == key && metaDir == "COPY" && r.Header.Get(storageClassH) == "" {
+		return errf("InvalidRequest", "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
+	}
+	in, err := newObjectInput(r.Header, bucket, key)
+	if err != nil {
+		return err
+	}
+	mk := func(src *objectRecord) (*objectRecord, error) {
+		if err := checkPreconditions(r.Header, "X-Amz-Copy-Source-", src, errPreconditionFailed("x-amz-copy-source-if-none-match")); err != nil {
+			return nil, err
+		}
+		rec := &objectRecord{Bucket: bucket, Key: key, Meta: in.meta, Tags: in.tags, ACL: in.acl}
+		if metaDir == "COPY" {
+			rec.Meta = src.Meta
+		}
+		if tagDir == "COPY" {
+			rec.Tags = src.Tags
+		}
+		return rec, nil
+	}
+	o, err := e.store.copyObject(srcBucket, srcKey, mk, putCondition(r.Header))
+	if err != nil {
+		return err
+	}
+	writeXML(w, http.StatusOK, &gofakes3.CopyObjectResult{ETag: o.ETag, LastModified: gofakes3.NewContentTime(o.Modified)})
+	return nil
+}
+
+func directive(h http.Header, name string) (string, error) {
+	switch v := strings.ToUpper(h.Get(name)); v {
+	case "":
+		return "COPY", nil
+	case "COPY", "REPLACE":
+		return v, nil
+	}
+	return "", errf("InvalidArgument", "Unknown %s value", name).with("ArgumentName", name).with("ArgumentValue", h.Get(name))
+}
+
+// parseCopySource splits "[/]bucket/key[?versionId=v]" whose key is
+// URL-encoded; a literal '?' can only start the version suffix.
+func parseCopySource(v string) (bucket, key string, err error) {
+	path, query, _ := strings.Cut(v, "?")
+	if q, _ := url.ParseQuery(query); q.Get("versionId") != "" && q.Get("versionId") != "null" {
+		return "", "", errNotImplemented("x-amz-copy-source versionId")
+	}
+	path, err = url.PathUnescape(strings.TrimPrefix(path, "/"))
+	if err != nil {
+		return "", "", errf("InvalidArgument", "Invalid copy source encoding")
+	}
+	bucket, key, ok := strings.Cut(path, "/")
+	if !ok || bucket == "" || key == "" {
+		return "", "", errf("InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey").
+			with("ArgumentName", "x-amz-copy-source").with("ArgumentValue", v)
+	}
+	return bucket, key, nil
+}
