@@ -51,12 +51,6 @@ func ValidateBucketName(name string) error {
 		return bad("shorter than 3 characters")
 	case len(name) > 63:
 		return bad("longer than 63 characters")
-	case !isAlnumLower(name[0]) || !isAlnumLower(name[len(name)-1]):
-		return bad("must begin and end with a lower-case letter or digit")
-	case strings.Contains(name, ".."):
-		return bad("has two dots in a row")
-	case net.ParseIP(name) != nil:
-		return bad("is formatted as an IP address")
 	}
 	for i := 0; i < len(name); i++ {
 		if c := name[i]; !isAlnumLower(c) && c != '.' && c != '-' {
@@ -65,6 +59,14 @@ func ValidateBucketName(name string) error {
 			}
 			return bad(fmt.Sprintf("has the character %q", rune(c)))
 		}
+	}
+	switch {
+	case !isAlnumLower(name[0]) || !isAlnumLower(name[len(name)-1]):
+		return bad("must begin and end with a lower-case letter or digit")
+	case strings.Contains(name, ".."):
+		return bad("has two dots in a row")
+	case net.ParseIP(name) != nil:
+		return bad("is formatted as an IP address")
 	}
 	return nil
 }

@@ -125,7 +125,8 @@ type clock struct{ now func() time.Time }
 func (c clock) Now() time.Time                  { return c.now() }
 func (c clock) Since(t time.Time) time.Duration { return c.now().Sub(t) }
 
-// Close stops serving: later requests get 503. With DataDir every change is
+// Close stops serving: later requests get 503. It does not wait for
+// requests in flight (the http.Server does). With DataDir every change is
 // already on disk, so there is nothing to flush.
 func (e *Emulator) Close() error {
 	e.closed.Store(true)

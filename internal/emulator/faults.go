@@ -81,7 +81,8 @@ func Delay(d time.Duration, match func(*http.Request) bool) Fault {
 
 // TruncateBody serves the first n requests accepted by match normally but
 // cuts the connection after `after` bytes of the response body, so the
-// client sees a short body under a full Content-Length.
+// client sees a short body under a full Content-Length. It is a method, not
+// a function like the other faults, because it routes the request itself.
 func (e *Emulator) TruncateBody(n int, after int64, match func(*http.Request) bool) Fault {
 	b := newBudget(n, match)
 	return func(w http.ResponseWriter, r *http.Request) bool {

@@ -113,24 +113,30 @@ func intParam(q url.Values, name string, def, lo, hi int) (int, error) {
 	return min(n, hi), nil
 }
 
-// listObjects serves ListObjects (v1) and ListObjectsV2.
-func (e *Emulator) listObjects(w http.ResponseWriter, r *http.Request, bucket string) error {
-	q := r.URL.Query()
+// parseListQuery reads paging parameters: v1 resumes after marker, v2 after
+// its continuation token or else start-after.
+func parseListQuery(q url.Values, v2 bool) (listQuery, error) {
 	maxKeys, err := intParam(q, "max-keys", 1000, 0, 1000)
 	if err != nil {
-		return err
+		return listQuery{}, err
 	}
-	lq := listQuery{prefix: q.Get("prefix"), delimiter: q.Get("delimiter"), maxKeys: maxKeys}
-	v2 := q.Get("list-type") == "2"
+	lq := listQuery{prefix: q.Get("prefix"), delimiter: q.Get("delimiter"), maxKeys: maxKeys, marker: q.Get("marker")}
 	if v2 {
 		lq.marker = q.Get("start-after")
 		if tok := q.Get("continuation-token"); tok != "" {
-			if lq.marker, err = decodeToken(tok); err != nil {
-				return err
-			}
+			lq.marker, err = decodeToken(tok)
 		}
-	} else {
-		lq.marker = q.Get("marker")
+	}
+	return lq, err
+}
+
+// listObjects serves ListObjects (v1) and ListObjectsV2.
+func (e *Emulator) listObjects(w http.ResponseWriter, r *http.Request, bucket string) error {
+	q := r.URL.Query()
+	v2 := q.Get("list-type") == "2"
+	lq, err := parseListQuery(q, v2)
+	if err != nil {
+		return err
 	}
 	var page listPage
 	if err := e.store.viewBucket(bucket, func(b *bucketState) error {

@@ -15,7 +15,7 @@ import (
 // which accepts tiny non-final parts, keeps uploads in memory only, and
 // stores the object under a different ETag than Complete returns.
 
-const maxXMLBody = 1 << 20
+const maxXMLBody = 4 << 20 // a 10,000-part Complete is about 1 MiB
 
 // readXML decodes a small XML request body. Errors from the payload
 // verifiers (hash mismatch) pass through; anything unparsable is MalformedXML.
@@ -205,7 +205,7 @@ func (e *Emulator) listParts(w http.ResponseWriter, r *http.Request, bucket, key
 	p.Initiator, p.Owner, p.PartNumberMarker, p.MaxParts = ownerInfo, ownerInfo, marker, int64(limit)
 	for _, n := range sortedPartNumbers(u, marker) {
 		if len(p.Parts) == limit {
-			p.IsTruncated = true
+			p.IsTruncated = limit > 0 // max-parts=0 asks for nothing, not for paging
 			break
 		}
 		part := u.Parts[n]
@@ -241,39 +241,51 @@ func (e *Emulator) listUploads(w http.ResponseWriter, r *http.Request, bucket st
 	if err != nil {
 		return err
 	}
-	enc := newKeyEncoder(q.Get("encoding-type"))
-	res := listUploadsResult{Xmlns: s3Namespace, EncodingType: enc.kind}
+	uq := uploadQuery{prefix: q.Get("prefix"), delimiter: q.Get("delimiter"), keyMarker: q.Get("key-marker"),
+		idMarker: q.Get("upload-id-marker"), limit: limit, enc: newKeyEncoder(q.Get("encoding-type"))}
+	res := listUploadsResult{Xmlns: s3Namespace, EncodingType: uq.enc.kind}
 	l := &res.ListMultipartUploadsResult
-	l.Bucket, l.Prefix, l.Delimiter, l.MaxUploads = bucket, enc.enc(q.Get("prefix")), enc.enc(q.Get("delimiter")), int64(limit)
-	l.KeyMarker, l.UploadIDMarker = enc.enc(q.Get("key-marker")), gofakes3.UploadID(q.Get("upload-id-marker"))
-	pageUploads(l, ups, q.Get("prefix"), q.Get("delimiter"), q.Get("key-marker"), q.Get("upload-id-marker"), limit, enc)
+	l.Bucket, l.Prefix, l.Delimiter, l.MaxUploads = bucket, uq.enc.enc(uq.prefix), uq.enc.enc(uq.delimiter), int64(limit)
+	l.KeyMarker, l.UploadIDMarker = uq.enc.enc(uq.keyMarker), gofakes3.UploadID(uq.idMarker)
+	uq.fill(l, ups)
 	writeXML(w, http.StatusOK, &res)
 	return nil
 }
 
-// pageUploads fills one page, resuming after (keyMarker, idMarker) with the
-// same common-prefix rule as object listing.
-func pageUploads(l *gofakes3.ListMultipartUploadsResult, ups []*uploadRecord, prefix, delim, keyMarker, idMarker string, limit int, enc keyEncoder) {
-	start := 0
-	if keyMarker != "" {
-		start = sort.Search(len(ups), func(i int) bool { return ups[i].Key > keyMarker })
-		for i, u := range ups {
-			if idMarker != "" && u.Key == keyMarker && u.ID == idMarker {
-				start = i + 1
-			}
+type uploadQuery struct {
+	prefix, delimiter, keyMarker, idMarker string
+	limit                                  int
+	enc                                    keyEncoder
+}
+
+// start is the index of the first upload after (keyMarker, idMarker).
+func (uq uploadQuery) start(ups []*uploadRecord) int {
+	if uq.keyMarker == "" {
+		return 0
+	}
+	for i, u := range ups {
+		if uq.idMarker != "" && u.Key == uq.keyMarker && u.ID == uq.idMarker {
+			return i + 1
 		}
 	}
+	return sort.Search(len(ups), func(i int) bool { return ups[i].Key > uq.keyMarker })
+}
+
+// fill adds one page of uploads, with the same common-prefix rule as object
+// listing: a returned prefix swallows every upload under it.
+func (uq uploadQuery) fill(l *gofakes3.ListMultipartUploadsResult, ups []*uploadRecord) {
+	enc, limit := uq.enc, uq.limit
 	lastPrefix, count := "", 0
-	for _, u := range ups[start:] {
-		if !strings.HasPrefix(u.Key, prefix) {
+	for _, u := range ups[uq.start(ups):] {
+		if !strings.HasPrefix(u.Key, uq.prefix) {
 			continue
 		}
-		cp := commonPrefix(u.Key, prefix, delim)
-		if cp != "" && (cp == keyMarker || cp == lastPrefix) {
+		cp := commonPrefix(u.Key, uq.prefix, uq.delimiter)
+		if cp != "" && (cp == uq.keyMarker || cp == lastPrefix) {
 			continue
 		}
 		if count == limit {
-			l.IsTruncated = true
+			l.IsTruncated = limit > 0 // max-uploads=0 asks for nothing, not for paging
 			return
 		}
 		count++

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/quilibrium/qcli/internal/emulator"
 )
@@ -146,7 +147,8 @@ func TestBucketLifecycleAndErrors(t *testing.T) {
 }
 
 func TestDeleteObjectsAndObserve(t *testing.T) {
-	srv, c := start(t)
+	srv, plain := start(t)
+	c := srv.S3Client(func(o *s3.Options) { o.APIOptions = append(o.APIOptions, smithyhttp.AddContentChecksumMiddleware) })
 	var deletes atomic.Int32
 	srv.Emulator.Observe(func(r *http.Request) {
 		if r.Method == http.MethodPost && r.URL.Query().Has("delete") {
@@ -163,6 +165,9 @@ func TestDeleteObjectsAndObserve(t *testing.T) {
 	if err != nil || len(out.Deleted) != 3 || deletes.Load() != 1 {
 		t.Fatalf("DeleteObjects %+v %v (observed %d)", out, err, deletes.Load())
 	}
+	_, err = plain.DeleteObjects(ctx(t), &s3.DeleteObjectsInput{Bucket: aws.String("bkt"),
+		Delete: &types.Delete{Objects: []types.ObjectIdentifier{{Key: aws.String("c")}}}})
+	wantAPIError(t, err, 400, "InvalidRequest") // no Content-MD5
 	list, _ := c.ListObjectsV2(ctx(t), &s3.ListObjectsV2Input{Bucket: aws.String("bkt")})
 	if len(list.Contents) != 1 || aws.ToString(list.Contents[0].Key) != "c" {
 		t.Fatalf("left %+v", list.Contents)

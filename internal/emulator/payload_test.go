@@ -191,3 +191,15 @@ func TestAWSChunkedSignedChunks(t *testing.T) {
 	}
 	do(t, srv, signedChunkedRequest(t, srv, data, 4096, true)).wantError(t, 403, "SignatureDoesNotMatch")
 }
+
+// TestLargePutWithExpectContinue crosses the SDK's 2 MiB threshold for
+// "Expect: 100-continue", so the body is only sent after authentication.
+func TestLargePutWithExpectContinue(t *testing.T) {
+	_, c := start(t)
+	mustBucket(t, c, "bkt")
+	data := randomBytes(3<<20, 12)
+	mustPut(t, c, "bkt", "big", string(data))
+	if got := mustGet(t, c, "bkt", "big"); got != string(data) {
+		t.Fatal("large object differs")
+	}
+}

@@ -164,8 +164,9 @@ func (p *persister) loadUpload(id string) (*uploadRecord, error) {
 	return u, err
 }
 
-// readJSONDir decodes every *.json file in dir except upload.json; files that
-// do not decode are leftovers of an interrupted write and are skipped.
+// readJSONDir decodes every *.json file in dir except upload.json. Files
+// that do not decode are skipped (and kept, for inspection); temporary files
+// of interrupted writes are deleted.
 func readJSONDir(dir string, alloc func() any, add func(any)) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -176,6 +177,10 @@ func readJSONDir(dir string, alloc func() any, add func(any)) error {
 	}
 	for _, e := range entries {
 		name := e.Name()
+		if strings.HasSuffix(name, ".tmp") {
+			_ = os.Remove(filepath.Join(dir, name)) // an interrupted writeJSON
+			continue
+		}
 		if e.IsDir() || !strings.HasSuffix(name, ".json") || name == "upload.json" {
 			continue
 		}

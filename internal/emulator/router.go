@@ -56,7 +56,7 @@ func (e *Emulator) routeBucket(w http.ResponseWriter, r *http.Request, bucket st
 	case q.Has("versioning"):
 		return e.delegate(w, r)
 	case q.Has("delete"):
-		return onlyMethod(r, http.MethodPost, func() error { return e.delegate(w, r) })
+		return onlyMethod(r, http.MethodPost, func() error { return e.deleteObjects(w, r) })
 	}
 	switch r.Method {
 	case http.MethodGet:
@@ -106,6 +106,16 @@ func (e *Emulator) routeUpload(w http.ResponseWriter, r *http.Request, bucket, k
 		return e.abortUpload(w, bucket, key, id)
 	}
 	return errMethodNotAllowed()
+}
+
+// deleteObjects insists on Content-MD5, which S3 historically required and
+// QStorage-like servers still do; the SDK omits it when checksums are
+// WhenRequired, so a client that forgets to add it must fail here too.
+func (e *Emulator) deleteObjects(w http.ResponseWriter, r *http.Request) error {
+	if r.Header.Get("Content-Md5") == "" {
+		return errf("InvalidRequest", "Missing required header for this request: Content-Md5")
+	}
+	return e.delegate(w, r)
 }
 
 func onlyMethod(r *http.Request, method string, f func() error) error {

@@ -48,8 +48,7 @@ func (s *store) writeBlob(r io.Reader) (id string, size int64, sum []byte, err e
 	return id, size, h.Sum(nil), nil
 }
 
-// concatBlobs writes the given blobs, in order, into a new blob. It also
-// returns the MD5 of the part MD5s, from which a multipart ETag is made.
+// concatBlobs writes the given blobs, in order, into a new blob.
 func (s *store) concatBlobs(ids []string) (id string, size int64, err error) {
 	w, err := s.blobs.create()
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/tw"
+	tw2 "github.com/olekukonko/tablewriter/tw"
 )
 
 // Format is an output format.
@@ -67,41 +67,44 @@ func (p *Printer) JSONIndented(v any) error {
 	return enc.Encode(v)
 }
 
-// TableWriter streams rows into a table that is drawn as they arrive.
+// TableWriter collects rows and draws them as a table. Rows are drawn in
+// batches of tableBatch, one table per batch, so a listing of millions of
+// keys in table format still runs in bounded memory; tablewriter's own
+// streaming mode sizes columns from the header alone and truncates cells.
 type TableWriter struct {
-	t       *tablewriter.Table
-	started bool
+	w       io.Writer
+	headers []string
+	rows    [][]string
 }
 
-// Table starts a streamed table with the given column headers.
+const tableBatch = 1000
+
+// Table starts a table with the given column headers.
 func (p *Printer) Table(headers ...string) *TableWriter {
-	t := tablewriter.NewTable(p.w,
-		tablewriter.WithStreaming(tw.StreamConfig{Enable: true}),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeader(headers),
-	)
-	return &TableWriter{t: t}
+	return &TableWriter{w: p.w, headers: headers}
 }
 
 // Row appends one row.
 func (tw *TableWriter) Row(cells ...string) error {
-	if !tw.started {
-		if err := tw.t.Start(); err != nil {
-			return err
-		}
-		tw.started = true
+	tw.rows = append(tw.rows, cells)
+	if len(tw.rows) >= tableBatch {
+		return tw.flush()
 	}
-	row := make([]any, len(cells))
-	for i, c := range cells {
-		row[i] = c
-	}
-	return tw.t.Append(row...)
+	return nil
 }
 
-// Close draws the bottom border. A table with no rows prints nothing.
-func (tw *TableWriter) Close() error {
-	if !tw.started {
+// Close draws the rows not drawn yet. A table with no rows prints nothing.
+func (tw *TableWriter) Close() error { return tw.flush() }
+
+func (tw *TableWriter) flush() error {
+	if len(tw.rows) == 0 {
 		return nil
 	}
-	return tw.t.Close()
+	t := tablewriter.NewTable(tw.w, tablewriter.WithHeaderAutoFormat(tw2.Off))
+	t.Header(tw.headers)
+	if err := t.Bulk(tw.rows); err != nil {
+		return err
+	}
+	tw.rows = tw.rows[:0]
+	return t.Render()
 }

@@ -1,0 +1,93 @@
+package root_test
+
+import (
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/quilibrium/qcli/client"
+	"github.com/quilibrium/qcli/internal/cli/clitest"
+)
+
+func TestVersion(t *testing.T) {
+	e := clitest.New(t)
+	if out := e.MustRun("version").Stdout; !strings.HasPrefix(out, "qcli "+client.Version+" (") {
+		t.Errorf("version = %q", out)
+	}
+	if out := e.MustRun("--output", "json", "version").Stdout; !strings.Contains(out, `"version":"`+client.Version+`"`) {
+		t.Errorf("json version = %q", out)
+	}
+	if out := e.MustRun("--version").Stdout; out != "qcli "+client.Version+"\n" {
+		t.Errorf("--version = %q", out)
+	}
+}
+
+func TestNoCommandIsAParseError(t *testing.T) {
+	e := clitest.New(t)
+	r := e.Run("", "s3")
+	if r.Code != 2 || !strings.Contains(r.Stderr, "Usage:") || !strings.Contains(r.Stderr, "needs a subcommand") {
+		t.Errorf("qcli s3: exit %d, stderr %q", r.Code, r.Stderr)
+	}
+	if r := e.Run("", "completion", "tcsh"); r.Code != 252 {
+		t.Errorf("completion tcsh: exit %d", r.Code)
+	}
+}
+
+func TestDebugTraceOnStderrWithSecretsRedacted(t *testing.T) {
+	e := clitest.New(t)
+	e.Vars["QCLI_SESSION_TOKEN"] = "TOKEN-THAT-MUST-NOT-LEAK"
+	r := e.Run("", "--debug", "s3", "mb", "s3://traced")
+	// The emulator does not know session tokens, but the request is traced either way.
+	if !strings.Contains(r.Stderr, "> PUT "+e.Server.URL+"/traced") || !strings.Contains(r.Stderr, "Authorization: [REDACTED]") {
+		t.Errorf("no trace:\n%s", r.Stderr)
+	}
+	for _, secret := range []string{e.Server.SecretKey, "TOKEN-THAT-MUST-NOT-LEAK", "Signature="} {
+		if strings.Contains(r.Stdout+r.Stderr, secret) {
+			t.Errorf("output contains %q", secret)
+		}
+	}
+}
+
+func TestWrongSecretIsAServiceError(t *testing.T) {
+	e := clitest.New(t)
+	e.Vars["QCLI_SECRET_ACCESS_KEY"] = "not-the-secret"
+	r := e.Run("", "s3", "ls")
+	if r.Code != 254 || !strings.Contains(r.Stderr, "SignatureDoesNotMatch") || strings.Contains(r.Stderr, "not-the-secret") {
+		t.Errorf("exit %d, %q", r.Code, r.Stderr)
+	}
+}
+
+func TestUnreachableEndpointFailsInBoundedTime(t *testing.T) {
+	e := clitest.New(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Vars["QCLI_ENDPOINT_URL"] = "http://" + ln.Addr().String()
+	ln.Close()
+	start := time.Now()
+	r := e.Run("", "s3", "ls")
+	if r.Code != 255 || !strings.Contains(r.Stderr, "cannot reach") || strings.Count(r.Stderr, "\n") != 1 {
+		t.Errorf("exit %d, %q", r.Code, r.Stderr)
+	}
+	// max_attempts is 2 in the test profile and backoff is capped: well under the
+	// test's own deadline, never a hang.
+	if d := time.Since(start); d > 30*time.Second {
+		t.Errorf("took %s", d)
+	}
+}
+
+func TestLocalProfileRunsTheEmbeddedEmulator(t *testing.T) {
+	e := clitest.New(t)
+	e.Vars = map[string]string{"QCLI_CONFIG_DIR": t.TempDir()}
+	e.MustRun("--profile", "local", "s3", "mb", "s3://newcomer")
+	// A second process-like run sees the bucket: the data is on disk.
+	if out := e.MustRun("--profile", "local", "s3", "ls").Stdout; !strings.HasSuffix(out, " newcomer\n") {
+		t.Errorf("ls = %q", out)
+	}
+	e.MustRun("--profile", "local", "s3", "rb", "s3://newcomer")
+	if out := e.MustRun("--profile", "local", "s3", "ls").Stdout; out != "" {
+		t.Errorf("ls after rb = %q", out)
+	}
+}
