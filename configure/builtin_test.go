@@ -16,7 +16,7 @@ func TestLocalProfileBuiltin(t *testing.T) {
 		t.Errorf("local: embedded %v, client %+v", r.Embedded, c)
 	}
 	wantSetting(t, r, "endpoint_url", "", SourceBuiltin, "")
-	wantSetting(t, r, "access_key_id", LocalAccessKeyID, SourceBuiltin, "")
+	wantSetting(t, r, "access_key_id", Mask(LocalAccessKeyID), SourceBuiltin, "")
 	wantSetting(t, r, "region", LocalRegion, SourceBuiltin, "")
 	if err := r.RequireCredentials(); err != nil {
 		t.Error(err)
@@ -40,7 +40,7 @@ func TestLocalProfileOverrides(t *testing.T) {
 		t.Errorf("file override: embedded %v, endpoint %q, region %q", r.Embedded, r.Client.Endpoint, r.Client.Region)
 	}
 	wantSetting(t, r, "endpoint_url", "http://127.0.0.1:9000", SourceConfigFile, cfg)
-	wantSetting(t, r, "access_key_id", "MINE", SourceCredentialsFile, creds)
+	wantSetting(t, r, "access_key_id", Mask("MINE"), SourceCredentialsFile, creds)
 
 	// Environment and flags override it as well; credentials as a unit.
 	env := map[string]string{"QCLI_ACCESS_KEY_ID": "ENVKEY", "QCLI_SECRET_ACCESS_KEY": secrets[0]}

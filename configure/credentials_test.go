@@ -37,7 +37,7 @@ func TestCredentialRungs(t *testing.T) {
 			if c.AccessKeyID != tt.key || c.SecretAccessKey != tt.secret {
 				t.Errorf("got %v, want key %q", c, tt.key)
 			}
-			wantSetting(t, r, "access_key_id", tt.key, tt.src, tt.at)
+			wantSetting(t, r, "access_key_id", Mask(tt.key), tt.src, tt.at)
 			s := lookup(t, r, "secret_access_key")
 			if s.Source != tt.src || s.Value != Mask(tt.secret) {
 				t.Errorf("secret setting %+v", s)
@@ -125,7 +125,7 @@ func TestAWSAliases(t *testing.T) {
 	if c.AccessKeyID != "AKIDCOPIED" || c.SecretAccessKey != secrets[4] || c.SessionToken != secrets[3] {
 		t.Errorf("aliases: %v", c)
 	}
-	wantSetting(t, r, "access_key_id", "AKIDCOPIED", SourceCredentialsFile, creds)
+	wantSetting(t, r, "access_key_id", Mask("AKIDCOPIED"), SourceCredentialsFile, creds)
 
 	f, err := LoadFiles(dir)
 	if err != nil {

@@ -31,7 +31,7 @@ type Key struct {
 	Name string
 	// File is the file the setting is stored in.
 	File FileKind
-	// Secret settings are masked in Settings and never quoted in errors.
+	// Secret settings (and access_key_id) are masked in Settings and never quoted in errors.
 	Secret bool
 	// Default is the value used when no source sets it; "" means none.
 	Default string

@@ -158,7 +158,9 @@ func (r *Resolved) add(k Key, s Setting, src *source, ok bool) error {
 			return fmt.Errorf("%s: %w", src.where(k), err)
 		}
 	}
-	if k.Secret {
+	// The key id is masked too, as aws configure list does: it names the
+	// account in shared logs and screenshots.
+	if k.Secret || k.Name == keyAccessKeyID {
 		s.Value = Mask(s.Value)
 	}
 	r.Settings = append(r.Settings, s)

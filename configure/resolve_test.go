@@ -191,7 +191,7 @@ func TestSettingsOrderAndMasking(t *testing.T) {
 	}
 	creds := filepath.Join(dir, "credentials")
 	wantSetting(t, r, "secret_access_key", Mask(secrets[2]), SourceCredentialsFile, creds)
-	wantSetting(t, r, "access_key_id", "AKIDEXAMPLE", SourceCredentialsFile, creds)
+	wantSetting(t, r, "access_key_id", Mask("AKIDEXAMPLE"), SourceCredentialsFile, creds)
 	wantSetting(t, r, "account_id", "", SourceUnset, "")
 	wantSetting(t, r, "ca_bundle", "", SourceUnset, "")
 	if r.Client.Credentials.SecretAccessKey != secrets[2] || r.Client.Credentials.SessionToken != secrets[3] {
