@@ -4,6 +4,7 @@ package cmdutil
 
 import (
 	"context"
+	"io"
 	"os"
 	"sync"
 
@@ -101,10 +102,14 @@ func (f *Factory) Client(ctx context.Context) (*client.Client, error) {
 
 // Printer writes to stdout in the resolved output format (text when the
 // configuration cannot be resolved: the command reports that error itself).
+// With --quiet it discards everything: errors still reach stderr.
 func (f *Factory) Printer() *output.Printer {
 	format := output.Text
 	if r, err := f.Config(); err == nil && r.Output != "" {
 		format = output.Format(r.Output)
+	}
+	if f.Quiet {
+		return output.New(io.Discard, format)
 	}
 	return output.New(f.IO.Out, format)
 }

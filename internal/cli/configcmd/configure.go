@@ -20,6 +20,7 @@ type ConfigureOptions struct {
 	ErrOut  io.Writer // prompts go to stderr, so stdout stays clean for scripts
 	Dir     string
 	Profile string
+	Quiet   bool
 }
 
 // prompt is one question of `qcli configure`, in the AWS CLI's order.
@@ -54,7 +55,7 @@ the end of input keeps the remaining values:
 			if err != nil {
 				return err
 			}
-			return runConfigure(&ConfigureOptions{In: f.IO.In, ErrOut: f.IO.ErrOut, Dir: dir, Profile: profile})
+			return runConfigure(&ConfigureOptions{In: f.IO.In, ErrOut: f.IO.ErrOut, Dir: dir, Profile: profile, Quiet: f.Quiet})
 		},
 	}
 	cmd.AddCommand(newCmdList(f), newCmdGet(f), newCmdSet(f), newCmdListProfiles(f))
@@ -92,7 +93,9 @@ func runConfigure(opts *ConfigureOptions) error {
 	if err := files.Save(); err != nil {
 		return &cmdutil.ConfigError{Err: err}
 	}
-	fmt.Fprintf(opts.ErrOut, "Saved profile %q in %s\n", opts.Profile, opts.Dir)
+	if !opts.Quiet {
+		fmt.Fprintf(opts.ErrOut, "Saved profile %q in %s\n", opts.Profile, opts.Dir)
+	}
 	return nil
 }
 

@@ -203,3 +203,13 @@ func TestBadInputExitCodes(t *testing.T) {
 		}
 	}
 }
+
+func TestQuietPrintsOnlyErrors(t *testing.T) {
+	e := clitest.New(t)
+	if r := e.MustRun("--quiet", "s3", "mb", "s3://hush"); r.Stdout != "" || r.Stderr != "" {
+		t.Errorf("mb --quiet printed %q %q", r.Stdout, r.Stderr)
+	}
+	if r := e.Run("", "--quiet", "s3", "mb", "s3://hush"); r.Code != 254 || r.Stderr == "" {
+		t.Errorf("a failure under --quiet: exit %d, stderr %q", r.Code, r.Stderr)
+	}
+}
