@@ -39,6 +39,9 @@ qcli --profile local made:
 Stop it with Ctrl-C.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.DataDir != "" && opts.Memory {
+				return &cmdutil.UsageError{Err: fmt.Errorf("--data and --memory exclude each other: keep data in a directory or in memory")}
+			}
 			if (opts.AccessKey == "") != (opts.SecretKey == "") {
 				return &cmdutil.UsageError{Err: fmt.Errorf("--access-key and --secret-key go together: give both or neither")}
 			}
@@ -61,7 +64,6 @@ Stop it with Ctrl-C.`,
 	fl.BoolVar(&opts.Memory, "memory", false, "keep data in memory only; it is gone when the server stops")
 	fl.StringVar(&opts.AccessKey, "access-key", "", "access key id clients sign with (default: the local profile's)")
 	fl.StringVar(&opts.SecretKey, "secret-key", "", "secret key clients sign with (default: the local profile's)")
-	cmd.MarkFlagsMutuallyExclusive("data", "memory")
 	return cmd
 }
 

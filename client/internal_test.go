@@ -1,0 +1,78 @@
+package client
+
+import (
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+)
+
+func responseError(status int, header http.Header) error {
+	resp := &http.Response{StatusCode: status, Header: header}
+	return &awshttp.ResponseError{ResponseError: &smithyhttp.ResponseError{Response: &smithyhttp.Response{Response: resp}, Err: errors.New("boom")}}
+}
+
+func TestServerDelay(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	cases := []struct {
+		name   string
+		header http.Header
+		want   time.Duration
+		ok     bool
+	}{
+		{"retry-after seconds", http.Header{"Retry-After": {"7"}}, 7 * time.Second, true},
+		{"retry-after date", http.Header{"Retry-After": {now.Add(3 * time.Second).Format(http.TimeFormat)}}, 3 * time.Second, true},
+		{"retry-after past date", http.Header{"Retry-After": {now.Add(-time.Hour).Format(http.TimeFormat)}}, 0, true},
+		{"rate-limit reset epoch", http.Header{"X-Ratelimit-Reset": {"1767323050"}}, 5 * time.Second, true},
+		{"rate-limit reset delta", http.Header{"X-Ratelimit-Reset": {"12"}}, 12 * time.Second, true},
+		{"garbage", http.Header{"Retry-After": {"soon"}}, 0, false},
+		{"none", http.Header{}, 0, false},
+	}
+	for _, tc := range cases {
+		got, ok := serverDelay(responseError(429, tc.header), now)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("%s: got %s %v, want %s %v", tc.name, got, ok, tc.want, tc.ok)
+		}
+	}
+	if _, ok := serverDelay(errors.New("no response"), now); ok {
+		t.Error("a plain error has no server delay")
+	}
+}
+
+func TestBackoffIsCappedAndJittered(t *testing.T) {
+	b := &backoff{base: 100 * time.Millisecond, max: time.Second, now: time.Now}
+	for attempt := 1; attempt <= 40; attempt++ {
+		d, err := b.BackoffDelay(attempt, errors.New("x"))
+		if err != nil || d < 0 || d > time.Second {
+			t.Fatalf("attempt %d: %s %v", attempt, d, err)
+		}
+	}
+	d, _ := b.BackoffDelay(1, responseError(503, http.Header{"Retry-After": {"3600"}}))
+	if d != time.Second {
+		t.Errorf("Retry-After beyond the cap waited %s, want the 1s cap", d)
+	}
+}
+
+func TestAddressingStyle(t *testing.T) {
+	cases := []struct {
+		style    AddressingStyle
+		endpoint string
+		path     bool
+	}{
+		{AddressingPath, "https://qstorage.quilibrium.com", true},
+		{AddressingVirtual, "https://qstorage.quilibrium.com", false},
+		{AddressingVirtual, "http://127.0.0.1:9000", false},
+		{AddressingAuto, "https://qstorage.quilibrium.com", false},
+		{AddressingAuto, "http://127.0.0.1:9000", true},
+		{AddressingAuto, "http://[::1]:9000", true},
+		{AddressingAuto, "http://localhost:9000", true},
+	}
+	for _, tc := range cases {
+		if got := usePathStyle(Config{AddressingStyle: tc.style, Endpoint: tc.endpoint}); got != tc.path {
+			t.Errorf("%s at %s: path style %v, want %v", tc.style, tc.endpoint, got, tc.path)
+		}
+	}
+}
