@@ -56,14 +56,14 @@ var ErrInterrupted = errors.New("interrupted")
 // ExitCode maps an error to the process exit code.
 func ExitCode(err error) int {
 	var (
-		exitErr  *ExitError
-		flagErr  *FlagError
-		usageErr *UsageError
-		cfgErr   *ConfigError
-		svcErr   *client.Error
-		valErr   *client.ValidationError
-		uriErr   *s3uri.Error
-		cfgErr2  *client.ConfigError
+		exitErr      *ExitError
+		flagErr      *FlagError
+		usageErr     *UsageError
+		cfgErr       *ConfigError
+		svcErr       *client.Error
+		valErr       *client.ValidationError
+		uriErr       *s3uri.Error
+		clientCfgErr *client.ConfigError
 	)
 	switch {
 	case err == nil:
@@ -76,7 +76,7 @@ func ExitCode(err error) int {
 		return ExitParse
 	case errors.As(err, &usageErr), errors.As(err, &valErr), errors.As(err, &uriErr):
 		return ExitSyntax
-	case errors.As(err, &cfgErr), errors.As(err, &cfgErr2):
+	case errors.As(err, &cfgErr), errors.As(err, &clientCfgErr):
 		return ExitConfig
 	case errors.As(err, &svcErr):
 		return ExitService

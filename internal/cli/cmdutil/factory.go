@@ -4,6 +4,7 @@ package cmdutil
 
 import (
 	"context"
+	"errors"
 	"io"
 	"os"
 	"sync"
@@ -122,8 +123,4 @@ func (f *Factory) Close() {
 	f.stops = nil
 }
 
-type constError string
-
-func (e constError) Error() string { return string(e) }
-
-const errNoEmbedded = constError("the local profile needs the built-in emulator, which this build lacks; set endpoint_url for the profile")
+var errNoEmbedded = errors.New("the local profile needs the built-in emulator, which this build lacks; set endpoint_url for the profile")

@@ -91,3 +91,13 @@ func TestLocalProfileRunsTheEmbeddedEmulator(t *testing.T) {
 		t.Errorf("ls after rb = %q", out)
 	}
 }
+
+func TestEndpointFromFlagBeatsEnvironment(t *testing.T) {
+	e := clitest.New(t)
+	good := e.Vars["QCLI_ENDPOINT_URL"]
+	e.Vars["QCLI_ENDPOINT_URL"] = "https://127.0.0.1:1" // nothing there
+	e.MustRun("--endpoint-url", good, "s3", "mb", "s3://by-flag", "--acl", "public-read", "--object-lock")
+	if out := e.MustRun("--endpoint-url", good, "s3", "ls").Stdout; !strings.HasSuffix(out, " by-flag\n") {
+		t.Errorf("ls = %q", out)
+	}
+}
