@@ -110,3 +110,49 @@ func countUploads(t *testing.T, c *client.Client, bucket string) int {
 	}
 	return n
 }
+
+func TestUploadPartCopy(t *testing.T) {
+	c, _ := newTestClient(t)
+	ctx := context.Background()
+	mustCreate(t, c, "big")
+	src := bytes.Repeat([]byte("0123456789"), 300) // 3,000 bytes
+	if _, err := c.Upload(ctx, "big", "src key+%", src); err != nil {
+		t.Fatal(err)
+	}
+	info, err := c.HeadObject(ctx, client.HeadObjectInput{Bucket: "big", Key: "src key+%"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := c.CreateMultipartUpload(ctx, client.CreateMultipartUploadInput{Bucket: "big", Key: "dst"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var done []client.CompletedPart
+	for i, rng := range []string{"bytes=0-1999", "bytes=2000-2999"} {
+		etag, err := c.UploadPartCopy(ctx, client.UploadPartCopyInput{Bucket: "big", Key: "dst", UploadID: id, PartNumber: int32(i + 1),
+			SourceBucket: "big", SourceKey: "src key+%", SourceRange: rng, SourceIfMatch: info.ETag})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lo := i * 2000
+		if want := fmt.Sprintf(`"%x"`, md5.Sum(src[lo:min(lo+2000, len(src))])); etag != want {
+			t.Errorf("part %d ETag %s, want %s", i+1, etag, want)
+		}
+		done = append(done, client.CompletedPart{PartNumber: int32(i + 1), ETag: etag})
+	}
+	if _, err := c.CompleteMultipartUpload(ctx, "big", "dst", id, done); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.Download(ctx, "big", "dst"); err != nil || !bytes.Equal(got, src) {
+		t.Fatalf("copied object differs (%d bytes, %v)", len(got), err)
+	}
+	_, err = c.UploadPartCopy(ctx, client.UploadPartCopyInput{Bucket: "big", Key: "dst", UploadID: id, PartNumber: 1,
+		SourceBucket: "big", SourceKey: "src key+%", SourceIfMatch: `"0000"`})
+	if err == nil {
+		t.Error("UploadPartCopy to a completed upload with a stale If-Match succeeded")
+	}
+	if _, err := c.UploadPartCopy(ctx, client.UploadPartCopyInput{Bucket: "big", Key: "dst", UploadID: id, PartNumber: 0,
+		SourceBucket: "big", SourceKey: "src"}); !errors.As(err, new(*client.ValidationError)) {
+		t.Errorf("part number 0: %v, want a ValidationError", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/quilibrium/qcli/client"
+	"github.com/quilibrium/qcli/client/quicksync"
 )
 
 // FileKind names one of the two settings files.
@@ -45,6 +46,9 @@ type Key struct {
 	// apply parses value and stores it in r; it is also how values are
 	// validated, so a value accepted by Set always resolves.
 	apply func(r *Resolved, value string) error
+	// standalone credentials-file settings resolve on their own, not with
+	// the S3 key pair: the console's API key has nothing to do with it.
+	standalone bool
 }
 
 // Validate reports whether value is acceptable for the key, as a one-line
@@ -61,6 +65,17 @@ const (
 	keyAccountID   = "account_id"
 	keyEndpoint    = "endpoint_url"
 	keyVerifySSL   = "verify_ssl"
+
+	keyConsoleEndpoint = "console_endpoint"
+	keyConsoleAPIKey   = "console_api_key"
+)
+
+// Names of the QuickSync settings; `qcli quicksync login` writes the last three.
+const (
+	KeyQuickSyncEndpoint = "quicksync_endpoint"
+	KeyQuickSyncToken    = "quicksync_token"
+	KeyQuickSyncSession  = "quicksync_session"
+	KeyQuickSyncExpiry   = "quicksync_token_expiry"
 )
 
 // keyTable is the one list of settings; Settings follow its order. It is
@@ -94,6 +109,18 @@ var keyTable = []Key{
 		Description: "PEM file of CA certificates trusted instead of the system's", apply: applyCABundle},
 	{Name: keyVerifySSL, File: ConfigFile, Default: "true",
 		Description: "verify TLS certificates: true or false", apply: applyVerifySSL},
+	{Name: keyConsoleEndpoint, File: ConfigFile, Env: []string{"QCLI_CONSOLE_ENDPOINT"},
+		Description: "management console URL, http:// or https://", apply: applyConsoleEndpoint},
+	{Name: keyConsoleAPIKey, File: CredentialsFile, Secret: true, Env: []string{"QCLI_CONSOLE_API_KEY"},
+		Description: "management console API key, sent as X-API-Key", apply: applyConsoleAPIKey, standalone: true},
+	{Name: KeyQuickSyncEndpoint, File: ConfigFile, Default: quicksync.DefaultEndpoint, Env: []string{"QCLI_QUICKSYNC_ENDPOINT"},
+		Description: "QuickSync API URL, http:// or https://", apply: applyQuickSyncEndpoint},
+	{Name: KeyQuickSyncToken, File: CredentialsFile, Secret: true, Env: []string{"QCLI_QUICKSYNC_TOKEN"},
+		Description: "QuickSync bearer token (qcli quicksync login stores it)", apply: applyQuickSyncToken, standalone: true},
+	{Name: KeyQuickSyncSession, File: CredentialsFile, Secret: true, Env: []string{"QCLI_QUICKSYNC_SESSION"},
+		Description: "QuickSync session ID, the key of encrypted file names", apply: applyQuickSyncSession, standalone: true},
+	{Name: KeyQuickSyncExpiry, File: CredentialsFile,
+		Description: "when the stored QuickSync token expires (RFC 3339)", apply: applyQuickSyncExpiry, standalone: true},
 }
 
 // Keys returns every setting, in the order Settings lists them.

@@ -3,6 +3,7 @@ package configure
 import (
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/quilibrium/qcli/client"
 )
@@ -15,6 +16,10 @@ type Flags struct {
 	Region      string // --region
 	Output      string // --output
 	NoVerifySSL bool   // --no-verify-ssl
+
+	ConsoleEndpoint string // --console-endpoint
+
+	QuickSyncEndpoint string // --quicksync-endpoint
 }
 
 // Options are Resolve's inputs.
@@ -67,6 +72,26 @@ type Resolved struct {
 	// was set anywhere: the caller should start the in-process emulator
 	// and set Client.Endpoint to its address.
 	Embedded bool
+	// Console is what the management console client needs beyond the
+	// transport settings in Client.
+	Console Console
+	// QuickSync is what the QuickSync client needs beyond the transport
+	// settings in Client.
+	QuickSync QuickSync
+}
+
+// Console holds the management console's settings; "" means not set.
+type Console struct {
+	Endpoint string // console_endpoint
+	APIKey   string // console_api_key
+}
+
+// QuickSync holds the QuickSync settings; "" and the zero time mean not set.
+type QuickSync struct {
+	Endpoint    string    // quicksync_endpoint
+	Token       string    // quicksync_token
+	SessionID   string    // quicksync_session
+	TokenExpiry time.Time // quicksync_token_expiry
 }
 
 // Lookup returns the setting for key ("profile" included).
@@ -112,9 +137,9 @@ func Resolve(o Options) (*Resolved, error) {
 	return r, nil
 }
 
-// resolveKeys fills r from the sources. Credentials-file settings come
-// from the one source credentialSource picks; the rest from the first
-// source that sets them.
+// resolveKeys fills r from the sources. The key pair's settings come from
+// the one source credentialSource picks; the rest (console_api_key too)
+// from the first source that sets them.
 func (r *Resolved) resolveKeys(srcs []source) error {
 	credSrc, err := credentialSource(srcs, r.Profile)
 	if err != nil {
@@ -124,7 +149,7 @@ func (r *Resolved) resolveKeys(srcs []source) error {
 		var s Setting
 		var src *source
 		var ok bool
-		if k.File != CredentialsFile {
+		if k.File != CredentialsFile || k.standalone {
 			s, src, ok = first(srcs, k)
 		} else if src = credSrc; src != nil {
 			s, ok = src.lookup(k)

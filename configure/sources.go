@@ -31,6 +31,10 @@ func flagSource(fl Flags) source {
 		keyEndpoint: {"--endpoint-url", fl.EndpointURL},
 		"region":    {"--region", fl.Region},
 		"output":    {"--output", fl.Output},
+
+		keyConsoleEndpoint: {"--console-endpoint", fl.ConsoleEndpoint},
+
+		KeyQuickSyncEndpoint: {"--quicksync-endpoint", fl.QuickSyncEndpoint},
 	}
 	if fl.NoVerifySSL {
 		flags[keyVerifySSL] = [2]string{"--no-verify-ssl", "false"}

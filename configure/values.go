@@ -2,6 +2,7 @@ package configure
 
 import (
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"unicode"
 
 	"github.com/quilibrium/qcli/client"
+	"github.com/quilibrium/qcli/client/quicksync"
 )
 
 // The apply functions below parse one setting's value into a Resolved. Each
@@ -159,6 +161,67 @@ func applyVerifySSL(r *Resolved, v string) error {
 		return invalid(keyVerifySSL, fmt.Sprintf("%q is not a boolean", v), "use true or false")
 	}
 	r.Client.InsecureSkipVerify = !b
+	return nil
+}
+
+// applyConsoleEndpoint checks the URL as endpoint_url is checked, naming
+// this setting in the error.
+func applyConsoleEndpoint(r *Resolved, v string) error {
+	if err := client.ValidateEndpoint(v); err != nil {
+		var ce *client.ConfigError
+		if errors.As(err, &ce) {
+			return invalid(keyConsoleEndpoint, ce.Problem, strings.Replace(ce.Fix, "https://qstorage.quilibrium.com", "https://console.example.com", 1))
+		}
+		return err
+	}
+	r.Console.Endpoint = v
+	return nil
+}
+
+func applyConsoleAPIKey(r *Resolved, v string) error {
+	if err := checkToken(keyConsoleAPIKey, v); err != nil {
+		return err
+	}
+	r.Console.APIKey = v
+	return nil
+}
+
+// applyQuickSyncEndpoint checks the URL as endpoint_url is checked, naming
+// this setting in the error.
+func applyQuickSyncEndpoint(r *Resolved, v string) error {
+	if err := client.ValidateEndpoint(v); err != nil {
+		var ce *client.ConfigError
+		if errors.As(err, &ce) {
+			return invalid(KeyQuickSyncEndpoint, ce.Problem, "use a URL such as "+quicksync.DefaultEndpoint+" or http://127.0.0.1:9000")
+		}
+		return err
+	}
+	r.QuickSync.Endpoint = v
+	return nil
+}
+
+func applyQuickSyncToken(r *Resolved, v string) error {
+	if err := checkToken(KeyQuickSyncToken, v); err != nil {
+		return err
+	}
+	r.QuickSync.Token = v
+	return nil
+}
+
+func applyQuickSyncSession(r *Resolved, v string) error {
+	if err := checkToken(KeyQuickSyncSession, v); err != nil {
+		return err
+	}
+	r.QuickSync.SessionID = v
+	return nil
+}
+
+func applyQuickSyncExpiry(r *Resolved, v string) error {
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return invalid(KeyQuickSyncExpiry, fmt.Sprintf("%q is not an RFC 3339 time", v), "use e.g. 2026-01-02T15:04:05Z, or run `qcli quicksync login` again")
+	}
+	r.QuickSync.TokenExpiry = t
 	return nil
 }
 

@@ -50,6 +50,13 @@ type Options struct {
 	// "<bucket>.<base>" (port ignored) addresses <bucket>. Path-style
 	// requests always work.
 	HostBases []string
+	// ConsoleAPIKey, when set, serves the management console API (see
+	// console.go) under client/console's DefaultBasePath, for requests
+	// carrying this key in X-API-Key. "" leaves the console off.
+	ConsoleAPIKey string
+	// QuickSync, when it has sessions, serves the QuickSync upload API
+	// under /v1/ (see quicksync.go).
+	QuickSync QuickSyncOptions
 }
 
 // Emulator is an http.Handler serving the QStorage S3 API. It is safe for
@@ -62,6 +69,8 @@ type Emulator struct {
 	maxSkew     time.Duration
 	now         func() time.Time
 	hostBases   []string
+	console     *consoleAPI // nil when Options.ConsoleAPIKey is ""
+	quickSync   *quickSync  // nil when Options.QuickSync has no sessions
 
 	credMu sync.RWMutex
 	creds  map[string]*credential
@@ -101,6 +110,12 @@ func New(o Options) (*Emulator, error) {
 		gofakes3.WithTimeSkewLimit(0), // checked during authentication instead
 		gofakes3.WithoutVersioning(),
 	).Server()
+	if o.ConsoleAPIKey != "" {
+		e.console = newConsole(e, o.ConsoleAPIKey)
+	}
+	if len(o.QuickSync.Sessions) > 0 {
+		e.quickSync = newQuickSync(e, o.QuickSync)
+	}
 	return e, nil
 }
 
@@ -191,6 +206,18 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, errf("ServiceUnavailable", "The emulator has been closed."))
 		return
 	}
+	if e.console != nil && e.console.handles(r) {
+		e.console.serve(w, r) // API-key auth, not SigV4
+		return
+	}
+	if e.quickSync != nil && e.quickSync.handles(r) {
+		e.quickSync.serve(w, r) // bearer-token auth, not SigV4
+		return
+	}
+	if e.isPostObject(r) { // browser upload: the policy, not the request, is signed
+		e.servePostObject(w, r)
+		return
+	}
 	auth, err := e.authenticate(r)
 	if err != nil {
 		writeError(w, r, err)
@@ -209,6 +236,10 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // route dispatches an authenticated request and renders any error.
 func (e *Emulator) route(w http.ResponseWriter, r *http.Request) {
+	if e.quickSync != nil && e.quickSync.handles(r) {
+		e.quickSync.mux.ServeHTTP(w, r)
+		return
+	}
 	if err := e.dispatch(w, r); err != nil {
 		writeError(w, r, err)
 	}

@@ -36,12 +36,22 @@ type Result struct {
 	Code           int
 }
 
+// ConsoleAPIKey is the emulator's management console API key; see UseConsole.
+const ConsoleAPIKey = "clitest-console-api-key"
+
+// The emulator's QuickSync session and its password; see UseQuickSync.
+const (
+	QuickSyncSession  = "clitest-quicksync-session"
+	QuickSyncPassword = "clitest-quicksync-password"
+)
+
 // New starts an emulator over TLS and an environment whose default profile
 // reaches it: endpoint and keys in QCLI_* variables, the emulator's CA in
 // the config file's ca_bundle.
 func New(t testing.TB) *Env {
 	t.Helper()
-	srv := emulatortest.Start(t, emulator.Options{MinPartSize: 1024})
+	srv := emulatortest.Start(t, emulator.Options{MinPartSize: 1024, ConsoleAPIKey: ConsoleAPIKey,
+		QuickSync: emulator.QuickSyncOptions{Sessions: map[string]string{QuickSyncSession: QuickSyncPassword}}})
 	dir := t.TempDir()
 	ca := filepath.Join(dir, "ca.pem")
 	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
@@ -57,6 +67,22 @@ func New(t testing.TB) *Env {
 		"QCLI_ACCESS_KEY_ID":     srv.AccessKey,
 		"QCLI_SECRET_ACCESS_KEY": srv.SecretKey,
 	}}
+}
+
+// UseConsole points the environment at the emulator's console API too
+// (QCLI_CONSOLE_ENDPOINT, QCLI_CONSOLE_API_KEY) and returns e.
+func (e *Env) UseConsole() *Env {
+	e.Vars["QCLI_CONSOLE_ENDPOINT"] = e.Server.URL
+	e.Vars["QCLI_CONSOLE_API_KEY"] = ConsoleAPIKey
+	return e
+}
+
+// UseQuickSync points the environment at the emulator's QuickSync API
+// (QCLI_QUICKSYNC_ENDPOINT) and returns e; `qcli quicksync login --session
+// QuickSyncSession` with QuickSyncPassword then joins its session.
+func (e *Env) UseQuickSync() *Env {
+	e.Vars["QCLI_QUICKSYNC_ENDPOINT"] = e.Server.URL
+	return e
 }
 
 // Run executes one command line with stdin as its input.

@@ -7,7 +7,9 @@ import (
 	"github.com/quilibrium/qcli/client"
 	"github.com/quilibrium/qcli/internal/cli/cmdutil"
 	"github.com/quilibrium/qcli/internal/cli/configcmd"
+	"github.com/quilibrium/qcli/internal/cli/consolecmd"
 	"github.com/quilibrium/qcli/internal/cli/output"
+	"github.com/quilibrium/qcli/internal/cli/quicksynccmd"
 	"github.com/quilibrium/qcli/internal/cli/s3cmd"
 	"github.com/quilibrium/qcli/internal/cli/servercmd"
 )
@@ -44,6 +46,8 @@ built-in emulator whose data lives in the config directory.`,
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&f.Flags.Profile, "profile", "", "profile to use (default: $QCLI_PROFILE, else default)")
 	pf.StringVar(&f.Flags.EndpointURL, "endpoint-url", "", "service URL, e.g. http://127.0.0.1:9000")
+	pf.StringVar(&f.Flags.ConsoleEndpoint, "console-endpoint", "", "management console URL, for qcli console")
+	pf.StringVar(&f.Flags.QuickSyncEndpoint, "quicksync-endpoint", "", "QuickSync API URL, for qcli quicksync (default https://api.quicksync.me)")
 	pf.StringVar(&f.Flags.Region, "region", "", "region to sign requests for (default q-world-1)")
 	pf.StringVar(&f.Flags.Output, "output", "", "output format: text, json or table")
 	pf.BoolVar(&f.Flags.NoVerifySSL, "no-verify-ssl", false, "do not verify TLS certificates (test servers only)")
@@ -53,6 +57,8 @@ built-in emulator whose data lives in the config directory.`,
 	cmd.AddCommand(
 		configcmd.NewCmdConfigure(f),
 		s3cmd.NewCmdS3(f),
+		consolecmd.NewCmdConsole(f),
+		quicksynccmd.NewCmdQuickSync(f),
 		servercmd.NewCmdServer(f, nil),
 		newCmdVersion(f),
 		newCmdCompletion(f),

@@ -23,7 +23,7 @@ func NewCmdS3(f *cmdutil.Factory) *cobra.Command {
 		Args:  cmdutil.NoArgs,
 		RunE:  cmdutil.GroupRunE,
 	}
-	cmd.AddCommand(NewCmdLs(f, nil), NewCmdMb(f, nil), NewCmdRb(f, nil))
+	cmd.AddCommand(NewCmdLs(f, nil), NewCmdMb(f, nil), NewCmdRb(f, nil), NewCmdPresign(f, nil))
 	return cmd
 }
 

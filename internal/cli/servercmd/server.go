@@ -3,12 +3,15 @@ package servercmd
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	"github.com/quilibrium/qcli/client/console"
 	"github.com/quilibrium/qcli/configure"
 	"github.com/quilibrium/qcli/internal/cli/cmdutil"
 	"github.com/quilibrium/qcli/internal/emulator/embedded"
@@ -22,6 +25,12 @@ type Options struct {
 	Memory    bool
 	AccessKey string
 	SecretKey string
+	// ConsoleAPIKey guards the management console API; "" generates one.
+	ConsoleAPIKey string
+	// QuickSyncSession and QuickSyncPassword are the one QuickSync session
+	// served; "" generates them.
+	QuickSyncSession  string
+	QuickSyncPassword string
 }
 
 // NewCmdServer builds `qcli server`. runF replaces runServer in tests.
@@ -36,6 +45,14 @@ profile's data and credentials, so other S3 tools can reach what
 qcli --profile local made:
   qcli server &
   aws --endpoint-url http://127.0.0.1:9000 s3 ls   # with the printed keys
+The storage console's management API is served on the same address,
+under /api/v1, to requests carrying --console-api-key (a random key is
+generated and printed when it is not given):
+  QCLI_CONSOLE_ENDPOINT=http://127.0.0.1:9000 QCLI_CONSOLE_API_KEY=KEY qcli console stats
+The QuickSync upload API is served there too, under /v1, for one session
+(--quicksync-session and --quicksync-password, generated and printed when
+not given; files are kept in memory only):
+  qcli --quicksync-endpoint http://127.0.0.1:9000 quicksync login --session ID
 Stop it with Ctrl-C.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -64,6 +81,9 @@ Stop it with Ctrl-C.`,
 	fl.BoolVar(&opts.Memory, "memory", false, "keep data in memory only; it is gone when the server stops")
 	fl.StringVar(&opts.AccessKey, "access-key", "", "access key id clients sign with (default: the local profile's)")
 	fl.StringVar(&opts.SecretKey, "secret-key", "", "secret key clients sign with (default: the local profile's)")
+	fl.StringVar(&opts.ConsoleAPIKey, "console-api-key", "", "API key of the management console API served beside S3 (default: a random one, printed)")
+	fl.StringVar(&opts.QuickSyncSession, "quicksync-session", "", "session ID of the QuickSync API served beside S3 (default: a random one, printed)")
+	fl.StringVar(&opts.QuickSyncPassword, "quicksync-password", "", "password of that QuickSync session (default: a random one, printed)")
 	return cmd
 }
 
@@ -76,7 +96,19 @@ func runServer(ctx context.Context, opts *Options) error {
 	if opts.Memory {
 		data = ""
 	}
-	s, err := embedded.Serve(embedded.Options{Addr: opts.Addr, DataDir: data, Credentials: map[string]string{key: secret}})
+	apiKey := opts.ConsoleAPIKey
+	if apiKey == "" {
+		apiKey = newAPIKey()
+	}
+	qsSession, qsPassword := opts.QuickSyncSession, opts.QuickSyncPassword
+	if qsSession == "" {
+		qsSession = "local-" + newAPIKey()[:12]
+	}
+	if qsPassword == "" {
+		qsPassword = newAPIKey()
+	}
+	s, err := embedded.Serve(embedded.Options{Addr: opts.Addr, DataDir: data, Credentials: map[string]string{key: secret}, ConsoleAPIKey: apiKey,
+		QuickSyncSessions: map[string]string{qsSession: qsPassword}})
 	if err != nil {
 		return &cmdutil.ConfigError{Err: err}
 	}
@@ -86,9 +118,23 @@ func runServer(ctx context.Context, opts *Options) error {
 		where = "memory (lost when the server stops)"
 	}
 	fmt.Fprintf(opts.Out, "qcli server: QStorage emulator at %s\n  data:       %s\n  access key: %s\n  secret key: %s\n  region:     %s\n"+
-		"Try: QCLI_ENDPOINT_URL=%s qcli --profile local s3 ls\n",
-		s.Endpoint, where, key, secret, configure.LocalRegion, s.Endpoint)
+		"  console:    %s%s (X-API-Key: %s)\n"+
+		"  quicksync:  %s/v1 (session: %s, password: %s)\n"+
+		"Try: QCLI_ENDPOINT_URL=%s qcli --profile local s3 ls\n"+
+		"     QCLI_CONSOLE_ENDPOINT=%s QCLI_CONSOLE_API_KEY=%s qcli console stats\n"+
+		"     QCLI_QUICKSYNC_PASSWORD=%s qcli --quicksync-endpoint %s quicksync login --session %s\n",
+		s.Endpoint, where, key, secret, configure.LocalRegion, s.Endpoint, console.DefaultBasePath, apiKey,
+		s.Endpoint, qsSession, qsPassword,
+		s.Endpoint, s.Endpoint, apiKey, qsPassword, s.Endpoint, qsSession)
 	<-ctx.Done()
 	fmt.Fprintln(opts.Out, "qcli server: stopped")
 	return nil
+}
+
+// newAPIKey is 128 random bits in hex: the console is reachable by anyone
+// who can reach the address, so its key must not be guessable.
+func newAPIKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	return hex.EncodeToString(b)
 }

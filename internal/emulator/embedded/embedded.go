@@ -30,6 +30,12 @@ type Options struct {
 	Addr        string            // host:port; port 0 picks a free one
 	DataDir     string            // "" keeps everything in memory
 	Credentials map[string]string // access key id -> secret
+	// ConsoleAPIKey serves the management console API beside S3, on the
+	// same address, to requests carrying it; "" leaves the console off.
+	ConsoleAPIKey string
+	// QuickSyncSessions (session ID -> password) serve the QuickSync API
+	// beside S3, on the same address; none leaves it off.
+	QuickSyncSessions map[string]string
 }
 
 // Serve starts an emulator on opts.Addr over plain HTTP. A data directory
@@ -43,7 +49,8 @@ func Serve(opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
-	emu, err := emulator.New(emulator.Options{Credentials: opts.Credentials, DataDir: opts.DataDir})
+	emu, err := emulator.New(emulator.Options{Credentials: opts.Credentials, DataDir: opts.DataDir, ConsoleAPIKey: opts.ConsoleAPIKey,
+		QuickSync: emulator.QuickSyncOptions{Sessions: opts.QuickSyncSessions}})
 	if err != nil {
 		unlock()
 		return nil, err

@@ -1,0 +1,107 @@
+package quicksync
+
+import (
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/quilibrium/qcli/client"
+)
+
+// DefaultEndpoint is QuickSync's API.
+const DefaultEndpoint = "https://api.quicksync.me"
+
+// Config is everything a Client needs. Zero values take the defaults of the
+// QStorage client (client.Default*), so both behave alike on one network.
+type Config struct {
+	// Endpoint is the API's base URL. Default DefaultEndpoint.
+	Endpoint string
+	// Token is the bearer token from JoinSession. Every call but
+	// JoinSession needs it.
+	Token string
+	// SessionID is the session the token belongs to; Upload encrypts file
+	// names with it. It is never sent to the service by this package
+	// except in JoinSession.
+	SessionID string
+
+	// MaxAttempts bounds tries per request, the first included.
+	MaxAttempts int
+	// ConnectTimeout bounds dialing and the TLS handshake.
+	ConnectTimeout time.Duration
+	// ReadTimeout bounds waiting for response headers, and any stall in
+	// reading or writing a body.
+	ReadTimeout time.Duration
+	// RetryBaseDelay is the first retry's mean wait; it doubles per retry
+	// (full jitter) up to RetryMaxBackoff, which also caps Retry-After.
+	RetryBaseDelay  time.Duration
+	RetryMaxBackoff time.Duration
+	// RootCAs, when set, replaces the system roots.
+	RootCAs *x509.CertPool
+	// InsecureSkipVerify turns TLS certificate verification off.
+	InsecureSkipVerify bool
+	// MaxConnsPerHost sizes the connection pool.
+	MaxConnsPerHost int
+	// UserAgent is appended after qcli/<client.Version>.
+	UserAgent string
+	// Debug, when set, receives a trace of every request and response
+	// (headers only, the token redacted).
+	Debug io.Writer
+	// HTTPClient, when set, replaces the client built from the settings
+	// above (timeouts, TLS, pool and Debug are then its business).
+	HTTPClient *http.Client
+}
+
+// String hides the token and the session ID, so a Config can be logged.
+func (c Config) String() string {
+	return fmt.Sprintf("quicksync.Config{Endpoint: %q, Token: %s, SessionID: %s}",
+		c.Endpoint, redacted(c.Token), redacted(c.SessionID))
+}
+
+// GoString keeps %#v from printing secrets too.
+func (c Config) GoString() string { return c.String() }
+
+func redacted(s string) string {
+	if s == "" {
+		return `""`
+	}
+	return "[REDACTED]"
+}
+
+// WithDefaults returns c with every unset field set to its default.
+func (c Config) WithDefaults() Config {
+	setDefault(&c.Endpoint, DefaultEndpoint)
+	setDefault(&c.MaxAttempts, client.DefaultMaxAttempts)
+	setDefault(&c.ConnectTimeout, client.DefaultConnectTimeout)
+	setDefault(&c.ReadTimeout, client.DefaultReadTimeout)
+	setDefault(&c.RetryBaseDelay, client.DefaultRetryBaseDelay)
+	setDefault(&c.RetryMaxBackoff, client.DefaultRetryMaxBackoff)
+	setDefault(&c.MaxConnsPerHost, client.DefaultMaxConnsPerHost)
+	return c
+}
+
+func setDefault[T comparable](p *T, def T) {
+	var zero T
+	if *p == zero {
+		*p = def
+	}
+}
+
+// Validate reports the first setting that cannot work.
+func (c Config) Validate() error {
+	c = c.WithDefaults()
+	if err := client.ValidateEndpoint(c.Endpoint); err != nil {
+		var ce *client.ConfigError
+		if errors.As(err, &ce) {
+			return &client.ConfigError{Setting: "quicksync_endpoint", Problem: ce.Problem,
+				Fix: "use a URL such as " + DefaultEndpoint + " or http://127.0.0.1:9000"}
+		}
+		return err
+	}
+	if c.MaxAttempts < 1 {
+		return &client.ConfigError{Setting: "max_attempts", Problem: fmt.Sprintf("%d is below 1", c.MaxAttempts), Fix: "use 1 or more"}
+	}
+	return nil
+}

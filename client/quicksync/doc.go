@@ -1,0 +1,25 @@
+// Package quicksync is a client for the QuickSync upload API
+// (https://api.quicksync.me): session login, a simplified multipart upload
+// of files to IPFS-backed storage, listing, file info, deletion and download
+// URLs.
+//
+// Every call takes a context first, returns typed errors (see Error and the
+// Err* sentinels) and prints nothing. Requests carry the session's bearer
+// token, which JoinSession obtains; calls that fail with 429, 5xx or a
+// broken connection are retried with backoff, honouring Retry-After.
+//
+// Upload does the whole multipart flow: it encrypts the file name with the
+// session ID (EncryptName; the OpenSSL / CryptoJS passphrase format, so
+// `openssl enc -d -aes-256-cbc -md md5 -a -A -pass pass:SESSION_ID`
+// decrypts it), splits the data into parts, sends them in parallel and
+// completes the upload, emitting transfer.Event progress events. A failed
+// upload is deleted again; when even that fails, the error says so and
+// names the file key to delete.
+//
+// The API document leaves some details open; this package settles them as
+// follows. The part upload sends uploadId, partNumber and key as headers.
+// The join response's expiry is read from credentials.expiresAt,
+// credentials.expiration or credentials.expiresIn, else from the token's own
+// "exp" claim when it is a JWT. A file's fileKey is the fileId the
+// file-specific calls take.
+package quicksync

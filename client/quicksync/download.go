@@ -1,0 +1,132 @@
+package quicksync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/quilibrium/qcli/client"
+)
+
+// Download writes a file's bytes to w: DownloadURL, then Fetch. It returns
+// the number of bytes written; compare it with the file's size.
+func (c *Client) Download(ctx context.Context, fileID string, w io.Writer, progress func(n int64)) (int64, error) {
+	u, err := c.DownloadURL(ctx, fileID)
+	if err != nil {
+		return 0, err
+	}
+	return c.Fetch(ctx, u, w, progress)
+}
+
+// Fetch GETs a download URL into w. The bearer token is not sent: the URL
+// carries its own authorization and may point at another host. Failures
+// are retried like any call; a body that breaks off resumes where it
+// stopped with a Range request, and fails when the server cannot resume.
+// progress, when set, is told of every chunk written.
+func (c *Client) Fetch(ctx context.Context, rawURL string, w io.Writer, progress func(n int64)) (int64, error) {
+	var written int64
+	for attempt := 1; ; attempt++ {
+		n, status, err := c.fetchFrom(ctx, rawURL, w, written, progress)
+		written += n
+		if err == nil {
+			return written, nil
+		}
+		if ctx.Err() != nil {
+			return written, fmt.Errorf("%s: %w", opDownload, ctx.Err())
+		}
+		var wait time.Duration
+		var se *Error
+		if errors.As(err, &se) {
+			wait = se.RetryAfter
+		}
+		if attempt >= c.cfg.MaxAttempts || errors.Is(err, errWrite) || errors.Is(err, errNoResume) ||
+			!retryable(true, status, unwrapConn(err, new(*ConnectionError))) {
+			return written, err
+		}
+		if err := c.sleep(ctx, backoff(attempt, wait, c.cfg.RetryBaseDelay, c.cfg.RetryMaxBackoff)); err != nil {
+			return written, fmt.Errorf("%s: %w", opDownload, err)
+		}
+	}
+}
+
+var (
+	errWrite    = errors.New("writing the download")
+	errNoResume = errors.New("the server cannot resume the download (no range support); try again")
+)
+
+// fetchFrom GETs the URL from byte offset on and copies the body to w.
+func (c *Client) fetchFrom(ctx context.Context, rawURL string, w io.Writer, offset int64, progress func(int64)) (int64, int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return 0, 0, fmt.Errorf("%s: bad URL: %w", opDownload, err)
+	}
+	req.Header.Set("User-Agent", strings.TrimSpace("qcli/"+client.Version+" "+c.cfg.UserAgent))
+	if offset > 0 {
+		req.Header.Set("Range", "bytes="+strconv.FormatInt(offset, 10)+"-")
+	}
+	hc := *c.hc
+	hc.CheckRedirect = nil // a download URL may redirect (a gateway); no token rides along
+	resp, err := hc.Do(req)
+	if err != nil {
+		return 0, 0, &ConnectionError{Op: opDownload, Endpoint: hostOf(req), Err: err}
+	}
+	defer resp.Body.Close()
+	if err := checkFetchStatus(resp, offset); err != nil {
+		if errors.Is(err, errNoResume) {
+			return 0, resp.StatusCode, err
+		}
+		return 0, resp.StatusCode, c.errorFrom(call{op: opDownload}, resp)
+	}
+	n, err := copyCounting(w, resp.Body, progress)
+	if err != nil && !errors.Is(err, errWrite) {
+		err = &ConnectionError{Op: opDownload, Endpoint: hostOf(req), Err: err}
+	}
+	return n, 0, err
+}
+
+// checkFetchStatus accepts 200 for a fresh fetch and 206 from offset for a
+// resumed one.
+func checkFetchStatus(resp *http.Response, offset int64) error {
+	switch {
+	case resp.StatusCode == http.StatusOK && offset == 0:
+		return nil
+	case resp.StatusCode == http.StatusPartialContent && offset > 0 &&
+		strings.HasPrefix(resp.Header.Get("Content-Range"), "bytes "+strconv.FormatInt(offset, 10)+"-"):
+		return nil
+	case resp.StatusCode == http.StatusOK, resp.StatusCode == http.StatusPartialContent:
+		return errNoResume
+	}
+	return errors.New("unexpected status")
+}
+
+// copyCounting copies src to dst, reporting progress; a write failure is
+// wrapped in errWrite so it is not retried.
+func copyCounting(dst io.Writer, src io.Reader, progress func(int64)) (int64, error) {
+	buf := make([]byte, 256<<10)
+	var total int64
+	for {
+		n, rerr := src.Read(buf)
+		if n > 0 {
+			if _, err := dst.Write(buf[:n]); err != nil {
+				return total, fmt.Errorf("%w: %w", errWrite, err)
+			}
+			total += int64(n)
+			if progress != nil {
+				progress(int64(n))
+			}
+		}
+		if rerr == io.EOF {
+			return total, nil
+		}
+		if rerr != nil {
+			return total, rerr
+		}
+	}
+}
+
+func hostOf(req *http.Request) string { return req.URL.Scheme + "://" + req.URL.Host }

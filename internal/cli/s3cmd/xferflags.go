@@ -1,0 +1,155 @@
+package s3cmd
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/quilibrium/qcli/client"
+	"github.com/quilibrium/qcli/internal/cli/cmdutil"
+	"github.com/quilibrium/qcli/internal/cli/progress"
+	"github.com/quilibrium/qcli/transfer"
+	"github.com/quilibrium/qcli/transfer/filter"
+)
+
+// MinPartSizeEnv is a test-only knob: it lowers the 5 MiB part-size floor
+// so tests against the emulator can use small parts. Real services reject
+// small parts.
+const MinPartSizeEnv = "QCLI_TEST_MIN_PART_SIZE"
+
+// transferFlags are the flags cp, mv, sync (and partly rm) share.
+type transferFlags struct {
+	Rules           []filter.Rule
+	DryRun          bool
+	Concurrency     int
+	PartSize        string
+	Threshold       string
+	PageSize        int32
+	Progress        string
+	OnlyShowErrors  bool
+	NoFollowSymlink bool
+	FollowSymlink   bool
+}
+
+// ruleFlag appends to one shared list, so that --include and --exclude
+// keep their command-line order, which decides precedence.
+type ruleFlag struct {
+	rules   *[]filter.Rule
+	include bool
+}
+
+func (r ruleFlag) String() string { return "" }
+func (r ruleFlag) Type() string   { return "pattern" }
+func (r ruleFlag) Set(v string) error {
+	*r.rules = append(*r.rules, filter.Rule{Include: r.include, Pattern: v})
+	return nil
+}
+
+func (t *transferFlags) addFilters(fl *pflag.FlagSet) {
+	fl.Var(ruleFlag{&t.Rules, false}, "exclude", "leave out paths matching the pattern (repeatable; later --include/--exclude win)")
+	fl.Var(ruleFlag{&t.Rules, true}, "include", "bring back paths matching the pattern (repeatable; later --include/--exclude win)")
+}
+
+// add registers the flags; tree adds the ones only tree commands use.
+func (t *transferFlags) add(fl *pflag.FlagSet, tree bool) {
+	if tree {
+		t.addFilters(fl)
+		fl.BoolVar(&t.FollowSymlink, "follow-symlinks", true, "follow symlinks in a local source (the default)")
+		fl.BoolVar(&t.NoFollowSymlink, "no-follow-symlinks", false, "ignore symlinks in a local source")
+		fl.Int32Var(&t.PageSize, "page-size", 1000, "keys per listing request, 1 to 1000")
+	}
+	fl.BoolVar(&t.DryRun, "dryrun", false, "show what would be done, do nothing")
+	fl.IntVar(&t.Concurrency, "concurrency", transfer.DefaultConcurrency, "requests in flight at once (parts and objects together)")
+	fl.StringVar(&t.PartSize, "part-size", "8MiB", "multipart part size, 5MiB to 5GiB (grows to fit 10,000 parts)")
+	fl.StringVar(&t.Threshold, "multipart-threshold", "8MiB", "files this large or larger go in parts")
+	fl.StringVar(&t.Progress, "progress", "auto", "progress display: auto, bar, log or none")
+	fl.BoolVar(&t.OnlyShowErrors, "only-show-errors", false, "print only errors and warnings")
+}
+
+// parseSize reads 8MiB, 8MB, 8M, 512KiB or a plain byte count. As in the
+// AWS CLI's configuration, KB/MB/GB mean KiB/MiB/GiB.
+func parseSize(flag, s string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30}, {"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}} {
+		if rest, ok := strings.CutSuffix(t, u.suffix); ok {
+			t, mult = strings.TrimSpace(rest), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n < 0 {
+		return 0, &cmdutil.UsageError{Err: fmt.Errorf("invalid --%s %q: use a size such as 8MiB, 64MB or 1048576", flag, s)}
+	}
+	return n * mult, nil
+}
+
+// options builds the transfer options; getenv reads the test knob.
+func (t *transferFlags) options(getenv func(string) string, stateDir string) (transfer.Options, error) {
+	ps, err := parseSize("part-size", t.PartSize)
+	if err != nil {
+		return transfer.Options{}, err
+	}
+	th, err := parseSize("multipart-threshold", t.Threshold)
+	if err != nil {
+		return transfer.Options{}, err
+	}
+	if t.Concurrency < 1 || t.Concurrency > 1000 {
+		return transfer.Options{}, &cmdutil.UsageError{Err: fmt.Errorf("invalid --concurrency %d: use 1 to 1000", t.Concurrency)}
+	}
+	if t.PageSize < 0 || t.PageSize > 1000 {
+		return transfer.Options{}, &cmdutil.UsageError{Err: fmt.Errorf("invalid --page-size %d: use 1 to 1000", t.PageSize)}
+	}
+	o := transfer.Options{PartSize: ps, Threshold: max(th, 1), Concurrency: t.Concurrency, PageSize: t.PageSize, StateDir: stateDir}
+	if v := getenv(MinPartSizeEnv); v != "" {
+		o.MinPartSize, _ = strconv.ParseInt(v, 10, 64)
+	}
+	if err := o.Validate(); err != nil {
+		return transfer.Options{}, &cmdutil.UsageError{Err: fmt.Errorf("--part-size: %w", err)}
+	}
+	return o, nil
+}
+
+func (t *transferFlags) progressMode() (progress.Mode, error) {
+	m, err := progress.ParseMode(t.Progress)
+	if err != nil {
+		return "", &cmdutil.UsageError{Err: err}
+	}
+	return m, nil
+}
+
+// managerFunc builds a transfer manager over a client whose connection
+// pool matches the options.
+type managerFunc func(ctx context.Context, o transfer.Options) (*transfer.Manager, error)
+
+func newManagerFunc(f *cmdutil.Factory) managerFunc {
+	return func(ctx context.Context, o transfer.Options) (*transfer.Manager, error) {
+		cfg, err := f.ClientConfig()
+		if err != nil {
+			return nil, err
+		}
+		cfg.MaxConnsPerHost = max(cfg.MaxConnsPerHost, o.ConnsPerHost())
+		c, err := client.New(cfg)
+		if err != nil {
+			return nil, &cmdutil.ConfigError{Err: err}
+		}
+		return transfer.New(c, o)
+	}
+}
+
+// stateDir is where interrupted uploads are remembered: uploads/ in the
+// settings directory ("" when it cannot be found: no resume then).
+func stateDir(f *cmdutil.Factory) string {
+	r, err := f.Config()
+	if err != nil || r.Dir == "" {
+		return ""
+	}
+	return filepath.Join(r.Dir, "uploads")
+}
