@@ -43,7 +43,7 @@ func TestServerDelay(t *testing.T) {
 }
 
 func TestBackoffIsCappedAndJittered(t *testing.T) {
-	b := &backoff{base: 100 * time.Millisecond, max: time.Second, now: time.Now}
+	b := &retryDelay{base: 100 * time.Millisecond, max: time.Second, now: time.Now}
 	for attempt := 1; attempt <= 40; attempt++ {
 		d, err := b.BackoffDelay(attempt, errors.New("x"))
 		if err != nil || d < 0 || d > time.Second {

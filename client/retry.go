@@ -2,15 +2,15 @@ package client
 
 import (
 	"errors"
-	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/quilibrium/qcli/internal/backoff"
 )
 
 // newRetryer is the SDK's standard retry policy with three changes:
@@ -25,7 +25,7 @@ func newRetryer(cfg Config) aws.Retryer {
 		o.MaxAttempts = cfg.MaxAttempts
 		o.MaxBackoff = cfg.RetryMaxBackoff
 		o.RateLimiter = ratelimit.None
-		o.Backoff = &backoff{base: cfg.RetryBaseDelay, max: cfg.RetryMaxBackoff, now: time.Now}
+		o.Backoff = &retryDelay{base: cfg.RetryBaseDelay, max: cfg.RetryMaxBackoff, now: time.Now}
 		o.Retryables = append(o.Retryables,
 			retry.RetryableHTTPStatusCode{Codes: map[int]struct{}{http.StatusTooManyRequests: {}}},
 			retry.RetryableErrorCode{Codes: map[string]struct{}{string(ErrInternalError): {}, string(ErrSlowDown): {}}},
@@ -33,49 +33,25 @@ func newRetryer(cfg Config) aws.Retryer {
 	})
 }
 
-// backoff waits what the server asked for, else full-jitter exponential
-// backoff: a random wait up to base*2^(attempt-1), capped at max.
-type backoff struct {
+// retryDelay waits what the server asked for, else full-jitter exponential
+// backoff (see internal/backoff).
+type retryDelay struct {
 	base, max time.Duration
 	now       func() time.Time
 }
 
-func (b *backoff) BackoffDelay(attempt int, err error) (time.Duration, error) {
+func (b *retryDelay) BackoffDelay(attempt int, err error) (time.Duration, error) {
 	if d, ok := serverDelay(err, b.now()); ok {
 		return min(d, b.max), nil
 	}
-	ceiling := b.base << min(attempt-1, 30)
-	if ceiling <= 0 || ceiling > b.max {
-		ceiling = b.max
-	}
-	return time.Duration(rand.Int64N(int64(ceiling) + 1)), nil
+	return backoff.Jitter(attempt, b.base, b.max), nil
 }
 
-// serverDelay reads Retry-After (seconds or an HTTP date) or
-// X-RateLimit-Reset (a Unix time, or seconds from now when small) from the
-// failed response.
+// serverDelay reads the wait a failed response asked for.
 func serverDelay(err error, now time.Time) (time.Duration, bool) {
 	var re *smithyhttp.ResponseError
 	if !errors.As(err, &re) || re.Response == nil {
 		return 0, false
 	}
-	h := re.Response.Header
-	if v := h.Get("Retry-After"); v != "" {
-		if secs, err := strconv.ParseInt(v, 10, 64); err == nil && secs >= 0 {
-			return time.Duration(secs) * time.Second, true
-		}
-		if t, err := http.ParseTime(v); err == nil {
-			return max(t.Sub(now), 0), true
-		}
-	}
-	if v := h.Get("X-RateLimit-Reset"); v != "" {
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 {
-			const unixTimeFloor = 1_000_000_000 // anything smaller is a delta in seconds
-			if n < unixTimeFloor {
-				return time.Duration(n) * time.Second, true
-			}
-			return max(time.Unix(n, 0).Sub(now), 0), true
-		}
-	}
-	return 0, false
+	return backoff.ServerWait(re.Response.Header, now)
 }

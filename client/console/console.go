@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"github.com/quilibrium/qcli/client"
+	"github.com/quilibrium/qcli/internal/httptransport"
 )
 
 // Config is everything needed to build a Client.
@@ -84,7 +85,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = newHTTPClient(cfg.Transport)
+		hc = httptransport.New(client.TransportOptions(cfg.Transport))
 	}
 	return &Client{cfg: cfg, base: base, http: hc}, nil
 }

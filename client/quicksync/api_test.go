@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -289,5 +290,45 @@ func TestDebugTraceRedactsTokenAndNeverShowsThePassword(t *testing.T) {
 	}
 	if s := (Config{Token: sess.Token, SessionID: testSession}).String() + sess.GoString(); strings.Contains(s, sess.Token) || strings.Contains(s, testSession) {
 		t.Errorf("String leaks: %s", s)
+	}
+}
+
+func TestUnreachableEndpointIsAConnectionErrorAfterRetries(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	c, err := New(Config{Endpoint: "http://" + addr, Token: "tok", MaxAttempts: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &sleeps{}
+	c.sleep = s.sleep
+	_, err = c.List(ctx)
+	var ce *ConnectionError
+	if !errors.As(err, &ce) || len(s.all()) != 2 || !strings.Contains(err.Error(), "cannot reach http://"+addr) ||
+		strings.Contains(err.Error(), "/v1/buckets") {
+		t.Errorf("err = %v after %d retries", err, len(s.all()))
+	}
+	// A refused dial is retried even for Initiate: the request never left.
+	s.waits = nil
+	if _, err := c.Initiate(ctx, InitiateInput{TotalParts: 1, EncryptedName: "x", OriginalSizeInBytes: 1}); !errors.As(err, &ce) || len(s.all()) != 2 {
+		t.Errorf("Initiate: %v after %d retries", err, len(s.all()))
+	}
+}
+
+func TestConfigValidation(t *testing.T) {
+	var ce *client.ConfigError
+	if _, err := New(Config{Endpoint: "ftp://x"}); !errors.As(err, &ce) || ce.Setting != "quicksync_endpoint" {
+		t.Errorf("bad endpoint: %v", err)
+	}
+	if _, err := New(Config{MaxAttempts: -1}); !errors.As(err, &ce) {
+		t.Errorf("bad attempts: %v", err)
+	}
+	c, err := New(Config{})
+	if err != nil || c.Config().Endpoint != DefaultEndpoint || c.Config().MaxAttempts != client.DefaultMaxAttempts {
+		t.Errorf("defaults: %+v, %v", c.Config(), err)
 	}
 }

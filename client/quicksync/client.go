@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/quilibrium/qcli/internal/backoff"
+	"github.com/quilibrium/qcli/internal/httptransport"
 )
 
 // Client is a QuickSync API client. It is safe for concurrent use.
@@ -26,7 +29,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	return &Client{
 		cfg: cfg, hc: newHTTPClient(cfg), base: strings.TrimRight(cfg.Endpoint, "/"),
-		sleep: sleepCtx, now: time.Now,
+		sleep: backoff.Sleep, now: time.Now,
 	}, nil
 }
 
@@ -39,4 +42,17 @@ func (c *Client) WithSession(s *Session) *Client {
 	cc := *c
 	cc.cfg.Token, cc.cfg.SessionID = s.Token, s.SessionID
 	return &cc
+}
+
+// newHTTPClient is cfg.HTTPClient, or the transport every qcli API client
+// shares (pool, deadlines, same-host redirects, --debug trace).
+func newHTTPClient(cfg Config) *http.Client {
+	if cfg.HTTPClient != nil {
+		return cfg.HTTPClient
+	}
+	return httptransport.New(httptransport.Options{
+		ConnectTimeout: cfg.ConnectTimeout, ReadTimeout: cfg.ReadTimeout,
+		RootCAs: cfg.RootCAs, InsecureSkipVerify: cfg.InsecureSkipVerify,
+		MaxConnsPerHost: cfg.MaxConnsPerHost, Debug: cfg.Debug,
+	})
 }

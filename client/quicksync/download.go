@@ -48,7 +48,7 @@ func (c *Client) Fetch(ctx context.Context, rawURL string, w io.Writer, progress
 			!retryable(true, status, unwrapConn(err, new(*ConnectionError))) {
 			return written, err
 		}
-		if err := c.sleep(ctx, backoff(attempt, wait, c.cfg.RetryBaseDelay, c.cfg.RetryMaxBackoff)); err != nil {
+		if err := c.sleep(ctx, retryDelay(attempt, wait, c.cfg.RetryBaseDelay, c.cfg.RetryMaxBackoff)); err != nil {
 			return written, fmt.Errorf("%s: %w", opDownload, err)
 		}
 	}

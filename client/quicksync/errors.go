@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -96,7 +97,17 @@ type ConnectionError struct {
 
 func (e *ConnectionError) Error() string {
 	return fmt.Sprintf("%s: cannot reach %s: %s; check the QuickSync endpoint (quicksync_endpoint) and the network",
-		e.Op, e.Endpoint, httpdebug.RedactError(e.Err))
+		e.Op, e.Endpoint, httpdebug.RedactError(rootCause(e.Err)))
+}
+
+// rootCause drops net/http's *url.Error wrapper, which repeats the URL (a
+// download URL's signature included), down to the network error.
+func rootCause(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }
 
 // Unwrap gives the network error.

@@ -61,7 +61,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 		if attempt >= c.cfg.MaxAttempts || !retryable(cl.idempotent, status, unwrapConn(err, &conn)) {
 			return err
 		}
-		if err := c.sleep(ctx, backoff(attempt, wait, c.cfg.RetryBaseDelay, c.cfg.RetryMaxBackoff)); err != nil {
+		if err := c.sleep(ctx, retryDelay(attempt, wait, c.cfg.RetryBaseDelay, c.cfg.RetryMaxBackoff)); err != nil {
 			return fmt.Errorf("%s: %w", cl.op, err)
 		}
 	}

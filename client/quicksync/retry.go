@@ -3,11 +3,11 @@ package quicksync
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
 	"net"
 	"net/http"
-	"strconv"
 	"time"
+
+	"github.com/quilibrium/qcli/internal/backoff"
 )
 
 // retryable says whether a call may be sent again after a failure.
@@ -38,46 +38,18 @@ func isDialError(err error) bool {
 	return errors.As(err, &op) && op.Op == "dial"
 }
 
-// backoff is the wait before attempt+1: what the server asked for, capped at
-// max, else full-jitter exponential backoff, a random wait up to
-// base*2^(attempt-1), capped at max.
-func backoff(attempt int, serverWait time.Duration, base, maxWait time.Duration) time.Duration {
+// retryDelay is the wait before retry number attempt: what the server
+// asked for, capped at limit, else full-jitter exponential backoff.
+func retryDelay(attempt int, serverWait, base, limit time.Duration) time.Duration {
 	if serverWait > 0 {
-		return min(serverWait, maxWait)
+		return min(serverWait, limit)
 	}
-	ceiling := base << min(attempt-1, 30)
-	if ceiling <= 0 || ceiling > maxWait {
-		ceiling = maxWait
-	}
-	return time.Duration(rand.Int64N(int64(ceiling) + 1))
+	return backoff.Jitter(attempt, base, limit)
 }
 
-// retryAfter reads Retry-After, in seconds or as an HTTP date.
+// retryAfter is the wait a response asks for (Retry-After or
+// X-RateLimit-Reset), or 0.
 func retryAfter(h http.Header, now time.Time) time.Duration {
-	v := h.Get("Retry-After")
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil && secs >= 0 {
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0)
-	}
-	return 0
-}
-
-// sleepCtx waits d or until ctx ends.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	d, _ := backoff.ServerWait(h, now)
+	return d
 }

@@ -85,7 +85,9 @@ func (q *quickSync) handles(r *http.Request) bool {
 
 // serve applies observers and any fault, then routes through e.route
 // (which hands QuickSync paths to q.mux), as faults such as TruncateBody
-// do. Faults see every QuickSync request, joins and downloads included.
+// do. Observers and faults see every QuickSync request, joins and
+// downloads included, before its token is checked: a test can fail or
+// count requests whatever their credentials.
 func (q *quickSync) serve(w http.ResponseWriter, r *http.Request) {
 	q.e.observe(r)
 	if f := q.e.fault.Load(); f != nil && (*f)(w, r) {

@@ -15,6 +15,7 @@ import (
 	"github.com/quilibrium/qcli/internal/cli/cmdutil"
 	"github.com/quilibrium/qcli/internal/cli/iostreams"
 	"github.com/quilibrium/qcli/internal/cli/output"
+	"github.com/quilibrium/qcli/internal/cli/progress"
 )
 
 // DownloadOptions are `qcli quicksync download`'s inputs.
@@ -24,8 +25,9 @@ type DownloadOptions struct {
 	Printer func() *output.Printer
 	Quiet   bool
 
-	FileID string
-	Output string // -o: a file, a directory, or - for stdout
+	FileID   string
+	Output   string // -o: a file, a directory, or - for stdout
+	Progress progress.Mode
 }
 
 const downloadLong = `Download a file through a temporary download URL. The bytes go to a
@@ -37,11 +39,12 @@ was. A transfer that breaks off is resumed where it stopped.
 The default is the file's decrypted name (its last path element) in the
 current directory, or the file key when the name is unknown. Prints
 "download: FILE_ID to PATH"; --output json prints
-{"fileKey":"…","path":"…","size":1234}.`
+{"fileKey":"…","path":"…","size":1234}. --progress works as for qcli s3 cp.`
 
 // NewCmdDownload builds `qcli quicksync download`.
 func NewCmdDownload(f *cmdutil.Factory, runF func(context.Context, *DownloadOptions) error) *cobra.Command {
 	opts := &DownloadOptions{IO: f.IO, Client: newClientFunc(f, true), Printer: f.Printer}
+	var mode string
 	cmd := &cobra.Command{
 		Use:   "download FILE_ID [-o PATH]",
 		Short: "Download a file",
@@ -49,10 +52,15 @@ func NewCmdDownload(f *cmdutil.Factory, runF func(context.Context, *DownloadOpti
 		Args:  cmdutil.ExactArgs(1, "one file ID (a file key from qcli quicksync ls)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.FileID, opts.Quiet = args[0], f.Quiet
+			var err error
+			if opts.Progress, err = parseProgress(mode); err != nil {
+				return err
+			}
 			return execute(cmd.Context(), opts, runF, runDownload)
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Output, "output-file", "o", "", "target file or directory; - for stdout")
+	cmd.Flags().StringVar(&mode, "progress", "auto", progressFlagHelp)
 	return cmd
 }
 
@@ -70,18 +78,21 @@ func runDownload(ctx context.Context, opts *DownloadOptions) error {
 			"%s is an unfinished upload with nothing to download; remove it with `qcli quicksync rm %s`", opts.FileID, opts.FileID)}
 	}
 	p := opts.Printer()
-	quiet := opts.Quiet || p.Format == output.JSON
-	if opts.Output == "-" {
-		prog := newProgress(opts.IO, quiet, "download", opts.FileID, info.OriginalSizeInBytes)
-		err := fetch(ctx, c, info, opts.IO.Out, prog)
-		prog.finish(err)
-		return err
+	target := "-"
+	if opts.Output != "-" {
+		target = targetPath(opts.Output, plainName(*info, c.Config().SessionID), info.FileKey)
 	}
-	target := targetPath(opts.Output, plainName(*info, c.Config().SessionID), info.FileKey)
-	prog := newProgress(opts.IO, quiet, "download", target, info.OriginalSizeInBytes)
-	err = downloadTo(ctx, c, info, target, prog)
-	prog.finish(err)
-	if err != nil {
+	display := newDisplay(opts.IO, opts.Progress, opts.Quiet, p.Format)
+	ev := &downloadEvents{d: display, source: info.FileKey, dest: target, size: info.OriginalSizeInBytes}
+	ev.start()
+	if target == "-" {
+		err = fetch(ctx, c, info, opts.IO.Out, ev.bytes)
+	} else {
+		err = downloadTo(ctx, c, info, target, ev.bytes)
+	}
+	ev.finish(err)
+	display.Close()
+	if err != nil || target == "-" {
 		return err
 	}
 	if p.Format == output.JSON {
@@ -91,8 +102,8 @@ func runDownload(ctx context.Context, opts *DownloadOptions) error {
 }
 
 // fetch downloads into w and checks that every byte came.
-func fetch(ctx context.Context, c *quicksync.Client, info *quicksync.File, w io.Writer, prog *progress) error {
-	n, err := c.Download(ctx, info.FileKey, w, prog.add)
+func fetch(ctx context.Context, c *quicksync.Client, info *quicksync.File, w io.Writer, report func(int64)) error {
+	n, err := c.Download(ctx, info.FileKey, w, report)
 	if err != nil {
 		return err
 	}
@@ -105,7 +116,7 @@ func fetch(ctx context.Context, c *quicksync.Client, info *quicksync.File, w io.
 
 // downloadTo writes to a temporary file beside target and renames it over
 // target only when complete, so a failure never leaves a partial target.
-func downloadTo(ctx context.Context, c *quicksync.Client, info *quicksync.File, target string, prog *progress) (err error) {
+func downloadTo(ctx context.Context, c *quicksync.Client, info *quicksync.File, target string, report func(int64)) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".qcli-*")
 	if err != nil {
 		return &cmdutil.UsageError{Err: fmt.Errorf("cannot write beside %s: %v", target, errors.Unwrap(err))}
@@ -116,7 +127,7 @@ func downloadTo(ctx context.Context, c *quicksync.Client, info *quicksync.File, 
 			os.Remove(tmp.Name())
 		}
 	}()
-	if err = fetch(ctx, c, info, tmp, prog); err != nil {
+	if err = fetch(ctx, c, info, tmp, report); err != nil {
 		return err
 	}
 	if err = tmp.Sync(); err != nil {

@@ -2,12 +2,7 @@ package quicksynccmd
 
 import (
 	"path/filepath"
-	"strings"
 	"testing"
-	"time"
-
-	"github.com/quilibrium/qcli/internal/cli/iostreams"
-	"github.com/quilibrium/qcli/transfer"
 )
 
 func TestParseSize(t *testing.T) {
@@ -44,37 +39,3 @@ func TestTargetPathNeverLeavesTheDirectory(t *testing.T) {
 		}
 	}
 }
-
-func TestProgressOnATerminalRedrawsOneLine(t *testing.T) {
-	ios, _, _, errOut := iostreams.Test()
-	ios.StderrTTY = true
-	p := newProgress(ios, false, "upload", "a.bin", 4096)
-	now := time.Unix(0, 0)
-	p.now = func() time.Time { return now }
-	p.event(transfer.Event{Type: transfer.Bytes, Bytes: 1024})
-	now = now.Add(time.Second)
-	p.event(transfer.Event{Type: transfer.Bytes, Bytes: 3072})
-	p.event(transfer.Event{Type: transfer.Done})
-	out := errOut.String()
-	if strings.Count(out, "\r") != 3 || !strings.HasSuffix(out, "4.0 KiB of 4.0 KiB (100%)\x1b[K\n") || strings.Count(out, "\n") != 1 {
-		t.Errorf("terminal progress %q", out)
-	}
-}
-
-func TestProgressInALogWritesQuarters(t *testing.T) {
-	ios, _, _, errOut := iostreams.Test()
-	p := newProgress(ios, false, "download", "b.bin", 400)
-	for range 8 {
-		p.add(50)
-	}
-	p.finish(nil)
-	want := "download: b.bin: started, 400 Bytes\ndownload: b.bin: 25% (100 Bytes of 400 Bytes)\n" +
-		"download: b.bin: 50% (200 Bytes of 400 Bytes)\ndownload: b.bin: 75% (300 Bytes of 400 Bytes)\ndownload: b.bin: done, 400 Bytes\n"
-	if got := errOut.String(); got != want {
-		t.Errorf("log progress:\n%s\nwant:\n%s", got, want)
-	}
-	if q := newProgress(ios, true, "x", "y", 1); q != nil {
-		t.Error("progress with quiet on")
-	}
-}
-

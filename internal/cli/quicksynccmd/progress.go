@@ -1,94 +1,52 @@
 package quicksynccmd
 
 import (
-	"fmt"
-	"io"
-	"time"
-
+	"github.com/quilibrium/qcli/internal/cli/cmdutil"
 	"github.com/quilibrium/qcli/internal/cli/iostreams"
-	"github.com/quilibrium/qcli/internal/humanize"
+	"github.com/quilibrium/qcli/internal/cli/output"
+	"github.com/quilibrium/qcli/internal/cli/progress"
 	"github.com/quilibrium/qcli/transfer"
 )
 
-// progress shows one transfer on stderr. On a terminal it redraws one line
-// at most every redrawEvery; elsewhere (CI logs) it writes a plain line at
-// the start and at each quarter, with no carriage returns. It is off with
-// --quiet and --output json, which keep stderr for errors only.
-type progress struct {
-	w        io.Writer
-	tty      bool
-	op       string // "upload", "download"
-	label    string
-	size     int64
-	done     int64
-	quarter  int64
-	lastDraw time.Time
-	now      func() time.Time
+// progressFlagHelp documents --progress, which works as qcli s3 cp's.
+const progressFlagHelp = "progress display: auto, bar, log or none"
+
+// parseProgress checks a --progress value.
+func parseProgress(s string) (progress.Mode, error) {
+	m, err := progress.ParseMode(s)
+	if err != nil {
+		return "", &cmdutil.UsageError{Err: err}
+	}
+	return m, nil
 }
 
-const redrawEvery = 200 * time.Millisecond
-
-// newProgress returns nil, which shows nothing, when progress is off.
-func newProgress(ios *iostreams.IOStreams, off bool, op, label string, size int64) *progress {
-	if off {
-		return nil
-	}
-	p := &progress{w: ios.ErrOut, tty: ios.StderrTTY, op: op, label: label, size: size, now: time.Now}
-	if !p.tty {
-		fmt.Fprintf(p.w, "%s: %s: started, %s\n", op, label, humanize.Bytes(size))
-	}
-	return p
+// newDisplay is the progress display of qcli s3 cp: a bar on a terminal,
+// a plain line every few seconds in a log, nothing with --quiet or
+// --output json.
+func newDisplay(ios *iostreams.IOStreams, mode progress.Mode, quiet bool, format output.Format) progress.Display {
+	return progress.New(progress.Resolve(mode, ios.StderrTTY, quiet, format == output.JSON), ios.ErrOut, 0)
 }
 
-// add counts n more bytes.
-func (p *progress) add(n int64) {
-	if p == nil {
+// downloadEvents feeds a download's byte counts to a display as the
+// transfer events it understands.
+type downloadEvents struct {
+	d      progress.Display
+	source string
+	dest   string
+	size   int64
+}
+
+func (e *downloadEvents) emit(t transfer.EventType, n int64, err error) {
+	e.d.Event(transfer.Event{Type: t, Op: transfer.OpDownload, Source: e.source, Dest: e.dest, Size: e.size, Bytes: n, Err: err})
+}
+
+func (e *downloadEvents) start()        { e.emit(transfer.Started, 0, nil) }
+func (e *downloadEvents) bytes(n int64) { e.emit(transfer.Bytes, n, nil) }
+
+func (e *downloadEvents) finish(err error) {
+	if err != nil {
+		e.emit(transfer.Failed, 0, err)
 		return
 	}
-	p.done += n
-	if p.tty {
-		if now := p.now(); now.Sub(p.lastDraw) >= redrawEvery {
-			p.lastDraw = now
-			p.draw()
-		}
-		return
-	}
-	if p.size > 0 {
-		for q := p.done * 4 / p.size; p.quarter < q && q < 4; {
-			p.quarter++
-			fmt.Fprintf(p.w, "%s: %s: %d%% (%s of %s)\n", p.op, p.label, p.quarter*25, humanize.Bytes(p.done), humanize.Bytes(p.size))
-		}
-	}
-}
-
-func (p *progress) draw() {
-	pct := int64(100)
-	if p.size > 0 {
-		pct = p.done * 100 / p.size
-	}
-	fmt.Fprintf(p.w, "\r%s: %s: %s of %s (%d%%)\x1b[K", p.op, p.label, humanize.Bytes(p.done), humanize.Bytes(p.size), pct)
-}
-
-// finish ends the display; the outcome itself is printed by the command.
-func (p *progress) finish(err error) {
-	if p == nil {
-		return
-	}
-	switch {
-	case p.tty:
-		p.draw()
-		fmt.Fprintln(p.w)
-	case err == nil:
-		fmt.Fprintf(p.w, "%s: %s: done, %s\n", p.op, p.label, humanize.Bytes(p.done))
-	}
-}
-
-// event feeds an upload's transfer events to the display.
-func (p *progress) event(ev transfer.Event) {
-	switch ev.Type {
-	case transfer.Bytes:
-		p.add(ev.Bytes)
-	case transfer.Done, transfer.Failed:
-		p.finish(ev.Err)
-	}
+	e.emit(transfer.Done, 0, nil)
 }

@@ -8,7 +8,8 @@ import (
 
 // parseSize reads a byte count as the AWS CLI reads multipart_chunksize:
 // a number with an optional unit, where KB, MB and GB mean KiB, MiB and
-// GiB ("8MB", "8MiB", "8388608").
+// GiB ("8MB", "8MiB", "8388608"). It reads sizes as s3cmd's parseSize
+// does; both belong in cmdutil once that package is free to change.
 func parseSize(s string) (int64, error) {
 	units := []struct {
 		suffix string

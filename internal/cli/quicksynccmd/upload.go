@@ -15,7 +15,9 @@ import (
 	"github.com/quilibrium/qcli/internal/cli/cmdutil"
 	"github.com/quilibrium/qcli/internal/cli/iostreams"
 	"github.com/quilibrium/qcli/internal/cli/output"
+	"github.com/quilibrium/qcli/internal/cli/progress"
 	"github.com/quilibrium/qcli/internal/humanize"
+	"github.com/quilibrium/qcli/transfer"
 )
 
 // UploadOptions are `qcli quicksync upload`'s inputs.
@@ -29,6 +31,7 @@ type UploadOptions struct {
 	Name        string
 	PartSize    int64
 	Concurrency int
+	Progress    progress.Mode
 }
 
 const uploadLong = `Upload files to QuickSync, each as a multipart upload whose parts are sent
@@ -43,15 +46,16 @@ unfinished upload is deleted again (if even that fails, the error says to
 run qcli quicksync rm FILE_KEY).
 
 --output json prints one line per file:
-  {"file":"a.bin","name":"a.bin","uploadId":"…","fileKey":"…","size":1234,"parts":1}
+  {"file":"a.bin","name":"a.bin","uploadId":"…","fileKey":"…","size":1234,"parts":1,"partSize":8388608}
 
-Progress goes to stderr: a redrawn line on a terminal, plain lines
-elsewhere, nothing with --quiet or --output json.`
+--progress works as for qcli s3 cp: auto (a bar on a terminal, a plain
+line every few seconds elsewhere, nothing with --quiet or --output json),
+bar, log or none.`
 
 // NewCmdUpload builds `qcli quicksync upload`.
 func NewCmdUpload(f *cmdutil.Factory, runF func(context.Context, *UploadOptions) error) *cobra.Command {
 	opts := &UploadOptions{IO: f.IO, Client: newClientFunc(f, true), Printer: f.Printer}
-	var partSize string
+	var partSize, mode string
 	cmd := &cobra.Command{
 		Use:   "upload FILE... [--name NAME]",
 		Short: "Upload files",
@@ -69,8 +73,12 @@ func NewCmdUpload(f *cmdutil.Factory, runF func(context.Context, *UploadOptions)
 				}
 				opts.PartSize = n
 			}
-			if opts.Concurrency < 1 {
-				return &cmdutil.UsageError{Err: fmt.Errorf("invalid --concurrency %d: use 1 or more", opts.Concurrency)}
+			var err error
+			if opts.Progress, err = parseProgress(mode); err != nil {
+				return err
+			}
+			if opts.Concurrency < 1 || opts.Concurrency > 1000 {
+				return &cmdutil.UsageError{Err: fmt.Errorf("invalid --concurrency %d: use 1 to 1000", opts.Concurrency)}
 			}
 			return execute(cmd.Context(), opts, runF, runUpload)
 		},
@@ -79,6 +87,7 @@ func NewCmdUpload(f *cmdutil.Factory, runF func(context.Context, *UploadOptions)
 	fl.StringVar(&opts.Name, "name", "", "the name to store (default: the file's base name); one file only")
 	fl.StringVar(&partSize, "part-size", "", "part size, e.g. 8MiB (default 8MiB; grows to fit 10,000 parts)")
 	fl.IntVar(&opts.Concurrency, "concurrency", quicksync.DefaultConcurrency, "parts in flight at once")
+	fl.StringVar(&mode, "progress", "auto", progressFlagHelp)
 	return cmd
 }
 
@@ -99,16 +108,19 @@ func runUpload(ctx context.Context, opts *UploadOptions) error {
 		return err
 	}
 	p := opts.Printer()
+	display := newDisplay(opts.IO, opts.Progress, opts.Quiet, p.Format)
+	defer display.Close()
 	out := newUploadPrinter(p)
 	for i, lf := range files {
-		res, err := uploadFile(ctx, c, lf, opts, p.Format)
+		res, err := uploadFile(ctx, c, lf, opts, display.Event)
 		if err != nil {
 			if left := len(files) - i - 1; left > 0 {
 				err = fmt.Errorf("%w (%d more file(s) not uploaded)", err, left)
 			}
 			return err
 		}
-		if err := out.row(lf, res); err != nil {
+		display.Print(func() { err = out.row(lf, res) })
+		if err != nil {
 			return err
 		}
 	}
@@ -145,15 +157,14 @@ func checkFiles(paths []string, name string) ([]localFile, error) {
 	return out, nil
 }
 
-func uploadFile(ctx context.Context, c *quicksync.Client, lf localFile, opts *UploadOptions, format output.Format) (*quicksync.UploadResult, error) {
+func uploadFile(ctx context.Context, c *quicksync.Client, lf localFile, opts *UploadOptions, events func(transfer.Event)) (*quicksync.UploadResult, error) {
 	f, err := os.Open(lf.path)
 	if err != nil {
 		return nil, &cmdutil.UsageError{Err: fmt.Errorf("cannot read %s: %v", lf.path, errors.Unwrap(err))}
 	}
 	defer f.Close()
-	prog := newProgress(opts.IO, opts.Quiet || format == output.JSON, "upload", lf.path, lf.size)
 	res, err := c.Upload(ctx, lf.name, f, lf.size, quicksync.UploadOptions{
-		PartSize: opts.PartSize, Concurrency: opts.Concurrency, Progress: prog.event, Source: lf.path})
+		PartSize: opts.PartSize, Concurrency: opts.Concurrency, Progress: events, Source: lf.path})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", lf.path, err)
 	}

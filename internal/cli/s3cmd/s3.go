@@ -24,6 +24,7 @@ func NewCmdS3(f *cmdutil.Factory) *cobra.Command {
 		RunE:  cmdutil.GroupRunE,
 	}
 	cmd.AddCommand(NewCmdLs(f, nil), NewCmdMb(f, nil), NewCmdRb(f, nil), NewCmdPresign(f, nil))
+	cmd.AddCommand(NewCmdCp(f, nil), NewCmdMv(f, nil), NewCmdRm(f, nil), NewCmdSync(f, nil), NewCmdCat(f, nil), NewCmdStat(f, nil))
 	return cmd
 }
 

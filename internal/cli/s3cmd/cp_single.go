@@ -1,0 +1,161 @@
+package s3cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+
+	"github.com/quilibrium/qcli/client"
+	"github.com/quilibrium/qcli/internal/cli/cmdutil"
+	"github.com/quilibrium/qcli/transfer"
+)
+
+// errExists is a single transfer left alone by --no-overwrite.
+var errExists = errors.New("exists")
+
+// runSingle copies one file, stream or object.
+func (j *cpJob) runSingle(ctx context.Context) error {
+	var res *transfer.Result
+	var err error
+	switch {
+	case j.src.stdio:
+		res, err = j.fromStdin(ctx)
+	case j.dst.stdio:
+		res, err = j.m.Download(ctx, transfer.DownloadInput{Bucket: j.src.uri.Bucket, Key: j.src.uri.Key, CustomerKey: j.tree.SourceCustomerKey}, j.opts.IO.Out)
+	case !j.src.s3:
+		res, err = j.upload(ctx)
+	case !j.dst.s3:
+		res, err = j.download(ctx)
+	default:
+		res, err = j.copy(ctx)
+	}
+	if errors.Is(err, errExists) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if res.DryRun {
+		j.rep.done(transfer.Event{Type: transfer.Done, Op: res.Op, Result: res})
+		return nil
+	}
+	if j.opts.Move {
+		return j.removeSource(ctx, res)
+	}
+	return nil
+}
+
+// dryRun is the result a dry run reports instead of transferring.
+func dryRun(op transfer.Op, src, dst string) (*transfer.Result, error) {
+	return &transfer.Result{Op: op, Source: src, Dest: dst, DryRun: true}, nil
+}
+
+func (j *cpJob) fromStdin(ctx context.Context) (*transfer.Result, error) {
+	in, err := j.uploadInput(j.dst.uri.Key, j.dst.uri.Key)
+	if err != nil {
+		return nil, err
+	}
+	if in.ExpectedSize, err = j.opts.Attrs.expectedSize(); err != nil {
+		return nil, err
+	}
+	if j.tree.DryRun {
+		return dryRun(transfer.OpUpload, "-", transfer.S3URL(in.Bucket, in.Key))
+	}
+	return j.m.Upload(ctx, j.opts.IO.In, in)
+}
+
+// uploadInput names the destination object, with the content type
+// guessed from name unless told otherwise.
+func (j *cpJob) uploadInput(key, name string) (transfer.UploadInput, error) {
+	in := transfer.UploadInput{Bucket: j.dst.uri.Bucket, Key: key, ObjectAttributes: j.tree.Attributes}
+	if in.ContentType == "" && j.tree.GuessContentType {
+		in.ContentType = client.ContentTypeFor(name)
+	}
+	return in, client.ValidateKey(key)
+}
+
+func (j *cpJob) upload(ctx context.Context) (*transfer.Result, error) {
+	info, err := os.Stat(j.src.arg)
+	if err != nil {
+		return nil, &cmdutil.UsageError{Err: fmt.Errorf("cannot read %s: %w", j.src.arg, err)}
+	}
+	if info.IsDir() {
+		return nil, &cmdutil.UsageError{Err: fmt.Errorf("%s is a directory: use --recursive to copy what it holds", j.src.arg)}
+	}
+	in, err := j.uploadInput(j.dst.keyFor(filepath.Base(j.src.arg)), j.src.arg)
+	if err != nil {
+		return nil, err
+	}
+	if err := j.noOverwrite(ctx, in.Bucket, in.Key); err != nil {
+		return nil, err
+	}
+	if j.tree.DryRun {
+		return dryRun(transfer.OpUpload, j.src.arg, transfer.S3URL(in.Bucket, in.Key))
+	}
+	return j.m.UploadFile(ctx, j.src.arg, in)
+}
+
+func (j *cpJob) download(ctx context.Context) (*transfer.Result, error) {
+	dst := j.dst.pathFor(j.src.uri.Key)
+	if j.opts.NoOverwrite {
+		if _, err := os.Lstat(dst); err == nil {
+			return nil, errExists
+		}
+	}
+	if j.tree.DryRun {
+		return dryRun(transfer.OpDownload, j.src.uri.String(), dst)
+	}
+	return j.m.DownloadFile(ctx, transfer.DownloadInput{Bucket: j.src.uri.Bucket, Key: j.src.uri.Key, CustomerKey: j.tree.SourceCustomerKey}, dst)
+}
+
+func (j *cpJob) copy(ctx context.Context) (*transfer.Result, error) {
+	dest, err := j.uploadInput(j.dst.keyFor(path.Base(j.src.uri.Key)), j.src.uri.Key)
+	if err != nil {
+		return nil, err
+	}
+	if j.tree.MetadataDirective != client.MetadataReplace {
+		dest.ContentType = "" // COPY keeps the source's
+	}
+	if err := j.noOverwrite(ctx, dest.Bucket, dest.Key); err != nil {
+		return nil, err
+	}
+	if j.tree.DryRun {
+		return dryRun(transfer.OpCopy, j.src.uri.String(), transfer.S3URL(dest.Bucket, dest.Key))
+	}
+	return j.m.Copy(ctx, transfer.CopyInput{SourceBucket: j.src.uri.Bucket, SourceKey: j.src.uri.Key,
+		SourceCustomerKey: j.tree.SourceCustomerKey, MetadataDirective: j.tree.MetadataDirective, Dest: dest})
+}
+
+// noOverwrite is --no-overwrite for an S3 destination: errExists when the
+// object is there.
+func (j *cpJob) noOverwrite(ctx context.Context, bucket, key string) error {
+	if !j.opts.NoOverwrite {
+		return nil
+	}
+	_, err := j.m.Client().HeadObject(ctx, client.HeadObjectInput{Bucket: bucket, Key: key})
+	switch {
+	case err == nil:
+		return errExists
+	case errors.Is(err, client.ErrNoSuchKey):
+		return nil
+	}
+	return err
+}
+
+// removeSource finishes a single mv: the copy is verified, so the source goes.
+func (j *cpJob) removeSource(ctx context.Context, res *transfer.Result) error {
+	var err error
+	if j.src.s3 {
+		err = j.m.Client().DeleteObject(ctx, j.src.uri.Bucket, j.src.uri.Key, "")
+	} else {
+		err = os.Remove(j.src.arg)
+	}
+	if err != nil {
+		return fmt.Errorf("%s was copied to %s, but could not be removed: %w", res.Source, res.Dest, err)
+	}
+	j.rep.done(transfer.Event{Type: transfer.Removed, Op: res.Op, Result: res})
+	return nil
+}

@@ -1,0 +1,171 @@
+package s3cmd_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/quilibrium/qcli/internal/cli/clitest"
+)
+
+// These tests run the qcli binary, as a shell would: bytes piped through
+// stdin and stdout, Ctrl-C, and kill -9.
+
+// buildQcli builds the binary into a temporary directory.
+func buildQcli(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "qcli")
+	if out, err := exec.Command("go", "build", "-o", bin, "../../../cmd/qcli").CombinedOutput(); err != nil {
+		t.Fatalf("building qcli: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func processEnv(e *clitest.Env) []string {
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + e.Dir}
+	for k, v := range e.Vars {
+		env = append(env, k+"="+v)
+	}
+	return env
+}
+
+func qcliCommand(bin string, e *clitest.Env, stdin []byte, argv ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
+	cmd := exec.Command(bin, argv...)
+	cmd.Env = processEnv(e)
+	cmd.Stdin = bytes.NewReader(stdin)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	return cmd, &out, &errOut
+}
+
+func exitCode(t *testing.T, err error) int {
+	t.Helper()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		t.Fatal(err)
+	}
+	if ee != nil {
+		if ee.ProcessState.ExitCode() == -1 {
+			return -1 // killed by a signal
+		}
+		return ee.ExitCode()
+	}
+	return 0
+}
+
+func TestProcessPipesThroughStdinAndStdout(t *testing.T) {
+	e := xferEnv(t)
+	bin := buildQcli(t)
+	data := randomBytes(11*4096 + 3)
+	cmd, _, errOut := qcliCommand(bin, e, data, args("s3", "cp", "-", "s3://bkt/piped")...)
+	if code := exitCode(t, cmd.Run()); code != 0 {
+		t.Fatalf("upload from stdin: exit %d, %s", code, errOut)
+	}
+	cmd, out, errOut := qcliCommand(bin, e, nil, args("s3", "cp", "s3://bkt/piped", "-")...)
+	if code := exitCode(t, cmd.Run()); code != 0 || !bytes.Equal(out.Bytes(), data) {
+		t.Fatalf("download to stdout: exit %d, %d bytes, %s", code, out.Len(), errOut)
+	}
+}
+
+// blockPart holds the n-th part upload in the emulator until released (or
+// the client hangs up), and signals when it has arrived.
+func blockPart(e *clitest.Env, n int32) (arrived <-chan struct{}, release func()) {
+	arrive, rel := make(chan struct{}, 1), make(chan struct{})
+	var count atomic.Int32
+	e.Server.Emulator.Observe(func(r *http.Request) {
+		if r.Method == http.MethodPut && r.URL.Query().Has("partNumber") && count.Add(1) == n {
+			arrive <- struct{}{}
+			select {
+			case <-rel:
+			case <-r.Context().Done():
+			}
+		}
+	})
+	return arrive, func() { close(rel) }
+}
+
+// waitFor bounds a wait that should end at once, so a broken test fails
+// instead of hanging; it is not used to order events.
+func waitFor(t *testing.T, ch <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(time.Minute):
+		t.Fatalf("timed out waiting for %s", what)
+	}
+}
+
+func TestProcessCtrlCAbortsTheUpload(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no SIGINT on Windows")
+	}
+	e := xferEnv(t)
+	bin := buildQcli(t)
+	path := filepath.Join(t.TempDir(), "big.bin")
+	writeFile(t, path, randomBytes(10*4096))
+	arrived, release := blockPart(e, 3)
+	defer release()
+	cmd, _, errOut := qcliCommand(bin, e, nil, args("s3", "cp", path, "s3://bkt/big.bin", "--concurrency", "1")...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, arrived, "the third part")
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if code := exitCode(t, cmd.Wait()); code != 130 {
+		t.Errorf("exit %d after Ctrl-C, want 130: %s", code, errOut)
+	}
+	if n := openUploads(t, e); n != 0 {
+		t.Errorf("%d uploads left after Ctrl-C", n)
+	}
+}
+
+func TestProcessKilledUploadResumes(t *testing.T) {
+	e := xferEnv(t)
+	bin := buildQcli(t)
+	path := filepath.Join(t.TempDir(), "big.bin")
+	data := randomBytes(10*4096 + 99)
+	writeFile(t, path, data)
+	arrived, release := blockPart(e, 4)
+	cmd, _, _ := qcliCommand(bin, e, nil, args("s3", "cp", path, "s3://bkt/big.bin", "--concurrency", "1")...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, arrived, "the fourth part")
+	if err := cmd.Process.Kill(); err != nil { // kill -9: no chance to abort
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	release()
+	if n := openUploads(t, e); n != 1 {
+		t.Fatalf("%d uploads open after kill -9, want the one to resume", n)
+	}
+
+	cmd, out, errOut := qcliCommand(bin, e, nil, args("--output", "json", "s3", "cp", path, "s3://bkt/big.bin")...)
+	if code := exitCode(t, cmd.Run()); code != 0 {
+		t.Fatalf("resume: exit %d, %s", code, errOut)
+	}
+	var line struct {
+		ResumedParts int `json:"resumed_parts"`
+	}
+	_ = json.Unmarshal([]byte(strings.SplitN(out.String(), "\n", 2)[0]), &line)
+	if line.ResumedParts < 3 {
+		t.Errorf("resumed %d parts, want at least 3: %s", line.ResumedParts, out)
+	}
+	if !bytes.Equal(object(t, e, "big.bin"), data) || openUploads(t, e) != 0 {
+		t.Error("the resumed object differs, or an upload is left")
+	}
+	if states, _ := os.ReadDir(filepath.Join(e.Dir, "uploads")); len(states) != 0 {
+		t.Errorf("resume state left behind: %v", states)
+	}
+}

@@ -1,0 +1,111 @@
+package s3cmd
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/quilibrium/qcli/internal/cli/cmdutil"
+	"github.com/quilibrium/qcli/internal/cli/iostreams"
+	"github.com/quilibrium/qcli/internal/cli/output"
+	"github.com/quilibrium/qcli/internal/s3uri"
+	"github.com/quilibrium/qcli/transfer"
+	"github.com/quilibrium/qcli/transfer/filter"
+)
+
+// RmOptions are `qcli s3 rm`'s inputs.
+type RmOptions struct {
+	IO      *iostreams.IOStreams
+	Manager managerFunc
+	Printer func() *output.Printer
+	Getenv  func(string) string
+	Quiet   func() bool
+
+	Target    string
+	Recursive bool
+	Transfer  transferFlags
+}
+
+const rmLong = `Delete an object, or with --recursive every object under a prefix.
+
+Recursive deletes go 1,000 keys per DeleteObjects request while the
+listing streams, so a prefix of millions of keys is never held in memory.
+--exclude and --include select keys by their path below the prefix (the
+last matching pattern wins); --dryrun prints what would be deleted.
+
+  qcli s3 rm s3://bucket/old.txt
+  qcli s3 rm s3://bucket/tmp/ --recursive --exclude "*" --include "*.tmp"
+
+Output lines read "delete: s3://bucket/key"; --output json prints one
+JSON object per key and a summary line. Exit status 1 if any key could
+not be deleted.`
+
+// NewCmdRm builds `qcli s3 rm`.
+func NewCmdRm(f *cmdutil.Factory, runF func(context.Context, *RmOptions) error) *cobra.Command {
+	opts := &RmOptions{IO: f.IO, Manager: newManagerFunc(f), Printer: f.Printer, Getenv: f.Getenv, Quiet: func() bool { return f.Quiet }}
+	cmd := &cobra.Command{
+		Use:   "rm s3://bucket/key",
+		Short: "Delete objects",
+		Long:  rmLong,
+		Args:  cmdutil.ExactArgs(1, "one S3 URI"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Target = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runRm(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&opts.Recursive, "recursive", false, "delete every object under the prefix")
+	opts.Transfer.addFilters(fl)
+	fl.BoolVar(&opts.Transfer.DryRun, "dryrun", false, "show what would be deleted, delete nothing")
+	fl.Int32Var(&opts.Transfer.PageSize, "page-size", 1000, "keys per listing request, 1 to 1000")
+	fl.BoolVar(&opts.Transfer.OnlyShowErrors, "only-show-errors", false, "print only errors")
+	opts.Transfer.Progress, opts.Transfer.Concurrency, opts.Transfer.PartSize, opts.Transfer.Threshold = "none", transfer.DefaultConcurrency, "8MiB", "8MiB"
+	return cmd
+}
+
+func runRm(ctx context.Context, opts *RmOptions) error {
+	u, err := s3uri.Parse(opts.Target)
+	if err != nil {
+		return err
+	}
+	if u.Key == "" && !opts.Recursive {
+		return &cmdutil.UsageError{Err: fmt.Errorf("rm of a whole bucket needs --recursive")}
+	}
+	topts, err := opts.Transfer.options(opts.Getenv, "")
+	if err != nil {
+		return err
+	}
+	rep, err := newReporter(opts.IO, opts.Printer(), opts.Quiet(), &opts.Transfer, false)
+	if err != nil {
+		return err
+	}
+	topts.Progress = rep.event
+	m, err := opts.Manager(ctx, topts)
+	if err != nil {
+		return err
+	}
+	if !opts.Recursive {
+		rep.single = true
+		return rmOne(ctx, m, rep, u, opts.Transfer.DryRun)
+	}
+	loc := location{s3: true, uri: u}
+	sum, err := m.DeleteTree(ctx, loc.tree(), transfer.TreeOptions{Filter: filter.New(opts.Transfer.Rules...), DryRun: opts.Transfer.DryRun})
+	return rep.finish(ctx, sum, err)
+}
+
+// rmOne deletes a single key with DeleteObject.
+func rmOne(ctx context.Context, m *transfer.Manager, rep *reporter, u s3uri.URI, dryRun bool) error {
+	res := &transfer.Result{Op: transfer.OpDelete, Source: u.String(), DryRun: dryRun}
+	if !dryRun {
+		if err := m.Client().DeleteObject(ctx, u.Bucket, u.Key, ""); err != nil {
+			rep.finish(ctx, transfer.Summary{}, nil)
+			return transferError(err)
+		}
+	}
+	rep.done(transfer.Event{Type: transfer.Done, Op: transfer.OpDelete, Result: res})
+	return rep.finish(ctx, transfer.Summary{Done: 1}, nil)
+}

@@ -1,0 +1,157 @@
+package transfer
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"maps"
+
+	"github.com/quilibrium/qcli/client"
+)
+
+// CopyInput is a copy within the service.
+type CopyInput struct {
+	SourceBucket, SourceKey string
+	SourceCustomerKey       []byte
+	// Listed, when set, is the source as a listing reported it; the copy is
+	// then pinned to the listed ETag.
+	Listed *client.Object
+	// MetadataDirective is client.MetadataCopy (the default: keep the
+	// source's content type and metadata) or client.MetadataReplace (use
+	// Dest's attributes).
+	MetadataDirective string
+	// Dest names the new object; its ACL, storage class, SSE and tags apply
+	// whatever the directive.
+	Dest UploadInput
+}
+
+// Copy copies an object within the service: one CopyObject up to
+// Options.CopyThreshold (at most 5 GiB), else a multipart upload whose
+// parts are copied in parallel with UploadPartCopy. Both are pinned to the
+// source's ETag, so a source replaced mid-copy fails the copy. A failed
+// multipart copy is aborted.
+func (m *Manager) Copy(ctx context.Context, in CopyInput) (*Result, error) {
+	obj := object{em: m.em, op: OpCopy, source: S3URL(in.SourceBucket, in.SourceKey), dest: S3URL(in.Dest.Bucket, in.Dest.Key), size: -1}
+	if in.Listed != nil {
+		obj.size = in.Listed.Size
+	}
+	obj.emit(Started, 0, nil, nil)
+	res, err := m.copyObject(ctx, in, obj)
+	obj.finish(res, err)
+	return res, err
+}
+
+func (m *Manager) copyObject(ctx context.Context, in CopyInput, obj object) (*Result, error) {
+	if in.Listed != nil && in.Listed.Size <= m.opts.CopyThreshold {
+		return m.copySingle(ctx, in, in.Listed.Size, in.Listed.ETag, obj)
+	}
+	info, err := m.head(ctx, DownloadInput{Bucket: in.SourceBucket, Key: in.SourceKey, CustomerKey: in.SourceCustomerKey})
+	if err != nil {
+		return nil, err
+	}
+	if info.Size <= m.opts.CopyThreshold {
+		return m.copySingle(ctx, in, info.Size, info.ETag, obj)
+	}
+	return m.copyParts(ctx, in, info, obj)
+}
+
+// copyAttributes is what a copy sets on the new object: with the COPY
+// directive only what is not metadata (ACL, storage class, SSE, tags).
+func copyAttributes(in CopyInput) client.ObjectAttributes {
+	a := in.Dest.ObjectAttributes
+	if in.MetadataDirective != client.MetadataReplace {
+		a.ContentType, a.CacheControl, a.ContentDisposition, a.ContentEncoding, a.ContentLanguage = "", "", "", "", ""
+		a.Metadata = nil
+	}
+	return a
+}
+
+func (m *Manager) copySingle(ctx context.Context, in CopyInput, size int64, etag string, obj object) (*Result, error) {
+	var out client.CopyObjectOutput
+	err := m.withSlot(ctx, func() (err error) {
+		out, err = m.c.CopyObject(ctx, client.CopyObjectInput{SourceBucket: in.SourceBucket, SourceKey: in.SourceKey,
+			SourceCustomerKey: in.SourceCustomerKey, SourceIfMatch: etag, Bucket: in.Dest.Bucket, Key: in.Dest.Key,
+			MetadataDirective: in.MetadataDirective, ObjectAttributes: copyAttributes(in)})
+		return err
+	})
+	if errors.Is(err, client.ErrPreconditionFailed) {
+		return nil, &ChangedError{Object: obj.source, ETag: etag, Err: err}
+	}
+	if err != nil {
+		return nil, err
+	}
+	obj.bytes(size)
+	res := &Result{Op: OpCopy, Source: obj.source, Dest: obj.dest, Size: size, ETag: out.ETag, VersionID: out.VersionID}
+	if isMD5ETag(etag) && isMD5ETag(out.ETag) && md5Comparable(in.Dest.SSE) && in.SourceCustomerKey == nil {
+		if !sameETag(etag, out.ETag) {
+			return nil, &IntegrityError{What: obj.dest, Want: trimETag(etag), Got: trimETag(out.ETag)}
+		}
+		res.Verified = VerifiedMD5
+	}
+	return res, nil
+}
+
+// copyParts copies a large object part by part. With the COPY directive
+// the source's content headers and metadata are carried over by hand,
+// because a new multipart upload starts with none.
+func (m *Manager) copyParts(ctx context.Context, in CopyInput, info client.ObjectInfo, obj object) (*Result, error) {
+	ps, err := PartSize(info.Size, m.opts.PartSize)
+	if err != nil {
+		return nil, err
+	}
+	dest := in.Dest
+	if in.MetadataDirective != client.MetadataReplace {
+		dest.ContentType, dest.CacheControl, dest.ContentDisposition = info.ContentType, info.CacheControl, info.ContentDisposition
+		dest.ContentEncoding, dest.Metadata = info.ContentEncoding, maps.Clone(info.Metadata)
+	}
+	u, err := m.createUpload(ctx, dest, obj, ps)
+	if err != nil {
+		return nil, err
+	}
+	count := partCount(info.Size, ps)
+	g := newGroup(ctx, m.opts.PartConcurrency)
+	for n := 1; n <= count; n++ {
+		off := int64(n-1) * ps
+		length := min(ps, info.Size-off)
+		if !g.Go(func(ctx context.Context) error { return m.copyPart(ctx, u, in, info.ETag, int32(n), off, length) }) {
+			break
+		}
+	}
+	if err := g.Wait(); err != nil {
+		return nil, u.failed(ctx, err)
+	}
+	etag, verified, err := u.complete(ctx, count)
+	if err != nil {
+		return nil, u.failed(ctx, err)
+	}
+	return &Result{Op: OpCopy, Source: obj.source, Dest: obj.dest, Size: info.Size, ETag: etag, Parts: count,
+		PartSize: ps, Verified: verified}, nil
+}
+
+func (m *Manager) copyPart(ctx context.Context, u *mpu, in CopyInput, etag string, n int32, off, length int64) error {
+	var partETag string
+	err := m.withSlot(ctx, func() (err error) {
+		partETag, err = m.c.UploadPartCopy(ctx, client.UploadPartCopyInput{Bucket: u.in.Bucket, Key: u.in.Key, UploadID: u.id,
+			PartNumber: n, SourceBucket: in.SourceBucket, SourceKey: in.SourceKey, SourceIfMatch: etag,
+			SourceRange:       fmt.Sprintf("bytes=%d-%d", off, off+length-1),
+			SourceCustomerKey: in.SourceCustomerKey, CustomerKey: u.in.SSE.CustomerKey})
+		return err
+	})
+	if errors.Is(err, client.ErrPreconditionFailed) {
+		return &ChangedError{Object: u.obj.source, ETag: etag, Err: err}
+	}
+	if err != nil {
+		return err
+	}
+	p := partDone{etag: partETag, size: length}
+	if raw, err := hex.DecodeString(trimETag(partETag)); err == nil && len(raw) == md5.Size {
+		copy(p.sum[:], raw) // the service's MD5 of the range: lets complete check the assembly
+	} else {
+		u.noDigest.Store(true)
+	}
+	u.record(n, p)
+	u.obj.bytes(length)
+	return nil
+}

@@ -1,0 +1,75 @@
+// Package transfer moves objects between files, streams and QStorage: fast,
+// bounded in memory, and verified.
+//
+// It is built on the client package's primitive calls rather than the AWS
+// SDK's upload managers (feature/s3/manager is deprecated;
+// feature/s3/transfermanager buffers every part, forces CRC32 and leaves
+// multipart uploads behind on cancel). It prints nothing: progress is a
+// stream of Events given to Options.Progress.
+//
+// # What a transfer does
+//
+//   - UploadFile: one PutObject below Options.Threshold (8 MiB), else a
+//     multipart upload. Parts are read straight from the file with
+//     io.SectionReader, never copied into part buffers, and sent in
+//     parallel. The part size is the largest of Options.PartSize (8 MiB)
+//     and ceil(size/10,000) rounded up to a MiB, at most 5 GiB; an object
+//     over 5 TiB is refused before the first request.
+//   - Upload: a stream of unknown length (stdin). Parts are read into
+//     pooled buffers, each retryable; part sizes grow after the first
+//     thousand parts so that a 5 TiB stream fits in 10,000 parts, or are
+//     sized from UploadInput.ExpectedSize.
+//   - DownloadFile: HEAD, then parallel ranged GETs pinned with If-Match to
+//     the ETag, written in place into a temporary file beside the target,
+//     synced and renamed only when complete and verified.
+//   - Download: the same ranges written in order to an io.Writer (stdout).
+//   - Copy: CopyObject up to 5 GiB, parallel UploadPartCopy above.
+//   - Trees: UploadTree, DownloadTree, CopyTree and DeleteTree stream a
+//     local walk or an S3 listing into a worker pool; Sync compares two
+//     sorted listings side by side.
+//
+// # Integrity
+//
+// Every PutObject and UploadPart carries Content-MD5, so the service
+// refuses bytes damaged on the way; every returned part ETag is compared
+// with the local MD5, and the multipart ETag (the MD5 of the part MD5s,
+// "-N") at completion. A single PUT's ETag is compared where the service
+// uses MD5 ETags (not with SSE-KMS or SSE-C). Downloads check the size and,
+// where the ETag allows, the MD5 or the composite ETag; the part size for
+// the latter is recorded at upload in the metadata x-amz-meta-qcli-part-size
+// (PartSizeMetadata), or found with a HEAD of part 1 for objects other
+// tools wrote. A mismatch is an error, never a success. Result.Verified
+// says which check was made.
+//
+// # Failure and resume
+//
+// A multipart upload that fails, or whose context is cancelled (Ctrl-C),
+// is aborted on a fresh context bounded by Options.AbortTimeout, so no
+// orphaned upload is left to be billed. A failed download leaves neither
+// the target nor a temporary file. When Options.StateDir is set,
+// UploadFile records each multipart upload of a file (bucket, key, size,
+// mtime, part size, upload id) in a small JSON file there; if the process
+// dies before it could abort (kill -9, a lost network), the next UploadFile
+// of the same, unchanged file to the same key lists the parts already
+// uploaded, keeps those whose ETag equals the local part's MD5 and sends
+// the rest. States of changed files, of uploads that are gone, or unused
+// for StateMaxAge are removed.
+//
+// # Concurrency and memory
+//
+// Two knobs share one budget. Options.Concurrency (C, default 16) is the
+// number of data requests in flight across everything one Manager does,
+// and the number of part buffers streams may hold; Options.PartConcurrency
+// (parts of one object in flight, default C) and Options.ObjectConcurrency
+// (objects of a tree in flight, default C) only divide it. Memory is
+// therefore bounded by
+//
+//	files, either way:  C x ~128 KiB (HTTP and copy buffers; parts are not buffered)
+//	streams (stdin up, stdout down):  C x part size   (default 16 x 8 MiB = 128 MiB)
+//	trees:  the above + one listing page (1,000 keys) + ObjectConcurrency pending objects
+//
+// plus the Go runtime's few MiB. A stream whose parts have grown (past
+// about 8 GB without ExpectedSize) holds C of the grown part size.
+// The client's connection pool should be sized to match:
+// client.Config.MaxConnsPerHost = Options.ConnsPerHost().
+package transfer

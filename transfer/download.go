@@ -1,0 +1,184 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/quilibrium/qcli/client"
+)
+
+// DownloadFile downloads an object to path. The bytes go to a temporary
+// file beside path (parallel ranged GETs pinned to the object's ETag,
+// written in place); only when the size and, where the ETag allows, the MD5
+// or composite ETag match is it synced and renamed onto path, with the
+// object's modification time. A failed or cancelled download leaves path
+// untouched and no temporary file behind. The parent directory is created.
+func (m *Manager) DownloadFile(ctx context.Context, in DownloadInput, path string) (*Result, error) {
+	obj := object{em: m.em, op: OpDownload, source: S3URL(in.Bucket, in.Key), dest: path, size: -1}
+	if in.Listed != nil {
+		obj.size = in.Listed.Size
+	}
+	obj.emit(Started, 0, nil, nil)
+	res, err := m.downloadFile(ctx, in, path, obj)
+	obj.finish(res, err)
+	return res, err
+}
+
+func (m *Manager) downloadFile(ctx context.Context, in DownloadInput, path string, obj object) (*Result, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".qcli-*")
+	if err != nil {
+		return nil, err
+	}
+	_ = tmp.Chmod(0o644) // CreateTemp's 0600 is for secrets; a download is an ordinary file
+	res, err := m.fillFile(ctx, in, tmp, obj)
+	if err == nil {
+		err = finishFile(tmp, path, res)
+	}
+	if err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, err
+	}
+	return res.Result, nil
+}
+
+// fileResult is a downloaded file's result and the object's mtime.
+type fileResult struct {
+	*Result
+	info client.ObjectInfo
+}
+
+// finishFile syncs, closes, timestamps and renames the verified file.
+func finishFile(tmp *os.File, path string, res *fileResult) error {
+	if err := tmp.Sync(); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if !res.info.LastModified.IsZero() {
+		if err := os.Chtimes(tmp.Name(), res.info.LastModified, res.info.LastModified); err != nil {
+			return err
+		}
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// fillFile writes the object into f and verifies it.
+func (m *Manager) fillFile(ctx context.Context, in DownloadInput, f *os.File, obj object) (*fileResult, error) {
+	if l := in.Listed; l != nil && l.Size < m.opts.Threshold {
+		return m.getWhole(ctx, in, f, obj)
+	}
+	info, err := m.head(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if info.Size < m.opts.Threshold {
+		in.Listed = listedFrom(in.Key, info.Size, info.ETag)
+		return m.getWhole(ctx, in, f, obj)
+	}
+	return m.getRanges(ctx, in, info, f, obj)
+}
+
+func (m *Manager) head(ctx context.Context, in DownloadInput) (client.ObjectInfo, error) {
+	var info client.ObjectInfo
+	err := m.withSlot(ctx, func() (err error) {
+		info, err = m.c.HeadObject(ctx, client.HeadObjectInput{Bucket: in.Bucket, Key: in.Key, CustomerKey: in.CustomerKey})
+		return err
+	})
+	return info, err
+}
+
+// getWhole reads a small object in one GET, hashing as it writes.
+func (m *Manager) getWhole(ctx context.Context, in DownloadInput, w io.Writer, obj object) (*fileResult, error) {
+	var out *client.GetObjectOutput
+	var written int64
+	var v *verifier
+	err := m.withSlot(ctx, func() (err error) {
+		out, err = m.c.GetObject(ctx, client.GetObjectInput{Bucket: in.Bucket, Key: in.Key, CustomerKey: in.CustomerKey,
+			Conditions: client.Conditions{IfMatch: in.Listed.ETag}})
+		if errors.Is(err, client.ErrPreconditionFailed) {
+			return &ChangedError{Object: obj.source, ETag: in.Listed.ETag, Err: err}
+		}
+		if err != nil {
+			return err
+		}
+		defer out.Body.Close()
+		v = newVerifier(m.smallPlan(out.ObjectInfo, in.CustomerKey))
+		written, err = io.Copy(io.MultiWriter(countingWriter{w: w, report: obj.bytes}, v), out.Body)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m.verified(v, out.ObjectInfo, written, obj, 0, 0)
+}
+
+// smallPlan verifies a single-request download: only a plain MD5 ETag can
+// be checked without the part layout.
+func (m *Manager) smallPlan(info client.ObjectInfo, customerKey []byte) digestPlan {
+	if md5ComparableInfo(info.SSE, customerKey) && isMD5ETag(info.ETag) {
+		return digestPlan{partSize: max(info.Size, 1), etag: info.ETag}
+	}
+	return digestPlan{}
+}
+
+// verified checks the size and digest of a completed download.
+func (m *Manager) verified(v *verifier, info client.ObjectInfo, written int64, obj object, parts int, partSize int64) (*fileResult, error) {
+	if written != info.Size {
+		return nil, &IntegrityError{What: obj.source, Want: fmt.Sprintf("%d bytes", info.Size), Got: fmt.Sprintf("%d bytes", written)}
+	}
+	how, err := v.check(obj.source)
+	if err != nil {
+		return nil, err
+	}
+	return &fileResult{Result: &Result{Op: OpDownload, Source: obj.source, Dest: obj.dest, Size: written, ETag: info.ETag,
+		VersionID: info.VersionID, Parts: parts, PartSize: partSize, Verified: how}, info: info}, nil
+}
+
+// getRanges downloads a large object in parallel ranges written in place,
+// while a second goroutine reads completed ranges back in order to verify.
+func (m *Manager) getRanges(ctx context.Context, in DownloadInput, info client.ObjectInfo, f *os.File, obj object) (*fileResult, error) {
+	plan := m.planDigest(ctx, info, in.CustomerKey)
+	rs := m.opts.PartSize
+	count := partCount(info.Size, rs)
+	done := make([]chan struct{}, count)
+	for i := range done {
+		done[i] = make(chan struct{})
+	}
+	if err := f.Truncate(info.Size); err != nil {
+		return nil, err
+	}
+	g := newGroup(ctx, m.opts.PartConcurrency+1)
+	v := newVerifier(plan)
+	g.Go(func(ctx context.Context) error { return hashInOrder(ctx, f, info.Size, rs, done, v) })
+	for i := range count {
+		off := int64(i) * rs
+		if !g.Go(func(ctx context.Context) error {
+			w := countingWriter{w: io.NewOffsetWriter(f, off), report: obj.bytes}
+			if err := m.getRange(ctx, in, info.ETag, off, min(rs, info.Size-off), w); err != nil {
+				return err
+			}
+			close(done[i])
+			return nil
+		}) {
+			break
+		}
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return m.verified(v, info, info.Size, obj, count, rs)
+}
+
+// listedFrom makes the listing entry a pinned single GET needs.
+func listedFrom(key string, size int64, etag string) *client.Object {
+	return &client.Object{Key: key, Size: size, ETag: etag}
+}

@@ -1,0 +1,93 @@
+package transfer
+
+import (
+	"crypto/md5"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/quilibrium/qcli/client"
+)
+
+// IntegrityError is a transfer whose bytes did not match what the other
+// side says it holds: a part or object ETag that is not the MD5 of what was
+// sent, or a download whose size or digest differs from the object's.
+type IntegrityError struct {
+	What      string // "part 3 of s3://b/k", "s3://b/k"
+	Want, Got string
+}
+
+func (e *IntegrityError) Error() string {
+	return fmt.Sprintf("integrity check failed for %s: expected %s, got %s", e.What, e.Want, e.Got)
+}
+
+// md5Of hashes r to the end.
+func md5Of(r io.Reader) ([md5.Size]byte, error) {
+	h := md5.New()
+	var sum [md5.Size]byte
+	if _, err := io.Copy(h, r); err != nil {
+		return sum, err
+	}
+	copy(sum[:], h.Sum(nil))
+	return sum, nil
+}
+
+func b64(sum []byte) string { return base64.StdEncoding.EncodeToString(sum) }
+
+// trimETag removes the quotes and weak marker around an ETag.
+func trimETag(etag string) string {
+	return strings.Trim(strings.TrimPrefix(strings.TrimSpace(etag), "W/"), `"`)
+}
+
+// isMD5ETag reports whether etag looks like a plain MD5 (32 hex digits),
+// as S3 gives single-request objects stored without SSE-KMS or SSE-C.
+func isMD5ETag(etag string) bool {
+	t := trimETag(etag)
+	if len(t) != 32 {
+		return false
+	}
+	_, err := hex.DecodeString(t)
+	return err == nil
+}
+
+// multipartETag splits a composite ETag "hex-N" into its part count; ok is
+// false for anything else.
+func multipartETag(etag string) (parts int, ok bool) {
+	digest, n, found := strings.Cut(trimETag(etag), "-")
+	if !found || len(digest) != 32 {
+		return 0, false
+	}
+	parts, err := strconv.Atoi(n)
+	return parts, err == nil && parts >= 1 && parts <= client.MaxPartNumber
+}
+
+// compositeETag is S3's ETag of a multipart object: the MD5 of the parts'
+// binary MD5s, then "-" and the part count.
+func compositeETag(sums [][md5.Size]byte) string {
+	h := md5.New()
+	for _, s := range sums {
+		h.Write(s[:])
+	}
+	return fmt.Sprintf("%x-%d", h.Sum(nil), len(sums))
+}
+
+// sameETag compares two ETags without quotes, case-insensitively.
+func sameETag(a, b string) bool { return strings.EqualFold(trimETag(a), trimETag(b)) }
+
+// md5Comparable reports whether an object written with these attributes
+// gets an MD5 ETag: not with SSE-KMS (verenc) nor SSE-C.
+func md5Comparable(sse client.SSE) bool {
+	return sse.CustomerKey == nil && sse.Type != client.SSEVerenc && sse.Type != client.SSEVerencDSSE
+}
+
+// md5ComparableInfo is md5Comparable for an object already stored.
+func md5ComparableInfo(sse string, customerKey []byte) bool {
+	switch strings.ToLower(sse) {
+	case "aws:kms", "aws:kms:dsse", client.SSEVerenc, client.SSEVerencDSSE:
+		return false
+	}
+	return customerKey == nil
+}

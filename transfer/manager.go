@@ -1,0 +1,105 @@
+package transfer
+
+import (
+	"context"
+	"sync"
+
+	"github.com/quilibrium/qcli/client"
+)
+
+// Manager moves objects between files, streams and QStorage. It is safe for
+// concurrent use; every transfer started through one Manager shares its
+// request slots and buffer budget, so running many at once cannot exceed
+// the limits in Options.
+type Manager struct {
+	c     *client.Client
+	opts  Options
+	em    *emitter
+	slots chan struct{} // one per data request in flight
+	bufs  *bufferPool   // part buffers for streams
+
+	cleanOnce sync.Once // stale resume states are swept once per Manager
+}
+
+// New returns a Manager over c. Invalid options (a part size below the
+// minimum) fail here, before any request.
+func New(c *client.Client, opts Options) (*Manager, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	o := opts.withDefaults()
+	return &Manager{
+		c: c, opts: o, em: &emitter{fn: o.Progress},
+		slots: make(chan struct{}, o.Concurrency),
+		bufs:  newBufferPool(o.Concurrency),
+	}, nil
+}
+
+// Options returns the options in effect, defaults filled in.
+func (m *Manager) Options() Options { return m.opts }
+
+// Client returns the client the Manager sends requests with.
+func (m *Manager) Client() *client.Client { return m.c }
+
+// acquire takes a request slot, or fails when ctx ends first.
+func (m *Manager) acquire(ctx context.Context) error {
+	select {
+	case m.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (m *Manager) release() { <-m.slots }
+
+// withSlot runs f holding a request slot.
+func (m *Manager) withSlot(ctx context.Context, f func() error) error {
+	if err := m.acquire(ctx); err != nil {
+		return err
+	}
+	defer m.release()
+	return f()
+}
+
+// bufferPool lends at most n buffers at a time, so that streamed parts
+// cannot hold more than n part sizes of memory. Returned buffers are kept
+// for reuse.
+type bufferPool struct {
+	tokens chan struct{}
+	mu     sync.Mutex
+	free   [][]byte
+}
+
+func newBufferPool(n int) *bufferPool {
+	return &bufferPool{tokens: make(chan struct{}, n)}
+}
+
+// get lends a buffer of exactly size bytes, waiting for one to be returned
+// when n are out.
+func (p *bufferPool) get(ctx context.Context, size int64) ([]byte, error) {
+	select {
+	case p.tokens <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i, b := range p.free {
+		if int64(cap(b)) >= size {
+			p.free = append(p.free[:i], p.free[i+1:]...)
+			return b[:size], nil
+		}
+	}
+	if len(p.free) > 0 {
+		p.free = p.free[1:] // too small for the grown part size: let it go
+	}
+	return make([]byte, size), nil
+}
+
+func (p *bufferPool) put(b []byte) {
+	p.mu.Lock()
+	p.free = append(p.free, b[:0])
+	p.mu.Unlock()
+	<-p.tokens
+}

@@ -1,0 +1,85 @@
+package transfer
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strings"
+)
+
+// UnsafeKeyError is a key that would be written outside the download's
+// destination directory (../x, /etc/x, a/../../x), or that no file can be
+// named after (a NUL byte). The object is skipped; the rest goes on.
+type UnsafeKeyError struct {
+	Key    string
+	Reason string
+}
+
+func (e *UnsafeKeyError) Error() string {
+	return fmt.Sprintf("refusing to download %q: %s", e.Key, e.Reason)
+}
+
+// LocalPath is where the object with the relative key rel goes under
+// root. It refuses a rel that is absolute, holds a NUL, or whose ".."
+// components climb out of root; "a/../b" stays inside and is allowed.
+func LocalPath(root, rel string) (string, error) {
+	switch {
+	case rel == "":
+		return "", &UnsafeKeyError{Key: rel, Reason: "the key names the directory itself"}
+	case strings.ContainsRune(rel, 0):
+		return "", &UnsafeKeyError{Key: rel, Reason: "the key holds a NUL byte"}
+	case strings.HasPrefix(rel, "/"):
+		return "", &UnsafeKeyError{Key: rel, Reason: "the key is an absolute path"}
+	}
+	if runtime.GOOS == "windows" {
+		// "\" and "C:" mean something to Windows paths that they do not in keys.
+		if strings.ContainsAny(rel, `\:`) {
+			return "", &UnsafeKeyError{Key: rel, Reason: `the key holds \ or :, which Windows reads as a path`}
+		}
+	}
+	clean := path.Clean(rel)
+	if clean == ".." || strings.HasPrefix(clean, "../") {
+		return "", &UnsafeKeyError{Key: rel, Reason: "the key climbs out of the destination with .."}
+	}
+	if clean == "." {
+		return "", &UnsafeKeyError{Key: rel, Reason: "the key names the directory itself"}
+	}
+	return filepath.Join(root, filepath.FromSlash(clean)), nil
+}
+
+// checkInside makes sure that the directory a file is about to be written
+// in resolves, through any symlinks already there, to a place inside
+// root, so that a symlink planted in the destination cannot carry a
+// download elsewhere. It looks at the deepest directory that exists; the
+// ones MkdirAll will create under it are real directories.
+func checkInside(rootReal, dir, key string) error {
+	existing, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	for {
+		_, err := os.Lstat(existing)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		parent := filepath.Dir(existing)
+		if parent == existing {
+			break
+		}
+		existing = parent
+	}
+	real, err := filepath.EvalSymlinks(existing)
+	if err != nil {
+		return err
+	}
+	if r, err := filepath.Rel(rootReal, real); err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return &UnsafeKeyError{Key: key, Reason: "a symlink in the destination leads outside it"}
+	}
+	return nil
+}

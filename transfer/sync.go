@@ -1,0 +1,221 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"iter"
+	"os"
+	"strings"
+	"time"
+)
+
+// Sync makes dst hold what src holds: each side is read as a sorted
+// stream (a local walk in key order, or a listing) and the two are walked
+// side by side, so neither is ever held in memory and no object is HEADed.
+// An entry is copied when it is missing from dst or, when both have it,
+//
+//   - by default: their sizes differ, or src's modification time is newer
+//     than dst's (to the second) — so same-size edits are not missed;
+//   - with SizeOnly: their sizes differ;
+//   - with ExactTimestamps: their sizes or their times differ at all
+//     (meaningful from S3 to local, where downloads take the object's time).
+//
+// With Delete, entries only dst has are deleted. Filters apply to both
+// sides: an excluded destination entry is never deleted. Local to S3,
+// S3 to local and S3 to S3 are supported.
+func (m *Manager) Sync(ctx context.Context, src, dst Location, o TreeOptions) (Summary, error) {
+	if src.IsLocal() && dst.IsLocal() {
+		return Summary{}, errors.New("sync needs at least one S3 side")
+	}
+	s := &syncer{m: m, ctx: ctx, src: src, dst: dst, o: o, pool: m.newPool(), del: m.newDeleter(dst.Bucket, o.DryRun)}
+	if dst.IsLocal() {
+		real, err := prepareRoot(dst.Local, o.DryRun)
+		if err != nil {
+			return Summary{}, err
+		}
+		s.dirs = newDirCache(real)
+	}
+	err := s.run()
+	if ferr := s.del.flush(ctx); err == nil {
+		err = ferr
+	}
+	sum, err := finishTree(ctx, s.pool, err)
+	sum.Done += s.del.sum.Done
+	sum.Failed += s.del.sum.Failed
+	return sum, err
+}
+
+type syncer struct {
+	m        *Manager
+	ctx      context.Context
+	src, dst Location
+	o        TreeOptions
+	pool     *pool
+	del      *deleter
+	dirs     *dirCache
+}
+
+// side reads one location as a filtered, sorted stream.
+type side struct {
+	next func() (Entry, error, bool)
+	cur  Entry
+	ok   bool
+}
+
+func (s *syncer) open(l Location, isDst bool) (*side, func()) {
+	var seq iter.Seq2[Entry, error]
+	if l.IsLocal() {
+		seq = WalkLocal(s.ctx, l.Local, s.o.FollowSymlinks)
+		if isDst {
+			seq = ignoreMissingRoot(seq)
+		}
+	} else {
+		seq = s.m.ListTree(s.ctx, l.Bucket, l.Prefix)
+	}
+	next, stop := iter.Pull2(seq)
+	return &side{next: next}, stop
+}
+
+// advance moves to the next entry the filter keeps.
+func (sd *side) advance(s *syncer, isDst bool) error {
+	for {
+		e, err, ok := sd.next()
+		if err != nil {
+			sd.ok = false
+			return err
+		}
+		sd.cur, sd.ok = e, ok
+		if !ok || s.o.Filter.Included(e.Rel) && !(isDst && isOurTemp(e)) && !(!isDst && isDirMarker(e)) {
+			return nil
+		}
+	}
+}
+
+func (s *syncer) run() error {
+	a, stopA := s.open(s.src, false)
+	defer stopA()
+	b, stopB := s.open(s.dst, true)
+	defer stopB()
+	if err := a.advance(s, false); err != nil {
+		return err
+	}
+	if err := b.advance(s, true); err != nil {
+		return err
+	}
+	for a.ok || b.ok {
+		if s.ctx.Err() != nil {
+			return s.ctx.Err()
+		}
+		var err error
+		switch {
+		case b.ok && (!a.ok || b.cur.Rel < a.cur.Rel):
+			err = s.extra(b.cur)
+			if err == nil {
+				err = b.advance(s, true)
+			}
+		case a.ok && (!b.ok || a.cur.Rel < b.cur.Rel):
+			s.copy(a.cur)
+			err = a.advance(s, false)
+		default:
+			s.compare(a.cur, b.cur)
+			if err = a.advance(s, false); err == nil {
+				err = b.advance(s, true)
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// compare copies src over dst when the sync rule says dst is out of date.
+func (s *syncer) compare(src, dst Entry) {
+	if src.Err != nil || dst.Err != nil || needsCopy(src, dst, s.o) {
+		s.copy(src)
+		return
+	}
+	s.pool.mu.Lock()
+	s.pool.sum.Unchanged++
+	s.pool.mu.Unlock()
+}
+
+func needsCopy(src, dst Entry, o TreeOptions) bool {
+	if src.Size != dst.Size {
+		return true
+	}
+	if o.SizeOnly {
+		return false
+	}
+	st, dt := src.ModTime.Truncate(time.Second), dst.ModTime.Truncate(time.Second)
+	if o.ExactTimestamps {
+		return !st.Equal(dt)
+	}
+	return st.After(dt)
+}
+
+// copy moves one source entry to the destination.
+func (s *syncer) copy(e Entry) {
+	var pl plan
+	switch {
+	case s.src.IsLocal():
+		pl = s.m.planUpload(e, s.dst, s.o)
+	case s.dst.IsLocal():
+		pl = s.m.planDownload(e, s.src, s.dst.Local, s.dirs, s.o)
+	default:
+		pl = s.m.planCopy(e, s.src, s.dst, s.o)
+	}
+	s.m.submit(s.ctx, s.pool, pl, s.o)
+}
+
+// extra handles an entry only the destination has.
+func (s *syncer) extra(e Entry) error {
+	if !s.o.Delete || e.Err != nil {
+		return nil
+	}
+	if !s.dst.IsLocal() {
+		return s.del.add(s.ctx, e)
+	}
+	obj := object{em: s.m.em, op: OpDelete, source: e.Path, size: e.Size}
+	obj.emit(Queued, 0, nil, nil)
+	if s.o.DryRun {
+		s.pool.dryRun(obj)
+		return nil
+	}
+	err := os.Remove(e.Path)
+	s.pool.count(obj, &Result{Op: OpDelete, Source: e.Path, Size: e.Size}, asEarly(err))
+	if err == nil {
+		obj.emit(Done, 0, nil, &Result{Op: OpDelete, Source: e.Path, Size: e.Size})
+	}
+	return nil
+}
+
+func asEarly(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &earlyError{err}
+}
+
+// isOurTemp recognises a download's temporary file (".name.qcli-123"),
+// which a destination walk must neither compare nor delete.
+func isOurTemp(e Entry) bool {
+	name := e.Rel[strings.LastIndex(e.Rel, "/")+1:]
+	return strings.HasPrefix(name, ".") && strings.Contains(name, ".qcli-")
+}
+
+// ignoreMissingRoot makes a destination directory that does not exist yet
+// read as empty.
+func ignoreMissingRoot(seq iter.Seq2[Entry, error]) iter.Seq2[Entry, error] {
+	return func(yield func(Entry, error) bool) {
+		for e, err := range seq {
+			if errors.Is(err, fs.ErrNotExist) {
+				return
+			}
+			if !yield(e, err) {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,176 @@
+package transfer
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/quilibrium/qcli/client"
+)
+
+// UploadInput names the object an upload writes and the attributes it gets.
+type UploadInput struct {
+	Bucket, Key string
+	client.ObjectAttributes
+	// ExpectedSize is, for Upload of a stream, the size the caller expects;
+	// parts are sized as for a file of that size. Zero lets parts grow so
+	// that a stream of up to 5 TiB fits. Ignored by UploadFile.
+	ExpectedSize int64
+}
+
+// S3URL renders bucket and key as s3://bucket/key.
+func S3URL(bucket, key string) string { return "s3://" + bucket + "/" + key }
+
+// UploadFile uploads the file at path: one PutObject below the threshold,
+// else a multipart upload whose parts are read straight from the file
+// (never copied into buffers) and sent in parallel. Every request carries
+// its Content-MD5 and every returned ETag is compared with the local MD5.
+// On any failure, cancellation included, a multipart upload is aborted.
+// With Options.StateDir set, a multipart upload interrupted without an
+// abort (a killed process, a lost network) resumes on the next call.
+func (m *Manager) UploadFile(ctx context.Context, path string, in UploadInput) (*Result, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	obj := object{em: m.em, op: OpUpload, source: path, dest: S3URL(in.Bucket, in.Key), size: info.Size()}
+	obj.emit(Started, 0, nil, nil)
+	var res *Result
+	if info.Size() < m.opts.Threshold {
+		res, err = m.putFile(ctx, f, info.Size(), in, obj)
+	} else {
+		res, err = m.uploadFileParts(ctx, f, path, info, in, obj)
+	}
+	obj.finish(res, err)
+	return res, err
+}
+
+// putFile sends a small file in one request.
+func (m *Manager) putFile(ctx context.Context, f *os.File, size int64, in UploadInput, obj object) (*Result, error) {
+	sum, err := md5Of(io.NewSectionReader(f, 0, size))
+	if err != nil {
+		return nil, err
+	}
+	return m.put(ctx, io.NewSectionReader(f, 0, size), size, sum, in, obj)
+}
+
+// put sends body (seekable, so the client can retry it) in one PutObject
+// and compares the returned ETag with the MD5 where the service uses MD5
+// ETags.
+func (m *Manager) put(ctx context.Context, body io.ReadSeeker, size int64, sum [md5.Size]byte, in UploadInput, obj object) (*Result, error) {
+	var out client.PutObjectOutput
+	err := m.withSlot(ctx, func() (err error) {
+		out, err = m.c.PutObject(ctx, client.PutObjectInput{Bucket: in.Bucket, Key: in.Key,
+			Body: &progressReader{r: body, report: obj.bytes}, ContentLength: size,
+			ContentMD5: b64(sum[:]), ObjectAttributes: in.ObjectAttributes})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Op: OpUpload, Source: obj.source, Dest: obj.dest, Size: size, ETag: out.ETag, VersionID: out.VersionID,
+		Verified: VerifiedContentMD5}
+	if md5Comparable(in.SSE) && isMD5ETag(out.ETag) {
+		if !sameETag(out.ETag, hex.EncodeToString(sum[:])) {
+			return res, &IntegrityError{What: obj.dest, Want: hex.EncodeToString(sum[:]), Got: trimETag(out.ETag)}
+		}
+		res.Verified = VerifiedMD5
+	}
+	return res, nil
+}
+
+// uploadFileParts is the multipart path for a file. The part size is
+// settled, and an object that cannot fit refused, before any request.
+func (m *Manager) uploadFileParts(ctx context.Context, f *os.File, path string, info os.FileInfo, in UploadInput, obj object) (*Result, error) {
+	size := info.Size()
+	ps, err := PartSize(size, m.opts.PartSize)
+	if err != nil {
+		return nil, err
+	}
+	r, err := m.resumeOrCreate(ctx, path, info, in, obj, ps)
+	if err != nil {
+		return nil, err
+	}
+	count := partCount(size, r.ps)
+	kept, err := m.sendFileParts(ctx, f, size, r, count)
+	if err != nil {
+		return nil, m.uploadFailed(ctx, r, err)
+	}
+	etag, verified, err := r.u.complete(ctx, count)
+	if err != nil {
+		return nil, m.uploadFailed(ctx, r, err)
+	}
+	if r.file != "" {
+		_ = os.Remove(r.file)
+	}
+	return &Result{Op: OpUpload, Source: obj.source, Dest: obj.dest, Size: size, ETag: etag, Parts: count,
+		PartSize: r.ps, ResumedParts: kept, Verified: verified}, nil
+}
+
+// uploadFailed aborts the upload; its state file goes too unless the abort
+// failed, in which case the next run can still resume it.
+func (m *Manager) uploadFailed(ctx context.Context, r *resumed, err error) error {
+	if aerr := r.u.abort(ctx); aerr != nil {
+		note := "it is left on the service"
+		if r.file != "" {
+			note = "the next upload of this file resumes it"
+		}
+		return fmt.Errorf("%w (multipart upload %s could not be aborted: %v; %s)", err, r.u.id, aerr, note)
+	}
+	if r.file != "" {
+		_ = os.Remove(r.file)
+	}
+	return err
+}
+
+// sendFileParts uploads every part not already on the service, in
+// parallel, and returns how many were kept from an earlier attempt.
+func (m *Manager) sendFileParts(ctx context.Context, f *os.File, size int64, r *resumed, count int) (int, error) {
+	g := newGroup(ctx, m.opts.PartConcurrency)
+	kept := make([]bool, count+1)
+	for n := 1; n <= count; n++ {
+		off := int64(n-1) * r.ps
+		length := min(r.ps, size-off)
+		if !g.Go(func(ctx context.Context) error {
+			var err error
+			kept[n], err = m.filePart(ctx, f, r, int32(n), off, length)
+			return err
+		}) {
+			break
+		}
+	}
+	err := g.Wait()
+	total := 0
+	for _, k := range kept {
+		if k {
+			total++
+		}
+	}
+	return total, err
+}
+
+// filePart hashes one section of the file and sends it, unless the
+// service already holds a part with that size and MD5 (a resumed upload).
+func (m *Manager) filePart(ctx context.Context, f *os.File, r *resumed, n int32, off, length int64) (kept bool, err error) {
+	sum, err := md5Of(io.NewSectionReader(f, off, length))
+	if err != nil {
+		return false, err
+	}
+	if p, ok := r.parts[n]; ok && p.Size == length && sameETag(p.ETag, hex.EncodeToString(sum[:])) {
+		r.u.record(n, partDone{etag: p.ETag, sum: sum, size: length})
+		r.u.obj.bytes(length)
+		return true, nil
+	}
+	return false, r.u.sendPart(ctx, n, io.NewSectionReader(f, off, length), length, sum)
+}

@@ -1,0 +1,158 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/quilibrium/qcli/client"
+)
+
+// Entry is one file of a local tree or one object of an S3 prefix.
+type Entry struct {
+	// Rel is the path below the tree's root, slash-separated; for an
+	// object, its key without the listed prefix.
+	Rel     string
+	Size    int64
+	ModTime time.Time
+	ETag    string // objects only
+	Path    string // files only: the path to open
+	Key     string // objects only: the full key
+	// Err is set for an entry that cannot be transferred (an unreadable
+	// directory, a broken symlink, a socket); it is skipped with this error.
+	Err error
+}
+
+// ErrNotRegular is the Err of a tree entry that is not a regular file.
+var ErrNotRegular = errors.New("not a regular file")
+
+// WalkLocal yields the files under root in S3 key order (byte order of
+// their slash-separated relative paths), so that a local tree can be
+// compared with a listing in one pass. Symlinks are followed when follow
+// is set (loops are reported, not followed) and ignored otherwise.
+// Directories are read one at a time: memory grows with the depth of the
+// tree and the size of its directories, not with the number of files.
+func WalkLocal(ctx context.Context, root string, follow bool) iter.Seq2[Entry, error] {
+	return func(yield func(Entry, error) bool) {
+		info, err := os.Stat(root)
+		if err != nil {
+			yield(Entry{}, err)
+			return
+		}
+		w := walker{ctx: ctx, follow: follow, yield: yield}
+		w.dir(root, "", []os.FileInfo{info})
+	}
+}
+
+type walker struct {
+	ctx    context.Context
+	follow bool
+	yield  func(Entry, error) bool
+}
+
+type dirent struct {
+	sortKey string // the name, with "/" after a directory's, so order matches keys
+	name    string
+	info    os.FileInfo
+	err     error
+}
+
+// dir walks one directory; it returns false when the walk must stop.
+func (w *walker) dir(path, rel string, ancestors []os.FileInfo) bool {
+	if err := w.ctx.Err(); err != nil {
+		w.yield(Entry{}, err)
+		return false
+	}
+	ents, err := w.read(path)
+	if err != nil {
+		return w.yield(Entry{Rel: rel, Path: path, Err: err}, nil)
+	}
+	for _, d := range ents {
+		p := filepath.Join(path, d.name)
+		switch {
+		case d.err != nil:
+			if !w.yield(Entry{Rel: rel + d.name, Path: p, Err: d.err}, nil) {
+				return false
+			}
+		case d.info.IsDir():
+			if slices.ContainsFunc(ancestors, func(a os.FileInfo) bool { return os.SameFile(a, d.info) }) {
+				if !w.yield(Entry{Rel: rel + d.name, Path: p, Err: errors.New("symlink loop")}, nil) {
+					return false
+				}
+				continue
+			}
+			if !w.dir(p, rel+d.name+"/", append(ancestors, d.info)) {
+				return false
+			}
+		default:
+			if !w.yield(w.file(p, rel+d.name, d.info), nil) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (w *walker) file(path, rel string, info os.FileInfo) Entry {
+	e := Entry{Rel: rel, Path: path, Size: info.Size(), ModTime: info.ModTime()}
+	if !info.Mode().IsRegular() {
+		e.Err = ErrNotRegular
+	}
+	return e
+}
+
+// read lists a directory sorted in key order, following or dropping
+// symlinks.
+func (w *walker) read(path string) ([]dirent, error) {
+	des, err := os.ReadDir(path)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]dirent, 0, len(des))
+	for _, de := range des {
+		d := dirent{name: de.Name()}
+		if de.Type()&os.ModeSymlink != 0 {
+			if !w.follow {
+				continue
+			}
+			d.info, d.err = os.Stat(filepath.Join(path, d.name))
+		} else {
+			d.info, d.err = de.Info()
+		}
+		d.sortKey = d.name
+		if d.err == nil && d.info.IsDir() {
+			d.sortKey += "/"
+		}
+		out = append(out, d)
+	}
+	slices.SortFunc(out, func(a, b dirent) int { return strings.Compare(a.sortKey, b.sortKey) })
+	return out, nil
+}
+
+// ListTree yields the objects under prefix in key order, page by page
+// (Options.PageSize keys a request), with Rel the key after prefix.
+func (m *Manager) ListTree(ctx context.Context, bucket, prefix string) iter.Seq2[Entry, error] {
+	return func(yield func(Entry, error) bool) {
+		in := client.ListObjectsInput{Bucket: bucket, Prefix: prefix, MaxKeys: m.opts.PageSize}
+		for page, err := range m.c.ListObjects(ctx, in) {
+			if err != nil {
+				yield(Entry{}, err)
+				return
+			}
+			for _, o := range page.Objects {
+				if !yield(entryOf(o, prefix), nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+func entryOf(o client.Object, prefix string) Entry {
+	return Entry{Rel: strings.TrimPrefix(o.Key, prefix), Key: o.Key, Size: o.Size, ModTime: o.LastModified, ETag: o.ETag}
+}
