@@ -20,6 +20,7 @@ type IntegrityError struct {
 	Want, Got string
 }
 
+// Error names what failed the check, with the expected and actual values.
 func (e *IntegrityError) Error() string {
 	return fmt.Sprintf("integrity check failed for %s: expected %s, got %s", e.What, e.Want, e.Got)
 }

@@ -14,6 +14,7 @@ type TooLargeError struct {
 	Limit string
 }
 
+// Error names the limit the object exceeds.
 func (e *TooLargeError) Error() string {
 	return fmt.Sprintf("object of %d bytes cannot be stored: %s", e.Size, e.Limit)
 }

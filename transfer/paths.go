@@ -18,6 +18,7 @@ type UnsafeKeyError struct {
 	Reason string
 }
 
+// Error names the key and why it was refused.
 func (e *UnsafeKeyError) Error() string {
 	return fmt.Sprintf("refusing to download %q: %s", e.Key, e.Reason)
 }

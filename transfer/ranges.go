@@ -18,6 +18,7 @@ type ChangedError struct {
 	Err    error
 }
 
+// Error says the object changed and that a retry will read the new one.
 func (e *ChangedError) Error() string {
 	return fmt.Sprintf("%s changed while it was being downloaded (it no longer has ETag %s); try again", e.Object, e.ETag)
 }

@@ -25,6 +25,7 @@ type Location struct {
 // IsLocal reports whether the location is a local directory.
 func (l Location) IsLocal() bool { return l.Local != "" }
 
+// String renders the location as typed: a path or s3://bucket/prefix.
 func (l Location) String() string {
 	if l.IsLocal() {
 		return l.Local
@@ -219,6 +220,7 @@ type SourceError struct {
 	Err  error
 }
 
+// Error says which file was skipped and why.
 func (e *SourceError) Error() string { return "skipping " + e.Path + ": " + e.Err.Error() }
 
 // Unwrap gives the underlying error.
@@ -283,7 +285,9 @@ type dirCache struct {
 	ok       map[string]bool
 }
 
-func newDirCache(rootReal string) *dirCache { return &dirCache{rootReal: rootReal, ok: map[string]bool{}} }
+func newDirCache(rootReal string) *dirCache {
+	return &dirCache{rootReal: rootReal, ok: map[string]bool{}}
+}
 
 // prepare checks that dir resolves inside the root and creates it.
 func (d *dirCache) prepare(dir, key string) error {
