@@ -56,6 +56,7 @@ func s3Options(cfg Config) s3.Options {
 		Region:                     cfg.Region,
 		Credentials:                credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken),
 		UsePathStyle:               usePathStyle(cfg),
+		EndpointResolverV2:         newCachedResolver(),
 		RequestChecksumCalculation: requestChecksum(cfg.ChecksumMode),
 		ResponseChecksumValidation: responseChecksum(cfg.ChecksumMode),
 		Retryer:                    newRetryer(cfg),

@@ -1,12 +1,15 @@
 package client
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
@@ -74,5 +77,46 @@ func TestAddressingStyle(t *testing.T) {
 		if got := usePathStyle(Config{AddressingStyle: tc.style, Endpoint: tc.endpoint}); got != tc.path {
 			t.Errorf("%s at %s: path style %v, want %v", tc.style, tc.endpoint, got, tc.path)
 		}
+	}
+}
+
+func TestEndpointCacheIgnoresKeys(t *testing.T) {
+	sdk := s3.NewDefaultEndpointResolverV2()
+	cached := newCachedResolver()
+	for _, style := range []bool{true, false} {
+		for _, key := range []string{"a", "dir/b c+d", ""} {
+			p := s3.EndpointParameters{Bucket: aws.String("bucket"), Region: aws.String(DefaultRegion),
+				Endpoint: aws.String("https://qstorage.quilibrium.com"), ForcePathStyle: aws.Bool(style),
+				Key: aws.String(key), Prefix: aws.String(key), CopySource: aws.String("src/" + key)}
+			want, err := sdk.ResolveEndpoint(context.Background(), p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := cached.ResolveEndpoint(context.Background(), p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.URI.String() != want.URI.String() {
+				t.Errorf("path style %v, key %q: cached %s, SDK %s", style, key, got.URI.String(), want.URI.String())
+			}
+		}
+	}
+	if n := len(cached.cache); n != 2 {
+		t.Errorf("%d cache entries, want one per addressing style", n)
+	}
+}
+
+func BenchmarkResolveEndpoint(b *testing.B) {
+	p := s3.EndpointParameters{Bucket: aws.String("bench"), Region: aws.String(DefaultRegion),
+		Endpoint: aws.String("http://127.0.0.1:9000"), ForcePathStyle: aws.Bool(true), Key: aws.String("k")}
+	for name, r := range map[string]s3.EndpointResolverV2{"sdk": s3.NewDefaultEndpointResolverV2(), "cached": newCachedResolver()} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := r.ResolveEndpoint(context.Background(), p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
