@@ -73,8 +73,9 @@ func (e *Error) Error() string {
 		b.WriteString(" " + loc)
 	}
 	fmt.Fprintf(&b, ": %s", e.Code)
-	if e.Message != "" && e.Message != string(e.Code) {
-		fmt.Fprintf(&b, ": %s", e.Message)
+	// The message is the server's text: kept to one line for logs.
+	if msg := strings.Join(strings.Fields(e.Message), " "); msg != "" && msg != string(e.Code) {
+		fmt.Fprintf(&b, ": %s", msg)
 	}
 	fmt.Fprintf(&b, " (HTTP %d", e.StatusCode)
 	if e.RequestID != "" {
@@ -119,17 +120,26 @@ func location(bucket, key string) string {
 	}
 }
 
-// ConnectionError is a request that never got an answer from the service:
-// the endpoint could not be reached, the TLS handshake failed, or the
-// connection broke and retries ran out.
+// ConnectionError is a request that never got a whole answer from the
+// service: the endpoint could not be reached, the TLS handshake failed, or
+// the connection broke (before or during the answer) and retries ran out.
 type ConnectionError struct {
-	Op       string
-	Endpoint string
-	Err      error
+	Op          string
+	Endpoint    string
+	Bucket, Key string // what the request was for, when known
+	Err         error
 }
 
 func (e *ConnectionError) Error() string {
-	msg := fmt.Sprintf("%s: cannot reach %s: %s", e.Op, e.Endpoint, httpdebug.RedactError(rootCause(e.Err)))
+	op := e.Op
+	if loc := location(e.Bucket, e.Key); loc != "" {
+		op += " " + loc
+	}
+	cause := httpdebug.RedactError(rootCause(e.Err))
+	if brokenAnswer(e.Err) {
+		return fmt.Sprintf("%s: the answer from %s broke off or could not be read: %s; check the network", op, e.Endpoint, cause)
+	}
+	msg := fmt.Sprintf("%s: cannot reach %s: %s", op, e.Endpoint, cause)
 	if isCertificateError(e.Err) {
 		return msg + "; the server's TLS certificate is not trusted (set ca_bundle, or --no-verify-ssl for a test server)"
 	}
@@ -142,6 +152,14 @@ func (e *ConnectionError) Unwrap() error { return e.Err }
 // rootCause strips the SDK's operation/retry wrappers, which repeat the URL
 // and add noise, down to the network error.
 func rootCause(err error) error {
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) && re.Err != nil {
+		err = re.Err
+	}
+	var de *smithy.DeserializationError
+	if errors.As(err, &de) && de.Err != nil {
+		err = de.Err // "failed to decode response body, unexpected EOF"
+	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		return ue.Err
@@ -167,33 +185,59 @@ func (c *Client) wrapErr(op, bucket, key string, err error) error {
 	if ctxErr := contextError(err); ctxErr != nil {
 		return fmt.Errorf("%s %s: %w", op, location(bucket, key), ctxErr)
 	}
-	// The SDK wraps transport failures in a ResponseError too, with no response.
+	// The SDK wraps transport failures in a ResponseError too, with no
+	// response; a success whose body broke off is a transport failure too.
 	var re *awshttp.ResponseError
-	if errors.As(err, &re) && re.Response != nil && re.HTTPStatusCode() != 0 {
+	if errors.As(err, &re) && re.Response != nil && re.HTTPStatusCode() != 0 && !brokenAnswer(err) {
 		return newServiceError(op, bucket, key, re, err)
 	}
 	var v *ValidationError
 	if errors.As(err, &v) {
 		return v
 	}
-	return &ConnectionError{Op: op, Endpoint: c.cfg.Endpoint, Err: err}
+	return &ConnectionError{Op: op, Endpoint: c.cfg.Endpoint, Bucket: bucket, Key: key, Err: err}
 }
 
+// contextError returns the caller's context error when err is one. net/http's
+// own timeouts (a read timeout awaiting the headers) answer
+// errors.Is(err, context.DeadlineExceeded) too, but they are network
+// failures, to be reported with the endpoint; only the context package's
+// sentinel itself, found by identity, is the caller's deadline.
 func contextError(err error) error {
 	switch {
 	case errors.Is(err, context.Canceled):
 		return context.Canceled
-	case errors.Is(err, context.DeadlineExceeded):
+	case holds(err, context.DeadlineExceeded):
 		return context.DeadlineExceeded
 	}
 	return nil
+}
+
+// holds reports whether target itself (==, not errors.Is) is in err's tree.
+func holds(err, target error) bool {
+	if err == target {
+		return true
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return holds(u.Unwrap(), target)
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if holds(e, target) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func newServiceError(op, bucket, key string, re *awshttp.ResponseError, err error) *Error {
 	e := &Error{Op: op, StatusCode: re.HTTPStatusCode(), RequestID: re.ServiceRequestID(), Bucket: bucket, Key: key, Err: err}
 	var api smithy.APIError
 	if errors.As(err, &api) {
-		e.Code, e.Message = ErrorCode(api.ErrorCode()), api.ErrorMessage()
+		// The code is the server's text too: spaces and line breaks around
+		// or inside it (pretty-printed XML) must not split the error's line.
+		e.Code, e.Message = ErrorCode(strings.Join(strings.Fields(api.ErrorCode()), " ")), api.ErrorMessage()
 	}
 	e.Code = normalizeCode(op, e.StatusCode, e.Code)
 	if e.Message == "" {

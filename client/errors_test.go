@@ -199,3 +199,37 @@ func TestConnectionErrorMessage(t *testing.T) {
 		t.Errorf("message does not say what failed and what to do: %v", err)
 	}
 }
+
+// An answer whose body breaks off is retried like a broken connection, and
+// when retries run out it is reported as one, naming what was asked for.
+func TestBrokenAnswersAreRetried(t *testing.T) {
+	c, srv := newTestClient(t, func(cfg *client.Config) { cfg.MaxAttempts = 3 })
+	mustCreate(t, c, "bkt")
+	if _, err := c.Upload(context.Background(), "bkt", "dir/obj", []byte("data")); err != nil {
+		t.Fatal(err)
+	}
+	isList := func(r *http.Request) bool { return r.Method == http.MethodGet && r.URL.Query().Get("list-type") == "2" }
+	list := func() error {
+		for _, err := range c.List(context.Background(), "bkt", "dir/") {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for name, fault := range map[string]func(n int) emulator.Fault{
+		"truncated":    func(n int) emulator.Fault { return srv.Emulator.TruncateBody(n, 20, isList) },
+		"short length": func(n int) emulator.Fault { return srv.Emulator.WrongContentLength(n, -7, isList) },
+	} {
+		srv.Emulator.SetFault(fault(2))
+		if err := list(); err != nil {
+			t.Errorf("%s, twice: %v", name, err)
+		}
+		srv.Emulator.SetFault(fault(1000))
+		err := list()
+		var ce *client.ConnectionError
+		if !errors.As(err, &ce) || !strings.Contains(err.Error(), "ListObjectsV2 s3://bkt/dir/: the answer from "+srv.URL+" broke off") {
+			t.Errorf("%s, always: %v, want a ConnectionError naming the listing", name, err)
+		}
+	}
+}

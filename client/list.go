@@ -68,7 +68,7 @@ func (c *Client) listPage(ctx context.Context, in ListObjectsInput, token string
 	}
 	out, err := c.s3.ListObjectsV2(ctx, req)
 	if err != nil {
-		return nil, c.wrapErr("ListObjectsV2", in.Bucket, "", err)
+		return nil, c.wrapErr("ListObjectsV2", in.Bucket, in.Prefix, err) // the prefix says which listing
 	}
 	page := &ObjectPage{Objects: make([]Object, 0, len(out.Contents)), CommonPrefixes: make([]string, 0, len(out.CommonPrefixes))}
 	for _, o := range out.Contents {

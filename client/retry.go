@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/quilibrium/qcli/internal/backoff"
@@ -19,7 +20,9 @@ import (
 //   - the wait honours Retry-After and X-RateLimit-Reset, capped at
 //     RetryMaxBackoff;
 //   - no client-wide retry quota: the SDK's token bucket runs dry when many
-//     parallel part uploads fail at once and then stops retrying any of them.
+//     parallel part uploads fail at once and then stops retrying any of them;
+//   - an answer whose body broke off or came up short is retried, as a
+//     broken connection is (see retryBrokenAnswer).
 func newRetryer(cfg Config) aws.Retryer {
 	return retry.NewStandard(func(o *retry.StandardOptions) {
 		o.MaxAttempts = cfg.MaxAttempts
@@ -29,6 +32,7 @@ func newRetryer(cfg Config) aws.Retryer {
 		o.Retryables = append(o.Retryables,
 			retry.RetryableHTTPStatusCode{Codes: map[int]struct{}{http.StatusTooManyRequests: {}}},
 			retry.RetryableErrorCode{Codes: map[string]struct{}{string(ErrInternalError): {}, string(ErrSlowDown): {}}},
+			retry.IsErrorRetryableFunc(retryBrokenAnswer),
 		)
 	})
 }
@@ -54,4 +58,28 @@ func serverDelay(err error, now time.Time) (time.Duration, bool) {
 		return 0, false
 	}
 	return backoff.ServerWait(re.Response.Header, now)
+}
+
+// retryBrokenAnswer retries a success (2xx) whose body could not be read
+// to the end or parsed: a connection reset or read timeout mid-body, or a
+// Content-Length that does not match the body, leaves the SDK an error it
+// treats as final although nothing about the request was wrong.
+func retryBrokenAnswer(err error) aws.Ternary {
+	if brokenAnswer(err) {
+		return aws.TrueTernary
+	}
+	return aws.UnknownTernary
+}
+
+// brokenAnswer reports an SDK error about a 2xx response that could not be
+// read or parsed. An error document sent with 200 (S3 does that for
+// CopyObject and CompleteMultipartUpload) is an API error, not a broken
+// answer, and is judged by its code.
+func brokenAnswer(err error) bool {
+	var re *smithyhttp.ResponseError
+	if !errors.As(err, &re) || re.Response == nil || re.HTTPStatusCode() < 200 || re.HTTPStatusCode() > 299 {
+		return false
+	}
+	var api smithy.APIError
+	return !errors.As(err, &api)
 }

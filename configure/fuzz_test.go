@@ -64,3 +64,54 @@ func FuzzLoadFiles(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSettingValue feeds arbitrary values to every setting, as `qcli
+// configure set` and the environment do: the value parsers (timeouts,
+// max_attempts, URLs, regions, tokens...) must not panic, must refuse in one
+// line without quoting a secret, and a value they accept must resolve from
+// the file it is stored in, with timeouts positive and attempts at least 1.
+// Seeds live in testdata/fuzz/FuzzSettingValue too.
+func FuzzSettingValue(f *testing.F) {
+	for _, seed := range []struct {
+		key   uint8
+		value string
+	}{{10, "60"}, {10, "1m30s"}, {11, "2.5"}, {11, "1e-10"}, {9, "3"}, {9, "-1"}, {4, "https://qstorage.quilibrium.com"},
+		{5, "q-world-1"}, {1, "se cret"}, {13, "false"}, {0, "AKID"}} {
+		f.Add(seed.key, seed.value)
+	}
+	keys := Keys()
+	f.Fuzz(func(t *testing.T, i uint8, value string) {
+		k := keys[int(i)%len(keys)]
+		if k.Name == "ca_bundle" {
+			return // a path: it would read the fuzzer's choice of file
+		}
+		err := k.Validate(value)
+		if err != nil {
+			if msg := err.Error(); strings.Contains(msg, "\n") || k.Secret && len(value) > 3 && strings.Contains(msg, value) {
+				t.Fatalf("%s=%q: bad error %q", k.Name, value, msg)
+			}
+			return
+		}
+		dir := t.TempDir()
+		writeFile(t, dir, "credentials", "[default]\naccess_key_id = AKID\nsecret_access_key = secret\n") // a key pair resolves whole
+		files, err := LoadFiles(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := files.Set("default", k.Name, value); err != nil {
+			t.Fatalf("%s=%q: Validate accepted, Set refused: %v", k.Name, value, err)
+		}
+		if err := files.Save(); err != nil {
+			return // a value ini.v1 cannot write back (errNoRoundTrip) is refused there
+		}
+		r, err := Resolve(Options{Dir: dir, Getenv: fakeEnv(nil)})
+		if err != nil {
+			t.Fatalf("%s=%q: stored but does not resolve: %v", k.Name, value, err)
+		}
+		if c := r.Client; c.ConnectTimeout < 0 || c.ReadTimeout < 0 || c.MaxAttempts < 0 ||
+			k.Name == "connect_timeout" && c.ConnectTimeout <= 0 || k.Name == "read_timeout" && c.ReadTimeout <= 0 ||
+			k.Name == "max_attempts" && c.MaxAttempts < 1 {
+			t.Fatalf("%s=%q resolved to timeouts %v/%v, attempts %d", k.Name, value, c.ConnectTimeout, c.ReadTimeout, c.MaxAttempts)
+		}
+	})
+}

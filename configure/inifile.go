@@ -20,6 +20,9 @@ type iniFile struct {
 	// attaches comments to the section or key that follows them, so
 	// these would otherwise be lost on the first rewrite.
 	trailer string
+	// warning is a problem found reading the file that does not stop
+	// qcli (see Files.Warnings); "" when there is none.
+	warning string
 }
 
 // loadOptions match how the AWS CLI reads its files.
@@ -48,6 +51,7 @@ func readINI(kind FileKind, path string) (*iniFile, error) {
 		return nil, parseError(kind, path, raw, err)
 	}
 	f.trailer = trailingComments(raw)
+	f.warning = permissionWarning(kind, path)
 	return f, nil
 }
 

@@ -78,6 +78,9 @@ type Resolved struct {
 	// QuickSync is what the QuickSync client needs beyond the transport
 	// settings in Client.
 	QuickSync QuickSync
+	// Warnings are problems that did not stop resolution, one line each
+	// (Files.Warnings); the caller should show them.
+	Warnings []string
 }
 
 // Console holds the management console's settings; "" means not set.
@@ -128,7 +131,7 @@ func Resolve(o Options) (*Resolved, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Resolved{Profile: prof.Value, Dir: dir, Settings: []Setting{prof}}
+	r := &Resolved{Profile: prof.Value, Dir: dir, Settings: []Setting{prof}, Warnings: files.Warnings()}
 	if err := r.resolveKeys(chain(o.Flags, getenv, files, prof.Value)); err != nil {
 		return nil, err
 	}

@@ -127,11 +127,14 @@ func applyReadTimeout(r *Resolved, v string) (err error) {
 func parseTimeout(key, v string) (time.Duration, error) {
 	bad := invalid(key, fmt.Sprintf("%q is not a positive duration", v), "use seconds (60) or a duration such as 60s or 1m30s")
 	if f, err := strconv.ParseFloat(v, 64); err == nil {
-		// The bound keeps the conversion below from overflowing (~292 years).
-		if !(f > 0) || f > float64(math.MaxInt64/int64(time.Second)) {
+		// The bound keeps the conversion below from overflowing (~292 years);
+		// a positive number under a nanosecond ("1e-10") would become 0,
+		// which means "the default" further on.
+		d := time.Duration(f * float64(time.Second))
+		if !(f > 0) || f > float64(math.MaxInt64/int64(time.Second)) || d <= 0 {
 			return 0, bad
 		}
-		return time.Duration(f * float64(time.Second)), nil
+		return d, nil
 	}
 	d, err := time.ParseDuration(v)
 	if err != nil || d <= 0 {

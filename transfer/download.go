@@ -97,11 +97,15 @@ func (m *Manager) head(ctx context.Context, in DownloadInput) (client.ObjectInfo
 	return info, err
 }
 
-// getWhole reads a small object in one GET, hashing as it writes.
+// getWhole reads a small object in one GET, hashing as it writes. A body
+// that breaks off, or ends short of the listed size (a wrong
+// Content-Length), is resumed from where it stopped with ranged GETs
+// pinned to the ETag, as the ranges of a large object are.
 func (m *Manager) getWhole(ctx context.Context, in DownloadInput, w io.Writer, obj object) (*fileResult, error) {
 	var out *client.GetObjectOutput
 	var written int64
 	var v *verifier
+	var mw io.Writer
 	err := m.withSlot(ctx, func() (err error) {
 		out, err = m.c.GetObject(ctx, client.GetObjectInput{Bucket: in.Bucket, Key: in.Key, CustomerKey: in.CustomerKey,
 			Conditions: client.Conditions{IfMatch: in.Listed.ETag}})
@@ -112,14 +116,23 @@ func (m *Manager) getWhole(ctx context.Context, in DownloadInput, w io.Writer, o
 			return err
 		}
 		defer out.Body.Close()
+		out.Size = in.Listed.Size // the listing's, not the Content-Length of an answer that may be broken
 		v = newVerifier(m.smallPlan(out.ObjectInfo, in.CustomerKey))
-		written, err = io.Copy(io.MultiWriter(countingWriter{w: w, report: obj.bytes}, v), out.Body)
+		mw = io.MultiWriter(countingWriter{w: w, report: obj.bytes}, v)
+		written, err = io.Copy(mw, bodyReader{out.Body})
 		return err
 	})
-	if err != nil {
+	if err != nil && (out == nil || !isBodyError(err) || ctx.Err() != nil) {
 		return nil, err
 	}
-	return m.verified(v, out.ObjectInfo, written, obj, 0, 0)
+	info := out.ObjectInfo
+	if written < info.Size {
+		if err := m.getRange(ctx, in, info.ETag, written, info.Size-written, mw); err != nil {
+			return nil, err
+		}
+		written = info.Size
+	}
+	return m.verified(v, info, written, obj, 0, 0)
 }
 
 // smallPlan verifies a single-request download: only a plain MD5 ETag can

@@ -126,6 +126,37 @@ func TestDownloadResumesATruncatedBody(t *testing.T) {
 	}
 }
 
+// A small object is read in one GET; an answer that breaks off, or that a
+// wrong Content-Length cuts short, is resumed like a range of a large one.
+func TestDownloadResumesABrokenSmallObject(t *testing.T) {
+	e := newEnv(t)
+	data := pattern(testThreshold - 1)
+	e.put("small", data)
+	isGet := func(r *http.Request) bool { return r.Method == http.MethodGet }
+	for name, fault := range map[string]emulator.Fault{
+		"truncated":    e.srv.Emulator.TruncateBody(2, 100, isGet),
+		"short length": e.srv.Emulator.WrongContentLength(2, -7, isGet),
+		"reset":        e.srv.Emulator.ResetResponseBody(2, isGet),
+	} {
+		e.srv.Emulator.SetFault(fault)
+		var buf bytes.Buffer
+		for _, download := range []func() error{
+			func() error {
+				_, err := e.manager().DownloadFile(context.Background(), transfer.DownloadInput{Bucket: "bkt", Key: "small"}, filepath.Join(t.TempDir(), "small"))
+				return err
+			},
+			func() error { _, err := e.manager().Download(context.Background(), transfer.DownloadInput{Bucket: "bkt", Key: "small"}, &buf); return err },
+		} {
+			if err := download(); err != nil {
+				t.Errorf("%s: %v", name, err)
+			}
+		}
+		if !bytes.Equal(buf.Bytes(), data) {
+			t.Errorf("%s: %d bytes to the writer, want %d", name, buf.Len(), len(data))
+		}
+	}
+}
+
 func TestDownloadOfAReplacedObjectFailsAndLeavesNothing(t *testing.T) {
 	e := newEnv(t)
 	e.put("obj", pattern(6*testPartSize))

@@ -100,15 +100,18 @@ func (u *mpu) complete(ctx context.Context, count int) (string, string, error) {
 		done = append(done, client.CompletedPart{PartNumber: n, ETag: p.etag})
 		sums = append(sums, p.sum)
 	}
+	want := compositeETag(sums)
 	var etag string
 	err := u.m.withSlot(ctx, func() (err error) {
 		etag, err = u.m.c.CompleteMultipartUpload(ctx, u.in.Bucket, u.in.Key, u.id, done)
 		return err
 	})
 	if err != nil {
+		if etag, ok := u.completedAnyway(ctx, want); ok {
+			return etag, VerifiedComposite, nil
+		}
 		return "", "", err
 	}
-	want := compositeETag(sums)
 	if u.noDigest.Load() {
 		return etag, "", nil
 	}
@@ -119,6 +122,22 @@ func (u *mpu) complete(ctx context.Context, count int) (string, string, error) {
 		return etag, "", &IntegrityError{What: u.obj.dest, Want: want, Got: trimETag(etag)}
 	}
 	return etag, VerifiedComposite, nil
+}
+
+// completedAnyway reports whether a CompleteMultipartUpload that failed did
+// complete: when its answer is lost (a reset, a timeout) the client's retry
+// finds the upload gone (NoSuchUpload), yet the object is there. It is ours
+// if its ETag is the composite of our parts' MD5s; the upload is then
+// aborted in case it is still open, which is harmless when it is gone.
+func (u *mpu) completedAnyway(ctx context.Context, want string) (string, bool) {
+	if ctx.Err() != nil || u.noDigest.Load() || !md5Comparable(u.in.SSE) {
+		return "", false
+	}
+	info, err := u.m.c.HeadObject(ctx, client.HeadObjectInput{Bucket: u.in.Bucket, Key: u.in.Key})
+	if err != nil || !sameETag(info.ETag, want) {
+		return "", false
+	}
+	return info.ETag, u.abort(ctx) == nil
 }
 
 // abort cancels the upload on a fresh context, since the caller's may be

@@ -111,6 +111,32 @@ func TestUploadRetriesAResetPart(t *testing.T) {
 	}
 }
 
+// When the answer to CompleteMultipartUpload is lost, the client's retry
+// finds the upload gone; the object is there with our composite ETag, so
+// the upload succeeded, and nothing is left open.
+func TestUploadSurvivesALostCompleteAnswer(t *testing.T) {
+	e := newEnv(t)
+	isComplete := func(r *http.Request) bool { return r.Method == http.MethodPost && r.URL.Query().Has("uploadId") }
+	e.srv.Emulator.SetFault(e.srv.Emulator.ResetResponseBody(1, isComplete))
+	path, data := randomFile(t, t.TempDir(), 3*testPartSize)
+	res, err := e.manager().UploadFile(context.Background(), path, transfer.UploadInput{Bucket: "bkt", Key: "big"})
+	if err != nil || res.Verified != transfer.VerifiedComposite {
+		t.Fatalf("upload: %+v, %v", res, err)
+	}
+	if !bytes.Equal(e.read("big"), data) || e.openUploads() != 0 {
+		t.Error("object differs, or an upload is left open")
+	}
+	// A failure that did not complete anything is still a failure.
+	e.srv.Emulator.SetFault(emulator.FailTimes(100, http.StatusInternalServerError, "InternalError", nil, isComplete))
+	path, _ = randomFile(t, t.TempDir(), 3*testPartSize)
+	if _, err := e.manager().UploadFile(context.Background(), path, transfer.UploadInput{Bucket: "bkt", Key: "big"}); err == nil {
+		t.Error("an upload whose completion failed succeeded")
+	}
+	if !bytes.Equal(e.read("big"), data) || e.openUploads() != 0 {
+		t.Error("the failed upload changed the object, or left an upload open")
+	}
+}
+
 func TestUploadCancelAbortsTheUpload(t *testing.T) {
 	e := newEnv(t)
 	ctx, cancel := context.WithCancel(context.Background())

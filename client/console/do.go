@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -52,7 +51,7 @@ func (c *Client) do(ctx context.Context, cl call) error {
 	}
 	ans, err := c.retry(ctx, rt, func() (*answer, error) { return c.send(ctx, rt.Method, target, body) })
 	if err != nil {
-		return c.transportError(cl, err)
+		return c.transportError(ctx, cl, err)
 	}
 	if ans.status >= 300 {
 		return newError(cl.op, cl.resource, ans.status, ans.body)
@@ -103,11 +102,11 @@ func (c *Client) setHeaders(req *http.Request, hasBody bool) {
 }
 
 // transportError names what failed: the caller's context, or the network.
-func (c *Client) transportError(cl call, err error) error {
-	for _, ctxErr := range []error{context.Canceled, context.DeadlineExceeded} {
-		if errors.Is(err, ctxErr) {
-			return fmt.Errorf("%s: %w", cl.op, ctxErr)
-		}
+// It asks ctx, not err: net/http's read timeouts match
+// context.DeadlineExceeded too, and they are network failures.
+func (c *Client) transportError(ctx context.Context, cl call, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return fmt.Errorf("%s: %w", cl.op, ctxErr)
 	}
 	return &client.ConnectionError{Op: string(cl.op), Endpoint: c.cfg.Endpoint, Err: err}
 }

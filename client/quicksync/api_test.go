@@ -195,6 +195,19 @@ func TestAPartIsResentAfterAConnectionReset(t *testing.T) {
 	}
 }
 
+// A part whose answer arrives cut short (a wrong Content-Length) is sent
+// again, as after a reset; it was stored, and storing it twice is harmless.
+func TestAPartIsResentAfterABrokenAnswer(t *testing.T) {
+	srv := startServer(t, emulator.QuickSyncOptions{})
+	c, s := login(t, srv)
+	srv.Emulator.SetFault(srv.Emulator.WrongContentLength(2, -5, func(r *http.Request) bool { return r.Method == http.MethodPut }))
+	key := uploadByHand(t, c, "short.bin", "abc", "def")
+	var buf bytes.Buffer
+	if _, err := c.Download(ctx, key, &buf, nil); err != nil || buf.String() != "abcdef" || len(s.all()) != 2 {
+		t.Errorf("downloaded %q, %v, after %d retries", buf.String(), err, len(s.all()))
+	}
+}
+
 func TestLimitsAreTypedErrors(t *testing.T) {
 	srv := startServer(t, emulator.QuickSyncOptions{MaxFileSize: 10, MaxPartSize: 4})
 	c, _ := login(t, srv)
@@ -330,5 +343,20 @@ func TestConfigValidation(t *testing.T) {
 	c, err := New(Config{})
 	if err != nil || c.Config().Endpoint != DefaultEndpoint || c.Config().MaxAttempts != client.DefaultMaxAttempts {
 		t.Errorf("defaults: %+v, %v", c.Config(), err)
+	}
+}
+
+// An untrusted certificate is reported as such, with the fix, not as a
+// network problem.
+func TestUntrustedCertificateNamesTheFix(t *testing.T) {
+	srv := startServer(t, emulator.QuickSyncOptions{})
+	c, err := New(Config{Endpoint: srv.URL, MaxAttempts: 1}) // the system's roots
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.JoinSession(ctx, testSession, testPassword)
+	var ce *ConnectionError
+	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "certificate is not trusted") || !strings.Contains(err.Error(), "--no-verify-ssl") {
+		t.Fatalf("got %v, want a ConnectionError naming the certificate and --no-verify-ssl", err)
 	}
 }

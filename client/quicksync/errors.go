@@ -1,6 +1,7 @@
 package quicksync
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net/http"
@@ -96,8 +97,13 @@ type ConnectionError struct {
 }
 
 func (e *ConnectionError) Error() string {
-	return fmt.Sprintf("%s: cannot reach %s: %s; check the QuickSync endpoint (quicksync_endpoint) and the network",
-		e.Op, e.Endpoint, httpdebug.RedactError(rootCause(e.Err)))
+	msg := fmt.Sprintf("%s: cannot reach %s: %s", e.Op, e.Endpoint, httpdebug.RedactError(rootCause(e.Err)))
+	var cert *tls.CertificateVerificationError
+	if errors.As(e.Err, &cert) {
+		// As the QStorage client says it: the fix is trust, not the network.
+		return msg + "; the server's TLS certificate is not trusted (set ca_bundle, or --no-verify-ssl for a test server)"
+	}
+	return msg + "; check the QuickSync endpoint (quicksync_endpoint) and the network"
 }
 
 // rootCause drops net/http's *url.Error wrapper, which repeats the URL (a

@@ -99,7 +99,10 @@ func (c *Client) attempt(ctx context.Context, cl call, payload []byte, out any) 
 		return resp.StatusCode, 0, nil
 	}
 	if err := json.Unmarshal(data, out); err != nil {
-		return resp.StatusCode, 0, fmt.Errorf("%s: unexpected response from %s (HTTP %d): %v", cl.op, c.base, resp.StatusCode, err)
+		// Status 0: a success that cannot be parsed is a broken answer (a
+		// wrong Content-Length cuts it silently), retried as a broken
+		// connection is when the call is idempotent.
+		return 0, 0, fmt.Errorf("%s: unexpected response from %s (HTTP %d): %v", cl.op, c.base, resp.StatusCode, err)
 	}
 	return resp.StatusCode, 0, nil
 }

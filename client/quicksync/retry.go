@@ -1,7 +1,6 @@
 package quicksync
 
 import (
-	"context"
 	"errors"
 	"net"
 	"net/http"
@@ -25,9 +24,9 @@ func retryable(idempotent bool, status int, err error) bool {
 		return idempotent && status != http.StatusNotImplemented
 	case status != 0:
 		return false
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return false
 	}
+	// Callers stop first when their context has ended. net/http's read
+	// timeouts match context.DeadlineExceeded, yet are worth a retry.
 	return idempotent || isDialError(err)
 }
 

@@ -1,7 +1,12 @@
 package emulator
 
 import (
+	"bytes"
+	"crypto/tls"
+	"io"
+	"net"
 	"net/http"
+	"strconv"
 	"sync/atomic"
 	"time"
 )
@@ -115,4 +120,146 @@ func (t *truncatingWriter) Write(p []byte) (int, error) {
 	}
 	t.left -= int64(len(p))
 	return t.ResponseWriter.Write(p)
+}
+
+// ResetRequestBody reads the first `after` bytes of the request body of the
+// first n requests accepted by match and then resets the connection (TCP
+// RST), as a network failure in the middle of an upload would. The request
+// is not processed.
+func ResetRequestBody(n int, after int64, match func(*http.Request) bool) Fault {
+	b := newBudget(n, match)
+	return func(w http.ResponseWriter, r *http.Request) bool {
+		if !b.take(r) {
+			return false
+		}
+		_, _ = io.CopyN(io.Discard, r.Body, after)
+		resetConn(w)
+		return true
+	}
+}
+
+// ResetResponseBody processes the first n requests accepted by match, sends
+// the status, the headers and half of the response body, and then resets
+// the connection (TCP RST); a response without a body is reset before its
+// headers. Unlike TruncateBody, which closes the connection cleanly, the
+// client sees "connection reset by peer".
+func (e *Emulator) ResetResponseBody(n int, match func(*http.Request) bool) Fault {
+	b := newBudget(n, match)
+	return func(w http.ResponseWriter, r *http.Request) bool {
+		if !b.take(r) {
+			return false
+		}
+		rec := e.record(w, r)
+		if body := rec.body.Bytes(); len(body) > 0 {
+			rec.send(w, len(body), body[:len(body)/2])
+		}
+		resetConn(w)
+		return true
+	}
+}
+
+// WrongContentLength processes the first n requests accepted by match and
+// sends the response with a Content-Length delta bytes off. A negative
+// delta sends only that many fewer bytes, so the short body looks complete
+// on the wire; a positive one sends the whole body and then closes the
+// connection, so the client finds it short.
+func (e *Emulator) WrongContentLength(n int, delta int64, match func(*http.Request) bool) Fault {
+	b := newBudget(n, match)
+	return func(w http.ResponseWriter, r *http.Request) bool {
+		if !b.take(r) {
+			return false
+		}
+		rec := e.record(w, r)
+		body := rec.body.Bytes()
+		declared := max(int64(len(body))+delta, 0)
+		rec.send(w, int(declared), body[:min(int64(len(body)), declared)])
+		return true
+	}
+}
+
+// Stall processes the first n requests accepted by match, sends the status,
+// the headers and half of the response body (nothing at all when the
+// response has no body) and then sends nothing more until the client hangs
+// up or limit passes, when the connection is dropped. The client's read
+// timeout is what must end it.
+func (e *Emulator) Stall(n int, limit time.Duration, match func(*http.Request) bool) Fault {
+	b := newBudget(n, match)
+	return func(w http.ResponseWriter, r *http.Request) bool {
+		if !b.take(r) {
+			return false
+		}
+		rec := e.record(w, r)
+		_, _ = io.Copy(io.Discard, r.Body) // net/http notices a hang-up only once the body is read
+		if body := rec.body.Bytes(); len(body) > 0 {
+			rec.send(w, len(body), body[:len(body)/2])
+		}
+		t := time.NewTimer(limit)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+		}
+		panic(http.ErrAbortHandler)
+	}
+}
+
+// recorder holds a routed response in memory, so that a fault can send it
+// wrongly.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+// record routes r into a recorder that starts with w's headers (request id).
+func (e *Emulator) record(w http.ResponseWriter, r *http.Request) *recorder {
+	rec := &recorder{header: w.Header().Clone()}
+	e.route(rec, r)
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	return rec
+}
+
+func (rec *recorder) Header() http.Header { return rec.header }
+
+func (rec *recorder) WriteHeader(status int) {
+	if rec.status == 0 {
+		rec.status = status
+	}
+}
+
+func (rec *recorder) Write(p []byte) (int, error) {
+	rec.WriteHeader(http.StatusOK)
+	return rec.body.Write(p)
+}
+
+// send writes the recorded status and headers with the given
+// Content-Length, then body, and flushes them onto the wire.
+func (rec *recorder) send(w http.ResponseWriter, contentLength int, body []byte) {
+	h := w.Header()
+	for k, v := range rec.header {
+		h[k] = v
+	}
+	h.Set("Content-Length", strconv.Itoa(contentLength))
+	w.WriteHeader(rec.status)
+	_, _ = w.Write(body)
+	_ = http.NewResponseController(w).Flush()
+}
+
+// resetConn closes the request's connection with a TCP RST instead of an
+// orderly close: SO_LINGER 0 makes the kernel send RST, and closing the TCP
+// connection under TLS skips the close_notify alert.
+func resetConn(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler) // cannot hijack (HTTP/2): drop the stream instead
+	}
+	if tc, ok := conn.(*tls.Conn); ok {
+		conn = tc.NetConn()
+	}
+	if tcp, ok := conn.(*net.TCPConn); ok {
+		_ = tcp.SetLinger(0)
+	}
+	_ = conn.Close()
 }

@@ -5,6 +5,7 @@ package cmdutil
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"sync"
@@ -34,6 +35,9 @@ type Factory struct {
 	resolved *configure.Resolved
 	err      error
 	stops    []func()
+
+	warnMu sync.Mutex
+	warned map[string]bool
 }
 
 // New returns a Factory over the process's streams and environment.
@@ -47,7 +51,9 @@ func (f *Factory) Config() (*configure.Resolved, error) {
 		f.resolved, f.err = configure.Resolve(configure.Options{Flags: f.Flags, Getenv: f.Getenv})
 		if f.err != nil {
 			f.err = &ConfigError{Err: f.err}
+			return
 		}
+		f.Warn(f.resolved.Warnings)
 	})
 	return f.resolved, f.err
 }
@@ -113,6 +119,24 @@ func (f *Factory) Printer() *output.Printer {
 		return output.New(io.Discard, format)
 	}
 	return output.New(f.IO.Out, format)
+}
+
+// Warn prints each warning on stderr ("warning: ..."), once per Factory
+// however often the settings files are read. Warnings are shown even with
+// --quiet: they are about the user's secrets.
+func (f *Factory) Warn(warnings []string) {
+	f.warnMu.Lock()
+	defer f.warnMu.Unlock()
+	for _, w := range warnings {
+		if f.warned[w] {
+			continue
+		}
+		if f.warned == nil {
+			f.warned = map[string]bool{}
+		}
+		f.warned[w] = true
+		fmt.Fprintf(f.IO.ErrOut, "warning: %s\n", w)
+	}
 }
 
 // Close stops what the factory started (the embedded emulator).

@@ -21,6 +21,8 @@ type ConfigureOptions struct {
 	Dir     string
 	Profile string
 	Quiet   bool
+	// Warn shows problems found reading the files (nil: ignore them).
+	Warn func([]string)
 }
 
 // prompt is one question of `qcli configure`, in the AWS CLI's order.
@@ -55,7 +57,7 @@ the end of input keeps the remaining values:
 			if err != nil {
 				return err
 			}
-			return runConfigure(&ConfigureOptions{In: f.IO.In, ErrOut: f.IO.ErrOut, Dir: dir, Profile: profile, Quiet: f.Quiet})
+			return runConfigure(&ConfigureOptions{In: f.IO.In, ErrOut: f.IO.ErrOut, Dir: dir, Profile: profile, Quiet: f.Quiet, Warn: f.Warn})
 		},
 	}
 	cmd.AddCommand(newCmdList(f), newCmdGet(f), newCmdSet(f), newCmdListProfiles(f))
@@ -83,6 +85,9 @@ func runConfigure(opts *ConfigureOptions) error {
 	files, err := configure.LoadFiles(opts.Dir)
 	if err != nil {
 		return &cmdutil.ConfigError{Err: err}
+	}
+	if opts.Warn != nil {
+		opts.Warn(files.Warnings())
 	}
 	in := bufio.NewReader(opts.In)
 	for _, p := range prompts {

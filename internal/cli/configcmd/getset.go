@@ -29,7 +29,7 @@ stored exits 1 with nothing on stdout, as aws configure get does.`,
 			if !ok {
 				return &cmdutil.UsageError{Err: unknownKey(args[0])}
 			}
-			files, err := configure.LoadFiles(dir)
+			files, err := loadFiles(f, dir)
 			if err != nil {
 				return &cmdutil.ConfigError{Err: err}
 			}
@@ -67,7 +67,7 @@ shell history or the process list. An empty VALUE removes the setting.`,
 				line, _ := bufio.NewReader(f.IO.In).ReadString('\n')
 				value = strings.TrimSpace(line)
 			}
-			files, err := configure.LoadFiles(dir)
+			files, err := loadFiles(f, dir)
 			if err != nil {
 				return &cmdutil.ConfigError{Err: err}
 			}
@@ -92,7 +92,7 @@ func newCmdListProfiles(f *cmdutil.Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			files, err := configure.LoadFiles(dir)
+			files, err := loadFiles(f, dir)
 			if err != nil {
 				return &cmdutil.ConfigError{Err: err}
 			}
@@ -116,4 +116,14 @@ func unknownKey(name string) error {
 		names = append(names, k.Name)
 	}
 	return fmt.Errorf("unknown setting %q; use one of: %s", name, strings.Join(names, ", "))
+}
+
+// loadFiles reads the settings files and shows their warnings (a
+// credentials file others can read).
+func loadFiles(f *cmdutil.Factory, dir string) (*configure.Files, error) {
+	files, err := configure.LoadFiles(dir)
+	if err == nil {
+		f.Warn(files.Warnings())
+	}
+	return files, err
 }

@@ -67,7 +67,10 @@ func NewCmdUpload(f *cmdutil.Factory, runF func(context.Context, *UploadOptions)
 				return &cmdutil.UsageError{Err: errors.New("--name names one file; upload several files without it")}
 			}
 			if partSize != "" {
-				n, err := parseSize(partSize)
+				n, err := cmdutil.ParseSize(partSize)
+				if err == nil && n < 1 {
+					err = errors.New("the part size must be at least 1 byte")
+				}
 				if err != nil {
 					return &cmdutil.UsageError{Err: fmt.Errorf("invalid --part-size: %w", err)}
 				}

@@ -99,7 +99,10 @@ func (j *cpJob) upload(ctx context.Context) (*transfer.Result, error) {
 }
 
 func (j *cpJob) download(ctx context.Context) (*transfer.Result, error) {
-	dst := j.dst.pathFor(j.src.uri.Key)
+	dst, err := j.dst.pathFor(j.src.uri.Key)
+	if err != nil {
+		return nil, err
+	}
 	if j.opts.NoOverwrite {
 		if _, err := os.Lstat(dst); err == nil {
 			return nil, errExists

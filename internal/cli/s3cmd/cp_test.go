@@ -217,6 +217,33 @@ func TestCpFailuresExitCodesAndNoLeftovers(t *testing.T) {
 	}
 }
 
+// A single download into a directory takes the key's base name; a key
+// whose base name is ".." or "." would climb out of the directory or name
+// it, and is refused before anything is written.
+func TestCpDownloadIntoADirectoryStaysInside(t *testing.T) {
+	e := xferEnv(t)
+	e.Put("bkt", map[string]string{"a/..": "up", "a/.": "dot", "a/ok": "fine"})
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "dl")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"a/..", "a/."} {
+		for _, dst := range []string{dir, dir + "/"} {
+			r := e.Run("", "s3", "cp", "s3://bkt/"+key, dst)
+			if r.Code != 252 || !strings.Contains(r.Stderr, "refusing to download") {
+				t.Errorf("cp s3://bkt/%s %s: exit %d, %q", key, dst, r.Code, r.Stderr)
+			}
+		}
+	}
+	e.MustRun("s3", "cp", "s3://bkt/a/ok", dir)
+	entries, _ := os.ReadDir(parent)
+	inside, _ := os.ReadDir(dir)
+	if len(entries) != 1 || len(inside) != 1 || inside[0].Name() != "ok" {
+		t.Errorf("parent holds %v, the directory %v; want only dl/ok", entries, inside)
+	}
+}
+
 func TestCpInterruptAbortsAndRemovesTempFiles(t *testing.T) {
 	e := xferEnv(t)
 	dir := t.TempDir()

@@ -63,16 +63,17 @@ func (l location) keyFor(base string) string {
 
 // pathFor is the local path a single object named by key gets: the
 // destination, or the key's base name inside it when it is a directory
-// or ends with a separator.
-func (l location) pathFor(key string) string {
-	base := path.Base(key)
-	if strings.HasSuffix(l.arg, "/") || strings.HasSuffix(l.arg, string(filepath.Separator)) {
-		return filepath.Join(l.arg, base)
+// or ends with a separator. A base name that is no file name ("..", as in
+// the key "a/..") is refused rather than joined, which would climb out.
+func (l location) pathFor(key string) (string, error) {
+	if !strings.HasSuffix(l.arg, "/") && !strings.HasSuffix(l.arg, string(filepath.Separator)) && !l.isDir() {
+		return l.arg, nil
 	}
-	if info, err := os.Stat(l.arg); err == nil && info.IsDir() {
-		return filepath.Join(l.arg, base)
+	p, err := transfer.LocalPath(l.arg, path.Base(key))
+	if err != nil {
+		return "", &cmdutil.UsageError{Err: fmt.Errorf("%w; name the local file instead of a directory", err)}
 	}
-	return l.arg
+	return p, nil
 }
 
 // isDir reports whether a local location is an existing directory.

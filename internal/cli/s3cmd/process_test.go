@@ -79,10 +79,18 @@ func TestProcessPipesThroughStdinAndStdout(t *testing.T) {
 // blockPart holds the n-th part upload in the emulator until released (or
 // the client hangs up), and signals when it has arrived.
 func blockPart(e *clitest.Env, n int32) (arrived <-chan struct{}, release func()) {
+	return blockRequest(e, n, func(r *http.Request) bool {
+		return r.Method == http.MethodPut && r.URL.Query().Has("partNumber")
+	})
+}
+
+// blockRequest holds the n-th request accepted by match in the emulator
+// until released (or the client hangs up), and signals when it has arrived.
+func blockRequest(e *clitest.Env, n int32, match func(*http.Request) bool) (arrived <-chan struct{}, release func()) {
 	arrive, rel := make(chan struct{}, 1), make(chan struct{})
 	var count atomic.Int32
 	e.Server.Emulator.Observe(func(r *http.Request) {
-		if r.Method == http.MethodPut && r.URL.Query().Has("partNumber") && count.Add(1) == n {
+		if match(r) && count.Add(1) == n {
 			arrive <- struct{}{}
 			select {
 			case <-rel:
@@ -104,29 +112,71 @@ func waitFor(t *testing.T, ch <-chan struct{}, what string) {
 	}
 }
 
-func TestProcessCtrlCAbortsTheUpload(t *testing.T) {
+// TestProcessCtrlC interrupts an upload, a download and a sync while a
+// request hangs in the emulator: each must exit 130 promptly (the bound is
+// generous; a hang fails), abort its multipart upload and leave no
+// temporary file in the destination.
+func TestProcessCtrlC(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("no SIGINT on Windows")
 	}
 	e := xferEnv(t)
 	bin := buildQcli(t)
-	path := filepath.Join(t.TempDir(), "big.bin")
-	writeFile(t, path, randomBytes(10*4096))
-	arrived, release := blockPart(e, 3)
-	defer release()
-	cmd, _, errOut := qcliCommand(bin, e, nil, args("s3", "cp", path, "s3://bkt/big.bin", "--concurrency", "1")...)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	src := t.TempDir()
+	writeFile(t, filepath.Join(src, "big.bin"), randomBytes(10*4096))
+	writeFile(t, filepath.Join(src, "tree", "small.txt"), []byte("small"))
+	writeFile(t, filepath.Join(src, "tree", "big.bin"), randomBytes(10*4096))
+	e.Put("bkt", map[string]string{"remote.bin": string(randomBytes(10 * 4096))})
+	isPart := func(r *http.Request) bool { return r.Method == http.MethodPut && r.URL.Query().Has("partNumber") }
+	isRange := func(r *http.Request) bool { return r.Method == http.MethodGet && r.Header.Get("Range") != "" }
+	dst := t.TempDir()
+	for _, tc := range []struct {
+		name  string
+		argv  []string
+		block func(*http.Request) bool
+	}{
+		{"upload", []string{"s3", "cp", filepath.Join(src, "big.bin"), "s3://bkt/big.bin"}, isPart},
+		{"download", []string{"s3", "cp", "s3://bkt/remote.bin", filepath.Join(dst, "remote.bin")}, isRange},
+		{"sync", []string{"s3", "sync", filepath.Join(src, "tree"), "s3://bkt/tree/"}, isPart},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			arrived, release := blockRequest(e, 3, tc.block)
+			defer release()
+			cmd, _, errOut := qcliCommand(bin, e, nil, args(append(tc.argv, "--concurrency", "1")...)...)
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, arrived, "the third request")
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+			if code := exitWithin(t, cmd, time.Minute); code != 130 {
+				t.Errorf("exit %d after Ctrl-C, want 130: %s", code, errOut)
+			}
+			if n := openUploads(t, e); n != 0 {
+				t.Errorf("%d uploads left after Ctrl-C", n)
+			}
+			if entries, _ := os.ReadDir(dst); len(entries) != 0 {
+				t.Errorf("left in the destination: %v", entries)
+			}
+		})
 	}
-	waitFor(t, arrived, "the third part")
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	if code := exitCode(t, cmd.Wait()); code != 130 {
-		t.Errorf("exit %d after Ctrl-C, want 130: %s", code, errOut)
-	}
-	if n := openUploads(t, e); n != 0 {
-		t.Errorf("%d uploads left after Ctrl-C", n)
+}
+
+// exitWithin waits for cmd and returns its exit code; a process still
+// running after limit is killed and fails the test.
+func exitWithin(t *testing.T, cmd *exec.Cmd, limit time.Duration) int {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		return exitCode(t, err)
+	case <-time.After(limit):
+		_ = cmd.Process.Kill()
+		<-done
+		t.Fatalf("still running %s after Ctrl-C", limit)
+		return 0
 	}
 }
 

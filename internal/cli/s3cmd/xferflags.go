@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strconv"
-	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -70,25 +69,13 @@ func (t *transferFlags) add(fl *pflag.FlagSet, tree bool) {
 	fl.BoolVar(&t.OnlyShowErrors, "only-show-errors", false, "print only errors and warnings")
 }
 
-// parseSize reads 8MiB, 8MB, 8M, 512KiB or a plain byte count. As in the
-// AWS CLI's configuration, KB/MB/GB mean KiB/MiB/GiB.
+// parseSize reads a size flag (cmdutil.ParseSize), naming the flag in the error.
 func parseSize(flag, s string) (int64, error) {
-	t := strings.ToUpper(strings.TrimSpace(s))
-	mult := int64(1)
-	for _, u := range []struct {
-		suffix string
-		mult   int64
-	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30}, {"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}} {
-		if rest, ok := strings.CutSuffix(t, u.suffix); ok {
-			t, mult = strings.TrimSpace(rest), u.mult
-			break
-		}
+	n, err := cmdutil.ParseSize(s)
+	if err != nil {
+		return 0, &cmdutil.UsageError{Err: fmt.Errorf("invalid --%s: %w", flag, err)}
 	}
-	n, err := strconv.ParseInt(t, 10, 64)
-	if err != nil || n < 0 {
-		return 0, &cmdutil.UsageError{Err: fmt.Errorf("invalid --%s %q: use a size such as 8MiB, 64MB or 1048576", flag, s)}
-	}
-	return n * mult, nil
+	return n, nil
 }
 
 // options builds the transfer options; getenv reads the test knob.

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Regenerates the README's "Reliability" report.
+#
+#   bench/reliability.sh                  # the fault matrix, as markdown, on stdout
+#   bench/reliability.sh --fuzz           # then every fuzz target for FUZZTIME each (default 10m)
+#   FUZZTIME=3m bench/reliability.sh --fuzz
+#
+# The matrix is TestFaultMatrix in internal/reliability (it runs in plain
+# `go test ./...` too, and fails on any cell that loses, corrupts or leaks);
+# here it is run once more with QCLI_REPORT set so that its table is kept.
+# Fuzz targets run one after the other, since they use every CPU; their
+# corpora (testdata/fuzz/<Target>) run in plain `go test` as well.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# package:target, the fuzz targets of every parser that takes user input.
+FUZZ_TARGETS=(
+  internal/s3uri:FuzzParse
+  transfer/filter:FuzzMatch
+  configure:FuzzLoadFiles
+  configure:FuzzSettingValue
+  internal/cli/cmdutil:FuzzParseSize
+  presign:FuzzParseExpiry
+  client:FuzzErrorResponse
+  client/quicksync:FuzzDecryptName
+)
+
+report=$(mktemp)
+trap 'rm -f "$report"' EXIT
+QCLI_REPORT="$report" go test -count=1 ./internal/reliability -run '^TestFaultMatrix$' >&2
+cat "$report"
+
+if [ "${1:-}" = "--fuzz" ]; then
+  echo >&2
+  for spec in "${FUZZ_TARGETS[@]}"; do
+    pkg=${spec%%:*} target=${spec##*:}
+    echo "fuzzing $target in ./$pkg for ${FUZZTIME:-10m}..." >&2
+    go test "./$pkg" -run '^$' -fuzz "^$target\$" -fuzztime "${FUZZTIME:-10m}" 2>&1 | tail -3 >&2
+  done
+fi

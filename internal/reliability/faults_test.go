@@ -1,0 +1,66 @@
+package reliability_test
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/quilibrium/qcli/internal/emulator"
+)
+
+// aim says which of an operation's requests a fault is aimed at.
+type aim int
+
+const (
+	aimData         aim = iota // the requests carrying its data, else the responses it reads
+	aimRequestBody             // the requests carrying its data only
+	aimResponseBody            // the responses whose body it reads only
+)
+
+// faultKind is one column of trouble the emulator can make.
+type faultKind struct {
+	name  string
+	aim   aim
+	build func(e *emulator.Emulator, n int, match func(*http.Request) bool) emulator.Fault
+}
+
+var faultKinds = []faultKind{
+	{"HTTP 500", aimData, func(_ *emulator.Emulator, n int, m func(*http.Request) bool) emulator.Fault {
+		return emulator.FailTimes(n, http.StatusInternalServerError, "InternalError", nil, m)
+	}},
+	{"503 SlowDown", aimData, func(_ *emulator.Emulator, n int, m func(*http.Request) bool) emulator.Fault {
+		return emulator.FailTimes(n, http.StatusServiceUnavailable, "SlowDown", nil, m)
+	}},
+	{"429 + Retry-After: 1", aimData, func(_ *emulator.Emulator, n int, m func(*http.Request) bool) emulator.Fault {
+		return emulator.FailTimes(n, http.StatusTooManyRequests, "TooManyRequests", http.Header{"Retry-After": {"1"}}, m)
+	}},
+	{"reset while sending the request body", aimRequestBody, func(_ *emulator.Emulator, n int, m func(*http.Request) bool) emulator.Fault {
+		return emulator.ResetRequestBody(n, 512, m)
+	}},
+	{"reset while reading the response body", aimResponseBody, (*emulator.Emulator).ResetResponseBody},
+	{"truncated response body", aimResponseBody, func(e *emulator.Emulator, n int, m func(*http.Request) bool) emulator.Fault {
+		return e.TruncateBody(n, 20, m)
+	}},
+	{"stalled response (> read timeout)", aimData, func(e *emulator.Emulator, n int, m func(*http.Request) bool) emulator.Fault {
+		return e.Stall(n, 30*time.Second, m)
+	}},
+	{"Content-Length 7 bytes too short", aimResponseBody, func(e *emulator.Emulator, n int, m func(*http.Request) bool) emulator.Fault {
+		return e.WrongContentLength(n, -7, m)
+	}},
+}
+
+// target is what k is aimed at in op, or why the pair does not apply.
+func (k faultKind) target(op operation) (match func(*http.Request) bool, na string) {
+	switch {
+	case k.aim == aimRequestBody && op.reqBody == nil:
+		return nil, "n/a (sends no data)"
+	case k.aim == aimRequestBody:
+		return op.reqBody, ""
+	case k.aim == aimResponseBody && op.respBody == nil:
+		return nil, "n/a (no response body)"
+	case k.aim == aimResponseBody:
+		return op.respBody, ""
+	case op.reqBody != nil:
+		return op.reqBody, ""
+	}
+	return op.respBody, ""
+}
