@@ -62,11 +62,18 @@ land outside the destination), 130 when interrupted.`
 
 // NewCmdCp builds `qcli s3 cp`.
 func NewCmdCp(f *cmdutil.Factory, runF func(context.Context, *CpOptions) error) *cobra.Command {
+	return newCopyCommand(f, runF, false, "cp SOURCE DEST", "Copy files and objects", cpLong)
+}
+
+// newCopyCommand builds cp, or mv when move is set: the same options and
+// flags, with the source removed after a verified copy.
+func newCopyCommand(f *cmdutil.Factory, runF func(context.Context, *CpOptions) error, move bool, use, short, long string) *cobra.Command {
 	opts := newCpOptions(f)
+	opts.Move = move
 	cmd := &cobra.Command{
-		Use:   "cp SOURCE DEST",
-		Short: "Copy files and objects",
-		Long:  cpLong,
+		Use:   use,
+		Short: short,
+		Long:  long,
 		Args:  cmdutil.ExactArgs(2, "a source and a destination"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Src, opts.Dst = args[0], args[1]

@@ -20,21 +20,5 @@ Output lines read "move: SOURCE to DEST". Flags and exit status are cp's.`
 
 // NewCmdMv builds `qcli s3 mv`; it shares cp's options with Move set.
 func NewCmdMv(f *cmdutil.Factory, runF func(context.Context, *CpOptions) error) *cobra.Command {
-	opts := newCpOptions(f)
-	opts.Move = true
-	cmd := &cobra.Command{
-		Use:   "mv SOURCE DEST",
-		Short: "Move files and objects",
-		Long:  mvLong,
-		Args:  cmdutil.ExactArgs(2, "a source and a destination"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Src, opts.Dst = args[0], args[1]
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return runCp(cmd.Context(), opts)
-		},
-	}
-	addCpFlags(cmd, opts)
-	return cmd
+	return newCopyCommand(f, runF, true, "mv SOURCE DEST", "Move files and objects", mvLong)
 }
