@@ -243,6 +243,9 @@ func newServiceError(op, bucket, key string, re *awshttp.ResponseError, err erro
 	if e.Message == "" {
 		e.Message = http.StatusText(e.StatusCode)
 	}
+	if e.Message == "" {
+		e.Message = "unexpected answer"
+	}
 	return e
 }
 
@@ -270,7 +273,10 @@ func normalizeCode(op string, status int, code ErrorCode) ErrorCode {
 	if code != "" {
 		return code
 	}
-	return ErrorCode(strings.ReplaceAll(http.StatusText(status), " ", ""))
+	if text := http.StatusText(status); text != "" {
+		return ErrorCode(strings.ReplaceAll(text, " ", ""))
+	}
+	return ErrorCode(fmt.Sprintf("HTTP%d", status)) // a status net/http has no name for (found by FuzzErrorResponse)
 }
 
 // statusOf returns the HTTP status of an SDK error, or 0.

@@ -145,7 +145,10 @@ func TestDownloadResumesABrokenSmallObject(t *testing.T) {
 				_, err := e.manager().DownloadFile(context.Background(), transfer.DownloadInput{Bucket: "bkt", Key: "small"}, filepath.Join(t.TempDir(), "small"))
 				return err
 			},
-			func() error { _, err := e.manager().Download(context.Background(), transfer.DownloadInput{Bucket: "bkt", Key: "small"}, &buf); return err },
+			func() error {
+				_, err := e.manager().Download(context.Background(), transfer.DownloadInput{Bucket: "bkt", Key: "small"}, &buf)
+				return err
+			},
 		} {
 			if err := download(); err != nil {
 				t.Errorf("%s: %v", name, err)

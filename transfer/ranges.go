@@ -54,7 +54,10 @@ func (m *Manager) getRange(ctx context.Context, in DownloadInput, etag string, o
 		}
 	}
 	if length > 0 {
-		return fmt.Errorf("reading %s: %w", S3URL(in.Bucket, in.Key), errors.Join(err, io.ErrUnexpectedEOF))
+		if !errors.Is(err, io.ErrUnexpectedEOF) {
+			err = fmt.Errorf("%w (%w)", io.ErrUnexpectedEOF, err) // errors.Join would print two lines
+		}
+		return fmt.Errorf("reading %s: the answer broke off %d times: %w", S3URL(in.Bucket, in.Key), DefaultRangeAttempts, err)
 	}
 	return nil
 }

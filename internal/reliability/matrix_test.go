@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/quilibrium/qcli/internal/cli/clitest"
 )
 
 // mode is how often a fault strikes.
@@ -111,9 +113,16 @@ func runFaultCell(t *cellT, k faultKind, op operation, o *outcome) {
 	e.Server.Emulator.SetFault(nil)
 	o.code, o.injected = r.Code, min(matched.Load(), int64(o.mode.budget))
 	o.message = elide(firstLine(r.Stderr), t.dir, e.Server.URL)
-	switch {
-	case ctx.Err() != nil:
+	if ctx.Err() != nil {
 		t.Errorf("still running after %s", cellDeadline)
+	}
+	judge(t, op, j, o, r)
+	checkAftermath(t, e, j)
+}
+
+// judge checks the command's outcome against the cell's mode.
+func judge(t *cellT, op operation, j *job, o *outcome, r clitest.Result) {
+	switch {
 	case o.injected == 0:
 		t.Errorf("the fault never struck")
 	case o.mode.wins && r.Code != 0:
@@ -128,7 +137,6 @@ func runFaultCell(t *cellT, k faultKind, op operation, o *outcome) {
 	case !strings.Contains(r.Stderr, j.names):
 		t.Errorf("the error does not name %s: %s", j.names, r.Stderr)
 	}
-	checkAftermath(t, e, j)
 }
 
 // checkAftermath: no upload left open, nothing partial where the result goes.
@@ -156,7 +164,10 @@ func firstLine(s string) string {
 // which change from run to run.
 func elide(s, dir, url string) string {
 	s = strings.ReplaceAll(strings.ReplaceAll(s, dir, "$TMP"), url, "https://emulator")
-	return cellDir.ReplaceAllString(s, "$$TMP")
+	return port.ReplaceAllString(cellDir.ReplaceAllString(s, "$$TMP"), "127.0.0.1:PORT")
 }
 
-var cellDir = regexp.MustCompile(`\$TMP/cell[0-9]+`)
+var (
+	cellDir = regexp.MustCompile(`\$TMP/cell[0-9]+`)
+	port    = regexp.MustCompile(`127\.0\.0\.1:[0-9]+`)
+)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
-	"time"
 )
 
 // renderMatrix is the README's table: one per mode, faults down, operations
@@ -61,5 +60,3 @@ func (o *outcome) cell() string {
 	}
 	return fmt.Sprintf("failed cleanly after %d faults: exit %d in %.1fs", o.injected, o.code, o.elapsed.Seconds())
 }
-
-var _ = time.Second
