@@ -234,19 +234,35 @@ func holds(err, target error) bool {
 func newServiceError(op, bucket, key string, re *awshttp.ResponseError, err error) *Error {
 	e := &Error{Op: op, StatusCode: re.HTTPStatusCode(), RequestID: re.ServiceRequestID(), Bucket: bucket, Key: key, Err: err}
 	var api smithy.APIError
+	rawCode := ""
 	if errors.As(err, &api) {
+		rawCode = api.ErrorCode()
 		// The code is the server's text too: spaces and line breaks around
 		// or inside it (pretty-printed XML) must not split the error's line.
 		e.Code, e.Message = ErrorCode(strings.Join(strings.Fields(api.ErrorCode()), " ")), api.ErrorMessage()
 	}
 	e.Code = normalizeCode(op, e.StatusCode, e.Code)
-	if e.Message == "" {
-		e.Message = http.StatusText(e.StatusCode)
-	}
-	if e.Message == "" {
-		e.Message = "unexpected answer"
+	if e.Message == "" || e.Message == rawCode {
+		e.Message = bodilessMessage(e.Code, e.StatusCode)
 	}
 	return e
+}
+
+// bodilessMessage says what a response without an error document (HEAD,
+// 304) means, in the words S3 would have used.
+func bodilessMessage(code ErrorCode, status int) string {
+	switch code {
+	case ErrNoSuchKey:
+		return "The specified key does not exist"
+	case ErrNoSuchBucket:
+		return "The specified bucket does not exist"
+	case ErrForbidden:
+		return "Access denied: the credentials are not allowed to do this, or the signature was refused"
+	}
+	if text := http.StatusText(status); text != "" {
+		return text
+	}
+	return "unexpected answer"
 }
 
 // normalizeCode fills in codes for bodiless responses (HEAD, 304), which the

@@ -233,3 +233,12 @@ func TestBrokenAnswersAreRetried(t *testing.T) {
 		}
 	}
 }
+
+func TestBodilessNotFoundSaysWhat(t *testing.T) {
+	c, _ := newTestClient(t)
+	mustCreate(t, c, "here")
+	_, err := c.HeadObject(context.Background(), client.HeadObjectInput{Bucket: "here", Key: "missing"})
+	if err == nil || !strings.Contains(err.Error(), "NoSuchKey: The specified key does not exist") {
+		t.Errorf("HeadObject of a missing key: %v", err)
+	}
+}
