@@ -37,10 +37,6 @@ func newBar(w io.Writer) *bar {
 func (b *bar) Event(ev transfer.Event) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if standalone(ev, &b.c) {
-		b.c.objects++
-		b.c.total += max(ev.Size, 0)
-	}
 	b.c.add(ev)
 	if b.c.total != b.max && !b.c.unknown {
 		b.max = b.c.total

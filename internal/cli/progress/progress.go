@@ -90,8 +90,13 @@ type counts struct {
 	unknown               bool // some object's size is unknown (a stream)
 }
 
-// add folds one event into the counts.
+// add folds one event into the counts. A Started event for an object no
+// tree queued (a single cp) counts it now.
 func (c *counts) add(ev transfer.Event) {
+	if ev.Type == transfer.Started && c.objects <= c.done+c.failed {
+		c.objects++
+		c.total += max(ev.Size, 0)
+	}
 	switch ev.Type {
 	case transfer.Queued:
 		c.objects++
@@ -107,12 +112,6 @@ func (c *counts) add(ev transfer.Event) {
 	case transfer.Failed:
 		c.failed++
 	}
-}
-
-// standalone reports whether a Started event is for an object no tree
-// queued (a single cp), which the totals must count now.
-func standalone(ev transfer.Event, c *counts) bool {
-	return ev.Type == transfer.Started && c.objects <= c.done+c.failed
 }
 
 func (c *counts) line(elapsed time.Duration) string {
@@ -174,10 +173,6 @@ func (l *logger) write() {
 func (l *logger) Event(ev transfer.Event) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if standalone(ev, &l.c) {
-		l.c.objects++
-		l.c.total += max(ev.Size, 0)
-	}
 	l.c.add(ev)
 }
 
