@@ -5,9 +5,7 @@ import (
 	"context"
 	"io"
 	"maps"
-	"mime/multipart"
 	"net/http"
-	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -90,30 +88,6 @@ func do(t *testing.T, hc *http.Client, req *http.Request) response {
 func (e *env) sendRequest(t *testing.T, r *presign.Request, body string) response {
 	t.Helper()
 	return e.send(t, r.Method, r.URL, r.Header, body)
-}
-
-// postForm builds a browser form: the fields, then the file, last.
-func postForm(t *testing.T, url string, fields map[string]string, filename, body string) *http.Request {
-	t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	for _, k := range slices.Sorted(maps.Keys(fields)) {
-		if err := mw.WriteField(k, fields[k]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	fw, err := mw.CreateFormFile("file", filename)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fw.Write([]byte(body))
-	mw.Close()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url, &buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	return req
 }
 
 func (e *env) put(t *testing.T, key, body string) {

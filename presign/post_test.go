@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/quilibrium/qcli/internal/emulator/emulatortest"
 	"github.com/quilibrium/qcli/presign"
 )
 
@@ -20,7 +21,7 @@ func TestPostObjectWithKeyPrefix(t *testing.T) {
 	if form.Fields["key"] != "uploads/${filename}" || form.Fields["Content-Type"] != "text/plain" || form.Fields["x-amz-meta-source"] != "web" {
 		t.Errorf("fields %v", form.Fields)
 	}
-	if resp := do(t, e.srv.HTTPClient(), postForm(t, form.URL, form.Fields, "notes.txt", "hello")); resp.status != http.StatusNoContent {
+	if resp := do(t, e.srv.HTTPClient(), emulatortest.PostFormRequest(t, form.URL, form.Fields, "notes.txt", "hello")); resp.status != http.StatusNoContent {
 		t.Fatalf("POST: %d %s", resp.status, resp.body)
 	}
 	got, info := e.get(t, "uploads/notes.txt")
@@ -29,7 +30,7 @@ func TestPostObjectWithKeyPrefix(t *testing.T) {
 	}
 
 	other := clone(form.Fields, "key", "uploads/chosen/by/browser")
-	if resp := do(t, e.srv.HTTPClient(), postForm(t, form.URL, other, "f", "x")); resp.status != http.StatusNoContent {
+	if resp := do(t, e.srv.HTTPClient(), emulatortest.PostFormRequest(t, form.URL, other, "f", "x")); resp.status != http.StatusNoContent {
 		t.Errorf("a key within the prefix: %d %s", resp.status, resp.body)
 	}
 	refused := []struct {
@@ -46,7 +47,7 @@ func TestPostObjectWithKeyPrefix(t *testing.T) {
 		{"tampered signature", clone(form.Fields, "X-Amz-Signature", strings.Repeat("a", 64)), "x", 403},
 	}
 	for _, tc := range refused {
-		if resp := do(t, e.srv.HTTPClient(), postForm(t, form.URL, tc.fields, "f", tc.body)); resp.status != tc.status {
+		if resp := do(t, e.srv.HTTPClient(), emulatortest.PostFormRequest(t, form.URL, tc.fields, "f", tc.body)); resp.status != tc.status {
 			t.Errorf("%s: HTTP %d (%s), want %d", tc.name, resp.status, resp.body, tc.status)
 		}
 	}
@@ -58,13 +59,13 @@ func TestPostObjectExactKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if resp := do(t, e.srv.HTTPClient(), postForm(t, form.URL, clone(form.Fields, "key", "other.png"), "f", "xx")); resp.status != 403 {
+	if resp := do(t, e.srv.HTTPClient(), emulatortest.PostFormRequest(t, form.URL, clone(form.Fields, "key", "other.png"), "f", "xx")); resp.status != 403 {
 		t.Errorf("another key: HTTP %d, want 403", resp.status)
 	}
-	if resp := do(t, e.srv.HTTPClient(), postForm(t, form.URL, form.Fields, "f", "x")); resp.status != 400 {
+	if resp := do(t, e.srv.HTTPClient(), emulatortest.PostFormRequest(t, form.URL, form.Fields, "f", "x")); resp.status != 400 {
 		t.Errorf("a file under MinSize: HTTP %d, want 400", resp.status)
 	}
-	if resp := do(t, e.srv.HTTPClient(), postForm(t, form.URL, form.Fields, "f", "xx")); resp.status != 204 {
+	if resp := do(t, e.srv.HTTPClient(), emulatortest.PostFormRequest(t, form.URL, form.Fields, "f", "xx")); resp.status != 204 {
 		t.Errorf("POST: HTTP %d %s", resp.status, resp.body)
 	}
 }

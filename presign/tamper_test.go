@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/quilibrium/qcli/internal/emulator/emulatortest"
 	"github.com/quilibrium/qcli/presign"
 )
 
@@ -114,7 +115,7 @@ func TestExpiredURLsAreRefused(t *testing.T) {
 			t.Errorf("expired %s: HTTP %d (%s), want 403", r.Method, resp.status, resp.body)
 		}
 	}
-	if resp := do(t, e.srv.HTTPClient(), postForm(t, form.URL, form.Fields, "f", "x")); resp.status != http.StatusForbidden {
+	if resp := do(t, e.srv.HTTPClient(), emulatortest.PostFormRequest(t, form.URL, form.Fields, "f", "x")); resp.status != http.StatusForbidden {
 		t.Errorf("expired POST form: HTTP %d (%s), want 403", resp.status, resp.body)
 	}
 	if got, _ := e.get(t, "k"); got != "v" {

@@ -7,7 +7,6 @@ import (
 	"maps"
 	"mime/multipart"
 	"net/http"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -36,25 +35,7 @@ func sdkPostForm(t *testing.T, c *s3.Client, bucket, key string, expires time.Du
 // postUpload sends fields then the file, as a browser form does.
 func postUpload(t *testing.T, srv *emulatortest.Server, url string, fields map[string]string, filename, body string) rawResponse {
 	t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	for _, k := range slices.Sorted(maps.Keys(fields)) {
-		if err := mw.WriteField(k, fields[k]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	fw, err := mw.CreateFormFile("file", filename)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fw.Write([]byte(body))
-	mw.Close()
-	req, err := http.NewRequestWithContext(ctx(t), http.MethodPost, url, &buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	return do(t, srv, req)
+	return do(t, srv, emulatortest.PostFormRequest(t, url, fields, filename, body))
 }
 
 func with(fields map[string]string, kv ...string) map[string]string {
