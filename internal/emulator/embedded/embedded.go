@@ -68,9 +68,6 @@ func Serve(opts Options) (*Server, error) {
 	return s, nil
 }
 
-// Emulator is the running emulator, for fault hooks and credentials.
-func (s *Server) Emulator() *emulator.Emulator { return s.emu }
-
 // Close stops serving, then releases the store and its lock.
 func (s *Server) Close() error {
 	err := s.http.Close()
