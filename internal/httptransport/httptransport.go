@@ -51,13 +51,24 @@ func New(opts Options) *http.Client {
 		ExpectContinueTimeout: time.Second,
 		MaxIdleConns:          opts.MaxConnsPerHost * 2,
 		MaxIdleConnsPerHost:   opts.MaxConnsPerHost,
-		IdleConnTimeout:       90 * time.Second,
+		IdleConnTimeout:       idleTimeout(opts.ReadTimeout),
 	}
 	var rt http.RoundTripper = tr
 	if opts.Debug != nil {
 		rt = &httpdebug.Transport{Base: tr, Out: opts.Debug}
 	}
 	return &http.Client{Transport: rt, CheckRedirect: SameHostRedirect}
+}
+
+// idleTimeout retires a pooled connection before the read deadline its
+// idle read inherits can fire: a connection dying of that deadline just as
+// a request takes it (after a Retry-After as long as the read timeout, say)
+// fails the request and costs it one of its attempts.
+func idleTimeout(readTimeout time.Duration) time.Duration {
+	if readTimeout <= 0 {
+		return 90 * time.Second
+	}
+	return min(90*time.Second, readTimeout/2)
 }
 
 // SameHostRedirect follows redirects on the original host only. net/http

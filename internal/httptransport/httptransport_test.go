@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -74,5 +75,27 @@ func TestStalledBodyFailsWithinReadTimeout(t *testing.T) {
 	var ne net.Error
 	if !errors.As(err, &ne) || !ne.Timeout() {
 		t.Fatalf("reading a stalled body: %v, want a timeout", err)
+	}
+}
+
+// A connection left idle as long as the read timeout must not fail the next
+// request on it: that cost retried requests (Retry-After equal to the read
+// timeout) one of their attempts.
+func TestIdleAsLongAsTheReadTimeout(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
+	defer srv.Close()
+	opts := testOptions()
+	opts.ReadTimeout = 100 * time.Millisecond
+	c := New(opts)
+	for i := range 20 {
+		// A streamed body: net/http cannot resend it on a fresh connection itself.
+		req, _ := http.NewRequest(http.MethodPut, srv.URL, io.NopCloser(strings.NewReader("data")))
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatalf("request %d after an idle period of one read timeout: %v", i, err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		time.Sleep(opts.ReadTimeout) // the idle period under test, not synchronisation
 	}
 }
