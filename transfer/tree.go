@@ -2,333 +2,206 @@ package transfer
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
-	"sync"
 
 	"github.com/quilibrium/qcli/client"
-	"github.com/quilibrium/qcli/transfer/filter"
 )
 
-// Location is one side of a tree operation: a local directory (Local set)
-// or an S3 prefix. Prefix is used as given: "photos/" selects the keys
-// under photos/, "photos" also photos.txt.
-type Location struct {
-	Local  string
-	Bucket string
-	Prefix string
-}
+// Tree operations stream their source (a local walk or an S3 listing) into
+// a pool of Options.ObjectConcurrency workers: the first transfers start
+// while the listing is still being read, and the listing is never held in
+// memory. One object failing does not stop the others: the Summary counts
+// them, and each has its own Failed or Skipped event. The error returned
+// is for the operation as a whole (the source cannot be listed, ctx ended).
 
-// IsLocal reports whether the location is a local directory.
-func (l Location) IsLocal() bool { return l.Local != "" }
-
-// String renders the location as typed: a path or s3://bucket/prefix.
-func (l Location) String() string {
-	if l.IsLocal() {
-		return l.Local
-	}
-	return S3URL(l.Bucket, l.Prefix)
-}
-
-// TreeOptions shape a tree operation.
-type TreeOptions struct {
-	// Filter selects the entries, by path relative to the source root;
-	// nil selects everything.
-	Filter *filter.Filter
-	// DryRun reports what would be done (Done events whose Result has
-	// DryRun set) without doing it.
-	DryRun bool
-	// NoOverwrite leaves existing destination objects and files alone.
-	NoOverwrite bool
-	// FollowSymlinks follows symlinks in a local source (loops are
-	// reported); without it they are ignored.
-	FollowSymlinks bool
-	// Attributes are set on every object written; an empty ContentType
-	// is guessed from the file name when GuessContentType is set.
-	Attributes       client.ObjectAttributes
-	GuessContentType bool
-	// MetadataDirective applies to copies (client.MetadataCopy by default).
-	MetadataDirective string
-	// SourceCustomerKey reads SSE-C source objects.
-	SourceCustomerKey []byte
-	// RemoveSource deletes each source file or object once its transfer
-	// is complete and verified (a move); a Removed event follows.
-	RemoveSource bool
-	// Delete, SizeOnly and ExactTimestamps apply to Sync; see Sync.
-	Delete, SizeOnly, ExactTimestamps bool
-}
-
-// Summary counts what a tree operation did.
-type Summary struct {
-	Done      int64 `json:"done"`
-	Failed    int64 `json:"failed"`
-	Skipped   int64 `json:"skipped"`   // left out because of a problem (unsafe key, unreadable file)
-	Unchanged int64 `json:"unchanged"` // left alone on purpose (up to date, --no-overwrite)
-	Bytes     int64 `json:"bytes"`
-}
-
-// errUnchanged marks an entry left alone on purpose.
-var errUnchanged = errors.New("unchanged")
-
-// pool runs per-object tasks on at most n goroutines and counts outcomes.
-// Unlike group, a failed object does not stop the others.
-type pool struct {
-	sem chan struct{}
-	wg  sync.WaitGroup
-	mu  sync.Mutex
-	sum Summary
-}
-
-func (m *Manager) newPool() *pool { return &pool{sem: make(chan struct{}, m.opts.ObjectConcurrency)} }
-
-// run starts task once a goroutine is free; false when ctx ended first.
-func (p *pool) run(ctx context.Context, obj object, task func(context.Context) (*Result, error)) bool {
-	select {
-	case p.sem <- struct{}{}:
-	case <-ctx.Done():
-		return false
-	}
-	p.wg.Add(1)
-	go func() {
-		defer func() { <-p.sem; p.wg.Done() }()
-		res, err := task(ctx)
-		p.count(obj, res, err)
-	}()
-	return true
-}
-
-func (p *pool) count(obj object, res *Result, err error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	switch {
-	case errors.Is(err, errUnchanged):
-		p.sum.Unchanged++
-		obj.emit(Skipped, 0, nil, nil)
-	case errors.As(err, new(*UnsafeKeyError)):
-		p.sum.Skipped++
-		obj.emit(Skipped, 0, err, nil)
-	case errors.As(err, new(*earlyError)):
-		p.sum.Failed++
-		obj.emit(Failed, 0, err, nil)
-	case err != nil:
-		p.sum.Failed++ // the transfer emitted its Failed event
-	default:
-		p.sum.Done++
-		if res != nil {
-			p.sum.Bytes += res.Size
+// UploadTree uploads the files under root to dst.Prefix + their relative
+// path, in key order.
+func (m *Manager) UploadTree(ctx context.Context, root string, dst Location, o TreeOptions) (Summary, error) {
+	p := m.newPool()
+	var err error
+	for e, werr := range WalkLocal(ctx, root, o.FollowSymlinks) {
+		if werr != nil {
+			err = werr
+			break
+		}
+		if !o.Filter.Included(e.Rel) {
+			continue
+		}
+		if !m.submit(ctx, p, m.planUpload(e, dst, o), o) {
+			break
 		}
 	}
+	return finishTree(ctx, p, err)
 }
 
-// skip records an entry left out before any task ran.
-func (p *pool) skip(obj object, err error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+// finishTree waits for the pool and settles the operation's error.
+func finishTree(ctx context.Context, p *pool, err error) (Summary, error) {
+	sum := p.wait()
 	if err == nil {
-		p.sum.Unchanged++
-	} else {
-		p.sum.Skipped++
+		err = ctx.Err()
 	}
-	obj.emit(Skipped, 0, err, nil)
+	return sum, err
 }
 
-// dryRun records what would have been done.
-func (p *pool) dryRun(obj object) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.sum.Done++
-	p.sum.Bytes += max(obj.size, 0)
-	obj.emit(Done, 0, nil, &Result{Op: obj.op, Source: obj.source, Dest: obj.dest, Size: obj.size, DryRun: true})
-}
-
-func (p *pool) wait() Summary {
-	p.wg.Wait()
-	return p.sum
-}
-
-// plan is how one entry is moved: its event identity and the task that
-// moves it (nil when it must be skipped with skipErr).
-type plan struct {
-	obj     object
-	task    func(context.Context) (*Result, error)
-	skipErr error
-}
-
-// withRemoval makes a plan delete its source after a verified transfer.
-func withRemoval(pl plan, o TreeOptions, remove func(context.Context) error) plan {
-	if !o.RemoveSource || pl.task == nil {
-		return pl
-	}
-	task := pl.task
-	pl.task = func(ctx context.Context) (*Result, error) {
-		res, err := task(ctx)
-		if err != nil {
-			return res, err
-		}
-		if err := remove(ctx); err != nil {
-			return res, &earlyError{fmt.Errorf("%s was transferred to %s, but could not be removed: %w", pl.obj.source, pl.obj.dest, err)}
-		}
-		pl.obj.emit(Removed, 0, nil, res)
-		return res, nil
-	}
-	return pl
-}
-
-// submit queues an entry: reports it, then skips, pretends (DryRun) or
-// runs it on the pool. It returns false once ctx has ended.
-func (m *Manager) submit(ctx context.Context, p *pool, pl plan, o TreeOptions) bool {
-	if pl.task == nil {
-		p.skip(pl.obj, pl.skipErr)
-		return true
-	}
-	pl.obj.emit(Queued, 0, nil, nil)
-	if o.DryRun {
-		p.dryRun(pl.obj)
-		return true
-	}
-	return p.run(ctx, pl.obj, pl.task)
-}
-
-// planUpload plans the upload of a local entry to dst.
-func (m *Manager) planUpload(e Entry, dst Location, o TreeOptions) plan {
-	in := UploadInput{Bucket: dst.Bucket, Key: dst.Prefix + e.Rel, ObjectAttributes: o.Attributes}
-	if in.ContentType == "" && o.GuessContentType {
-		in.ContentType = client.ContentTypeFor(e.Path)
-	}
-	pl := plan{obj: object{em: m.em, op: OpUpload, source: e.Path, dest: S3URL(in.Bucket, in.Key), size: e.Size}}
-	if e.Err != nil {
-		pl.skipErr = &SourceError{Path: e.Path, Err: e.Err}
-		return pl
-	}
-	pl.task = func(ctx context.Context) (*Result, error) {
-		if o.NoOverwrite {
-			if err := m.mustNotExist(ctx, in.Bucket, in.Key); err != nil {
-				return nil, err
-			}
-		}
-		return m.UploadFile(ctx, e.Path, in)
-	}
-	return withRemoval(pl, o, func(context.Context) error { return os.Remove(e.Path) })
-}
-
-// SourceError is a local file a tree walk could not read; it is skipped.
-type SourceError struct {
-	Path string
-	Err  error
-}
-
-// Error says which file was skipped and why.
-func (e *SourceError) Error() string { return "skipping " + e.Path + ": " + e.Err.Error() }
-
-// Unwrap gives the underlying error.
-func (e *SourceError) Unwrap() error { return e.Err }
-
-// planDownload plans the download of an object entry into the directory
-// root, whose resolved path is rootReal; dirs remembers the directories
-// already checked.
-func (m *Manager) planDownload(e Entry, src Location, root string, dirs *dirCache, o TreeOptions) plan {
-	pl := plan{obj: object{em: m.em, op: OpDownload, source: S3URL(src.Bucket, e.Key), size: e.Size}}
-	path, err := LocalPath(root, e.Rel)
+// DownloadTree downloads the objects under src.Prefix into the directory
+// root. Keys that would land outside root (../x, /x, a/../../x, NUL) are
+// skipped with an UnsafeKeyError; zero-byte "dir/" markers are ignored.
+func (m *Manager) DownloadTree(ctx context.Context, src Location, root string, o TreeOptions) (Summary, error) {
+	rootReal, err := prepareRoot(root, o.DryRun)
 	if err != nil {
-		pl.skipErr = err
-		return pl
+		return Summary{}, err
 	}
-	pl.obj.dest = path
-	listed := &client.Object{Key: e.Key, Size: e.Size, ETag: e.ETag, LastModified: e.ModTime}
-	pl.task = func(ctx context.Context) (*Result, error) {
-		if err := dirs.prepare(filepath.Dir(path), e.Key); err != nil {
-			return nil, &earlyError{err}
+	p, dirs := m.newPool(), newDirCache(rootReal)
+	for e, lerr := range m.ListTree(ctx, src.Bucket, src.Prefix) {
+		if lerr != nil {
+			err = lerr
+			break
 		}
-		if o.NoOverwrite {
-			if _, err := os.Lstat(path); err == nil {
-				return nil, errUnchanged
-			}
+		if isDirMarker(e) || !o.Filter.Included(e.Rel) {
+			continue
 		}
-		return m.DownloadFile(ctx, DownloadInput{Bucket: src.Bucket, Key: e.Key, CustomerKey: o.SourceCustomerKey, Listed: listed}, path)
-	}
-	return withRemoval(pl, o, m.remover(src.Bucket, e.Key))
-}
-
-// remover deletes a source object after a move.
-func (m *Manager) remover(bucket, key string) func(context.Context) error {
-	return func(ctx context.Context) error {
-		return m.withSlot(ctx, func() error { return m.c.DeleteObject(ctx, bucket, key, "") })
-	}
-}
-
-// planCopy plans the copy of an object entry to dst.
-func (m *Manager) planCopy(e Entry, src, dst Location, o TreeOptions) plan {
-	in := CopyInput{SourceBucket: src.Bucket, SourceKey: e.Key, SourceCustomerKey: o.SourceCustomerKey,
-		Listed: &client.Object{Key: e.Key, Size: e.Size, ETag: e.ETag}, MetadataDirective: o.MetadataDirective,
-		Dest: UploadInput{Bucket: dst.Bucket, Key: dst.Prefix + e.Rel, ObjectAttributes: o.Attributes}}
-	pl := plan{obj: object{em: m.em, op: OpCopy, source: S3URL(src.Bucket, e.Key), dest: S3URL(in.Dest.Bucket, in.Dest.Key), size: e.Size}}
-	pl.task = func(ctx context.Context) (*Result, error) {
-		if o.NoOverwrite {
-			if err := m.mustNotExist(ctx, in.Dest.Bucket, in.Dest.Key); err != nil {
-				return nil, err
-			}
+		if !m.submit(ctx, p, m.planDownload(e, src, root, dirs, o), o) {
+			break
 		}
-		return m.Copy(ctx, in)
 	}
-	return withRemoval(pl, o, m.remover(src.Bucket, e.Key))
+	return finishTree(ctx, p, err)
 }
 
-// dirCache remembers the directories of a download tree that were found
-// inside the root and created, so that each is checked once, not once per
-// file: a tree of small files would otherwise spend its time in lstat.
-type dirCache struct {
-	rootReal string
-	mu       sync.Mutex
-	ok       map[string]bool
+// prepareRoot creates a download's destination directory and returns its
+// resolved path, against which every file's directory is checked.
+func prepareRoot(root string, dryRun bool) (string, error) {
+	if dryRun {
+		if _, err := os.Stat(root); err != nil {
+			return filepath.Abs(root)
+		}
+	} else if err := os.MkdirAll(root, 0o755); err != nil {
+		return "", err
+	}
+	real, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Abs(real)
 }
 
-func newDirCache(rootReal string) *dirCache {
-	return &dirCache{rootReal: rootReal, ok: map[string]bool{}}
+// CopyTree copies the objects under src.Prefix to dst.Prefix + their key
+// after src.Prefix, within the service.
+func (m *Manager) CopyTree(ctx context.Context, src, dst Location, o TreeOptions) (Summary, error) {
+	p := m.newPool()
+	var err error
+	for e, lerr := range m.ListTree(ctx, src.Bucket, src.Prefix) {
+		if lerr != nil {
+			err = lerr
+			break
+		}
+		if !o.Filter.Included(e.Rel) {
+			continue
+		}
+		if !m.submit(ctx, p, m.planCopy(e, src, dst, o), o) {
+			break
+		}
+	}
+	return finishTree(ctx, p, err)
 }
 
-// prepare checks that dir resolves inside the root and creates it.
-func (d *dirCache) prepare(dir, key string) error {
-	d.mu.Lock()
-	done := d.ok[dir]
-	d.mu.Unlock()
-	if done {
+// DeleteTree deletes the objects under target.Prefix with DeleteObjects,
+// 1,000 keys a request, as the listing streams.
+func (m *Manager) DeleteTree(ctx context.Context, target Location, o TreeOptions) (Summary, error) {
+	d := m.newDeleter(target.Bucket, o.DryRun)
+	var err error
+	for e, lerr := range m.ListTree(ctx, target.Bucket, target.Prefix) {
+		if lerr != nil {
+			err = lerr
+			break
+		}
+		if !o.Filter.Included(e.Rel) {
+			continue
+		}
+		if err = d.add(ctx, e); err != nil {
+			break
+		}
+	}
+	if ferr := d.flush(ctx); err == nil {
+		err = ferr
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	return d.sum, err
+}
+
+// deleter batches keys for DeleteObjects.
+type deleter struct {
+	m      *Manager
+	bucket string
+	dryRun bool
+	batch  []Entry
+	sum    Summary
+}
+
+func (m *Manager) newDeleter(bucket string, dryRun bool) *deleter {
+	return &deleter{m: m, bucket: bucket, dryRun: dryRun}
+}
+
+func (d *deleter) add(ctx context.Context, e Entry) error {
+	d.batch = append(d.batch, e)
+	if len(d.batch) < client.MaxDeleteBatch {
 		return nil
 	}
-	if err := checkInside(d.rootReal, dir, key); err != nil {
+	return d.flush(ctx)
+}
+
+// flush deletes the batch. Keys the service could not delete are Failed
+// events; a request that failed as a whole fails every key in it and the
+// operation.
+func (d *deleter) flush(ctx context.Context) error {
+	if len(d.batch) == 0 {
+		return nil
+	}
+	batch := d.batch
+	d.batch = nil
+	byKey := map[string]Entry{}
+	ids := make([]client.ObjectID, len(batch))
+	for i, e := range batch {
+		byKey[e.Key] = e
+		ids[i] = client.ObjectID{Key: e.Key}
+		d.obj(e).emit(Queued, 0, nil, nil)
+	}
+	if d.dryRun {
+		for _, e := range batch {
+			d.done(e, true)
+		}
+		return nil
+	}
+	var out client.DeleteObjectsOutput
+	err := d.m.withSlot(ctx, func() (err error) {
+		out, err = d.m.c.DeleteObjects(ctx, d.bucket, ids)
+		return err
+	})
+	if err != nil {
+		for _, e := range batch {
+			d.sum.Failed++
+			d.obj(e).emit(Failed, 0, err, nil)
+		}
 		return err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+	for _, id := range out.Deleted {
+		d.done(byKey[id.Key], false)
 	}
-	d.mu.Lock()
-	d.ok[dir] = true
-	d.mu.Unlock()
+	for _, f := range out.Failed {
+		d.sum.Failed++
+		d.obj(byKey[f.Key]).emit(Failed, 0, fmt.Errorf("delete failed: %s: %s", f.Code, f.Message), nil)
+	}
 	return nil
 }
 
-// mustNotExist is --no-overwrite's HEAD: errUnchanged when the object is
-// there, an earlyError when the HEAD failed.
-func (m *Manager) mustNotExist(ctx context.Context, bucket, key string) error {
-	_, err := m.head(ctx, DownloadInput{Bucket: bucket, Key: key})
-	switch {
-	case err == nil:
-		return errUnchanged
-	case errors.Is(err, client.ErrNoSuchKey):
-		return nil
-	}
-	return &earlyError{err}
+func (d *deleter) obj(e Entry) object {
+	return object{em: d.m.em, op: OpDelete, source: S3URL(d.bucket, e.Key), size: e.Size}
 }
 
-// earlyError is a task that failed before its transfer started, so no
-// Failed event was emitted for it yet.
-type earlyError struct{ err error }
-
-func (e *earlyError) Error() string { return e.err.Error() }
-func (e *earlyError) Unwrap() error { return e.err }
-
-// isDirMarker reports whether an object is a zero-byte "folder/" marker,
-// which downloads skip silently, as the console tools create them.
-func isDirMarker(e Entry) bool { return strings.HasSuffix(e.Key, "/") && e.Size == 0 }
+func (d *deleter) done(e Entry, dryRun bool) {
+	d.sum.Done++
+	d.obj(e).emit(Done, 0, nil, &Result{Op: OpDelete, Source: S3URL(d.bucket, e.Key), Size: e.Size, DryRun: dryRun})
+}
