@@ -21,6 +21,7 @@ import (
 
 	"github.com/quilibrium/qcli/client"
 	"github.com/quilibrium/qcli/internal/httptransport"
+	"github.com/quilibrium/qcli/internal/jsonapi"
 )
 
 // Config is everything needed to build a Client.
@@ -63,7 +64,7 @@ func redacted(s string) string {
 type Client struct {
 	cfg  Config
 	base *url.URL // endpoint joined with the base path
-	http *http.Client
+	api  *jsonapi.Client
 }
 
 // New builds a client. It fails, before any request, on a missing endpoint
@@ -87,7 +88,7 @@ func New(cfg Config) (*Client, error) {
 	if hc == nil {
 		hc = httptransport.New(client.TransportOptions(cfg.Transport))
 	}
-	return &Client{cfg: cfg, base: base, http: hc}, nil
+	return &Client{cfg: cfg, base: base, api: newCaller(cfg, base, hc)}, nil
 }
 
 // Errors New returns for a missing setting; the CLI adds how to set it.

@@ -1,16 +1,13 @@
 package console
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/quilibrium/qcli/client"
+	"github.com/quilibrium/qcli/internal/jsonapi"
 )
 
 // call is one API request: the route's placeholders and query, the JSON
@@ -24,89 +21,36 @@ type call struct {
 	resource string
 }
 
-// answer is one attempt's outcome, read in full so that a connection
-// breaking mid-body is retried like one breaking before the headers.
-type answer struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-// do sends cl, retrying as the route allows, and decodes the answer.
+// do sends cl along its route (retried as the route allows, see
+// jsonapi.Retryable) and decodes the answer.
 func (c *Client) do(ctx context.Context, cl call) error {
 	rt, ok := RouteFor(cl.op)
 	if !ok {
 		return fmt.Errorf("console: no route for %s", cl.op)
 	}
-	var body []byte
-	if cl.in != nil {
-		var err error
-		if body, err = json.Marshal(cl.in); err != nil {
-			return fmt.Errorf("%s: encoding the request: %w", cl.op, err)
-		}
-	}
-	target := c.base.String() + rt.Expand(cl.params)
-	if len(cl.query) > 0 {
-		target += "?" + cl.query.Encode()
-	}
-	ans, err := c.retry(ctx, rt, func() (*answer, error) { return c.send(ctx, rt.Method, target, body) })
-	if err != nil {
-		return c.transportError(ctx, cl, err)
-	}
-	if ans.status >= 300 {
-		return newError(cl.op, cl.resource, ans.status, ans.body)
-	}
-	if cl.out == nil || len(bytes.TrimSpace(ans.body)) == 0 {
-		return nil
-	}
-	if err := json.Unmarshal(ans.body, cl.out); err != nil {
-		return fmt.Errorf("%s: the console's answer is not the expected JSON: %w", cl.op, err)
-	}
-	return nil
+	return c.api.Do(ctx, jsonapi.Call{Op: string(cl.op), Method: rt.Method, Path: rt.Expand(cl.params), Query: cl.query,
+		Idempotent: rt.Idempotent, In: cl.in, Subject: cl.resource}, cl.out)
 }
 
-// send makes one attempt.
-func (c *Client) send(ctx context.Context, method, target string, body []byte) (*answer, error) {
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
+// newCaller is the JSON caller for cfg: the API key (and token) on every
+// request, errors as *Error and *client.ConnectionError.
+func newCaller(cfg Config, base *url.URL, hc *http.Client) *jsonapi.Client {
+	t := cfg.Transport
+	return &jsonapi.Client{
+		BaseURL: base.String(), HTTP: hc, UserAgent: t.UserAgent,
+		Auth: func(h http.Header) {
+			h.Set("X-API-Key", cfg.APIKey)
+			if cfg.BearerToken != "" {
+				h.Set("Authorization", "Bearer "+cfg.BearerToken)
+			}
+		},
+		Secrets: []string{cfg.APIKey, cfg.BearerToken},
+		Retry:   jsonapi.Policy{MaxAttempts: t.MaxAttempts, BaseDelay: t.RetryBaseDelay, MaxBackoff: t.RetryMaxBackoff},
+		StatusError: func(f *jsonapi.Failure) error {
+			return &Error{Op: Op(f.Op), Resource: f.Subject, StatusCode: f.StatusCode, Message: f.Message}
+		},
+		ConnectionError: func(op string, err error) error {
+			return &client.ConnectionError{Op: op, Endpoint: cfg.Endpoint, Err: err}
+		},
 	}
-	req, err := http.NewRequestWithContext(ctx, method, target, rd)
-	if err != nil {
-		return nil, err
-	}
-	c.setHeaders(req, body != nil)
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
-	}
-	return &answer{status: resp.StatusCode, header: resp.Header, body: data}, nil
-}
-
-func (c *Client) setHeaders(req *http.Request, hasBody bool) {
-	h := req.Header
-	h.Set("X-API-Key", c.cfg.APIKey)
-	if c.cfg.BearerToken != "" {
-		h.Set("Authorization", "Bearer "+c.cfg.BearerToken)
-	}
-	h.Set("Accept", "application/json")
-	if hasBody {
-		h.Set("Content-Type", "application/json")
-	}
-	h.Set("User-Agent", strings.TrimSpace("qcli/"+client.Version+" "+c.cfg.Transport.UserAgent))
-}
-
-// transportError names what failed: the caller's context, or the network.
-// It asks ctx, not err: net/http's read timeouts match
-// context.DeadlineExceeded too, and they are network failures.
-func (c *Client) transportError(ctx context.Context, cl call, err error) error {
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return fmt.Errorf("%s: %w", cl.op, ctxErr)
-	}
-	return &client.ConnectionError{Op: string(cl.op), Endpoint: c.cfg.Endpoint, Err: err}
 }

@@ -1,7 +1,6 @@
 package console
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -44,43 +43,4 @@ func (e *Error) Error() string {
 func (e *Error) Is(target error) bool {
 	s, ok := target.(Status)
 	return ok && int(s) == e.StatusCode
-}
-
-// errorBody is what error answers hold. 003 does not define it; these are
-// the shapes such APIs use, tried in order: message, error, detail.
-type errorBody struct {
-	Message string `json:"message"`
-	Error   any    `json:"error"`
-	Detail  any    `json:"detail"`
-}
-
-// maxErrorText bounds how much of a non-JSON error body goes into a message.
-const maxErrorText = 200
-
-// newError builds an *Error from an answer's status and body.
-func newError(op Op, resource string, status int, body []byte) *Error {
-	e := &Error{Op: op, Resource: resource, StatusCode: status, Message: errorMessage(body)}
-	if e.Message == "" {
-		e.Message = strings.ToLower(http.StatusText(status))
-	}
-	return e
-}
-
-func errorMessage(body []byte) string {
-	var doc errorBody
-	if json.Unmarshal(body, &doc) == nil {
-		for _, v := range []any{doc.Message, doc.Error, doc.Detail} {
-			if s, ok := v.(string); ok && s != "" {
-				return s
-			}
-		}
-	}
-	text := strings.Join(strings.Fields(string(body)), " ")
-	if len(text) > maxErrorText {
-		text = text[:maxErrorText] + "..."
-	}
-	if strings.HasPrefix(text, "<") { // an HTML error page says nothing useful
-		return ""
-	}
-	return text
 }

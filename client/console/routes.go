@@ -42,7 +42,8 @@ type Route struct {
 	Method string
 	Path   string
 	// Idempotent calls are retried after a 5xx or a broken connection;
-	// the others only after 429, which says the request was not processed.
+	// the others only when the request surely was not processed: after
+	// 429 or a refused connection.
 	Idempotent bool
 }
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/quilibrium/qcli/client"
+	"github.com/quilibrium/qcli/internal/jsonapi"
 )
 
 // The calls, as they are named in errors.
@@ -36,9 +37,9 @@ func (c *Client) JoinSession(ctx context.Context, sessionID, password string) (*
 		return nil, &client.ValidationError{Field: "session ID", Problem: "is empty", Fix: "give the session ID QuickSync shows"}
 	}
 	var out joinResponse
-	err := c.do(ctx, call{op: opJoin, method: http.MethodPost, path: "/v1/session/join",
-		in: joinRequest{SessionID: sessionID, Password: password}, noAuth: true, idempotent: true,
-		secrets: []string{password, sessionID}}, &out)
+	err := c.do(ctx, jsonapi.Call{Op: opJoin, Method: http.MethodPost, Path: "/v1/session/join",
+		In: joinRequest{SessionID: sessionID, Password: password}, NoAuth: true, Idempotent: true,
+		Secrets: []string{password, sessionID}}, &out)
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +53,7 @@ func (c *Client) JoinSession(ctx context.Context, sessionID, password string) (*
 // unfinished uploads included (Completed false).
 func (c *Client) List(ctx context.Context) ([]File, error) {
 	var out []File
-	err := c.do(ctx, call{op: opList, method: http.MethodGet, path: "/v1/buckets", idempotent: true}, &out)
+	err := c.do(ctx, jsonapi.Call{Op: opList, Method: http.MethodGet, Path: "/v1/buckets", Idempotent: true}, &out)
 	return out, err
 }
 
@@ -64,7 +65,7 @@ func (c *Client) Initiate(ctx context.Context, in InitiateInput) (*InitiateOutpu
 		return nil, err
 	}
 	var out InitiateOutput
-	if err := c.do(ctx, call{op: opInitiate, method: http.MethodPost, path: "/v1/buckets", in: in}, &out); err != nil {
+	if err := c.do(ctx, jsonapi.Call{Op: opInitiate, Method: http.MethodPost, Path: "/v1/buckets", In: in}, &out); err != nil {
 		return nil, err
 	}
 	if out.UploadID == "" || out.FileKey == "" {
@@ -105,8 +106,8 @@ func (c *Client) UploadPart(ctx context.Context, in UploadPartInput) (*UploadPar
 			Problem: "needs an upload ID, a key, a number from 1 to 10000 and a body", Fix: "pass what Initiate returned"}
 	}
 	var out UploadPartOutput
-	err := c.do(ctx, call{op: opUploadPart, method: http.MethodPut, path: "/v1/buckets", fileID: in.Key,
-		body: in.Body, size: in.Size, idempotent: true, header: map[string]string{
+	err := c.do(ctx, jsonapi.Call{Op: opUploadPart, Method: http.MethodPut, Path: "/v1/buckets", Subject: in.Key,
+		Body: in.Body, Size: in.Size, Idempotent: true, Header: map[string]string{
 			"uploadId": in.UploadID, "partNumber": strconv.Itoa(in.PartNumber), "key": in.Key,
 		}}, &out)
 	if err != nil {
@@ -126,8 +127,8 @@ func (c *Client) Complete(ctx context.Context, in CompleteInput) (*CompleteOutpu
 			Problem: "needs the key, the upload ID and every part's tag", Fix: "pass what Initiate and UploadPart returned"}
 	}
 	var out CompleteOutput
-	err := c.do(ctx, call{op: opComplete, method: http.MethodPost, path: "/v1/buckets/complete", fileID: in.Key,
-		in: in, idempotent: true}, &out)
+	err := c.do(ctx, jsonapi.Call{Op: opComplete, Method: http.MethodPost, Path: "/v1/buckets/complete", Subject: in.Key,
+		In: in, Idempotent: true}, &out)
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +142,7 @@ func (c *Client) Delete(ctx context.Context, fileID string) error {
 	if err != nil {
 		return err
 	}
-	return c.do(ctx, call{op: opDelete, method: http.MethodDelete, path: path, fileID: fileID, idempotent: true}, nil)
+	return c.do(ctx, jsonapi.Call{Op: opDelete, Method: http.MethodDelete, Path: path, Subject: fileID, Idempotent: true}, nil)
 }
 
 // Info returns one file's metadata (GET /v1/buckets/file/{fileId}).
@@ -151,7 +152,7 @@ func (c *Client) Info(ctx context.Context, fileID string) (*File, error) {
 		return nil, err
 	}
 	var out File
-	if err := c.do(ctx, call{op: opInfo, method: http.MethodGet, path: path, fileID: fileID, idempotent: true}, &out); err != nil {
+	if err := c.do(ctx, jsonapi.Call{Op: opInfo, Method: http.MethodGet, Path: path, Subject: fileID, Idempotent: true}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -165,7 +166,7 @@ func (c *Client) DownloadURL(ctx context.Context, fileID string) (string, error)
 		return "", err
 	}
 	var out downloadURLResponse
-	if err := c.do(ctx, call{op: opDownloadURL, method: http.MethodGet, path: path, fileID: fileID, idempotent: true}, &out); err != nil {
+	if err := c.do(ctx, jsonapi.Call{Op: opDownloadURL, Method: http.MethodGet, Path: path, Subject: fileID, Idempotent: true}, &out); err != nil {
 		return "", err
 	}
 	if u, err := url.Parse(out.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") {

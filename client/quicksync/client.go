@@ -2,12 +2,14 @@ package quicksync
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/quilibrium/qcli/internal/backoff"
 	"github.com/quilibrium/qcli/internal/httptransport"
+	"github.com/quilibrium/qcli/internal/jsonapi"
 )
 
 // Client is a QuickSync API client. It is safe for concurrent use.
@@ -42,6 +44,31 @@ func (c *Client) WithSession(s *Session) *Client {
 	cc := *c
 	cc.cfg.Token, cc.cfg.SessionID = s.Token, s.SessionID
 	return &cc
+}
+
+// do sends call (retried as jsonapi.Retryable allows) and decodes a 2xx
+// JSON answer into out (nil: the body is ignored).
+func (c *Client) do(ctx context.Context, call jsonapi.Call, out any) error {
+	if !call.NoAuth && c.cfg.Token == "" {
+		return fmt.Errorf("%s: %w", call.Op, ErrNoToken)
+	}
+	return c.api().Do(ctx, call, out)
+}
+
+// api is the JSON caller for the client's settings: the bearer token on
+// every call but JoinSession, errors as *Error and *ConnectionError.
+func (c *Client) api() *jsonapi.Client {
+	return &jsonapi.Client{
+		BaseURL: c.base, HTTP: c.hc, UserAgent: c.cfg.UserAgent,
+		Auth:    func(h http.Header) { h.Set("Authorization", "Bearer "+c.cfg.Token) },
+		Secrets: []string{c.cfg.Token, c.cfg.SessionID},
+		Retry: jsonapi.Policy{MaxAttempts: c.cfg.MaxAttempts, BaseDelay: c.cfg.RetryBaseDelay,
+			MaxBackoff: c.cfg.RetryMaxBackoff, Sleep: c.sleep},
+		StatusError: func(f *jsonapi.Failure) error {
+			return &Error{Op: f.Op, FileID: f.Subject, StatusCode: f.StatusCode, Message: f.Message, RetryAfter: f.RetryAfter}
+		},
+		ConnectionError: func(op string, err error) error { return &ConnectionError{Op: op, Endpoint: c.base, Err: err} },
+	}
 }
 
 // newHTTPClient is cfg.HTTPClient, or the transport every qcli API client

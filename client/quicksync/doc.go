@@ -5,8 +5,10 @@
 //
 // Every call takes a context first, returns typed errors (see Error and the
 // Err* sentinels) and prints nothing. Requests carry the session's bearer
-// token, which JoinSession obtains; calls that fail with 429, 5xx or a
-// broken connection are retried with backoff, honouring Retry-After.
+// token, which JoinSession obtains. Failed calls are retried with backoff,
+// honouring Retry-After, by the QStorage client's rules: after 429 or a
+// refused connection always; after 500, 502, 503, 504 or a broken
+// connection when the call is idempotent (all but Initiate).
 //
 // Upload does the whole multipart flow: it encrypts the file name with the
 // session ID (EncryptName; the OpenSSL / CryptoJS passphrase format, so

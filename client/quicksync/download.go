@@ -8,9 +8,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/quilibrium/qcli/client"
+	"github.com/quilibrium/qcli/internal/jsonapi"
 )
 
 // Download writes a file's bytes to w: DownloadURL, then Fetch. It returns
@@ -30,28 +29,13 @@ func (c *Client) Download(ctx context.Context, fileID string, w io.Writer, progr
 // progress, when set, is told of every chunk written.
 func (c *Client) Fetch(ctx context.Context, rawURL string, w io.Writer, progress func(n int64)) (int64, error) {
 	var written int64
-	for attempt := 1; ; attempt++ {
-		n, status, err := c.fetchFrom(ctx, rawURL, w, written, progress)
+	api := c.api()
+	err := api.Retry.Run(ctx, opDownload, true, func() jsonapi.Attempt {
+		n, a := c.fetchFrom(ctx, api, rawURL, w, written, progress)
 		written += n
-		if err == nil {
-			return written, nil
-		}
-		if ctx.Err() != nil {
-			return written, fmt.Errorf("%s: %w", opDownload, ctx.Err())
-		}
-		var wait time.Duration
-		var se *Error
-		if errors.As(err, &se) {
-			wait = se.RetryAfter
-		}
-		if attempt >= c.cfg.MaxAttempts || errors.Is(err, errWrite) || errors.Is(err, errNoResume) ||
-			!retryable(true, status, unwrapConn(err, new(*ConnectionError))) {
-			return written, err
-		}
-		if err := c.sleep(ctx, retryDelay(attempt, wait, c.cfg.RetryBaseDelay, c.cfg.RetryMaxBackoff)); err != nil {
-			return written, fmt.Errorf("%s: %w", opDownload, err)
-		}
-	}
+		return a
+	})
+	return written, err
 }
 
 var (
@@ -59,13 +43,14 @@ var (
 	errNoResume = errors.New("the server cannot resume the download (no range support); try again")
 )
 
-// fetchFrom GETs the URL from byte offset on and copies the body to w.
-func (c *Client) fetchFrom(ctx context.Context, rawURL string, w io.Writer, offset int64, progress func(int64)) (int64, int, error) {
+// fetchFrom GETs the URL from byte offset on and copies the body to w. A
+// failure to write or to resume is final: its Attempt is not retryable.
+func (c *Client) fetchFrom(ctx context.Context, api *jsonapi.Client, rawURL string, w io.Writer, offset int64, progress func(int64)) (int64, jsonapi.Attempt) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return 0, 0, fmt.Errorf("%s: bad URL: %w", opDownload, err)
+		return 0, jsonapi.Attempt{Err: fmt.Errorf("%s: bad URL: %w", opDownload, err)}
 	}
-	req.Header.Set("User-Agent", strings.TrimSpace("qcli/"+client.Version+" "+c.cfg.UserAgent))
+	req.Header.Set("User-Agent", jsonapi.UserAgent(c.cfg.UserAgent))
 	if offset > 0 {
 		req.Header.Set("Range", "bytes="+strconv.FormatInt(offset, 10)+"-")
 	}
@@ -73,20 +58,23 @@ func (c *Client) fetchFrom(ctx context.Context, rawURL string, w io.Writer, offs
 	hc.CheckRedirect = nil // a download URL may redirect (a gateway); no token rides along
 	resp, err := hc.Do(req)
 	if err != nil {
-		return 0, 0, &ConnectionError{Op: opDownload, Endpoint: hostOf(req), Err: err}
+		return 0, jsonapi.NoAnswer(err, &ConnectionError{Op: opDownload, Endpoint: hostOf(req), Err: err})
 	}
 	defer resp.Body.Close()
 	if err := checkFetchStatus(resp, offset); err != nil {
 		if errors.Is(err, errNoResume) {
-			return 0, resp.StatusCode, err
+			return 0, jsonapi.Attempt{Err: err}
 		}
-		return 0, resp.StatusCode, c.errorFrom(call{op: opDownload}, resp)
+		return 0, api.Failed(&jsonapi.Call{Op: opDownload}, resp)
 	}
 	n, err := copyCounting(w, resp.Body, progress)
-	if err != nil && !errors.Is(err, errWrite) {
-		err = &ConnectionError{Op: opDownload, Endpoint: hostOf(req), Err: err}
+	switch {
+	case err == nil:
+		return n, jsonapi.Attempt{}
+	case errors.Is(err, errWrite):
+		return n, jsonapi.Attempt{Err: err}
 	}
-	return n, 0, err
+	return n, jsonapi.NoAnswer(err, &ConnectionError{Op: opDownload, Endpoint: hostOf(req), Err: err})
 }
 
 // checkFetchStatus accepts 200 for a fresh fetch and 206 from offset for a
