@@ -25,6 +25,11 @@ const (
 	DefaultMaxConnsPerHost = 64
 )
 
+// DefaultQuickSyncEndpoint is the QuickSync API's URL, the default of
+// quicksync.Config.Endpoint. It lives beside the QStorage defaults so that
+// configure takes every setting's default from this package.
+const DefaultQuickSyncEndpoint = "https://api.quicksync.me"
+
 // AddressingStyle says how the bucket name is put into a request URL.
 type AddressingStyle string
 

@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"github.com/quilibrium/qcli/client"
-	"github.com/quilibrium/qcli/client/quicksync"
 )
 
 // FileKind names one of the two settings files.
@@ -113,7 +112,7 @@ var keyTable = []Key{
 		Description: "management console URL, http:// or https://", apply: applyConsoleEndpoint},
 	{Name: keyConsoleAPIKey, File: CredentialsFile, Secret: true, Env: []string{"QCLI_CONSOLE_API_KEY"},
 		Description: "management console API key, sent as X-API-Key", apply: applyConsoleAPIKey, standalone: true},
-	{Name: KeyQuickSyncEndpoint, File: ConfigFile, Default: quicksync.DefaultEndpoint, Env: []string{"QCLI_QUICKSYNC_ENDPOINT"},
+	{Name: KeyQuickSyncEndpoint, File: ConfigFile, Default: client.DefaultQuickSyncEndpoint, Env: []string{"QCLI_QUICKSYNC_ENDPOINT"},
 		Description: "QuickSync API URL, http:// or https://", apply: applyQuickSyncEndpoint},
 	{Name: KeyQuickSyncToken, File: CredentialsFile, Secret: true, Env: []string{"QCLI_QUICKSYNC_TOKEN"},
 		Description: "QuickSync bearer token (qcli quicksync login stores it)", apply: applyQuickSyncToken, standalone: true},

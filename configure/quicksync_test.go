@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/quilibrium/qcli/client/quicksync"
+	"github.com/quilibrium/qcli/client"
 )
 
 // QuickSync's settings resolve like the console's: flag, QCLI_* variable,
@@ -39,10 +39,10 @@ func TestResolveQuickSyncSettings(t *testing.T) {
 	wantSetting(t, r, "quicksync_endpoint", "https://flag:1", SourceFlag, "--quicksync-endpoint")
 
 	r = resolveIn(t, t.TempDir(), Flags{}, nil)
-	if r.QuickSync != (QuickSync{Endpoint: quicksync.DefaultEndpoint}) {
+	if r.QuickSync != (QuickSync{Endpoint: client.DefaultQuickSyncEndpoint}) {
 		t.Errorf("unset: QuickSync = %+v", r.QuickSync)
 	}
-	wantSetting(t, r, "quicksync_endpoint", quicksync.DefaultEndpoint, SourceDefault, "")
+	wantSetting(t, r, "quicksync_endpoint", client.DefaultQuickSyncEndpoint, SourceDefault, "")
 }
 
 // A QuickSync token is not part of the S3 key pair: alone in the
@@ -62,7 +62,7 @@ func TestQuickSyncSettingsValidateAndSave(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantErr(t, f.Set("default", "quicksync_endpoint", "ftp://x"), "invalid quicksync_endpoint", quicksync.DefaultEndpoint)
+	wantErr(t, f.Set("default", "quicksync_endpoint", "ftp://x"), "invalid quicksync_endpoint", client.DefaultQuickSyncEndpoint)
 	wantErr(t, f.Set("default", "quicksync_token", secrets[0]+" x"), "invalid quicksync_token", "whitespace")
 	wantErr(t, f.Set("default", "quicksync_token_expiry", "tomorrow"), "invalid quicksync_token_expiry", "RFC 3339")
 	for k, v := range map[string]string{"quicksync_token": secrets[4], "quicksync_session": secrets[3], "quicksync_token_expiry": "2026-01-02T03:04:05Z"} {

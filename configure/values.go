@@ -12,7 +12,6 @@ import (
 	"unicode"
 
 	"github.com/quilibrium/qcli/client"
-	"github.com/quilibrium/qcli/client/quicksync"
 )
 
 // The apply functions below parse one setting's value into a Resolved. Each
@@ -195,7 +194,7 @@ func applyQuickSyncEndpoint(r *Resolved, v string) error {
 	if err := client.ValidateEndpoint(v); err != nil {
 		var ce *client.ConfigError
 		if errors.As(err, &ce) {
-			return invalid(KeyQuickSyncEndpoint, ce.Problem, "use a URL such as "+quicksync.DefaultEndpoint+" or http://127.0.0.1:9000")
+			return invalid(KeyQuickSyncEndpoint, ce.Problem, "use a URL such as "+client.DefaultQuickSyncEndpoint+" or http://127.0.0.1:9000")
 		}
 		return err
 	}

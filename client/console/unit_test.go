@@ -262,3 +262,14 @@ func TestKeyStaysHome(t *testing.T) {
 		}
 	}
 }
+
+// The SDK says what is wrong in its own terms; naming the qcli command that
+// fixes it is the CLI's business.
+func TestErrorsNameNoQcliCommand(t *testing.T) {
+	for _, err := range []error{console.ValidateID(0), console.ValidateExpiresIn(0), console.ValidateMethod("PATCH"),
+		console.ErrNoEndpoint, console.ErrNoAPIKey} {
+		if err == nil || strings.Contains(err.Error(), "qcli") {
+			t.Errorf("%v", err)
+		}
+	}
+}

@@ -21,7 +21,7 @@ var presignMethods = []string{"GET", "PUT", "POST", "DELETE"}
 func ValidateID(id int64) error {
 	if id < 1 {
 		return &client.ValidationError{Field: "credential id", Value: fmt.Sprint(id), Problem: "is below 1",
-			Fix: "use the id shown by `qcli console credentials list`"}
+			Fix: "use the id of an existing credential (ListCredentials gives them)"}
 	}
 	return nil
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // DefaultEndpoint is QuickSync's API.
-const DefaultEndpoint = "https://api.quicksync.me"
+const DefaultEndpoint = client.DefaultQuickSyncEndpoint
 
 // Config is everything a Client needs. Zero values take the defaults of the
 // QStorage client (client.Default*), so both behave alike on one network.

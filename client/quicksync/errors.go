@@ -28,11 +28,8 @@ var (
 	ErrServer = errors.New("server error")
 	// ErrNoToken: a call needs a token and the Config has none; nothing
 	// was sent.
-	ErrNoToken = errors.New("no QuickSync token: join a session first (qcli quicksync login)")
+	ErrNoToken = errors.New("no QuickSync token: join a session first")
 )
-
-// LoginHint is appended to errors a new token would fix.
-const LoginHint = "run `qcli quicksync login` to get a new token"
 
 // Error is an error response from the service.
 type Error struct {
@@ -62,9 +59,9 @@ func (e *Error) hint() string {
 	case e.Op == opJoin && e.is(ErrUnauthorized):
 		return "check the session ID and password"
 	case e.is(ErrUnauthorized):
-		return "the token was rejected or has expired: " + LoginHint
+		return "the token was rejected or has expired"
 	case e.is(ErrTooLarge):
-		return "the file or part is over the service's limits; try a smaller --part-size"
+		return "the file or part is over the service's limits"
 	}
 	return ""
 }

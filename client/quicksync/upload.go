@@ -23,8 +23,9 @@ const (
 	cleanupTimeout = 30 * time.Second
 )
 
-// ErrNoSession: Upload needs the session ID to encrypt the file name.
-var ErrNoSession = errors.New("no QuickSync session ID to encrypt the file name with (qcli quicksync login stores it; or set QCLI_QUICKSYNC_SESSION)")
+// ErrNoSession: Upload needs the session ID (Config.SessionID) to encrypt
+// the file name.
+var ErrNoSession = errors.New("no QuickSync session ID to encrypt the file name with")
 
 // UploadOptions tune Upload. Zero values take the defaults.
 type UploadOptions struct {

@@ -36,8 +36,7 @@ type UploadError struct {
 func (e *UploadError) Error() string {
 	msg := fmt.Sprintf("upload of %q failed at %s: %v", e.Name, e.Step, e.Err)
 	if e.CleanupErr != nil {
-		return msg + fmt.Sprintf("; the unfinished upload %s could not be deleted (%v): delete it with `qcli quicksync rm %s`",
-			e.FileKey, e.CleanupErr, e.FileKey)
+		return msg + fmt.Sprintf("; the unfinished upload %s could not be deleted (%v)", e.FileKey, e.CleanupErr)
 	}
 	return msg + fmt.Sprintf("; the unfinished upload %s was deleted", e.FileKey)
 }

@@ -95,7 +95,7 @@ dots and hyphens, starting and ending with a letter or digit.`,
 			if !cmd.Flags().Changed("owner-id") {
 				return &cmdutil.FlagError{Err: fmt.Errorf("%s needs --owner-id, the id of the owning credential", cmd.CommandPath())}
 			}
-			if err := console.ValidateID(opts.OwnerID); err != nil {
+			if err := validateID(opts.OwnerID); err != nil {
 				return err
 			}
 			if err := bucketArg(opts, args); err != nil {

@@ -184,7 +184,8 @@ func TestBadInput(t *testing.T) {
 	}{
 		{[]string{"console", "credentials", "get", "99"}, cmdutil.ExitService, []string{"credential 99", "HTTP 404"}},
 		{[]string{"console", "credentials", "get", "abc"}, cmdutil.ExitSyntax, []string{`invalid credential id "abc"`}},
-		{[]string{"console", "credentials", "get", "0"}, cmdutil.ExitSyntax, []string{"credential id", "below 1"}},
+		{[]string{"console", "credentials", "get", "0"}, cmdutil.ExitSyntax, []string{"credential id", "below 1", "`qcli console credentials list`"}},
+		{[]string{"console", "buckets", "create", "fine-name", "--owner-id", "0"}, cmdutil.ExitSyntax, []string{"below 1", "`qcli console credentials list`"}},
 		{[]string{"console", "credentials", "update", "1"}, cmdutil.ExitParse, []string{"nothing to update"}},
 		{[]string{"console", "presigned", "create", "share", "k", "--expires-in", "604801"}, cmdutil.ExitSyntax, []string{"expires_in", "1..604800"}},
 		{[]string{"console", "presigned", "create", "share", "k", "--expires-in", "0"}, cmdutil.ExitSyntax, []string{"expires_in"}},

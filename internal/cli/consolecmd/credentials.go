@@ -3,6 +3,7 @@ package consolecmd
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/quilibrium/qcli/client"
 	"github.com/quilibrium/qcli/client/console"
 	"github.com/quilibrium/qcli/internal/cli/cmdutil"
 	"github.com/quilibrium/qcli/internal/cli/output"
@@ -116,7 +118,20 @@ func parseID(s string) (int64, error) {
 	if err != nil {
 		return 0, &cmdutil.UsageError{Err: fmt.Errorf("invalid credential id %q: use the number shown by `qcli console credentials list`", s)}
 	}
-	return id, console.ValidateID(id)
+	return id, validateID(id)
+}
+
+// validateID checks a credential id as the SDK does, naming the qcli
+// command that lists them as the fix.
+func validateID(id int64) error {
+	err := console.ValidateID(id)
+	var ve *client.ValidationError
+	if errors.As(err, &ve) {
+		withFix := *ve
+		withFix.Fix = "use the id shown by `qcli console credentials list`"
+		return &withFix
+	}
+	return err
 }
 
 func runCredentialsGet(ctx context.Context, opts *CredentialsOptions) error {

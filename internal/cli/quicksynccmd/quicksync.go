@@ -121,7 +121,8 @@ func loginCommand(profile string) string {
 // classify maps the SDK's errors to exit codes: service answers 254, a
 // failed upload 1 (the transfer failed), a missing token or session 253.
 // Validation (252), network (255) and interruption (130) errors already
-// carry their kind.
+// carry their kind. It adds the qcli command that fixes the error, which
+// the SDK cannot name.
 func classify(err error) error {
 	var (
 		se *quicksync.Error
@@ -131,11 +132,39 @@ func classify(err error) error {
 	case err == nil, errors.Is(err, context.Canceled):
 		return err
 	case errors.As(err, &ue):
-		return &cmdutil.ExitError{Code: cmdutil.ExitFailed, Err: err}
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailed, Err: advise(err)}
 	case errors.As(err, &se):
-		return &cmdutil.ExitError{Code: cmdutil.ExitService, Err: err}
+		return &cmdutil.ExitError{Code: cmdutil.ExitService, Err: advise(err)}
 	case errors.Is(err, quicksync.ErrNoToken), errors.Is(err, quicksync.ErrNoSession):
-		return &cmdutil.ConfigError{Err: err}
+		return &cmdutil.ConfigError{Err: advise(err)}
+	}
+	return err
+}
+
+// advise appends to err what to run or set to fix it.
+func advise(err error) error {
+	var (
+		se *quicksync.Error
+		ue *quicksync.UploadError
+	)
+	sep := ": " // the advice continues the SDK's hint
+	if errors.As(err, &ue) {
+		if ue.CleanupErr != nil {
+			err = fmt.Errorf("%w: delete it with `qcli quicksync rm %s`", err, ue.FileKey)
+		}
+		sep = "; " // the upload's outcome came after the hint
+	}
+	switch {
+	case errors.Is(err, quicksync.ErrNoToken):
+		return fmt.Errorf("%w (qcli quicksync login)", err)
+	case errors.Is(err, quicksync.ErrNoSession):
+		return fmt.Errorf("%w (qcli quicksync login stores it; or set QCLI_QUICKSYNC_SESSION)", err)
+	case errors.As(err, &se) && se.Op == "JoinSession": // a wrong session ID or password: the SDK says so
+		return err
+	case errors.Is(err, quicksync.ErrUnauthorized):
+		return fmt.Errorf("%w%srun `qcli quicksync login` to get a new token", err, sep)
+	case errors.Is(err, quicksync.ErrTooLarge):
+		return fmt.Errorf("%w; try a smaller --part-size", err)
 	}
 	return err
 }
