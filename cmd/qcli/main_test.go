@@ -12,28 +12,13 @@ import (
 
 	"github.com/quilibrium/qcli/client"
 	"github.com/quilibrium/qcli/configure"
+	"github.com/quilibrium/qcli/internal/cli/clitest"
 	"github.com/quilibrium/qcli/internal/emulator/embedded"
 )
 
-// qcliBin is the qcli binary built once for these tests, which run it as a
-// subprocess: exit codes, stdout/stderr and stdin as a shell sees them.
-var qcliBin string
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "qcli-bin")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	qcliBin = filepath.Join(dir, "qcli")
-	if out, err := exec.Command("go", "build", "-o", qcliBin, ".").CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "building qcli: %v\n%s", err, out)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+// These tests run the qcli binary as a subprocess (clitest.Binary): exit
+// codes, stdout/stderr and stdin as a shell sees them.
+func TestMain(m *testing.M) { clitest.Main(m) }
 
 // server serves an in-memory emulator over plain HTTP, as `qcli server --memory` does.
 func server(tb testing.TB) *embedded.Server {
@@ -50,7 +35,7 @@ func server(tb testing.TB) *embedded.Server {
 // qcli runs the binary with only the given environment (plus PATH/HOME).
 func qcli(tb testing.TB, env []string, stdin string, args ...string) (stdout, stderr string, code int) {
 	tb.Helper()
-	cmd := exec.Command(qcliBin, args...)
+	cmd := exec.Command(clitest.Binary(tb), args...)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + tb.TempDir()}, env...)
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errOut strings.Builder

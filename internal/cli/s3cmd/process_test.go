@@ -20,15 +20,8 @@ import (
 // These tests run the qcli binary, as a shell would: bytes piped through
 // stdin and stdout, Ctrl-C, and kill -9.
 
-// buildQcli builds the binary into a temporary directory.
-func buildQcli(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "qcli")
-	if out, err := exec.Command("go", "build", "-o", bin, "../../../cmd/qcli").CombinedOutput(); err != nil {
-		t.Fatalf("building qcli: %v\n%s", err, out)
-	}
-	return bin
-}
+// The binary is built once per test process (clitest.Binary).
+func TestMain(m *testing.M) { clitest.Main(m) }
 
 func processEnv(e *clitest.Env) []string {
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + e.Dir}
@@ -64,7 +57,7 @@ func exitCode(t *testing.T, err error) int {
 
 func TestProcessPipesThroughStdinAndStdout(t *testing.T) {
 	e := xferEnv(t)
-	bin := buildQcli(t)
+	bin := clitest.Binary(t)
 	data := randomBytes(11*4096 + 3)
 	cmd, _, errOut := qcliCommand(bin, e, data, args("s3", "cp", "-", "s3://bkt/piped")...)
 	if code := exitCode(t, cmd.Run()); code != 0 {
@@ -121,7 +114,7 @@ func TestProcessCtrlC(t *testing.T) {
 		t.Skip("no SIGINT on Windows")
 	}
 	e := xferEnv(t)
-	bin := buildQcli(t)
+	bin := clitest.Binary(t)
 	src := t.TempDir()
 	writeFile(t, filepath.Join(src, "big.bin"), randomBytes(10*4096))
 	writeFile(t, filepath.Join(src, "tree", "small.txt"), []byte("small"))
@@ -182,7 +175,7 @@ func exitWithin(t *testing.T, cmd *exec.Cmd, limit time.Duration) int {
 
 func TestProcessKilledUploadResumes(t *testing.T) {
 	e := xferEnv(t)
-	bin := buildQcli(t)
+	bin := clitest.Binary(t)
 	path := filepath.Join(t.TempDir(), "big.bin")
 	data := randomBytes(10*4096 + 99)
 	writeFile(t, path, data)
