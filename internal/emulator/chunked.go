@@ -20,8 +20,8 @@ import (
 //
 //	<hex size>[;chunk-signature=<sig>]\r\n<data>\r\n ... 0[;...]\r\n[<trailer>:<value>\r\n]*\r\n
 //
-// gofakes3 only understands the signed variant and stores the framing of the
-// others inside the object. Chunk signatures (STREAMING-AWS4-HMAC-SHA256-*)
+// All variants are decoded here, so that no framing can end up inside an
+// object. Chunk signatures (STREAMING-AWS4-HMAC-SHA256-*)
 // are verified with the SDK's stream signer, whose string to sign matches
 // S3's chunk string to sign when the "headers" are empty.
 

@@ -6,13 +6,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/johannesboyne/gofakes3"
 )
 
-// Conditional requests and byte ranges for GET/HEAD (gofakes3 ignores
-// If-Match, If-Unmodified-Since and partNumber), CopyObject's
-// x-amz-copy-source-if-* headers, and conditional PUT.
+// Conditional requests and byte ranges for GET/HEAD (If-Match,
+// If-Unmodified-Since, partNumber), CopyObject's x-amz-copy-source-if-*
+// headers, and conditional PUT.
 
 func trimETag(s string) string {
 	s = strings.TrimSpace(s)
@@ -93,9 +91,38 @@ func putCondition(h http.Header) precondition {
 	}
 }
 
+// byteRange is a resolved range: length bytes from start.
+type byteRange struct{ start, length int64 }
+
+// openEnd marks a "bytes=first-" range.
+const openEnd = -1
+
+// rangeSpec is a parsed "bytes=" range: start-end, start- (end openEnd),
+// or the last end bytes (fromEnd).
+type rangeSpec struct {
+	start, end int64
+	fromEnd    bool
+}
+
+// resolve applies the spec to an object of size bytes; ok is false when no
+// byte of the object is in range. An end past the object is clamped.
+func (rs rangeSpec) resolve(size int64) (rng *byteRange, ok bool) {
+	start, end := rs.start, rs.end
+	if rs.fromEnd {
+		start, end = size-rs.end, size-1
+	}
+	if end == openEnd || end >= size {
+		end = size - 1
+	}
+	if start < 0 || start >= size || end < start {
+		return nil, false
+	}
+	return &byteRange{start: start, length: end - start + 1}, true
+}
+
 // readRange resolves partNumber or Range into the byte range to send (nil:
 // everything) and sets x-amz-mp-parts-count for multipart objects.
-func readRange(r *http.Request, o *objectRecord, h http.Header) (*gofakes3.ObjectRange, error) {
+func readRange(r *http.Request, o *objectRecord, h http.Header) (*byteRange, error) {
 	q := r.URL.Query()
 	if _, ok := q["partNumber"]; ok {
 		if r.Header.Get("Range") != "" {
@@ -107,11 +134,11 @@ func readRange(r *http.Request, o *objectRecord, h http.Header) (*gofakes3.Objec
 	if !ok {
 		return nil, nil // absent or malformed: S3 ignores it and sends everything
 	}
-	if req.FromEnd && req.End > o.Size {
-		req.End = o.Size // a suffix longer than the object means all of it
+	if req.fromEnd && req.end > o.Size {
+		req.end = o.Size // a suffix longer than the object means all of it
 	}
-	rng, err := req.Range(o.Size)
-	if err != nil {
+	rng, ok := req.resolve(o.Size)
+	if !ok {
 		return nil, errf("InvalidRange", "The requested range is not satisfiable").
 			with("RangeRequested", r.Header.Get("Range")).with("ActualObjectSize", itoa64(o.Size)).
 			withHeader("Content-Range", "bytes */"+itoa64(o.Size))
@@ -119,7 +146,7 @@ func readRange(r *http.Request, o *objectRecord, h http.Header) (*gofakes3.Objec
 	return rng, nil
 }
 
-func partRange(q url.Values, o *objectRecord, h http.Header) (*gofakes3.ObjectRange, error) {
+func partRange(q url.Values, o *objectRecord, h http.Header) (*byteRange, error) {
 	n, err := strconv.Atoi(q.Get("partNumber"))
 	if err != nil || n < 1 || n > 10000 {
 		return nil, errf("InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive").
@@ -139,33 +166,33 @@ func partRange(q url.Values, o *objectRecord, h http.Header) (*gofakes3.ObjectRa
 	for _, s := range sizes[:n-1] {
 		start += s
 	}
-	return &gofakes3.ObjectRange{Start: start, Length: sizes[n-1]}, nil
+	return &byteRange{start: start, length: sizes[n-1]}, nil
 }
 
 // parseRange parses a single "bytes=" range; ok is false for anything S3
 // would ignore (absent, malformed, or several ranges).
-func parseRange(v string) (*gofakes3.ObjectRangeRequest, bool) {
+func parseRange(v string) (rangeSpec, bool) {
 	spec, found := strings.CutPrefix(strings.TrimSpace(v), "bytes=")
 	if !found || strings.Contains(spec, ",") {
-		return nil, false
+		return rangeSpec{}, false
 	}
 	first, last, found := strings.Cut(strings.TrimSpace(spec), "-")
 	if !found {
-		return nil, false
+		return rangeSpec{}, false
 	}
 	if first == "" {
 		n, err := strconv.ParseInt(last, 10, 64)
-		return &gofakes3.ObjectRangeRequest{FromEnd: true, End: n}, err == nil && n >= 0
+		return rangeSpec{fromEnd: true, end: n}, err == nil && n >= 0
 	}
 	start, err := strconv.ParseInt(first, 10, 64)
 	if err != nil || start < 0 {
-		return nil, false
+		return rangeSpec{}, false
 	}
 	if last == "" {
-		return &gofakes3.ObjectRangeRequest{Start: start, End: gofakes3.RangeNoEnd}, true
+		return rangeSpec{start: start, end: openEnd}, true
 	}
 	end, err := strconv.ParseInt(last, 10, 64)
-	return &gofakes3.ObjectRangeRequest{Start: start, End: end}, err == nil && end >= start
+	return rangeSpec{start: start, end: end}, err == nil && end >= start
 }
 
 func itoa(n int) string     { return strconv.Itoa(n) }

@@ -1,14 +1,9 @@
 // Package emulator is a local QStorage (S3-compatible) server for tests and
-// for `qcli server`.
-//
-// gofakes3 provides the S3 protocol pieces it gets right; this package puts
-// an http.Handler in front of it that closes the gaps that would make tests
-// trust behaviour the real service does not have: SigV4 verification
-// (header and presigned), body digests and aws-chunked decoding, bucket and
-// object tagging/ACL sub-resources (501 for the rest), ListBuckets and
-// ListObjects paging, multipart part-size rules, ListParts and
-// ListMultipartUploads, conditional and partNumber GETs, and a store that
-// survives restarts when DataDir is set.
+// for `qcli server`: SigV4 verification (header and presigned), body
+// digests and aws-chunked decoding, the S3 operations qcli uses with
+// bucket and object tagging/ACL sub-resources (501 for the rest), paging,
+// multipart part-size rules, conditional and partNumber GETs, and a store
+// that survives restarts when DataDir is set.
 package emulator
 
 import (
@@ -20,8 +15,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/johannesboyne/gofakes3"
 )
 
 const hdrRequestID = "X-Amz-Request-Id"
@@ -63,7 +56,6 @@ type Options struct {
 // concurrent use.
 type Emulator struct {
 	store       *store
-	fakes       http.Handler // gofakes3, for the operations it gets right
 	region      string
 	minPartSize int64
 	maxSkew     time.Duration
@@ -105,11 +97,6 @@ func New(o Options) (*Emulator, error) {
 		return nil, fmt.Errorf("emulator: opening %s: %w", o.DataDir, err)
 	}
 	e.store = st
-	e.fakes = gofakes3.New(backend{st},
-		gofakes3.WithTimeSource(clock{e.now}),
-		gofakes3.WithTimeSkewLimit(0), // checked during authentication instead
-		gofakes3.WithoutVersioning(),
-	).Server()
 	if o.ConsoleAPIKey != "" {
 		e.console = newConsole(e, o.ConsoleAPIKey)
 	}
@@ -133,12 +120,6 @@ func (e *Emulator) applyDefaults() {
 		e.now = time.Now
 	}
 }
-
-// clock adapts Options.Now to gofakes3.TimeSource.
-type clock struct{ now func() time.Time }
-
-func (c clock) Now() time.Time                  { return c.now() }
-func (c clock) Since(t time.Time) time.Duration { return c.now().Sub(t) }
 
 // Close stops serving: later requests get 503. It does not wait for
 // requests in flight (the http.Server does). With DataDir every change is

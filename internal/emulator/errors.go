@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-
-	"github.com/johannesboyne/gofakes3"
 )
 
 // apiError is an S3 error document plus the HTTP status it travels with.
@@ -133,8 +131,8 @@ func errInternal(err error) *apiError {
 // errNotModified is not an error document: it turns into a bare 304.
 var errNotModified = errors.New("not modified")
 
-// toAPIError converts any handler error into an S3 error document. Errors
-// produced by gofakes3 keep their code; anything unknown is an InternalError.
+// toAPIError converts any handler error into an S3 error document; anything
+// unknown is an InternalError.
 func toAPIError(err error) *apiError {
 	var ae *apiError
 	if errors.As(err, &ae) {
@@ -144,27 +142,7 @@ func toAPIError(err error) *apiError {
 	if errors.As(err, &be) {
 		return errf("IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header: %v", be.err)
 	}
-	var ge gofakes3.Error
-	if errors.As(err, &ge) {
-		code := string(ge.ErrorCode())
-		out := errf(code, "%s", gofakesMessage(ge))
-		if _, known := statusByCode[code]; !known {
-			out.status = ge.ErrorCode().Status()
-		}
-		return out
-	}
 	return errInternal(err)
-}
-
-func gofakesMessage(ge gofakes3.Error) string {
-	var er *gofakes3.ErrorResponse
-	if errors.As(ge, &er) && er.Message != "" {
-		return er.Message
-	}
-	if m := ge.ErrorCode().Message(); m != "" {
-		return m
-	}
-	return string(ge.ErrorCode())
 }
 
 // writeError renders err as S3 does: status, x-amz-request-id and (except for

@@ -7,14 +7,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/johannesboyne/gofakes3"
 )
 
-// Listing is done here rather than by gofakes3 because gofakes3 repeats a
-// common prefix on every page when max-keys and a delimiter are combined.
-// The rule used instead: a page resumes strictly after the last item it
-// returned, and a returned common prefix swallows every key under it.
+// Listing rule: a page resumes strictly after the last item it returned,
+// and a returned common prefix swallows every key under it (so no prefix
+// repeats across pages when max-keys and a delimiter are combined).
 
 type listQuery struct {
 	prefix, delimiter string
@@ -146,47 +143,46 @@ func (e *Emulator) listObjects(w http.ResponseWriter, r *http.Request, bucket st
 		return err
 	}
 	enc := newKeyEncoder(q.Get("encoding-type"))
-	base := e.listBase(bucket, lq, page, enc, !v2 || q.Get("fetch-owner") == "true")
+	res := listResult(bucket, lq, page, enc, !v2 || q.Get("fetch-owner") == "true")
 	if !v2 {
-		res := listV1Result{EncodingType: enc.kind}
-		res.ListBucketResultBase, res.Marker = base, enc.enc(lq.marker)
+		marker := enc.enc(lq.marker)
+		res.Marker = &marker
 		if page.truncated {
 			res.NextMarker = enc.enc(page.last)
 		}
-		writeXML(w, http.StatusOK, &res)
+		writeXML(w, http.StatusOK, res)
 		return nil
 	}
-	res := listV2Result{EncodingType: enc.kind}
-	res.ListBucketResultBase = base
-	res.KeyCount = int64(len(page.contents) + len(page.prefixes))
-	res.ContinuationToken, res.StartAfter = q.Get("continuation-token"), enc.enc(q.Get("start-after"))
+	count := len(page.contents) + len(page.prefixes)
+	res.KeyCount = &count
+	res.Continuation, res.StartAfter = q.Get("continuation-token"), enc.enc(q.Get("start-after"))
 	if page.truncated {
-		res.NextContinuationToken = encodeToken(page.last)
+		res.NextToken = encodeToken(page.last)
 	}
-	writeXML(w, http.StatusOK, &res)
+	writeXML(w, http.StatusOK, res)
 	return nil
 }
 
-func (e *Emulator) listBase(bucket string, lq listQuery, page listPage, enc keyEncoder, owner bool) gofakes3.ListBucketResultBase {
-	base := gofakes3.ListBucketResultBase{
-		Xmlns: s3Namespace, Name: bucket, IsTruncated: page.truncated,
-		Delimiter: enc.enc(lq.delimiter), Prefix: enc.enc(lq.prefix), MaxKeys: int64(lq.maxKeys),
-		Contents: []*gofakes3.Content{},
+// listResult holds what both listing versions answer.
+func listResult(bucket string, lq listQuery, page listPage, enc keyEncoder, withOwner bool) *listBucketResult {
+	res := &listBucketResult{
+		Xmlns: s3Namespace, Name: bucket, IsTruncated: page.truncated, EncodingType: enc.kind,
+		Delimiter: enc.enc(lq.delimiter), Prefix: enc.enc(lq.prefix), MaxKeys: lq.maxKeys,
 	}
 	for _, p := range page.prefixes {
-		base.CommonPrefixes = append(base.CommonPrefixes, gofakes3.CommonPrefix{Prefix: enc.enc(p)})
+		res.CommonPrefixes = append(res.CommonPrefixes, commonPrefixEntry{Prefix: enc.enc(p)})
 	}
 	for _, o := range page.contents {
-		c := &gofakes3.Content{
-			Key: enc.enc(o.Key), LastModified: gofakes3.NewContentTime(o.Modified),
-			ETag: o.ETag, Size: o.Size, StorageClass: gofakes3.StorageStandard,
+		c := objectEntry{
+			Key: enc.enc(o.Key), LastModified: s3Time(o.Modified),
+			ETag: o.ETag, Size: o.Size, StorageClass: storageStandard,
 		}
-		if owner {
+		if withOwner {
 			c.Owner = ownerInfo
 		}
-		base.Contents = append(base.Contents, c)
+		res.Contents = append(res.Contents, c)
 	}
-	return base
+	return res
 }
 
 // keyEncoder applies encoding-type=url, which S3 uses to carry keys that
@@ -208,7 +204,7 @@ func (k keyEncoder) enc(s string) string {
 }
 
 // listBuckets serves ListBuckets with prefix, max-buckets and
-// continuation-token, which gofakes3 ignores.
+// continuation-token.
 func (e *Emulator) listBuckets(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	limit, err := intParam(q, "max-buckets", 10000, 1, 10000)
@@ -230,10 +226,7 @@ func (e *Emulator) listBuckets(w http.ResponseWriter, r *http.Request) error {
 			res.ContinuationToken = encodeToken(res.Buckets[limit-1].Name)
 			break
 		}
-		res.Buckets = append(res.Buckets, bucketEntry{
-			BucketInfo:   gofakes3.BucketInfo{Name: b.Name, CreationDate: gofakes3.NewContentTime(b.Created)},
-			BucketRegion: e.region,
-		})
+		res.Buckets = append(res.Buckets, bucketEntry{Name: b.Name, CreationDate: s3Time(b.Created), BucketRegion: e.region})
 	}
 	writeXML(w, http.StatusOK, &res)
 	return nil

@@ -5,12 +5,10 @@ import (
 	"net/url"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/johannesboyne/gofakes3"
 )
 
 // ownerInfo is the single owner of everything in the emulator.
-var ownerInfo = &gofakes3.UserInfo{ID: "71656d756c61746f72", DisplayName: "qcli-emulator"}
+var ownerInfo = &owner{ID: "71656d756c61746f72", DisplayName: "qcli-emulator"}
 
 const (
 	maxMetadataSize = 2048 // bytes of x-amz-meta-* names and values
@@ -19,8 +17,8 @@ const (
 )
 
 // storedHeaders are the request headers S3 keeps with an object and returns
-// on GET/HEAD. gofakes3 instead keeps every x-amz-* header, signature
-// material included.
+// on GET/HEAD (besides x-amz-meta-*); no other header, signature material
+// least of all, is kept.
 var storedHeaders = []string{
 	"Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language",
 	"Content-Type", "Expires", "X-Amz-Server-Side-Encryption",

@@ -7,13 +7,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/johannesboyne/gofakes3"
 )
 
-// Multipart uploads are served here rather than by gofakes3's uploader,
-// which accepts tiny non-final parts, keeps uploads in memory only, and
-// stores the object under a different ETag than Complete returns.
+// Multipart uploads: part sizes are checked at completion (EntityTooSmall),
+// uploads survive a restart with DataDir, and the object's ETag is S3's
+// multipart ETag.
 
 const maxXMLBody = 4 << 20 // a 10,000-part Complete is about 1 MiB
 
@@ -42,9 +40,7 @@ func (e *Emulator) initiateUpload(w http.ResponseWriter, r *http.Request, bucket
 	if err := e.store.createUpload(u); err != nil {
 		return err
 	}
-	res := initiateResult{Xmlns: s3Namespace}
-	res.Bucket, res.Key, res.UploadID = bucket, key, gofakes3.UploadID(u.ID)
-	writeXML(w, http.StatusOK, &res)
+	writeXML(w, http.StatusOK, &initiateResult{Xmlns: s3Namespace, Bucket: bucket, Key: key, UploadID: u.ID})
 	return nil
 }
 
@@ -106,7 +102,7 @@ func (e *Emulator) uploadPartCopy(w http.ResponseWriter, r *http.Request, bucket
 	if err != nil {
 		return err
 	}
-	writeXML(w, http.StatusOK, &copyPartResult{ETag: part.ETag, LastModified: gofakes3.NewContentTime(part.Modified)})
+	writeXML(w, http.StatusOK, &copyResult{XMLName: xml.Name{Local: "CopyPartResult"}, ETag: part.ETag, LastModified: s3Time(part.Modified)})
 	return nil
 }
 
@@ -116,19 +112,19 @@ func copySourceRange(v string, size int64) (start, length int64, err error) {
 		return 0, size, nil
 	}
 	req, ok := parseRange(v)
-	if !ok || req.FromEnd || req.End == gofakes3.RangeNoEnd || req.End >= size {
+	if !ok || req.fromEnd || req.end == openEnd || req.end >= size {
 		return 0, 0, errf("InvalidArgument", "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy").
 			with("ArgumentName", "x-amz-copy-source-range").with("ArgumentValue", v)
 	}
-	return req.Start, req.End - req.Start + 1, nil
+	return req.start, req.end - req.start + 1, nil
 }
 
 func (e *Emulator) completeUpload(w http.ResponseWriter, r *http.Request, bucket, key, id string) error {
-	var req gofakes3.CompleteMultipartUploadRequest
+	var req completeRequest
 	if err := readXML(r, &req); err != nil {
 		return err
 	}
-	o, err := e.store.completeUpload(id, bucket, key, e.chooseParts(req.Parts))
+	o, err := e.store.completeUpload(id, bucket, key, e.chooseParts(req))
 	if err != nil {
 		return err
 	}
@@ -136,24 +132,22 @@ func (e *Emulator) completeUpload(w http.ResponseWriter, r *http.Request, bucket
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	res := completeResult{Xmlns: s3Namespace}
-	res.Location = scheme + "://" + r.Host + "/" + bucket + "/" + key
-	res.Bucket, res.Key, res.ETag = bucket, key, o.ETag
-	writeXML(w, http.StatusOK, &res)
+	writeXML(w, http.StatusOK, &completeResult{Xmlns: s3Namespace, Location: scheme + "://" + r.Host + "/" + bucket + "/" + key,
+		Bucket: bucket, Key: key, ETag: o.ETag})
 	return nil
 }
 
 // chooseParts validates a CompleteMultipartUpload part list against the
 // upload: ascending part numbers, existing parts with matching ETags, and
 // every part but the last at least MinPartSize.
-func (e *Emulator) chooseParts(req []gofakes3.CompletedPart) func(*uploadRecord) ([]*partRecord, error) {
+func (e *Emulator) chooseParts(req completeRequest) func(*uploadRecord) ([]*partRecord, error) {
 	return func(u *uploadRecord) ([]*partRecord, error) {
-		if len(req) == 0 {
+		if len(req.Parts) == 0 {
 			return nil, errMalformedXML()
 		}
-		parts := make([]*partRecord, 0, len(req))
-		for i, p := range req {
-			if i > 0 && p.PartNumber <= req[i-1].PartNumber {
+		parts := make([]*partRecord, 0, len(req.Parts))
+		for i, p := range req.Parts {
+			if i > 0 && p.PartNumber <= req.Parts[i-1].PartNumber {
 				return nil, errf("InvalidPartOrder", "The list of parts was not in ascending order. Parts must be ordered by part number.").
 					with("UploadId", u.ID)
 			}
@@ -183,8 +177,7 @@ func (e *Emulator) abortUpload(w http.ResponseWriter, bucket, key, id string) er
 	return nil
 }
 
-// listParts implements ListParts with part-number-marker and max-parts
-// (gofakes3 misnumbers parts once a marker is given).
+// listParts implements ListParts with part-number-marker and max-parts.
 func (e *Emulator) listParts(w http.ResponseWriter, r *http.Request, bucket, key, id string) error {
 	q := r.URL.Query()
 	marker, err := intParam(q, "part-number-marker", 0, 0, 10000)
@@ -199,22 +192,18 @@ func (e *Emulator) listParts(w http.ResponseWriter, r *http.Request, bucket, key
 	if err != nil {
 		return err
 	}
-	res := listPartsResult{Xmlns: s3Namespace}
-	p := &res.ListMultipartUploadPartsResult
-	p.Bucket, p.Key, p.UploadID, p.StorageClass = bucket, key, gofakes3.UploadID(id), gofakes3.StorageStandard
-	p.Initiator, p.Owner, p.PartNumberMarker, p.MaxParts = ownerInfo, ownerInfo, marker, int64(limit)
+	p := &listPartsResult{Xmlns: s3Namespace, Bucket: bucket, Key: key, UploadID: id, StorageClass: storageStandard,
+		Initiator: ownerInfo, Owner: ownerInfo, PartNumberMarker: marker, MaxParts: limit}
 	for _, n := range sortedPartNumbers(u, marker) {
 		if len(p.Parts) == limit {
 			p.IsTruncated = limit > 0 // max-parts=0 asks for nothing, not for paging
 			break
 		}
 		part := u.Parts[n]
-		p.Parts = append(p.Parts, gofakes3.ListMultipartUploadPartItem{
-			PartNumber: n, ETag: part.ETag, Size: part.Size, LastModified: gofakes3.NewContentTime(part.Modified),
-		})
+		p.Parts = append(p.Parts, partEntry{PartNumber: n, ETag: part.ETag, Size: part.Size, LastModified: s3Time(part.Modified)})
 		p.NextPartNumberMarker = n
 	}
-	writeXML(w, http.StatusOK, &res)
+	writeXML(w, http.StatusOK, p)
 	return nil
 }
 
@@ -229,8 +218,7 @@ func sortedPartNumbers(u *uploadRecord, after int) []int {
 	return nums
 }
 
-// listUploads implements ListMultipartUploads; gofakes3's version answers
-// NoSuchUpload for a bucket that never had an upload.
+// listUploads implements ListMultipartUploads.
 func (e *Emulator) listUploads(w http.ResponseWriter, r *http.Request, bucket string) error {
 	q := r.URL.Query()
 	limit, err := intParam(q, "max-uploads", 1000, 0, 1000)
@@ -243,12 +231,11 @@ func (e *Emulator) listUploads(w http.ResponseWriter, r *http.Request, bucket st
 	}
 	uq := uploadQuery{prefix: q.Get("prefix"), delimiter: q.Get("delimiter"), keyMarker: q.Get("key-marker"),
 		idMarker: q.Get("upload-id-marker"), limit: limit, enc: newKeyEncoder(q.Get("encoding-type"))}
-	res := listUploadsResult{Xmlns: s3Namespace, EncodingType: uq.enc.kind}
-	l := &res.ListMultipartUploadsResult
-	l.Bucket, l.Prefix, l.Delimiter, l.MaxUploads = bucket, uq.enc.enc(uq.prefix), uq.enc.enc(uq.delimiter), int64(limit)
-	l.KeyMarker, l.UploadIDMarker = uq.enc.enc(uq.keyMarker), gofakes3.UploadID(uq.idMarker)
+	l := &listUploadsResult{Xmlns: s3Namespace, EncodingType: uq.enc.kind, Bucket: bucket,
+		Prefix: uq.enc.enc(uq.prefix), Delimiter: uq.enc.enc(uq.delimiter), MaxUploads: limit,
+		KeyMarker: uq.enc.enc(uq.keyMarker), UploadIDMarker: uq.idMarker}
 	uq.fill(l, ups)
-	writeXML(w, http.StatusOK, &res)
+	writeXML(w, http.StatusOK, l)
 	return nil
 }
 
@@ -273,7 +260,7 @@ func (uq uploadQuery) start(ups []*uploadRecord) int {
 
 // fill adds one page of uploads, with the same common-prefix rule as object
 // listing: a returned prefix swallows every upload under it.
-func (uq uploadQuery) fill(l *gofakes3.ListMultipartUploadsResult, ups []*uploadRecord) {
+func (uq uploadQuery) fill(l *listUploadsResult, ups []*uploadRecord) {
 	enc, limit := uq.enc, uq.limit
 	lastPrefix, count := "", 0
 	for _, u := range ups[uq.start(ups):] {
@@ -290,14 +277,14 @@ func (uq uploadQuery) fill(l *gofakes3.ListMultipartUploadsResult, ups []*upload
 		}
 		count++
 		if cp != "" {
-			l.CommonPrefixes = append(l.CommonPrefixes, gofakes3.CommonPrefix{Prefix: enc.enc(cp)})
+			l.CommonPrefixes = append(l.CommonPrefixes, commonPrefixEntry{Prefix: enc.enc(cp)})
 			lastPrefix, l.NextKeyMarker, l.NextUploadIDMarker = cp, enc.enc(cp), ""
 			continue
 		}
-		l.Uploads = append(l.Uploads, gofakes3.ListMultipartUploadItem{
-			Key: enc.enc(u.Key), UploadID: gofakes3.UploadID(u.ID), Initiator: ownerInfo, Owner: ownerInfo,
-			StorageClass: gofakes3.StorageStandard, Initiated: gofakes3.NewContentTime(u.Initiated),
+		l.Uploads = append(l.Uploads, uploadEntry{
+			Key: enc.enc(u.Key), UploadID: u.ID, Initiator: ownerInfo, Owner: ownerInfo,
+			StorageClass: storageStandard, Initiated: s3Time(u.Initiated),
 		})
-		l.NextKeyMarker, l.NextUploadIDMarker = enc.enc(u.Key), gofakes3.UploadID(u.ID)
+		l.NextKeyMarker, l.NextUploadIDMarker = enc.enc(u.Key), u.ID
 	}
 }

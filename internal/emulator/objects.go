@@ -1,12 +1,11 @@
 package emulator
 
 import (
+	"encoding/xml"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
-
-	"github.com/johannesboyne/gofakes3"
 )
 
 const (
@@ -25,8 +24,7 @@ var responseOverrides = map[string]string{
 	"response-content-encoding":    "Content-Encoding",
 }
 
-// getObject serves GET and HEAD. It is ours, not gofakes3's, for If-Match,
-// If-Unmodified-Since, partNumber and multipart ETags.
+// getObject serves GET and HEAD, with conditions, ranges and partNumber.
 func (e *Emulator) getObject(w http.ResponseWriter, r *http.Request, bucket, key string) error {
 	if v := r.URL.Query().Get("versionId"); v != "" && v != "null" {
 		return errNotImplemented("versionId")
@@ -69,12 +67,12 @@ func objectHeaders(h http.Header, o *objectRecord, q url.Values) {
 	}
 }
 
-func sendBody(w http.ResponseWriter, r *http.Request, body io.ReadSeeker, size int64, rng *gofakes3.ObjectRange) error {
+func sendBody(w http.ResponseWriter, r *http.Request, body io.ReadSeeker, size int64, rng *byteRange) error {
 	status, length := http.StatusOK, size
 	if rng != nil {
-		status, length = http.StatusPartialContent, rng.Length
-		w.Header().Set("Content-Range", "bytes "+itoa64(rng.Start)+"-"+itoa64(rng.Start+rng.Length-1)+"/"+itoa64(size))
-		if _, err := body.Seek(rng.Start, io.SeekStart); err != nil {
+		status, length = http.StatusPartialContent, rng.length
+		w.Header().Set("Content-Range", "bytes "+itoa64(rng.start)+"-"+itoa64(rng.start+rng.length-1)+"/"+itoa64(size))
+		if _, err := body.Seek(rng.start, io.SeekStart); err != nil {
 			return errInternal(err)
 		}
 	}
@@ -142,7 +140,7 @@ func writeObjectResult(w http.ResponseWriter, o *objectRecord) {
 }
 
 // copyObject implements CopyObject, honouring x-amz-metadata-directive and
-// x-amz-tagging-directive (gofakes3 merges metadata even on REPLACE).
+// x-amz-tagging-directive.
 func (e *Emulator) copyObject(w http.ResponseWriter, r *http.Request, bucket, key string) error {
 	srcBucket, srcKey, err := parseCopySource(r.Header.Get("X-Amz-Copy-Source"))
 	if err != nil {
@@ -180,7 +178,7 @@ func (e *Emulator) copyObject(w http.ResponseWriter, r *http.Request, bucket, ke
 	if err != nil {
 		return err
 	}
-	writeXML(w, http.StatusOK, &gofakes3.CopyObjectResult{ETag: o.ETag, LastModified: gofakes3.NewContentTime(o.Modified)})
+	writeXML(w, http.StatusOK, &copyResult{XMLName: xml.Name{Local: "CopyObjectResult"}, ETag: o.ETag, LastModified: s3Time(o.Modified)})
 	return nil
 }
 
@@ -211,4 +209,53 @@ func parseCopySource(v string) (bucket, key string, err error) {
 			with("ArgumentName", "x-amz-copy-source").with("ArgumentValue", v)
 	}
 	return bucket, key, nil
+}
+
+// deleteObject removes a key; a missing key is a success, as in S3.
+func (e *Emulator) deleteObject(w http.ResponseWriter, bucket, key string) error {
+	if err := e.store.deleteObject(bucket, key); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+const maxDeleteKeys = 1000 // S3's limit per DeleteObjects request
+
+// deleteObjects insists on Content-MD5, which S3 historically required and
+// QStorage-like servers still do; the SDK omits it when checksums are
+// WhenRequired, so a client that forgets to add it must fail here too.
+// Keys that do not exist are reported deleted, as S3 reports them.
+func (e *Emulator) deleteObjects(w http.ResponseWriter, r *http.Request, bucket string) error {
+	if r.Header.Get("Content-Md5") == "" {
+		return errf("InvalidRequest", "Missing required header for this request: Content-Md5")
+	}
+	var req deleteRequest
+	if err := readXML(r, &req); err != nil {
+		return err
+	}
+	if len(req.Objects) == 0 || len(req.Objects) > maxDeleteKeys {
+		return errMalformedXML()
+	}
+	if !e.store.bucketExists(bucket) {
+		return errNoSuchBucket(bucket)
+	}
+	res := &deleteResult{Xmlns: s3Namespace}
+	for _, o := range req.Objects {
+		if err := e.deleteOne(bucket, o.Key, o.VersionID); err != nil {
+			ae := toAPIError(err)
+			res.Errors = append(res.Errors, deleteErrorEntry{Key: o.Key, Code: ae.Code, Message: ae.Message})
+		} else if !req.Quiet {
+			res.Deleted = append(res.Deleted, deletedEntry{Key: o.Key})
+		}
+	}
+	writeXML(w, http.StatusOK, res)
+	return nil
+}
+
+func (e *Emulator) deleteOne(bucket, key, versionID string) error {
+	if versionID != "" && versionID != "null" {
+		return errNotImplemented("versionId")
+	}
+	return e.store.deleteObject(bucket, key)
 }

@@ -18,7 +18,7 @@ import (
 // The QuickSync upload API (002) served beside S3 under /v1/: a session ID
 // and password are exchanged for a bearer token (POST /v1/session/join),
 // and the token is checked on every other call. Files are kept in memory
-// only, like unfinished S3 multipart uploads in gofakes3; download URLs
+// only, unlike S3 data with a data directory; download URLs
 // point back at the emulator (/v1/files/{fileKey}, signed and expiring).
 // No bucket name collides with /v1/: bucket names have 3 or more characters.
 

@@ -1,9 +1,6 @@
 package emulator
 
 import (
-	"bytes"
-	"encoding/xml"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -54,17 +51,19 @@ func (e *Emulator) routeBucket(w http.ResponseWriter, r *http.Request, bucket st
 	case q.Has("location"):
 		return onlyMethod(r, http.MethodGet, func() error { return e.location(w, bucket) })
 	case q.Has("versioning"):
-		return e.delegate(w, r)
+		return e.versioning(w, r, bucket)
 	case q.Has("delete"):
-		return onlyMethod(r, http.MethodPost, func() error { return e.deleteObjects(w, r) })
+		return onlyMethod(r, http.MethodPost, func() error { return e.deleteObjects(w, r, bucket) })
 	}
 	switch r.Method {
 	case http.MethodGet:
 		return e.listObjects(w, r, bucket)
 	case http.MethodPut:
 		return e.createBucket(w, r, bucket)
-	case http.MethodHead, http.MethodDelete:
-		return e.delegate(w, r)
+	case http.MethodHead:
+		return e.headBucket(w, bucket)
+	case http.MethodDelete:
+		return e.deleteBucket(w, bucket)
 	}
 	return errNotImplemented(r.Method + " on a bucket")
 }
@@ -89,7 +88,7 @@ func (e *Emulator) routeObject(w http.ResponseWriter, r *http.Request, bucket, k
 		if v := q.Get("versionId"); v != "" && v != "null" {
 			return errNotImplemented("versionId")
 		}
-		return e.delegate(w, r)
+		return e.deleteObject(w, bucket, key)
 	}
 	return errNotImplemented(r.Method + " on an object")
 }
@@ -106,16 +105,6 @@ func (e *Emulator) routeUpload(w http.ResponseWriter, r *http.Request, bucket, k
 		return e.abortUpload(w, bucket, key, id)
 	}
 	return errMethodNotAllowed()
-}
-
-// deleteObjects insists on Content-MD5, which S3 historically required and
-// QStorage-like servers still do; the SDK omits it when checksums are
-// WhenRequired, so a client that forgets to add it must fail here too.
-func (e *Emulator) deleteObjects(w http.ResponseWriter, r *http.Request) error {
-	if r.Header.Get("Content-Md5") == "" {
-		return errf("InvalidRequest", "Missing required header for this request: Content-Md5")
-	}
-	return e.delegate(w, r)
 }
 
 func onlyMethod(r *http.Request, method string, f func() error) error {
@@ -136,8 +125,7 @@ func (e *Emulator) location(w http.ResponseWriter, bucket string) error {
 var bucketNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 var ipLikeRE = regexp.MustCompile(`^\d+\.\d+\.\d+\.\d+$`)
 
-// validateBucketName applies QStorage's naming rules (gofakes3's check
-// wrongly rejects labels shorter than three characters).
+// validateBucketName applies QStorage's naming rules.
 func validateBucketName(name string) error {
 	if !bucketNameRE.MatchString(name) || ipLikeRE.MatchString(name) ||
 		strings.Contains(name, "..") || strings.Contains(name, ".-") || strings.Contains(name, "-.") {
@@ -174,65 +162,42 @@ func (e *Emulator) createBucket(w http.ResponseWriter, r *http.Request, bucket s
 	return nil
 }
 
-// delegate hands r to gofakes3 and relays its answer, re-rendering errors
-// so that they carry our request ID and status mapping. The body is read
-// first so that digest mismatches are reported, not swallowed.
-func (e *Emulator) delegate(w http.ResponseWriter, r *http.Request) error {
-	data, err := io.ReadAll(bodyReader{r.Body})
-	if err != nil {
-		return err
+func (e *Emulator) headBucket(w http.ResponseWriter, bucket string) error {
+	if !e.store.bucketExists(bucket) {
+		return errNoSuchBucket(bucket)
 	}
-	r.Body = io.NopCloser(bytes.NewReader(data))
-	rec := &bufferedResponse{header: http.Header{}}
-	e.fakes.ServeHTTP(rec, r)
-	if rec.status >= 400 {
-		return rec.asError(r)
-	}
-	for k, v := range rec.header {
-		if k != hdrRequestID && k != "X-Amz-Id-2" && k != "Server" {
-			w.Header()[k] = v
-		}
-	}
-	w.WriteHeader(rec.status)
-	_, _ = w.Write(rec.body.Bytes())
+	w.WriteHeader(http.StatusOK)
 	return nil
 }
 
-// bufferedResponse captures a gofakes3 response; only small responses
-// (deletes, versioning, head bucket) are delegated.
-type bufferedResponse struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
+func (e *Emulator) deleteBucket(w http.ResponseWriter, bucket string) error {
+	if err := e.store.deleteBucket(bucket, false); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (b *bufferedResponse) Header() http.Header { return b.header }
-
-func (b *bufferedResponse) WriteHeader(status int) {
-	if b.status == 0 {
-		b.status = status
+// versioning answers as S3 does for a bucket that was never versioned: an
+// empty configuration, and NotImplemented for a request to enable it.
+func (e *Emulator) versioning(w http.ResponseWriter, r *http.Request, bucket string) error {
+	if !e.store.bucketExists(bucket) {
+		return errNoSuchBucket(bucket)
 	}
-}
-
-func (b *bufferedResponse) Write(p []byte) (int, error) {
-	b.WriteHeader(http.StatusOK)
-	return b.body.Write(p)
-}
-
-func (b *bufferedResponse) asError(r *http.Request) error {
-	var doc struct {
-		Code, Message, Resource string
+	switch r.Method {
+	case http.MethodGet:
+		writeXML(w, http.StatusOK, &versioningConfiguration{Xmlns: s3Namespace})
+		return nil
+	case http.MethodPut:
+		var cfg versioningConfiguration
+		if err := readXML(r, &cfg); err != nil {
+			return err
+		}
+		if cfg.Status == "Enabled" || cfg.MFADelete == "Enabled" {
+			return errNotImplemented("bucket versioning")
+		}
+		w.WriteHeader(http.StatusOK)
+		return nil
 	}
-	_ = xml.Unmarshal(b.body.Bytes(), &doc)
-	if doc.Code == "" {
-		doc.Code = strings.ReplaceAll(http.StatusText(b.status), " ", "")
-	}
-	e := errf(doc.Code, "%s", doc.Message)
-	if _, known := statusByCode[doc.Code]; !known {
-		e.status = b.status
-	}
-	if doc.Code == "NoSuchBucket" {
-		e.BucketName, _, _ = strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
-	}
-	return e
+	return errMethodNotAllowed()
 }

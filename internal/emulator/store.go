@@ -8,11 +8,9 @@ import (
 	"time"
 )
 
-// The store is the emulator's object store and the gofakes3.Backend behind
-// it. It exists because gofakes3's own persistent backends do not fit:
-// s3bolt needs modules this project does not carry, and s3afero maps keys to
-// file paths (so "dir/" markers, "a" next to "a/b", and "a//b" break) and
-// cannot page. Records are replaced, never mutated, so a pointer read under
+// The store is the emulator's object store: buckets, objects, multipart
+// uploads, their bodies (blobs) and, with a data directory, their
+// persistence. Records are replaced, never mutated, so a pointer read under
 // the lock is a consistent snapshot after the lock is released.
 
 type bucketRecord struct {

@@ -8,9 +8,9 @@ import (
 	"time"
 )
 
-// Multipart uploads live in the store (not in gofakes3's uploader) so that
-// part sizes are known at completion, parts survive a restart with DataDir,
-// and ListParts/ListMultipartUploads see one consistent state.
+// Multipart uploads live in the store so that part sizes are known at
+// completion, parts survive a restart with DataDir, and
+// ListParts/ListMultipartUploads see one consistent state.
 
 type uploadRecord struct {
 	ID        string

@@ -7,10 +7,10 @@ import (
 	"strings"
 )
 
-// gofakes3 routes any object request it does not recognise to the object
-// itself, so a PUT to ?tagging would overwrite the object with the tagging
-// XML. Every sub-resource is therefore dispatched here first: tagging and
-// acl are implemented, the rest answer 501 NotImplemented.
+// A request for a sub-resource the emulator does not serve must never fall
+// through to the object (a PUT to ?tagging would overwrite it with the
+// tagging XML). Every sub-resource is therefore dispatched first: tagging
+// and acl are implemented, the rest answer 501 NotImplemented.
 
 // unsupportedSubresources are S3 sub-resources the emulator does not serve.
 var unsupportedSubresources = []string{
