@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/quilibrium/qcli/client"
-	"github.com/quilibrium/qcli/internal/emulator"
+	"github.com/quilibrium/qcli/internal/emulator/faults"
 )
 
 func TestWrongSecretAndUnknownKey(t *testing.T) {
@@ -53,7 +53,7 @@ func TestRetriesThrottlingAndServerErrors(t *testing.T) {
 		t.Run(tc.code, func(t *testing.T) {
 			c, srv := newTestClient(t)
 			mustCreate(t, c, "retry")
-			srv.Emulator.SetFault(emulator.FailTimes(2, tc.status, tc.code, nil, nil))
+			srv.Emulator.SetFault(faults.FailTimes(2, tc.status, tc.code, nil, nil))
 			if err := c.HeadBucket(context.Background(), "retry"); err != nil {
 				t.Fatalf("two %d answers then success: %v", tc.status, err)
 			}
@@ -65,7 +65,7 @@ func TestRetriesAreBounded(t *testing.T) {
 	c, srv := newTestClient(t, func(cfg *client.Config) { cfg.MaxAttempts = 3 })
 	mustCreate(t, c, "retry")
 	log := observe(srv)
-	srv.Emulator.SetFault(emulator.FailTimes(100, http.StatusServiceUnavailable, "SlowDown", nil, nil))
+	srv.Emulator.SetFault(faults.FailTimes(100, http.StatusServiceUnavailable, "SlowDown", nil, nil))
 	err := c.HeadBucket(context.Background(), "retry")
 	var se *client.Error
 	if !errors.As(err, &se) || se.StatusCode != http.StatusServiceUnavailable {
@@ -79,7 +79,7 @@ func TestRetriesAreBounded(t *testing.T) {
 func TestConnectionResetIsRetried(t *testing.T) {
 	c, srv := newTestClient(t)
 	mustCreate(t, c, "reset")
-	srv.Emulator.SetFault(emulator.ResetTimes(2, nil))
+	srv.Emulator.SetFault(faults.ResetTimes(2, nil))
 	if _, err := c.Upload(context.Background(), "reset", "k", []byte("data")); err != nil {
 		t.Fatalf("two resets then success: %v", err)
 	}
@@ -90,7 +90,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 	// client's own backoff is milliseconds (RetryMaxBackoff raised to allow it).
 	c, srv := newTestClient(t, func(cfg *client.Config) { cfg.RetryMaxBackoff = 5 * time.Second })
 	mustCreate(t, c, "slow")
-	srv.Emulator.SetFault(emulator.FailTimes(1, http.StatusTooManyRequests, "TooManyRequests", http.Header{"Retry-After": {"1"}}, nil))
+	srv.Emulator.SetFault(faults.FailTimes(1, http.StatusTooManyRequests, "TooManyRequests", http.Header{"Retry-After": {"1"}}, nil))
 	start := time.Now()
 	if err := c.HeadBucket(context.Background(), "slow"); err != nil {
 		t.Fatal(err)
@@ -217,9 +217,9 @@ func TestBrokenAnswersAreRetried(t *testing.T) {
 		}
 		return nil
 	}
-	for name, fault := range map[string]func(n int) emulator.Fault{
-		"truncated":    func(n int) emulator.Fault { return srv.Emulator.TruncateBody(n, 20, isList) },
-		"short length": func(n int) emulator.Fault { return srv.Emulator.WrongContentLength(n, -7, isList) },
+	for name, fault := range map[string]func(n int) faults.Fault{
+		"truncated":    func(n int) faults.Fault { return faults.TruncateBody(n, 20, isList) },
+		"short length": func(n int) faults.Fault { return faults.WrongContentLength(n, -7, isList) },
 	} {
 		srv.Emulator.SetFault(fault(2))
 		if err := list(); err != nil {

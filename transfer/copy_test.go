@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/quilibrium/qcli/client"
-	"github.com/quilibrium/qcli/internal/emulator"
+	"github.com/quilibrium/qcli/internal/emulator/faults"
 	"github.com/quilibrium/qcli/transfer"
 )
 
@@ -68,7 +68,7 @@ func TestCopyLargeInParallelParts(t *testing.T) {
 func TestCopyFailureAborts(t *testing.T) {
 	e := newEnv(t)
 	e.put("src", pattern(10*testPartSize))
-	e.srv.Emulator.SetFault(emulator.FailTimes(100, http.StatusInternalServerError, "InternalError", nil, func(r *http.Request) bool {
+	e.srv.Emulator.SetFault(faults.FailTimes(100, http.StatusInternalServerError, "InternalError", nil, func(r *http.Request) bool {
 		return r.Header.Get("X-Amz-Copy-Source-Range") != "" && r.URL.Query().Get("partNumber") == "4"
 	}))
 	m := e.manager(func(o *transfer.Options) { o.CopyThreshold = testThreshold })

@@ -17,7 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/quilibrium/qcli/client"
-	"github.com/quilibrium/qcli/internal/emulator"
+	"github.com/quilibrium/qcli/internal/emulator/faults"
 	"github.com/quilibrium/qcli/transfer"
 )
 
@@ -116,7 +116,7 @@ func TestDownloadResumesATruncatedBody(t *testing.T) {
 	e := newEnv(t)
 	data := pattern(6 * testPartSize)
 	e.put("obj", data)
-	e.srv.Emulator.SetFault(e.srv.Emulator.TruncateBody(3, 1000, isRangedGet))
+	e.srv.Emulator.SetFault(faults.TruncateBody(3, 1000, isRangedGet))
 	path := filepath.Join(t.TempDir(), "obj")
 	if _, err := e.manager().DownloadFile(context.Background(), transfer.DownloadInput{Bucket: "bkt", Key: "obj"}, path); err != nil {
 		t.Fatal(err)
@@ -133,10 +133,10 @@ func TestDownloadResumesABrokenSmallObject(t *testing.T) {
 	data := pattern(testThreshold - 1)
 	e.put("small", data)
 	isGet := func(r *http.Request) bool { return r.Method == http.MethodGet }
-	for name, fault := range map[string]emulator.Fault{
-		"truncated":    e.srv.Emulator.TruncateBody(2, 100, isGet),
-		"short length": e.srv.Emulator.WrongContentLength(2, -7, isGet),
-		"reset":        e.srv.Emulator.ResetResponseBody(2, isGet),
+	for name, fault := range map[string]faults.Fault{
+		"truncated":    faults.TruncateBody(2, 100, isGet),
+		"short length": faults.WrongContentLength(2, -7, isGet),
+		"reset":        faults.ResetResponseBody(2, isGet),
 	} {
 		e.srv.Emulator.SetFault(fault)
 		var buf bytes.Buffer
@@ -180,8 +180,8 @@ func TestDownloadOfAReplacedObjectFailsAndLeavesNothing(t *testing.T) {
 
 // corruptRanges answers ranged GETs with the right headers and wrong bytes,
 // as a faulty disk or proxy might.
-func corruptRanges(e *env) emulator.Fault {
-	return func(w http.ResponseWriter, r *http.Request) bool {
+func corruptRanges(e *env) faults.Fault {
+	return func(w http.ResponseWriter, r *http.Request, _ http.Handler) bool {
 		if !isRangedGet(r) {
 			return false
 		}
@@ -240,7 +240,7 @@ func TestDownloadToWriterInOrder(t *testing.T) {
 	data := pattern(13*testPartSize + 5)
 	e.uploadWith("obj", data)
 	// Early ranges are slow, so later ones finish first and must wait.
-	e.srv.Emulator.SetFault(emulator.Delay(20*time.Millisecond, func(r *http.Request) bool {
+	e.srv.Emulator.SetFault(faults.Delay(20*time.Millisecond, func(r *http.Request) bool {
 		return r.Header.Get("Range") == fmt.Sprintf("bytes=0-%d", testPartSize-1)
 	}))
 	var out bytes.Buffer
@@ -261,7 +261,7 @@ func TestDownloadToWriterInOrder(t *testing.T) {
 func TestDownloadToWriterFailureReportsIt(t *testing.T) {
 	e := newEnv(t)
 	e.uploadWith("obj", pattern(8*testPartSize))
-	e.srv.Emulator.SetFault(emulator.FailTimes(100, http.StatusInternalServerError, "InternalError", nil, isRangedGet))
+	e.srv.Emulator.SetFault(faults.FailTimes(100, http.StatusInternalServerError, "InternalError", nil, isRangedGet))
 	var out bytes.Buffer
 	if _, err := e.manager().Download(context.Background(), transfer.DownloadInput{Bucket: "bkt", Key: "obj"}, &out); !errors.Is(err, client.ErrInternalError) {
 		t.Fatalf("err = %v", err)

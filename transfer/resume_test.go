@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/quilibrium/qcli/internal/emulator"
+	"github.com/quilibrium/qcli/internal/emulator/faults"
 	"github.com/quilibrium/qcli/transfer"
 )
 
@@ -30,7 +30,7 @@ func interrupt(t *testing.T, e *env, state, path string, after int32) {
 			cancel()
 		}
 	})
-	e.srv.Emulator.SetFault(emulator.FailTimes(1000, http.StatusServiceUnavailable, "ServiceUnavailable", nil, isAbort))
+	e.srv.Emulator.SetFault(faults.FailTimes(1000, http.StatusServiceUnavailable, "ServiceUnavailable", nil, isAbort))
 	m := e.manager(func(o *transfer.Options) { o.StateDir, o.PartConcurrency = state, 1 })
 	if _, err := m.UploadFile(ctx, path, transfer.UploadInput{Bucket: "bkt", Key: "big"}); err == nil {
 		t.Fatal("interrupted upload succeeded")

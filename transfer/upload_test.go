@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/quilibrium/qcli/client"
-	"github.com/quilibrium/qcli/internal/emulator"
+	"github.com/quilibrium/qcli/internal/emulator/faults"
 	"github.com/quilibrium/qcli/transfer"
 )
 
@@ -80,7 +80,7 @@ func TestUploadLargeFileInParallelParts(t *testing.T) {
 
 func TestUploadPartFailureAbortsTheUpload(t *testing.T) {
 	e := newEnv(t)
-	e.srv.Emulator.SetFault(emulator.FailTimes(100, http.StatusInternalServerError, "InternalError", nil, func(r *http.Request) bool {
+	e.srv.Emulator.SetFault(faults.FailTimes(100, http.StatusInternalServerError, "InternalError", nil, func(r *http.Request) bool {
 		return isPartUpload(r) && r.URL.Query().Get("partNumber") == "3"
 	}))
 	path, _ := randomFile(t, t.TempDir(), 10*testPartSize)
@@ -98,7 +98,7 @@ func TestUploadPartFailureAbortsTheUpload(t *testing.T) {
 
 func TestUploadRetriesAResetPart(t *testing.T) {
 	e := newEnv(t)
-	e.srv.Emulator.SetFault(emulator.ResetTimes(2, isPartUpload))
+	e.srv.Emulator.SetFault(faults.ResetTimes(2, isPartUpload))
 	path, data := randomFile(t, t.TempDir(), 6*testPartSize)
 	if _, err := e.manager().UploadFile(context.Background(), path, transfer.UploadInput{Bucket: "bkt", Key: "big"}); err != nil {
 		t.Fatal(err)
@@ -117,7 +117,7 @@ func TestUploadRetriesAResetPart(t *testing.T) {
 func TestUploadSurvivesALostCompleteAnswer(t *testing.T) {
 	e := newEnv(t)
 	isComplete := func(r *http.Request) bool { return r.Method == http.MethodPost && r.URL.Query().Has("uploadId") }
-	e.srv.Emulator.SetFault(e.srv.Emulator.ResetResponseBody(1, isComplete))
+	e.srv.Emulator.SetFault(faults.ResetResponseBody(1, isComplete))
 	path, data := randomFile(t, t.TempDir(), 3*testPartSize)
 	res, err := e.manager().UploadFile(context.Background(), path, transfer.UploadInput{Bucket: "bkt", Key: "big"})
 	if err != nil || res.Verified != transfer.VerifiedComposite {
@@ -127,7 +127,7 @@ func TestUploadSurvivesALostCompleteAnswer(t *testing.T) {
 		t.Error("object differs, or an upload is left open")
 	}
 	// A failure that did not complete anything is still a failure.
-	e.srv.Emulator.SetFault(emulator.FailTimes(100, http.StatusInternalServerError, "InternalError", nil, isComplete))
+	e.srv.Emulator.SetFault(faults.FailTimes(100, http.StatusInternalServerError, "InternalError", nil, isComplete))
 	path, _ = randomFile(t, t.TempDir(), 3*testPartSize)
 	if _, err := e.manager().UploadFile(context.Background(), path, transfer.UploadInput{Bucket: "bkt", Key: "big"}); err == nil {
 		t.Error("an upload whose completion failed succeeded")

@@ -13,6 +13,7 @@ import (
 
 	"github.com/quilibrium/qcli/client"
 	"github.com/quilibrium/qcli/internal/emulator"
+	"github.com/quilibrium/qcli/internal/emulator/faults"
 )
 
 var ctx = context.Background()
@@ -144,7 +145,7 @@ func TestExpiredTokenIsUnauthorizedWithoutCLIAdvice(t *testing.T) {
 func TestRetriesHonourRetryAfter(t *testing.T) {
 	srv := startServer(t, emulator.QuickSyncOptions{})
 	c, s := login(t, srv)
-	srv.Emulator.SetFault(emulator.FailTimes(2, http.StatusServiceUnavailable, "SlowDown", http.Header{"Retry-After": {"3"}}, nil))
+	srv.Emulator.SetFault(faults.FailTimes(2, http.StatusServiceUnavailable, "SlowDown", http.Header{"Retry-After": {"3"}}, nil))
 	if _, err := c.List(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +158,7 @@ func TestRetryAfterIsCappedAndAttemptsAreBounded(t *testing.T) {
 	srv := startServer(t, emulator.QuickSyncOptions{})
 	c, s := login(t, srv)
 	c.cfg.MaxAttempts, c.cfg.RetryMaxBackoff = 3, 5*time.Second
-	srv.Emulator.SetFault(emulator.FailTimes(10, http.StatusTooManyRequests, "SlowDown", http.Header{"Retry-After": {"3600"}}, nil))
+	srv.Emulator.SetFault(faults.FailTimes(10, http.StatusTooManyRequests, "SlowDown", http.Header{"Retry-After": {"3600"}}, nil))
 	_, err := c.List(ctx)
 	if !errors.Is(err, ErrRateLimited) {
 		t.Errorf("err = %v", err)
@@ -173,11 +174,11 @@ func TestInitiateIsRetriedOnlyWhenSurelyNotProcessed(t *testing.T) {
 	srv := startServer(t, emulator.QuickSyncOptions{})
 	c, s := login(t, srv)
 	in := InitiateInput{TotalParts: 1, EncryptedName: "x", OriginalSizeInBytes: 1}
-	srv.Emulator.SetFault(emulator.FailTimes(1, http.StatusInternalServerError, "InternalError", nil, nil))
+	srv.Emulator.SetFault(faults.FailTimes(1, http.StatusInternalServerError, "InternalError", nil, nil))
 	if _, err := c.Initiate(ctx, in); !errors.Is(err, ErrServer) || len(s.all()) != 0 {
 		t.Errorf("500: err %v after %d retries", err, len(s.all()))
 	}
-	srv.Emulator.SetFault(emulator.FailTimes(1, http.StatusTooManyRequests, "SlowDown", nil, nil))
+	srv.Emulator.SetFault(faults.FailTimes(1, http.StatusTooManyRequests, "SlowDown", nil, nil))
 	if _, err := c.Initiate(ctx, in); err != nil || len(s.all()) != 1 {
 		t.Errorf("429: err %v after %d retries", err, len(s.all()))
 	}
@@ -186,7 +187,7 @@ func TestInitiateIsRetriedOnlyWhenSurelyNotProcessed(t *testing.T) {
 func TestAPartIsResentAfterAConnectionReset(t *testing.T) {
 	srv := startServer(t, emulator.QuickSyncOptions{})
 	c, s := login(t, srv)
-	srv.Emulator.SetFault(emulator.ResetTimes(2, func(r *http.Request) bool { return r.Method == http.MethodPut }))
+	srv.Emulator.SetFault(faults.ResetTimes(2, func(r *http.Request) bool { return r.Method == http.MethodPut }))
 	key := uploadByHand(t, c, "reset.bin", "abc", "def")
 	var buf bytes.Buffer
 	if _, err := c.Download(ctx, key, &buf, nil); err != nil || buf.String() != "abcdef" {
@@ -202,7 +203,7 @@ func TestAPartIsResentAfterAConnectionReset(t *testing.T) {
 func TestAPartIsResentAfterABrokenAnswer(t *testing.T) {
 	srv := startServer(t, emulator.QuickSyncOptions{})
 	c, s := login(t, srv)
-	srv.Emulator.SetFault(srv.Emulator.WrongContentLength(2, -5, func(r *http.Request) bool { return r.Method == http.MethodPut }))
+	srv.Emulator.SetFault(faults.WrongContentLength(2, -5, func(r *http.Request) bool { return r.Method == http.MethodPut }))
 	key := uploadByHand(t, c, "short.bin", "abc", "def")
 	var buf bytes.Buffer
 	if _, err := c.Download(ctx, key, &buf, nil); err != nil || buf.String() != "abcdef" || len(s.all()) != 2 {
@@ -267,7 +268,7 @@ func TestDownloadResumesAfterABrokenBody(t *testing.T) {
 	c, _ := login(t, srv)
 	data := strings.Repeat("0123456789", 5000)
 	key := uploadByHand(t, c, "big.txt", data[:20000], data[20000:])
-	srv.Emulator.SetFault(srv.Emulator.TruncateBody(1, 7000, func(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/v1/files/") }))
+	srv.Emulator.SetFault(faults.TruncateBody(1, 7000, func(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/v1/files/") }))
 	var buf bytes.Buffer
 	var reported int64
 	n, err := c.Download(ctx, key, &buf, func(k int64) { reported += k })

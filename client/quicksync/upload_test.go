@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/quilibrium/qcli/internal/emulator"
+	"github.com/quilibrium/qcli/internal/emulator/faults"
 	"github.com/quilibrium/qcli/transfer"
 )
 
@@ -112,7 +113,7 @@ func isPart(n string) func(*http.Request) bool {
 func TestUploadNamesThePartThatKeepsFailingAndCleansUp(t *testing.T) {
 	srv := startServer(t, emulator.QuickSyncOptions{})
 	c, s := login(t, srv)
-	srv.Emulator.SetFault(emulator.FailTimes(1000, http.StatusInternalServerError, "InternalError", nil, isPart("2")))
+	srv.Emulator.SetFault(faults.FailTimes(1000, http.StatusInternalServerError, "InternalError", nil, isPart("2")))
 	var rec recorder
 	_, err := c.Upload(ctx, "doomed.bin", bytes.NewReader(randomData(10)), 10, UploadOptions{PartSize: 4, Concurrency: 1, Progress: rec.record})
 	var ue *UploadError
@@ -134,7 +135,7 @@ func TestUploadNamesThePartThatKeepsFailingAndCleansUp(t *testing.T) {
 func TestUploadSaysHowToCleanUpWhenTheDeleteFailsToo(t *testing.T) {
 	srv := startServer(t, emulator.QuickSyncOptions{})
 	c, _ := login(t, srv)
-	srv.Emulator.SetFault(emulator.FailTimes(1000, http.StatusBadGateway, "BadGateway", nil, func(r *http.Request) bool {
+	srv.Emulator.SetFault(faults.FailTimes(1000, http.StatusBadGateway, "BadGateway", nil, func(r *http.Request) bool {
 		return r.Method == http.MethodDelete || isPart("1")(r)
 	}))
 	_, err := c.Upload(ctx, "stuck.bin", strings.NewReader("abc"), 3, UploadOptions{})
@@ -152,7 +153,7 @@ func TestUploadSaysHowToCleanUpWhenTheDeleteFailsToo(t *testing.T) {
 func TestUploadReportsARejectedComplete(t *testing.T) {
 	srv := startServer(t, emulator.QuickSyncOptions{})
 	c, _ := login(t, srv)
-	srv.Emulator.SetFault(emulator.FailTimes(1, http.StatusBadRequest, "InvalidPart", nil, func(r *http.Request) bool {
+	srv.Emulator.SetFault(faults.FailTimes(1, http.StatusBadRequest, "InvalidPart", nil, func(r *http.Request) bool {
 		return strings.HasSuffix(r.URL.Path, "/complete")
 	}))
 	_, err := c.Upload(ctx, "x.bin", strings.NewReader("abcdef"), 6, UploadOptions{PartSize: 2})

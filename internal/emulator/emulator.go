@@ -1,9 +1,14 @@
-// Package emulator is a local QStorage (S3-compatible) server for tests and
-// for `qcli server`: SigV4 verification (header and presigned), body
-// digests and aws-chunked decoding, the S3 operations qcli uses with
-// bucket and object tagging/ACL sub-resources (501 for the rest), paging,
-// multipart part-size rules, conditional and partNumber GETs, and a store
-// that survives restarts when DataDir is set.
+// Package emulator is a local QStorage server for tests and for
+// `qcli server`: the S3 API with SigV4 checked (package s3), the storage
+// console's management API (console) and the QuickSync upload API
+// (quicksync), one http.Handler over one store (store) and one set of
+// access keys (sigv4), with hooks for tests to watch requests and inject
+// faults (faults).
+//
+// Every request gets a request ID, then goes to the first server that
+// takes it: the console (X-API-Key), QuickSync (bearer tokens, under /v1/),
+// a browser POST upload (its form's policy is signed), or else S3, whose
+// requests are authenticated before observers and any fault see them.
 package emulator
 
 import (
@@ -11,13 +16,21 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/quilibrium/qcli/internal/emulator/console"
+	"github.com/quilibrium/qcli/internal/emulator/faults"
+	"github.com/quilibrium/qcli/internal/emulator/quicksync"
+	"github.com/quilibrium/qcli/internal/emulator/s3"
+	"github.com/quilibrium/qcli/internal/emulator/s3err"
+	"github.com/quilibrium/qcli/internal/emulator/sigv4"
+	"github.com/quilibrium/qcli/internal/emulator/store"
 )
 
-const hdrRequestID = "X-Amz-Request-Id"
+// DefaultRegion is the region the emulator serves unless told otherwise.
+const DefaultRegion = "q-world-1"
 
 // Options configures an Emulator. Zero values take the documented defaults.
 type Options struct {
@@ -28,7 +41,7 @@ type Options struct {
 	// Only one Emulator may use a DataDir at a time.
 	DataDir string
 	// Region is the only region requests may be signed for (default
-	// "q-world-1").
+	// DefaultRegion).
 	Region string
 	// MinPartSize is the smallest non-final multipart part that
 	// CompleteMultipartUpload accepts (default 5 MiB; tests lower it).
@@ -43,40 +56,32 @@ type Options struct {
 	// "<bucket>.<base>" (port ignored) addresses <bucket>. Path-style
 	// requests always work.
 	HostBases []string
-	// ConsoleAPIKey, when set, serves the management console API (see
-	// console.go) under client/console's DefaultBasePath, for requests
-	// carrying this key in X-API-Key. "" leaves the console off.
+	// ConsoleAPIKey, when set, serves the management console API under
+	// client/console's DefaultBasePath, for requests carrying this key in
+	// X-API-Key. "" leaves the console off.
 	ConsoleAPIKey string
 	// QuickSync, when it has sessions, serves the QuickSync upload API
-	// under /v1/ (see quicksync.go).
+	// under /v1/.
 	QuickSync QuickSyncOptions
 }
 
-// Emulator is an http.Handler serving the QStorage S3 API. It is safe for
+// QuickSyncOptions configures the QuickSync API (see package quicksync).
+type QuickSyncOptions = quicksync.Options
+
+// Emulator is an http.Handler serving the QStorage APIs. It is safe for
 // concurrent use.
 type Emulator struct {
-	store       *store
-	region      string
-	minPartSize int64
-	maxSkew     time.Duration
-	now         func() time.Time
-	hostBases   []string
-	console     *consoleAPI // nil when Options.ConsoleAPIKey is ""
-	quickSync   *quickSync  // nil when Options.QuickSync has no sessions
+	keys      *sigv4.Keys
+	verifier  *sigv4.Verifier
+	s3        *s3.Server
+	console   *console.Server   // nil when Options.ConsoleAPIKey is ""
+	quickSync *quicksync.Server // nil when Options.QuickSync has no sessions
 
-	credMu sync.RWMutex
-	creds  map[string]*credential
-
-	fault     atomic.Pointer[Fault]
+	fault     atomic.Pointer[faults.Fault]
 	obsMu     sync.RWMutex
 	observers []func(*http.Request)
 	requestID atomic.Uint64
 	closed    atomic.Bool
-}
-
-type credential struct {
-	secret string
-	active bool
 }
 
 // New creates an Emulator, loading any state kept in o.DataDir.
@@ -84,40 +89,38 @@ func New(o Options) (*Emulator, error) {
 	if len(o.Credentials) == 0 {
 		return nil, errors.New("emulator: at least one credential is required")
 	}
-	e := &Emulator{
-		region: o.Region, minPartSize: o.MinPartSize, maxSkew: o.MaxSkew, now: o.Now,
-		hostBases: o.HostBases, creds: map[string]*credential{},
-	}
-	e.applyDefaults()
-	for ak, sk := range o.Credentials {
-		e.creds[ak] = &credential{secret: sk, active: true}
-	}
-	st, err := newStore(o.DataDir, e.now)
+	applyDefaults(&o)
+	st, err := store.New(o.DataDir, o.Now)
 	if err != nil {
 		return nil, fmt.Errorf("emulator: opening %s: %w", o.DataDir, err)
 	}
-	e.store = st
+	e := &Emulator{keys: sigv4.NewKeys(o.Credentials)}
+	e.verifier = &sigv4.Verifier{Keys: e.keys, Region: o.Region, MaxSkew: o.MaxSkew, Now: o.Now}
+	e.s3 = s3.New(s3.Config{Store: st, Verifier: e.verifier, Region: o.Region, MinPartSize: o.MinPartSize,
+		HostBases: o.HostBases, Now: o.Now, Authenticated: e.hooks})
 	if o.ConsoleAPIKey != "" {
-		e.console = newConsole(e, o.ConsoleAPIKey)
+		e.console = console.New(console.Config{APIKey: o.ConsoleAPIKey, Store: st, Keys: e.keys,
+			Region: o.Region, Now: o.Now, Target: e.s3.Target})
+		e.Observe(e.console.ObserveS3)
 	}
 	if len(o.QuickSync.Sessions) > 0 {
-		e.quickSync = newQuickSync(e, o.QuickSync)
+		e.quickSync = quicksync.New(o.QuickSync, o.Now)
 	}
 	return e, nil
 }
 
-func (e *Emulator) applyDefaults() {
-	if e.region == "" {
-		e.region = "q-world-1"
+func applyDefaults(o *Options) {
+	if o.Region == "" {
+		o.Region = DefaultRegion
 	}
-	if e.minPartSize == 0 {
-		e.minPartSize = 5 << 20
+	if o.MinPartSize == 0 {
+		o.MinPartSize = 5 << 20
 	}
-	if e.maxSkew == 0 {
-		e.maxSkew = 15 * time.Minute
+	if o.MaxSkew == 0 {
+		o.MaxSkew = 15 * time.Minute
 	}
-	if e.now == nil {
-		e.now = time.Now
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 }
 
@@ -131,25 +134,18 @@ func (e *Emulator) Close() error {
 
 // SetCredential adds an access key or replaces its secret; the key is
 // active afterwards.
-func (e *Emulator) SetCredential(accessKey, secret string) {
-	e.credMu.Lock()
-	defer e.credMu.Unlock()
-	e.creds[accessKey] = &credential{secret: secret, active: true}
-}
+func (e *Emulator) SetCredential(accessKey, secret string) { e.keys.Set(accessKey, secret) }
 
 // SetCredentialActive enables or disables an access key; requests signed
 // with a disabled key fail with 403 InvalidAccessKeyId. Unknown keys are
 // ignored.
 func (e *Emulator) SetCredentialActive(accessKey string, active bool) {
-	e.credMu.Lock()
-	defer e.credMu.Unlock()
-	if c, ok := e.creds[accessKey]; ok {
-		c.active = active
-	}
+	e.keys.SetActive(accessKey, active)
 }
 
-// SetFault installs f for every later authenticated request; nil removes it.
-func (e *Emulator) SetFault(f Fault) {
+// SetFault installs f for every later request that observers see; nil
+// removes it.
+func (e *Emulator) SetFault(f faults.Fault) {
 	if f == nil {
 		e.fault.Store(nil)
 		return
@@ -158,12 +154,20 @@ func (e *Emulator) SetFault(f Fault) {
 }
 
 // Observe registers f to be called, synchronously and before routing, with
-// every authenticated request. f must not read the body and must be safe
-// for concurrent use. Observers cannot be removed.
+// every authenticated S3 request and every QuickSync request. f must not
+// read the body and must be safe for concurrent use. Observers cannot be
+// removed.
 func (e *Emulator) Observe(f func(r *http.Request)) {
 	e.obsMu.Lock()
 	defer e.obsMu.Unlock()
 	e.observers = append(e.observers, f)
+}
+
+// hooks runs the observers and then any fault, which may answer r itself
+// (true) or let it through to its server.
+func (e *Emulator) hooks(w http.ResponseWriter, r *http.Request) (handled bool) {
+	e.observe(r)
+	return e.injectFault(w, r)
 }
 
 func (e *Emulator) observe(r *http.Request) {
@@ -175,66 +179,59 @@ func (e *Emulator) observe(r *http.Request) {
 	}
 }
 
-// ServeHTTP authenticates r, prepares its body, applies any fault and
-// routes it.
+func (e *Emulator) injectFault(w http.ResponseWriter, r *http.Request) (handled bool) {
+	f := e.fault.Load()
+	return f != nil && (*f)(w, r, e.serverFor(r))
+}
+
+// serverFor is the handler that serves r once it has passed the hooks.
+func (e *Emulator) serverFor(r *http.Request) http.Handler {
+	if e.quickSync != nil && quicksync.Handles(r) {
+		return e.quickSync
+	}
+	return e.s3
+}
+
+// ServeHTTP stamps r with a request ID and hands it to its server, after
+// authentication and the hooks where they apply.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id := fmt.Sprintf("%016X", e.requestID.Add(1))
 	h := w.Header()
-	h.Set(hdrRequestID, id)
+	h.Set(s3err.HeaderRequestID, id)
 	h.Set("X-Amz-Id-2", base64.StdEncoding.EncodeToString([]byte(id+id)))
 	h.Set("Server", "qcli-emulator")
-	if e.closed.Load() {
-		writeError(w, r, errf("ServiceUnavailable", "The emulator has been closed."))
-		return
+	switch {
+	case e.closed.Load():
+		s3err.Write(w, r, s3err.Errorf("ServiceUnavailable", "The emulator has been closed."))
+	case e.console != nil && e.console.Handles(r):
+		e.console.ServeHTTP(w, r) // API-key auth, not SigV4
+	case e.quickSync != nil && quicksync.Handles(r):
+		// Bearer-token auth, checked by each route: observers and faults
+		// see every QuickSync request, whatever its credentials.
+		if !e.hooks(w, r) {
+			e.quickSync.ServeHTTP(w, r)
+		}
+	case e.s3.IsPostObject(r):
+		e.s3.ServePostObject(w, r) // the form's policy, not the request, is signed; runs hooks
+	default:
+		e.serveS3(w, r)
 	}
-	if e.console != nil && e.console.handles(r) {
-		e.console.serve(w, r) // API-key auth, not SigV4
-		return
-	}
-	if e.quickSync != nil && e.quickSync.handles(r) {
-		e.quickSync.serve(w, r) // bearer-token auth, not SigV4
-		return
-	}
-	if e.isPostObject(r) { // browser upload: the policy, not the request, is signed
-		e.servePostObject(w, r)
-		return
-	}
-	auth, err := e.authenticate(r)
+}
+
+// serveS3 authenticates r; observers see it as it came, faults once its
+// body is prepared for verification.
+func (e *Emulator) serveS3(w http.ResponseWriter, r *http.Request) {
+	auth, err := e.verifier.Authenticate(r)
 	if err != nil {
-		writeError(w, r, err)
+		s3err.Write(w, r, err)
 		return
 	}
 	e.observe(r)
-	if err := preparePayload(r, auth); err != nil {
-		writeError(w, r, err)
+	if err := sigv4.PrepareBody(r, auth); err != nil {
+		s3err.Write(w, r, err)
 		return
 	}
-	if f := e.fault.Load(); f != nil && (*f)(w, r) {
-		return
+	if !e.injectFault(w, r) {
+		e.s3.ServeHTTP(w, r)
 	}
-	e.route(w, r)
-}
-
-// route dispatches an authenticated request and renders any error.
-func (e *Emulator) route(w http.ResponseWriter, r *http.Request) {
-	if e.quickSync != nil && e.quickSync.handles(r) {
-		e.quickSync.mux.ServeHTTP(w, r)
-		return
-	}
-	if err := e.dispatch(w, r); err != nil {
-		writeError(w, r, err)
-	}
-}
-
-// virtualHostBucket returns the bucket named by a virtual-hosted Host.
-func (e *Emulator) virtualHostBucket(host string) string {
-	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "]") {
-		host = host[:i]
-	}
-	for _, base := range e.hostBases {
-		if b, ok := strings.CutSuffix(host, "."+strings.Trim(base, ".")); ok && b != "" {
-			return b
-		}
-	}
-	return ""
 }

@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/quilibrium/qcli/internal/emulator"
+	"github.com/quilibrium/qcli/internal/emulator/faults"
 )
 
 // aim says which of an operation's requests a fault is aimed at.
@@ -20,31 +20,31 @@ const (
 type faultKind struct {
 	name  string
 	aim   aim
-	build func(e *emulator.Emulator, n int, match func(*http.Request) bool) emulator.Fault
+	build func(n int, match func(*http.Request) bool) faults.Fault
 }
 
 var faultKinds = []faultKind{
-	{"HTTP 500", aimData, func(_ *emulator.Emulator, n int, m func(*http.Request) bool) emulator.Fault {
-		return emulator.FailTimes(n, http.StatusInternalServerError, "InternalError", nil, m)
+	{"HTTP 500", aimData, func(n int, m func(*http.Request) bool) faults.Fault {
+		return faults.FailTimes(n, http.StatusInternalServerError, "InternalError", nil, m)
 	}},
-	{"503 SlowDown", aimData, func(_ *emulator.Emulator, n int, m func(*http.Request) bool) emulator.Fault {
-		return emulator.FailTimes(n, http.StatusServiceUnavailable, "SlowDown", nil, m)
+	{"503 SlowDown", aimData, func(n int, m func(*http.Request) bool) faults.Fault {
+		return faults.FailTimes(n, http.StatusServiceUnavailable, "SlowDown", nil, m)
 	}},
-	{"429 + Retry-After: 1", aimData, func(_ *emulator.Emulator, n int, m func(*http.Request) bool) emulator.Fault {
-		return emulator.FailTimes(n, http.StatusTooManyRequests, "TooManyRequests", http.Header{"Retry-After": {"1"}}, m)
+	{"429 + Retry-After: 1", aimData, func(n int, m func(*http.Request) bool) faults.Fault {
+		return faults.FailTimes(n, http.StatusTooManyRequests, "TooManyRequests", http.Header{"Retry-After": {"1"}}, m)
 	}},
-	{"reset while sending the request body", aimRequestBody, func(_ *emulator.Emulator, n int, m func(*http.Request) bool) emulator.Fault {
-		return emulator.ResetRequestBody(n, 512, m)
+	{"reset while sending the request body", aimRequestBody, func(n int, m func(*http.Request) bool) faults.Fault {
+		return faults.ResetRequestBody(n, 512, m)
 	}},
-	{"reset while reading the response body", aimResponseBody, (*emulator.Emulator).ResetResponseBody},
-	{"truncated response body", aimResponseBody, func(e *emulator.Emulator, n int, m func(*http.Request) bool) emulator.Fault {
-		return e.TruncateBody(n, 20, m)
+	{"reset while reading the response body", aimResponseBody, faults.ResetResponseBody},
+	{"truncated response body", aimResponseBody, func(n int, m func(*http.Request) bool) faults.Fault {
+		return faults.TruncateBody(n, 20, m)
 	}},
-	{"stalled response (> read timeout)", aimData, func(e *emulator.Emulator, n int, m func(*http.Request) bool) emulator.Fault {
-		return e.Stall(n, 30*time.Second, m)
+	{"stalled response (> read timeout)", aimData, func(n int, m func(*http.Request) bool) faults.Fault {
+		return faults.Stall(n, 30*time.Second, m)
 	}},
-	{"Content-Length 7 bytes too short", aimResponseBody, func(e *emulator.Emulator, n int, m func(*http.Request) bool) emulator.Fault {
-		return e.WrongContentLength(n, -7, m)
+	{"Content-Length 7 bytes too short", aimResponseBody, func(n int, m func(*http.Request) bool) faults.Fault {
+		return faults.WrongContentLength(n, -7, m)
 	}},
 }
 

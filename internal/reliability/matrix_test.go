@@ -98,7 +98,7 @@ func runFaultCell(t *cellT, k faultKind, op operation, o *outcome) {
 	j := op.prepare(e)
 	target, _ := k.target(op)
 	var matched atomic.Int64
-	e.Server.Emulator.SetFault(k.build(e.Server.Emulator, o.mode.budget, func(r *http.Request) bool {
+	e.Server.Emulator.SetFault(k.build(o.mode.budget, func(r *http.Request) bool {
 		if target(r) {
 			matched.Add(1)
 			return true

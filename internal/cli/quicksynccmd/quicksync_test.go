@@ -13,7 +13,7 @@ import (
 
 	"github.com/quilibrium/qcli/client/quicksync"
 	"github.com/quilibrium/qcli/internal/cli/clitest"
-	"github.com/quilibrium/qcli/internal/emulator"
+	"github.com/quilibrium/qcli/internal/emulator/faults"
 )
 
 // newEnv is a clitest environment using the emulator's QuickSync API.
@@ -269,7 +269,7 @@ func TestQuickSyncFailingPartIsNamedAndCleanedUp(t *testing.T) {
 	login(t, e)
 	src := filepath.Join(t.TempDir(), "f.bin")
 	writeData(t, src, 3000)
-	e.Server.Emulator.SetFault(emulator.FailTimes(100, http.StatusServiceUnavailable, "SlowDown", nil, func(r *http.Request) bool {
+	e.Server.Emulator.SetFault(faults.FailTimes(100, http.StatusServiceUnavailable, "SlowDown", nil, func(r *http.Request) bool {
 		return r.Method == http.MethodPut && r.Header.Get("partNumber") == "2"
 	}))
 	r := e.Run("", "quicksync", "upload", src, "--part-size", "1024")
@@ -288,7 +288,7 @@ func TestQuickSyncRejectedCompleteFailsTheUpload(t *testing.T) {
 	login(t, e)
 	src := filepath.Join(t.TempDir(), "f.bin")
 	writeData(t, src, 100)
-	e.Server.Emulator.SetFault(emulator.FailTimes(1, http.StatusBadRequest, "InvalidPart", nil, func(r *http.Request) bool {
+	e.Server.Emulator.SetFault(faults.FailTimes(1, http.StatusBadRequest, "InvalidPart", nil, func(r *http.Request) bool {
 		return strings.HasSuffix(r.URL.Path, "/complete")
 	}))
 	r := e.Run("", "quicksync", "upload", src)
@@ -303,7 +303,7 @@ func TestQuickSyncLeftoverUploadNamesTheCleanUp(t *testing.T) {
 	login(t, e)
 	src := filepath.Join(t.TempDir(), "f.bin")
 	writeData(t, src, 100)
-	e.Server.Emulator.SetFault(emulator.FailTimes(100, http.StatusBadGateway, "BadGateway", nil, func(r *http.Request) bool {
+	e.Server.Emulator.SetFault(faults.FailTimes(100, http.StatusBadGateway, "BadGateway", nil, func(r *http.Request) bool {
 		return r.Method == http.MethodPut || r.Method == http.MethodDelete
 	}))
 	r := e.Run("", "quicksync", "upload", src)

@@ -18,7 +18,7 @@ import (
 
 	"github.com/quilibrium/qcli/client"
 	"github.com/quilibrium/qcli/internal/cli/clitest"
-	"github.com/quilibrium/qcli/internal/emulator"
+	"github.com/quilibrium/qcli/internal/emulator/faults"
 )
 
 func TestCpEveryDirection(t *testing.T) {
@@ -189,7 +189,7 @@ func TestCpFailuresExitCodesAndNoLeftovers(t *testing.T) {
 	e := xferEnv(t)
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "big.bin"), randomBytes(10*4096))
-	e.Server.Emulator.SetFault(emulator.FailTimes(1000, http.StatusInternalServerError, "InternalError", nil, func(r *http.Request) bool {
+	e.Server.Emulator.SetFault(faults.FailTimes(1000, http.StatusInternalServerError, "InternalError", nil, func(r *http.Request) bool {
 		return r.URL.Query().Get("partNumber") == "3"
 	}))
 	r := e.Run("", args("s3", "cp", filepath.Join(dir, "big.bin"), "s3://bkt/big.bin")...)

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/quilibrium/qcli/internal/cli/s3cmd"
-	"github.com/quilibrium/qcli/internal/emulator"
+	"github.com/quilibrium/qcli/internal/emulator/faults"
 )
 
 func TestMvEveryDirection(t *testing.T) {
@@ -53,7 +53,7 @@ func TestMvKeepsTheSourceWhenTheCopyFails(t *testing.T) {
 	e := xferEnv(t)
 	path := filepath.Join(t.TempDir(), "f.bin")
 	writeFile(t, path, randomBytes(6*4096))
-	e.Server.Emulator.SetFault(emulator.FailTimes(1000, http.StatusInternalServerError, "InternalError", nil, nil))
+	e.Server.Emulator.SetFault(faults.FailTimes(1000, http.StatusInternalServerError, "InternalError", nil, nil))
 	if r := e.Run("", args("s3", "mv", path, "s3://bkt/f.bin")...); r.Code != 1 {
 		t.Errorf("exit %d", r.Code)
 	}

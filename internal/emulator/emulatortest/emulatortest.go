@@ -1,5 +1,6 @@
 // Package emulatortest starts an emulator behind an httptest TLS server for
-// tests in any package.
+// tests in any package, with helpers for tests of the emulator's own
+// behaviour over the wire (kit.go).
 package emulatortest
 
 import (
@@ -26,7 +27,7 @@ const (
 // Server is a running emulator and what a client needs to reach it.
 type Server struct {
 	*httptest.Server                    // URL is the endpoint, e.g. https://127.0.0.1:PORT
-	Emulator         *emulator.Emulator // for SetFault, Observe, SetCredential...
+	Emulator         *emulator.Emulator // for SetFault (package faults), Observe, SetCredential...
 	AccessKey        string             // a valid access key ID
 	SecretKey        string             // its secret
 	CertPool         *x509.CertPool     // trusts the server's certificate

@@ -1,0 +1,264 @@
+package s3
+
+import (
+	"encoding/xml"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/quilibrium/qcli/internal/emulator/s3err"
+	"github.com/quilibrium/qcli/internal/emulator/store"
+)
+
+const (
+	maxKeyLength  = 1024
+	maxPutSize    = 5 << 30 // 5 GiB, the single-PUT limit
+	storageClassH = "X-Amz-Storage-Class"
+)
+
+// responseOverrides are the GET/HEAD query parameters that replace a header.
+var responseOverrides = map[string]string{
+	"response-content-type":        "Content-Type",
+	"response-content-language":    "Content-Language",
+	"response-expires":             "Expires",
+	"response-cache-control":       "Cache-Control",
+	"response-content-disposition": "Content-Disposition",
+	"response-content-encoding":    "Content-Encoding",
+}
+
+// getObject serves GET and HEAD, with conditions, ranges and partNumber.
+func (srv *Server) getObject(w http.ResponseWriter, r *http.Request, bucket, key string) error {
+	if v := r.URL.Query().Get("versionId"); v != "" && v != "null" {
+		return s3err.NotImplemented("versionId")
+	}
+	o, body, err := srv.store.Open(bucket, key)
+	if err != nil {
+		return err
+	}
+	defer body.Close()
+	h := w.Header()
+	h.Set("ETag", o.ETag)
+	h.Set("Last-Modified", o.Modified.UTC().Format(http.TimeFormat))
+	if err := checkPreconditions(r.Header, "", o, s3err.ErrNotModified); err != nil {
+		return err
+	}
+	rng, err := readRange(r, o, h)
+	if err != nil {
+		return err
+	}
+	objectHeaders(h, o, r.URL.Query())
+	return sendBody(w, r, body, o.Size, rng)
+}
+
+// objectHeaders sets the stored metadata and S3's standard object headers.
+func objectHeaders(h http.Header, o *store.Object, q url.Values) {
+	for k, v := range o.Meta {
+		h.Set(k, v)
+	}
+	if h.Get("Content-Type") == "" {
+		h.Set("Content-Type", "binary/octet-stream")
+	}
+	h.Set("Accept-Ranges", "bytes")
+	if len(o.Tags) > 0 {
+		h.Set("X-Amz-Tagging-Count", itoa(len(o.Tags)))
+	}
+	for param, header := range responseOverrides {
+		if v := q.Get(param); v != "" {
+			h.Set(header, v)
+		}
+	}
+}
+
+func sendBody(w http.ResponseWriter, r *http.Request, body io.ReadSeeker, size int64, rng *byteRange) error {
+	status, length := http.StatusOK, size
+	if rng != nil {
+		status, length = http.StatusPartialContent, rng.length
+		w.Header().Set("Content-Range", "bytes "+itoa64(rng.start)+"-"+itoa64(rng.start+rng.length-1)+"/"+itoa64(size))
+		if _, err := body.Seek(rng.start, io.SeekStart); err != nil {
+			return s3err.Internal(err)
+		}
+	}
+	w.Header().Set("Content-Length", itoa64(length))
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = io.CopyN(w, body, length) // too late for an error document
+	}
+	return nil
+}
+
+// putObject serves PutObject and, with x-amz-copy-source, CopyObject.
+func (srv *Server) putObject(w http.ResponseWriter, r *http.Request, bucket, key string) error {
+	if len(key) > maxKeyLength {
+		return s3err.Errorf("KeyTooLongError", "Your key is too long")
+	}
+	if r.Header.Get("X-Amz-Copy-Source") != "" {
+		return srv.copyObject(w, r, bucket, key)
+	}
+	if r.ContentLength < 0 {
+		return s3err.Errorf("MissingContentLength", "You must provide the Content-Length HTTP header.")
+	}
+	if r.ContentLength > maxPutSize {
+		return s3err.Errorf("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size").
+			With("ProposedSize", itoa64(r.ContentLength)).With("MaxSizeAllowed", itoa64(maxPutSize))
+	}
+	in, err := newObjectInput(r.Header, bucket, key)
+	if err != nil {
+		return err
+	}
+	in.Body, in.Size, in.Cond = r.Body, r.ContentLength, putCondition(r.Header)
+	o, err := srv.store.PutObject(in)
+	if err != nil {
+		return err
+	}
+	writeObjectResult(w, o)
+	return nil
+}
+
+// newObjectInput collects metadata, tags and ACL from request headers.
+func newObjectInput(h http.Header, bucket, key string) (store.PutInput, error) {
+	meta, err := objectMeta(h)
+	if err != nil {
+		return store.PutInput{}, err
+	}
+	tags, err := parseTaggingHeader(h.Get("X-Amz-Tagging"))
+	if err != nil {
+		return store.PutInput{}, err
+	}
+	acl, err := cannedACL(h.Get("X-Amz-Acl"))
+	if err != nil {
+		return store.PutInput{}, err
+	}
+	return store.PutInput{Bucket: bucket, Key: key, Meta: meta, Tags: tags, ACL: acl, Size: -1}, nil
+}
+
+func writeObjectResult(w http.ResponseWriter, o *store.Object) {
+	w.Header().Set("ETag", o.ETag)
+	for _, name := range []string{"X-Amz-Server-Side-Encryption", "X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"} {
+		if v := o.Meta[name]; v != "" {
+			w.Header().Set(name, v)
+		}
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// copyObject implements CopyObject, honouring x-amz-metadata-directive and
+// x-amz-tagging-directive.
+func (srv *Server) copyObject(w http.ResponseWriter, r *http.Request, bucket, key string) error {
+	srcBucket, srcKey, err := parseCopySource(r.Header.Get("X-Amz-Copy-Source"))
+	if err != nil {
+		return err
+	}
+	metaDir, err := directive(r.Header, "X-Amz-Metadata-Directive")
+	if err != nil {
+		return err
+	}
+	tagDir, err := directive(r.Header, "X-Amz-Tagging-Directive")
+	if err != nil {
+		return err
+	}
+	if srcBucket == bucket && srcKey == key && metaDir == "COPY" && r.Header.Get(storageClassH) == "" {
+		return s3err.Errorf("InvalidRequest", "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
+	}
+	in, err := newObjectInput(r.Header, bucket, key)
+	if err != nil {
+		return err
+	}
+	mk := func(src *store.Object) (*store.Object, error) {
+		if err := checkPreconditions(r.Header, "X-Amz-Copy-Source-", src, s3err.PreconditionFailed("x-amz-copy-source-if-none-match")); err != nil {
+			return nil, err
+		}
+		rec := &store.Object{Bucket: bucket, Key: key, Meta: in.Meta, Tags: in.Tags, ACL: in.ACL}
+		if metaDir == "COPY" {
+			rec.Meta = src.Meta
+		}
+		if tagDir == "COPY" {
+			rec.Tags = src.Tags
+		}
+		return rec, nil
+	}
+	o, err := srv.store.CopyObject(srcBucket, srcKey, mk, putCondition(r.Header))
+	if err != nil {
+		return err
+	}
+	s3err.WriteXML(w, http.StatusOK, &copyResult{XMLName: xml.Name{Local: "CopyObjectResult"}, ETag: o.ETag, LastModified: s3Time(o.Modified)})
+	return nil
+}
+
+func directive(h http.Header, name string) (string, error) {
+	switch v := strings.ToUpper(h.Get(name)); v {
+	case "":
+		return "COPY", nil
+	case "COPY", "REPLACE":
+		return v, nil
+	}
+	return "", s3err.Errorf("InvalidArgument", "Unknown %s value", name).With("ArgumentName", name).With("ArgumentValue", h.Get(name))
+}
+
+// parseCopySource splits "[/]bucket/key[?versionId=v]" whose key is
+// URL-encoded; a literal '?' can only start the version suffix.
+func parseCopySource(v string) (bucket, key string, err error) {
+	path, query, _ := strings.Cut(v, "?")
+	if q, _ := url.ParseQuery(query); q.Get("versionId") != "" && q.Get("versionId") != "null" {
+		return "", "", s3err.NotImplemented("x-amz-copy-source versionId")
+	}
+	path, err = url.PathUnescape(strings.TrimPrefix(path, "/"))
+	if err != nil {
+		return "", "", s3err.Errorf("InvalidArgument", "Invalid copy source encoding")
+	}
+	bucket, key, ok := strings.Cut(path, "/")
+	if !ok || bucket == "" || key == "" {
+		return "", "", s3err.Errorf("InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey").
+			With("ArgumentName", "x-amz-copy-source").With("ArgumentValue", v)
+	}
+	return bucket, key, nil
+}
+
+// deleteObject removes a key; a missing key is a success, as in S3.
+func (srv *Server) deleteObject(w http.ResponseWriter, bucket, key string) error {
+	if err := srv.store.DeleteObject(bucket, key); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+const maxDeleteKeys = 1000 // S3's limit per DeleteObjects request
+
+// deleteObjects insists on Content-MD5, which S3 historically required and
+// QStorage-like servers still do; the SDK omits it when checksums are
+// WhenRequired, so a client that forgets to add it must fail here too.
+// Keys that do not exist are reported deleted, as S3 reports them.
+func (srv *Server) deleteObjects(w http.ResponseWriter, r *http.Request, bucket string) error {
+	if r.Header.Get("Content-Md5") == "" {
+		return s3err.Errorf("InvalidRequest", "Missing required header for this request: Content-Md5")
+	}
+	var req deleteRequest
+	if err := readXML(r, &req); err != nil {
+		return err
+	}
+	if len(req.Objects) == 0 || len(req.Objects) > maxDeleteKeys {
+		return s3err.MalformedXML()
+	}
+	if !srv.store.BucketExists(bucket) {
+		return s3err.NoSuchBucket(bucket)
+	}
+	res := &deleteResult{Xmlns: s3Namespace}
+	for _, o := range req.Objects {
+		if err := srv.deleteOne(bucket, o.Key, o.VersionID); err != nil {
+			ae := s3err.As(err)
+			res.Errors = append(res.Errors, deleteErrorEntry{Key: o.Key, Code: ae.Code, Message: ae.Message})
+		} else if !req.Quiet {
+			res.Deleted = append(res.Deleted, deletedEntry{Key: o.Key})
+		}
+	}
+	s3err.WriteXML(w, http.StatusOK, res)
+	return nil
+}
+
+func (srv *Server) deleteOne(bucket, key, versionID string) error {
+	if versionID != "" && versionID != "null" {
+		return s3err.NotImplemented("versionId")
+	}
+	return srv.store.DeleteObject(bucket, key)
+}

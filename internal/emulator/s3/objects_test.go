@@ -1,0 +1,203 @@
+package s3_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/quilibrium/qcli/internal/emulator"
+	"github.com/quilibrium/qcli/internal/emulator/emulatortest"
+)
+
+func TestConditionalGetAndHead(t *testing.T) {
+	clock := &emulatortest.Clock{}
+	_, c := emulatortest.StartS3(t, func(o *emulator.Options) { o.Now = clock.Now })
+	emulatortest.MustCreateBucket(t, c, "bkt")
+	etag := aws.ToString(emulatortest.MustPut(t, c, "bkt", "obj", "0123456789").ETag)
+	past, future := time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
+	get := func(f func(*s3.GetObjectInput)) error {
+		in := &s3.GetObjectInput{Bucket: aws.String("bkt"), Key: aws.String("obj")}
+		f(in)
+		out, err := c.GetObject(t.Context(), in)
+		if err == nil {
+			out.Body.Close()
+		}
+		return err
+	}
+	emulatortest.WantAPIError(t, get(func(in *s3.GetObjectInput) { in.IfMatch = aws.String(`"nope"`) }), 412, "PreconditionFailed")
+	emulatortest.WantAPIError(t, get(func(in *s3.GetObjectInput) { in.IfNoneMatch = aws.String(etag) }), 304, "")
+	emulatortest.WantAPIError(t, get(func(in *s3.GetObjectInput) { in.IfModifiedSince = aws.Time(future) }), 304, "")
+	emulatortest.WantAPIError(t, get(func(in *s3.GetObjectInput) { in.IfUnmodifiedSince = aws.Time(past) }), 412, "PreconditionFailed")
+	for name, f := range map[string]func(*s3.GetObjectInput){
+		"if-match":               func(in *s3.GetObjectInput) { in.IfMatch = aws.String(etag) },
+		"if-none-match other":    func(in *s3.GetObjectInput) { in.IfNoneMatch = aws.String(`"other"`) },
+		"if-modified-since past": func(in *s3.GetObjectInput) { in.IfModifiedSince = aws.Time(past) },
+		"if-match beats unmodified-since": func(in *s3.GetObjectInput) {
+			in.IfMatch, in.IfUnmodifiedSince = aws.String(etag), aws.Time(past)
+		},
+	} {
+		if err := get(f); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	_, err := c.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String("bkt"), Key: aws.String("obj"), IfMatch: aws.String(`"nope"`)})
+	emulatortest.WantAPIError(t, err, 412, "")
+	_, err = c.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String("bkt"), Key: aws.String("obj"), IfNoneMatch: aws.String(etag)})
+	emulatortest.WantAPIError(t, err, 304, "")
+}
+
+func TestRangeGet(t *testing.T) {
+	_, c := emulatortest.StartS3(t)
+	emulatortest.MustCreateBucket(t, c, "bkt")
+	emulatortest.MustPut(t, c, "bkt", "obj", "0123456789")
+	for rng, want := range map[string]string{"bytes=2-4": "234", "bytes=7-": "789", "bytes=-3": "789", "bytes=-50": "0123456789", "bytes=8-100": "89"} {
+		out, err := c.GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String("bkt"), Key: aws.String("obj"), Range: aws.String(rng)})
+		if err != nil {
+			t.Fatalf("%s: %v", rng, err)
+		}
+		if got := emulatortest.ReadAll(t, out.Body); got != want || !strings.HasSuffix(aws.ToString(out.ContentRange), "/10") {
+			t.Fatalf("%s: %q (%s), want %q", rng, got, aws.ToString(out.ContentRange), want)
+		}
+	}
+	_, err := c.GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String("bkt"), Key: aws.String("obj"), Range: aws.String("bytes=10-")})
+	emulatortest.WantAPIError(t, err, 416, "InvalidRange")
+}
+
+func TestObjectMetadataAndCopy(t *testing.T) {
+	_, c := emulatortest.StartS3(t)
+	emulatortest.MustCreateBucket(t, c, "bkt")
+	emulatortest.MustPut(t, c, "bkt", "src", "payload", func(in *s3.PutObjectInput) {
+		in.ContentType, in.Metadata, in.Tagging = aws.String("text/plain"), map[string]string{"color": "blue"}, aws.String("t=1")
+	})
+	head, err := c.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String("bkt"), Key: aws.String("src")})
+	if err != nil || aws.ToString(head.ContentType) != "text/plain" || head.Metadata["color"] != "blue" || aws.ToInt32(head.TagCount) != 1 {
+		t.Fatalf("head %+v %v", head, err)
+	}
+	if _, err := c.CopyObject(t.Context(), &s3.CopyObjectInput{Bucket: aws.String("bkt"), Key: aws.String("copy"), CopySource: aws.String("bkt/src")}); err != nil {
+		t.Fatal(err)
+	}
+	head, _ = c.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String("bkt"), Key: aws.String("copy")})
+	if head.Metadata["color"] != "blue" || aws.ToInt32(head.TagCount) != 1 || emulatortest.MustGet(t, c, "bkt", "copy") != "payload" {
+		t.Fatalf("COPY directive lost metadata: %+v", head.Metadata)
+	}
+	_, err = c.CopyObject(t.Context(), &s3.CopyObjectInput{Bucket: aws.String("bkt"), Key: aws.String("src"), CopySource: aws.String("bkt/src"),
+		MetadataDirective: types.MetadataDirectiveReplace, Metadata: map[string]string{"shape": "round"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, _ = c.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String("bkt"), Key: aws.String("src")})
+	if head.Metadata["shape"] != "round" || head.Metadata["color"] != "" {
+		t.Fatalf("REPLACE directive kept old metadata: %v", head.Metadata)
+	}
+	_, err = c.CopyObject(t.Context(), &s3.CopyObjectInput{Bucket: aws.String("bkt"), Key: aws.String("src"), CopySource: aws.String("bkt/src")})
+	emulatortest.WantAPIError(t, err, 400, "InvalidRequest")
+}
+
+func TestConditionalPut(t *testing.T) {
+	_, c := emulatortest.StartS3(t)
+	emulatortest.MustCreateBucket(t, c, "bkt")
+	emulatortest.MustPut(t, c, "bkt", "obj", "v1")
+	_, err := c.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String("obj"),
+		Body: strings.NewReader("v2"), IfNoneMatch: aws.String("*")})
+	emulatortest.WantAPIError(t, err, 412, "PreconditionFailed")
+	if got := emulatortest.MustGet(t, c, "bkt", "obj"); got != "v1" {
+		t.Fatalf("got %q", got)
+	}
+}
+
+func TestDeleteObjectsAndObserve(t *testing.T) {
+	srv, plain := emulatortest.StartS3(t)
+	c := srv.S3Client(func(o *s3.Options) { o.APIOptions = append(o.APIOptions, smithyhttp.AddContentChecksumMiddleware) })
+	var deletes atomic.Int32
+	srv.Emulator.Observe(func(r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Query().Has("delete") {
+			deletes.Add(1)
+		}
+	})
+	emulatortest.MustCreateBucket(t, c, "bkt")
+	for _, k := range []string{"a", "b", "c"} {
+		emulatortest.MustPut(t, c, "bkt", k, k)
+	}
+	out, err := c.DeleteObjects(t.Context(), &s3.DeleteObjectsInput{Bucket: aws.String("bkt"), Delete: &types.Delete{
+		Objects: []types.ObjectIdentifier{{Key: aws.String("a")}, {Key: aws.String("b")}, {Key: aws.String("zzz")}},
+	}})
+	if err != nil || len(out.Deleted) != 3 || deletes.Load() != 1 {
+		t.Fatalf("DeleteObjects %+v %v (observed %d)", out, err, deletes.Load())
+	}
+	_, err = plain.DeleteObjects(t.Context(), &s3.DeleteObjectsInput{Bucket: aws.String("bkt"),
+		Delete: &types.Delete{Objects: []types.ObjectIdentifier{{Key: aws.String("c")}}}})
+	emulatortest.WantAPIError(t, err, 400, "InvalidRequest") // no Content-MD5
+	list, _ := c.ListObjectsV2(t.Context(), &s3.ListObjectsV2Input{Bucket: aws.String("bkt")})
+	if len(list.Contents) != 1 || aws.ToString(list.Contents[0].Key) != "c" {
+		t.Fatalf("left %+v", list.Contents)
+	}
+}
+
+func TestDeleteObjectsQuietAndLimit(t *testing.T) {
+	srv, _ := emulatortest.StartS3(t)
+	c := srv.S3Client(func(o *s3.Options) { o.APIOptions = append(o.APIOptions, smithyhttp.AddContentChecksumMiddleware) })
+	emulatortest.MustCreateBucket(t, c, "bkt")
+	emulatortest.MustPut(t, c, "bkt", "a", "a")
+	out, err := c.DeleteObjects(t.Context(), &s3.DeleteObjectsInput{Bucket: aws.String("bkt"), Delete: &types.Delete{
+		Objects: []types.ObjectIdentifier{{Key: aws.String("a")}}, Quiet: aws.Bool(true)}})
+	if err != nil || len(out.Deleted) != 0 || len(out.Errors) != 0 {
+		t.Fatalf("quiet DeleteObjects %+v %v", out, err)
+	}
+	var many []types.ObjectIdentifier
+	for i := range 1001 {
+		many = append(many, types.ObjectIdentifier{Key: aws.String(fmt.Sprint(i))})
+	}
+	_, err = c.DeleteObjects(t.Context(), &s3.DeleteObjectsInput{Bucket: aws.String("bkt"), Delete: &types.Delete{Objects: many}})
+	emulatortest.WantAPIError(t, err, 400, "MalformedXML")
+}
+
+func TestRequestIDOnEveryResponse(t *testing.T) {
+	srv, c := emulatortest.StartS3(t)
+	emulatortest.MustCreateBucket(t, c, "bkt")
+	for _, req := range []*http.Request{
+		srv.SignedRequest(t, http.MethodGet, "/", nil, "", nil),
+		srv.SignedRequest(t, http.MethodHead, "/bkt", nil, "", nil),
+		srv.SignedRequest(t, http.MethodGet, "/bkt/missing", nil, "", nil),
+	} {
+		if r := srv.Do(t, req); r.Header.Get("X-Amz-Request-Id") == "" {
+			t.Fatalf("%s %s: no x-amz-request-id", req.Method, req.URL)
+		}
+	}
+	d := srv.Do(t, srv.SignedRequest(t, http.MethodGet, "/bkt/missing", nil, "", nil)).WantError(t, 404, "NoSuchKey")
+	if d.Key != "missing" || d.Resource != "/bkt/missing" {
+		t.Fatalf("error document %+v", d)
+	}
+}
+
+func TestVirtualHostedAddressing(t *testing.T) {
+	srv, _ := emulatortest.StartS3(t, func(o *emulator.Options) { o.HostBases = []string{"example.com"} })
+	hc := srv.HTTPClient()
+	tr := hc.Transport.(*http.Transport)
+	addr := srv.Listener.Addr().String()
+	tr.DialContext = func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, addr) // every bucket.example.com is this server
+	}
+	_, port, _ := net.SplitHostPort(addr)
+	c := srv.S3Client(func(o *s3.Options) {
+		o.BaseEndpoint, o.UsePathStyle, o.HTTPClient = aws.String("https://example.com:"+port), false, hc
+	})
+	emulatortest.MustCreateBucket(t, c, "vhost")
+	emulatortest.MustPut(t, c, "vhost", "dir/key one", "hello")
+	if got := emulatortest.MustGet(t, c, "vhost", "dir/key one"); got != "hello" {
+		t.Fatalf("got %q", got)
+	}
+	path := srv.S3Client()
+	if got := emulatortest.MustGet(t, path, "vhost", "dir/key one"); got != "hello" {
+		t.Fatalf("path-style read of a virtual-hosted write: %q", got)
+	}
+}

@@ -1,0 +1,191 @@
+package sigv4
+
+import (
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"hash"
+	"hash/crc32"
+	"hash/crc64"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/quilibrium/qcli/internal/emulator/s3err"
+)
+
+// Request bodies are wrapped so that handlers read plain object bytes that
+// have been checked against every digest the client sent: the signed
+// x-amz-content-sha256, Content-MD5, and x-amz-checksum-* (as a header or an
+// aws-chunked trailer). A mismatch surfaces as a read error at EOF, so the
+// store aborts the write instead of keeping a wrong object.
+
+// digestCheck compares one running digest with the value the client sent.
+type digestCheck struct {
+	h      hash.Hash
+	hexOut bool                  // hex (sha256 payload hash) rather than base64
+	want   func() (string, bool) // late-bound for trailers
+	fail   *s3err.Error
+}
+
+func (c digestCheck) ok() bool {
+	want, present := c.want()
+	if !present {
+		return false
+	}
+	sum := c.h.Sum(nil)
+	if c.hexOut {
+		return strings.EqualFold(hex.EncodeToString(sum), want)
+	}
+	return base64.StdEncoding.EncodeToString(sum) == want
+}
+
+// verifyingReader feeds every check and enforces the expected length.
+type verifyingReader struct {
+	r      io.Reader
+	checks []digestCheck
+	n      int64
+	expect int64 // -1: unknown
+	err    error // sticky once the end has been judged
+}
+
+func (v *verifyingReader) Read(p []byte) (int, error) {
+	if v.err != nil {
+		return 0, v.err
+	}
+	n, err := v.r.Read(p)
+	v.n += int64(n)
+	for _, c := range v.checks {
+		c.h.Write(p[:n])
+	}
+	if err == io.EOF {
+		err = v.finish()
+	}
+	if err != nil {
+		v.err = err
+	}
+	return n, err
+}
+
+func (v *verifyingReader) finish() error {
+	if v.expect >= 0 && v.n != v.expect {
+		return s3err.Errorf("IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header")
+	}
+	for _, c := range v.checks {
+		if !c.ok() {
+			return c.fail
+		}
+	}
+	return io.EOF
+}
+
+// checksumAlgorithms maps x-amz-checksum-* names to their hash.
+var checksumAlgorithms = map[string]func() hash.Hash{
+	"crc32":     func() hash.Hash { return crc32.NewIEEE() },
+	"crc32c":    func() hash.Hash { return crc32.New(crc32.MakeTable(crc32.Castagnoli)) },
+	"crc64nvme": func() hash.Hash { return crc64.New(crc64.MakeTable(0x9a6c9329ac4bc9b5)) },
+	"sha1":      sha1.New,
+	"sha256":    sha256.New,
+}
+
+func checksumMismatch(alg string) *s3err.Error {
+	return s3err.Errorf("BadDigest", "The %s you specified did not match the calculated checksum.", strings.ToUpper(alg))
+}
+
+func fixed(v string) func() (string, bool) { return func() (string, bool) { return v, true } }
+
+// PrepareBody replaces r's body with one that decodes aws-chunked framing
+// and fails, at its end, if a digest the request carries does not match.
+func PrepareBody(r *http.Request, auth *Auth) error {
+	sha := r.Header.Get("X-Amz-Content-Sha256")
+	v := &verifyingReader{r: r.Body, expect: r.ContentLength}
+	if strings.HasPrefix(sha, "STREAMING-") || hasAWSChunked(r.Header) {
+		dec, err := newChunkDecoder(r, auth, sha)
+		if err != nil {
+			return err
+		}
+		v.r, v.expect = dec, r.ContentLength
+		if err := addTrailerCheck(v, r.Header, dec); err != nil {
+			return err
+		}
+	} else if len(sha) == 64 {
+		v.checks = append(v.checks, digestCheck{h: sha256.New(), hexOut: true, want: fixed(sha),
+			fail: s3err.Errorf("XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.")})
+	}
+	if err := addHeaderChecks(v, r.Header); err != nil {
+		return err
+	}
+	r.Body = readCloser{v, r.Body}
+	return nil
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
+func addHeaderChecks(v *verifyingReader, h http.Header) error {
+	for alg, mk := range checksumAlgorithms {
+		if want := h.Get("X-Amz-Checksum-" + alg); want != "" {
+			v.checks = append(v.checks, digestCheck{h: mk(), want: fixed(want), fail: checksumMismatch(alg)})
+		}
+	}
+	if _, present := h["Content-Md5"]; !present {
+		return nil
+	}
+	want := h.Get("Content-Md5")
+	if raw, err := base64.StdEncoding.DecodeString(want); err != nil || len(raw) != md5.Size {
+		return s3err.Errorf("InvalidDigest", "The Content-MD5 you specified is not valid.")
+	}
+	v.checks = append(v.checks, digestCheck{h: md5.New(), want: fixed(want),
+		fail: s3err.Errorf("BadDigest", "The Content-MD5 you specified did not match what we received.")})
+	return nil
+}
+
+// addTrailerCheck verifies the checksum an aws-chunked body carries in its
+// trailer, as the AWS SDKs send it over HTTPS.
+func addTrailerCheck(v *verifyingReader, h http.Header, dec *chunkDecoder) error {
+	name := strings.ToLower(strings.TrimSpace(h.Get("X-Amz-Trailer")))
+	if name == "" {
+		return nil
+	}
+	alg, ok := strings.CutPrefix(name, "x-amz-checksum-")
+	mk := checksumAlgorithms[alg]
+	if !ok || mk == nil {
+		return s3err.Errorf("InvalidRequest", "The value specified in the x-amz-trailer header is not supported")
+	}
+	want := func() (string, bool) { return dec.trailer(name) }
+	v.checks = append(v.checks, digestCheck{h: mk(), want: want, fail: checksumMismatch(alg)})
+	return nil
+}
+
+func hasAWSChunked(h http.Header) bool {
+	for _, v := range strings.Split(h.Get("Content-Encoding"), ",") {
+		if strings.TrimSpace(v) == "aws-chunked" {
+			return true
+		}
+	}
+	return false
+}
+
+// unchunkHeaders makes the request look as if the plain body had been sent,
+// so that aws-chunked is neither stored as Content-Encoding nor decoded twice.
+func unchunkHeaders(r *http.Request, decoded int64) {
+	var kept []string
+	for _, v := range strings.Split(r.Header.Get("Content-Encoding"), ",") {
+		if v = strings.TrimSpace(v); v != "" && v != "aws-chunked" {
+			kept = append(kept, v)
+		}
+	}
+	if len(kept) == 0 {
+		r.Header.Del("Content-Encoding")
+	} else {
+		r.Header.Set("Content-Encoding", strings.Join(kept, ","))
+	}
+	r.ContentLength = decoded
+	r.Header.Set("Content-Length", strconv.FormatInt(decoded, 10))
+	r.Header.Set("X-Amz-Content-Sha256", UnsignedPayload)
+}
