@@ -223,15 +223,16 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (e *Emulator) serveS3(w http.ResponseWriter, r *http.Request) {
 	auth, err := e.verifier.Authenticate(r)
 	if err != nil {
-		s3err.Write(w, r, err)
+		e.s3.WriteError(w, r, err)
 		return
 	}
 	e.observe(r)
-	if err := sigv4.PrepareBody(r, auth); err != nil {
-		s3err.Write(w, r, err)
+	prepared, err := sigv4.PrepareBody(r, auth)
+	if err != nil {
+		e.s3.WriteError(w, r, err)
 		return
 	}
-	if !e.injectFault(w, r) {
-		e.s3.ServeHTTP(w, r)
+	if !e.injectFault(w, prepared) {
+		e.s3.ServeHTTP(w, prepared)
 	}
 }

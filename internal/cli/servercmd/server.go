@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/quilibrium/qcli/client"
 	"github.com/quilibrium/qcli/client/console"
 	"github.com/quilibrium/qcli/configure"
 	"github.com/quilibrium/qcli/internal/cli/cmdutil"
@@ -25,6 +26,9 @@ type Options struct {
 	Memory    bool
 	AccessKey string
 	SecretKey string
+	// Region is the region clients sign for (--region); "" is the local
+	// profile's.
+	Region string
 	// ConsoleAPIKey guards the management console API; "" generates one.
 	ConsoleAPIKey string
 	// QuickSyncSession and QuickSyncPassword are the one QuickSync session
@@ -53,6 +57,9 @@ The QuickSync upload API is served there too, under /v1, for one session
 (--quicksync-session and --quicksync-password, generated and printed when
 not given; files are kept in memory only):
   qcli --quicksync-endpoint http://127.0.0.1:9000 quicksync login --session ID
+With --region R it serves region R (default q-world-1): requests must be
+signed for it, and answers name it, so clients that start from another
+region (the AWS CLI's default us-east-1) find it and sign again.
 Stop it with Ctrl-C.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -61,6 +68,11 @@ Stop it with Ctrl-C.`,
 			}
 			if (opts.AccessKey == "") != (opts.SecretKey == "") {
 				return &cmdutil.UsageError{Err: fmt.Errorf("--access-key and --secret-key go together: give both or neither")}
+			}
+			if opts.Region = f.Flags.Region; opts.Region != "" {
+				if err := client.ValidateRegion(opts.Region); err != nil {
+					return &cmdutil.UsageError{Err: err}
+				}
 			}
 			if opts.DataDir == "" && !opts.Memory {
 				dir, err := configure.DefaultDir(f.Getenv)
@@ -92,6 +104,10 @@ func runServer(ctx context.Context, opts *Options) error {
 	if key == "" {
 		key, secret = configure.LocalAccessKeyID, configure.LocalSecretAccessKey
 	}
+	region := opts.Region
+	if region == "" {
+		region = configure.LocalRegion
+	}
 	data := opts.DataDir
 	if opts.Memory {
 		data = ""
@@ -107,28 +123,44 @@ func runServer(ctx context.Context, opts *Options) error {
 	if qsPassword == "" {
 		qsPassword = newAPIKey()
 	}
-	s, err := embedded.Serve(embedded.Options{Addr: opts.Addr, DataDir: data, Credentials: map[string]string{key: secret}, ConsoleAPIKey: apiKey,
-		QuickSyncSessions: map[string]string{qsSession: qsPassword}})
+	s, err := embedded.Serve(embedded.Options{Addr: opts.Addr, DataDir: data, Credentials: map[string]string{key: secret}, Region: region,
+		ConsoleAPIKey: apiKey, QuickSyncSessions: map[string]string{qsSession: qsPassword}})
 	if err != nil {
 		return &cmdutil.ConfigError{Err: err}
 	}
 	defer s.Close()
-	where := data
-	if where == "" {
-		where = "memory (lost when the server stops)"
-	}
-	fmt.Fprintf(opts.Out, "qcli server: QStorage emulator at %s\n  data:       %s\n  access key: %s\n  secret key: %s\n  region:     %s\n"+
-		"  console:    %s%s (X-API-Key: %s)\n"+
-		"  quicksync:  %s/v1 (session: %s, password: %s)\n"+
-		"Try: QCLI_ENDPOINT_URL=%s qcli --profile local s3 ls\n"+
-		"     QCLI_CONSOLE_ENDPOINT=%s QCLI_CONSOLE_API_KEY=%s qcli console stats\n"+
-		"     QCLI_QUICKSYNC_PASSWORD=%s qcli --quicksync-endpoint %s quicksync login --session %s\n",
-		s.Endpoint, where, key, secret, configure.LocalRegion, s.Endpoint, console.DefaultBasePath, apiKey,
-		s.Endpoint, qsSession, qsPassword,
-		s.Endpoint, s.Endpoint, apiKey, qsPassword, s.Endpoint, qsSession)
+	announce(opts.Out, banner{endpoint: s.Endpoint, data: data, key: key, secret: secret, region: region,
+		apiKey: apiKey, qsSession: qsSession, qsPassword: qsPassword})
 	<-ctx.Done()
 	fmt.Fprintln(opts.Out, "qcli server: stopped")
 	return nil
+}
+
+// banner is what `qcli server` tells its user: where it serves, what it
+// takes, and commands to try.
+type banner struct {
+	endpoint, data, key, secret, region string
+	apiKey, qsSession, qsPassword       string
+}
+
+func announce(out io.Writer, b banner) {
+	where := b.data
+	if where == "" {
+		where = "memory (lost when the server stops)"
+	}
+	try := "QCLI_ENDPOINT_URL=" + b.endpoint
+	if b.region != configure.LocalRegion {
+		try += " QCLI_REGION=" + b.region
+	}
+	fmt.Fprintf(out, "qcli server: QStorage emulator at %s\n  data:       %s\n  access key: %s\n  secret key: %s\n  region:     %s\n"+
+		"  console:    %s%s (X-API-Key: %s)\n"+
+		"  quicksync:  %s/v1 (session: %s, password: %s)\n"+
+		"Try: %s qcli --profile local s3 ls\n"+
+		"     QCLI_CONSOLE_ENDPOINT=%s QCLI_CONSOLE_API_KEY=%s qcli console stats\n"+
+		"     QCLI_QUICKSYNC_PASSWORD=%s qcli --quicksync-endpoint %s quicksync login --session %s\n",
+		b.endpoint, where, b.key, b.secret, b.region, b.endpoint, console.DefaultBasePath, b.apiKey,
+		b.endpoint, b.qsSession, b.qsPassword,
+		try, b.endpoint, b.apiKey, b.qsPassword, b.endpoint, b.qsSession)
 }
 
 // newAPIKey is 128 random bits in hex: the console is reachable by anyone

@@ -30,6 +30,7 @@ type Options struct {
 	Addr        string            // host:port; port 0 picks a free one
 	DataDir     string            // "" keeps everything in memory
 	Credentials map[string]string // access key id -> secret
+	Region      string            // the region requests are signed for; "" is emulator.DefaultRegion
 	// ConsoleAPIKey serves the management console API beside S3, on the
 	// same address, to requests carrying it; "" leaves the console off.
 	ConsoleAPIKey string
@@ -49,8 +50,8 @@ func Serve(opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
-	emu, err := emulator.New(emulator.Options{Credentials: opts.Credentials, DataDir: opts.DataDir, ConsoleAPIKey: opts.ConsoleAPIKey,
-		QuickSync: emulator.QuickSyncOptions{Sessions: opts.QuickSyncSessions}})
+	emu, err := emulator.New(emulator.Options{Credentials: opts.Credentials, DataDir: opts.DataDir, Region: opts.Region,
+		ConsoleAPIKey: opts.ConsoleAPIKey, QuickSync: emulator.QuickSyncOptions{Sessions: opts.QuickSyncSessions}})
 	if err != nil {
 		unlock()
 		return nil, err

@@ -21,7 +21,7 @@ import (
 const (
 	AccessKey = "QEMULATORACCESSKEY01"
 	SecretKey = "emulator/secret+key/0123456789abcdefghij"
-	Region    = "q-world-1"
+	Region    = emulator.DefaultRegion
 )
 
 // Server is a running emulator and what a client needs to reach it.
@@ -30,6 +30,7 @@ type Server struct {
 	Emulator         *emulator.Emulator // for SetFault (package faults), Observe, SetCredential...
 	AccessKey        string             // a valid access key ID
 	SecretKey        string             // its secret
+	Region           string             // the region requests are signed for
 	CertPool         *x509.CertPool     // trusts the server's certificate
 }
 
@@ -47,6 +48,9 @@ func Start(tb testing.TB, opts emulator.Options) *Server {
 			break
 		}
 	}
+	if opts.Region == "" {
+		opts.Region = Region
+	}
 	emu, err := emulator.New(opts)
 	if err != nil {
 		tb.Fatalf("emulatortest: %v", err)
@@ -58,7 +62,7 @@ func Start(tb testing.TB, opts emulator.Options) *Server {
 	})
 	pool := x509.NewCertPool()
 	pool.AddCert(srv.Certificate())
-	return &Server{Server: srv, Emulator: emu, AccessKey: ak, SecretKey: sk, CertPool: pool}
+	return &Server{Server: srv, Emulator: emu, AccessKey: ak, SecretKey: sk, Region: opts.Region, CertPool: pool}
 }
 
 // HTTPClient returns a client that trusts the server's certificate.
@@ -69,13 +73,13 @@ func (s *Server) HTTPClient() *http.Client {
 }
 
 // S3Client returns an SDK client for the server as QStorage's guides
-// configure one: path-style addressing, region q-world-1, and request
+// configure one: path-style addressing, the server's region, and request
 // checksums only when required. optFns may override any of it.
 func (s *Server) S3Client(optFns ...func(*s3.Options)) *s3.Client {
 	opts := s3.Options{
 		BaseEndpoint:               aws.String(s.URL),
 		UsePathStyle:               true,
-		Region:                     Region,
+		Region:                     s.Region,
 		Credentials:                credentials.NewStaticCredentialsProvider(s.AccessKey, s.SecretKey, ""),
 		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
 		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,

@@ -226,7 +226,8 @@ func (s *Server) Do(tb testing.TB, req *http.Request) Response {
 }
 
 // SignedRequest builds a request to the server's path signed with the SDK
-// signer and the server's key; payloadHash "" means the SHA-256 of body.
+// signer, the server's key and its region; payloadHash "" means the
+// SHA-256 of body.
 func (s *Server) SignedRequest(tb testing.TB, method, path string, body []byte, payloadHash string, header http.Header) *http.Request {
 	tb.Helper()
 	req, err := http.NewRequestWithContext(tb.Context(), method, s.URL+path, bytes.NewReader(body))
@@ -243,7 +244,7 @@ func (s *Server) SignedRequest(tb testing.TB, method, path string, body []byte, 
 	req.Header.Set("X-Amz-Content-Sha256", payloadHash)
 	creds := aws.Credentials{AccessKeyID: s.AccessKey, SecretAccessKey: s.SecretKey}
 	signer := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
-	if err := signer.SignHTTP(tb.Context(), creds, req, payloadHash, "s3", Region, time.Now()); err != nil {
+	if err := signer.SignHTTP(tb.Context(), creds, req, payloadHash, "s3", s.Region, time.Now()); err != nil {
 		tb.Fatal(err)
 	}
 	return req

@@ -70,10 +70,13 @@ func (srv *Server) createBucket(w http.ResponseWriter, r *http.Request, bucket s
 	return nil
 }
 
+// headBucket names the bucket's region, which clients use HeadBucket to
+// find.
 func (srv *Server) headBucket(w http.ResponseWriter, bucket string) error {
 	if !srv.store.BucketExists(bucket) {
 		return s3err.NoSuchBucket(bucket)
 	}
+	w.Header().Set(headerBucketRegion, srv.region)
 	w.WriteHeader(http.StatusOK)
 	return nil
 }

@@ -1,6 +1,8 @@
 package s3
 
 import (
+	"encoding/base64"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -29,6 +31,47 @@ var storedHeaders = []string{
 	"X-Amz-Website-Redirect-Location",
 }
 
+// userMetaPrefix starts the (canonical) name of a user metadata header.
+const userMetaPrefix = "X-Amz-Meta-"
+
+// decodeWords undoes RFC 2047 encoded words (=?UTF-8?B?...?=), which S3
+// decodes before storing a metadata value; a value that does not decode is
+// kept as sent.
+func decodeWords(v string) string {
+	if d, err := new(mime.WordDecoder).DecodeHeader(v); err == nil {
+		return d
+	}
+	return v
+}
+
+// setStoredHeader puts a stored header on a GET or HEAD answer. User
+// metadata goes out as S3 sends it: the name in lower case (net/http would
+// capitalise it, and clients such as botocore keep what they receive), and
+// a value with characters outside printable ASCII as an RFC 2047 encoded
+// word, since header values are ASCII. S3 does the same, though for raw
+// UTF-8 it receives it encodes each byte as if it were a Latin-1
+// character; the emulator encodes the UTF-8 it was sent, so clients that
+// decode the word get back what they stored.
+func setStoredHeader(h http.Header, name, v string) {
+	if strings.HasPrefix(name, userMetaPrefix) {
+		h[strings.ToLower(name)] = []string{encodeWord(v)}
+		return
+	}
+	h.Set(name, v)
+}
+
+// encodeWord is v as S3 sends a value that is not printable ASCII: one
+// RFC 2047 encoded word, "=?UTF-8?B?<base64>?=" (mime.BEncoding writes a
+// lower-case b and splits long values).
+func encodeWord(v string) string {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; (c < ' ' && c != '\t') || c > '~' {
+			return "=?UTF-8?B?" + base64.StdEncoding.EncodeToString([]byte(v)) + "?="
+		}
+	}
+	return v
+}
+
 // objectMeta extracts the headers stored with a new object.
 func objectMeta(h http.Header) (map[string]string, error) {
 	meta := map[string]string{}
@@ -39,8 +82,8 @@ func objectMeta(h http.Header) (map[string]string, error) {
 	}
 	size := 0
 	for name, vs := range h {
-		if user, ok := strings.CutPrefix(name, "X-Amz-Meta-"); ok {
-			meta[name] = strings.Join(vs, ",")
+		if user, ok := strings.CutPrefix(name, userMetaPrefix); ok {
+			meta[name] = decodeWords(strings.Join(vs, ","))
 			size += len(user) + len(meta[name])
 		}
 	}

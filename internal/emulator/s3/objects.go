@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/quilibrium/qcli/internal/emulator/s3err"
+	"github.com/quilibrium/qcli/internal/emulator/sigv4"
 	"github.com/quilibrium/qcli/internal/emulator/store"
 )
 
@@ -54,7 +55,7 @@ func (srv *Server) getObject(w http.ResponseWriter, r *http.Request, bucket, key
 // objectHeaders sets the stored metadata and S3's standard object headers.
 func objectHeaders(h http.Header, o *store.Object, q url.Values) {
 	for k, v := range o.Meta {
-		h.Set(k, v)
+		setStoredHeader(h, k, v)
 	}
 	if h.Get("Content-Type") == "" {
 		h.Set("Content-Type", "binary/octet-stream")
@@ -225,13 +226,13 @@ func (srv *Server) deleteObject(w http.ResponseWriter, bucket, key string) error
 
 const maxDeleteKeys = 1000 // S3's limit per DeleteObjects request
 
-// deleteObjects insists on Content-MD5, which S3 historically required and
-// QStorage-like servers still do; the SDK omits it when checksums are
-// WhenRequired, so a client that forgets to add it must fail here too.
-// Keys that do not exist are reported deleted, as S3 reports them.
+// deleteObjects insists, as S3 does, on a digest of the request: Content-MD5
+// or any x-amz-checksum-* (current SDKs send CRC32 or CRC32C and no
+// Content-MD5). The body verifier checks whichever came. Keys that do not
+// exist are reported deleted, as S3 reports them.
 func (srv *Server) deleteObjects(w http.ResponseWriter, r *http.Request, bucket string) error {
-	if r.Header.Get("Content-Md5") == "" {
-		return s3err.Errorf("InvalidRequest", "Missing required header for this request: Content-Md5")
+	if !sigv4.CarriesDigest(r.Header) {
+		return s3err.Errorf("InvalidRequest", "Missing required header for this request: Content-MD5 or x-amz-checksum-*")
 	}
 	var req deleteRequest
 	if err := readXML(r, &req); err != nil {

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -116,7 +117,7 @@ func TestConditionalPut(t *testing.T) {
 }
 
 func TestDeleteObjectsAndObserve(t *testing.T) {
-	srv, plain := emulatortest.StartS3(t)
+	srv, _ := emulatortest.StartS3(t)
 	c := srv.S3Client(func(o *s3.Options) { o.APIOptions = append(o.APIOptions, smithyhttp.AddContentChecksumMiddleware) })
 	var deletes atomic.Int32
 	srv.Emulator.Observe(func(r *http.Request) {
@@ -134,12 +135,53 @@ func TestDeleteObjectsAndObserve(t *testing.T) {
 	if err != nil || len(out.Deleted) != 3 || deletes.Load() != 1 {
 		t.Fatalf("DeleteObjects %+v %v (observed %d)", out, err, deletes.Load())
 	}
-	_, err = plain.DeleteObjects(t.Context(), &s3.DeleteObjectsInput{Bucket: aws.String("bkt"),
-		Delete: &types.Delete{Objects: []types.ObjectIdentifier{{Key: aws.String("c")}}}})
-	emulatortest.WantAPIError(t, err, 400, "InvalidRequest") // no Content-MD5
 	list, _ := c.ListObjectsV2(t.Context(), &s3.ListObjectsV2Input{Bucket: aws.String("bkt")})
 	if len(list.Contents) != 1 || aws.ToString(list.Contents[0].Key) != "c" {
 		t.Fatalf("left %+v", list.Contents)
+	}
+}
+
+// TestDeleteObjectsTakesAnyDigest: S3 wants Content-MD5 or any
+// x-amz-checksum-* on DeleteObjects; current SDKs send a CRC and no MD5.
+func TestDeleteObjectsTakesAnyDigest(t *testing.T) {
+	srv, c := emulatortest.StartS3(t)
+	var sent []http.Header
+	var mu sync.Mutex
+	srv.Emulator.Observe(func(r *http.Request) {
+		if r.URL.Query().Has("delete") {
+			mu.Lock()
+			sent = append(sent, r.Header.Clone())
+			mu.Unlock()
+		}
+	})
+	emulatortest.MustCreateBucket(t, c, "bkt")
+	deleteKey := func(c *s3.Client, alg types.ChecksumAlgorithm) error {
+		emulatortest.MustPut(t, c, "bkt", "k", "v")
+		_, err := c.DeleteObjects(t.Context(), &s3.DeleteObjectsInput{Bucket: aws.String("bkt"), ChecksumAlgorithm: alg,
+			Delete: &types.Delete{Objects: []types.ObjectIdentifier{{Key: aws.String("k")}}}})
+		return err
+	}
+	// The SDK's default (checksums when required) sends CRC32 without MD5.
+	if err := deleteKey(c, ""); err != nil {
+		t.Fatalf("DeleteObjects as the SDK sends it: %v", err)
+	}
+	if h := sent[0]; h.Get("Content-Md5") != "" || h.Get("X-Amz-Checksum-Crc32") == "" {
+		t.Fatalf("the SDK sent %v; the test wants CRC32 and no Content-MD5", h)
+	}
+	for _, alg := range []types.ChecksumAlgorithm{types.ChecksumAlgorithmCrc32, types.ChecksumAlgorithmCrc32c,
+		types.ChecksumAlgorithmCrc64nvme, types.ChecksumAlgorithmSha1, types.ChecksumAlgorithmSha256, types.ChecksumAlgorithmSha512} {
+		if err := deleteKey(c, alg); err != nil {
+			t.Errorf("DeleteObjects with %s: %v", alg, err)
+		}
+	}
+
+	body := []byte(`<Delete><Object><Key>k</Key></Object></Delete>`)
+	emulatortest.MustPut(t, c, "bkt", "k", "v")
+	srv.Do(t, srv.SignedRequest(t, http.MethodPost, "/bkt?delete", body, "", nil)).WantError(t, 400, "InvalidRequest")
+	wrong := http.Header{"X-Amz-Checksum-Crc32": {"AAAAAA=="}}
+	srv.Do(t, srv.SignedRequest(t, http.MethodPost, "/bkt?delete", body, "", wrong)).WantError(t, 400, "BadDigest")
+	if got := emulatortest.MustGet(t, c, "bkt", "k"); got != "v" {
+		t.Fatalf("a refused DeleteObjects deleted the key: %q", got)
 	}
 }
 

@@ -37,7 +37,7 @@ func (srv *Server) IsPostObject(r *http.Request) bool {
 // policy and signature, runs Config.Authenticated, and stores the file.
 func (srv *Server) ServePostObject(w http.ResponseWriter, r *http.Request) {
 	if err := srv.postObject(w, r); err != nil {
-		s3err.Write(w, r, err)
+		srv.WriteError(w, r, err)
 	}
 }
 

@@ -55,8 +55,25 @@ func New(c Config) *Server {
 // ServeHTTP serves an authenticated request and renders any error.
 func (srv *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := srv.dispatch(w, r); err != nil {
-		s3err.Write(w, r, err)
+		srv.WriteError(w, r, err)
 	}
+}
+
+// headerBucketRegion names the region of the bucket a request addressed.
+const headerBucketRegion = "X-Amz-Bucket-Region"
+
+// WriteError renders err as the answer to r. An error answer to HEAD,
+// which has no body to carry S3's <Region> element, names the bucket's
+// region in x-amz-bucket-region when the bucket exists, as S3's does:
+// clients that signed for another region (the AWS CLI's default
+// us-east-1) read it there and sign again.
+func (srv *Server) WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	if r.Method == http.MethodHead {
+		if bucket, _ := srv.Target(r); bucket != "" && srv.store.BucketExists(bucket) {
+			w.Header().Set(headerBucketRegion, srv.region)
+		}
+	}
+	s3err.Write(w, r, err)
 }
 
 // Target names the bucket and key r addresses, path-style or

@@ -4,6 +4,7 @@ import (
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
 	"hash"
@@ -82,13 +83,18 @@ func (v *verifyingReader) finish() error {
 	return io.EOF
 }
 
-// checksumAlgorithms maps x-amz-checksum-* names to their hash.
+// checksumAlgorithms maps x-amz-checksum-* names to their hash: those of
+// 001 and CRC64NVME (the SDKs' default), and SHA512 and MD5, which S3 added
+// later. S3's XXHASH variants are not among them: a request carrying only
+// one of those carries no digest the emulator can check.
 var checksumAlgorithms = map[string]func() hash.Hash{
 	"crc32":     func() hash.Hash { return crc32.NewIEEE() },
 	"crc32c":    func() hash.Hash { return crc32.New(crc32.MakeTable(crc32.Castagnoli)) },
 	"crc64nvme": func() hash.Hash { return crc64.New(crc64.MakeTable(0x9a6c9329ac4bc9b5)) },
 	"sha1":      sha1.New,
 	"sha256":    sha256.New,
+	"sha512":    sha512.New,
+	"md5":       md5.New,
 }
 
 func checksumMismatch(alg string) *s3err.Error {
@@ -97,34 +103,55 @@ func checksumMismatch(alg string) *s3err.Error {
 
 func fixed(v string) func() (string, bool) { return func() (string, bool) { return v, true } }
 
-// PrepareBody replaces r's body with one that decodes aws-chunked framing
-// and fails, at its end, if a digest the request carries does not match.
-func PrepareBody(r *http.Request, auth *Auth) error {
+// PrepareBody returns a copy of r whose body decodes aws-chunked framing
+// (its headers then describe the decoded body) and fails, at its end, if a
+// digest the request carries does not match. r itself is left as net/http
+// read it: the server decides after the handler, from r's Content-Length,
+// whether the rest of the body must still be read, and a request that
+// claimed no body while one remains breaks its connection handling.
+func PrepareBody(r *http.Request, auth *Auth) (*http.Request, error) {
+	r = r.Clone(r.Context())
 	sha := r.Header.Get("X-Amz-Content-Sha256")
 	v := &verifyingReader{r: r.Body, expect: r.ContentLength}
 	if strings.HasPrefix(sha, "STREAMING-") || hasAWSChunked(r.Header) {
 		dec, err := newChunkDecoder(r, auth, sha)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		v.r, v.expect = dec, r.ContentLength
 		if err := addTrailerCheck(v, r.Header, dec); err != nil {
-			return err
+			return nil, err
 		}
 	} else if len(sha) == 64 {
 		v.checks = append(v.checks, digestCheck{h: sha256.New(), hexOut: true, want: fixed(sha),
 			fail: s3err.Errorf("XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.")})
 	}
 	if err := addHeaderChecks(v, r.Header); err != nil {
-		return err
+		return nil, err
 	}
 	r.Body = readCloser{v, r.Body}
-	return nil
+	return r, nil
 }
 
 type readCloser struct {
 	io.Reader
 	io.Closer
+}
+
+// CarriesDigest reports whether h announces a digest of the body that
+// PrepareBody verifies: Content-MD5, an x-amz-checksum-* header, or an
+// x-amz-trailer naming one. S3 requires one of them on some operations.
+func CarriesDigest(h http.Header) bool {
+	if h.Get("Content-Md5") != "" {
+		return true
+	}
+	for alg := range checksumAlgorithms {
+		if h.Get("X-Amz-Checksum-"+alg) != "" {
+			return true
+		}
+	}
+	alg, ok := strings.CutPrefix(strings.ToLower(strings.TrimSpace(h.Get("X-Amz-Trailer"))), "x-amz-checksum-")
+	return ok && checksumAlgorithms[alg] != nil
 }
 
 func addHeaderChecks(v *verifyingReader, h http.Header) error {

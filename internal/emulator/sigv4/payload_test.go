@@ -149,12 +149,12 @@ func signedChunkedRequest(t *testing.T, srv *emulatortest.Server, data []byte, c
 	creds := aws.Credentials{AccessKeyID: srv.AccessKey, SecretAccessKey: srv.SecretKey}
 	now := time.Now().UTC()
 	signer := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
-	if err := signer.SignHTTP(t.Context(), creds, req, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "s3", emulatortest.Region, now); err != nil {
+	if err := signer.SignHTTP(t.Context(), creds, req, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "s3", srv.Region, now); err != nil {
 		t.Fatal(err)
 	}
 	_, seedHex, _ := strings.Cut(req.Header.Get("Authorization"), "Signature=")
 	seed, _ := hex.DecodeString(seedHex)
-	stream := v4.NewStreamSigner(creds, "s3", emulatortest.Region, seed)
+	stream := v4.NewStreamSigner(creds, "s3", srv.Region, seed)
 	var body bytes.Buffer
 	for _, n := range sizes {
 		piece := append([]byte(nil), data[:n]...)
@@ -191,5 +191,31 @@ func TestLargePutWithExpectContinue(t *testing.T) {
 	emulatortest.MustPut(t, c, "bkt", "big", string(data))
 	if got := emulatortest.MustGet(t, c, "bkt", "big"); got != string(data) {
 		t.Fatal("large object differs")
+	}
+}
+
+// TestChunkedUploadsKeepTheConnection: botocore sends aws-chunked bodies
+// with HTTP chunked transfer (no Content-Length). Once the emulator had
+// decoded one it told net/http the request had no body, and net/http then
+// read the rest of the body after the handler, racing its own next read:
+// the server panicked and the client's next request on the connection
+// failed.
+func TestChunkedUploadsKeepTheConnection(t *testing.T) {
+	srv, c := emulatortest.StartS3(t)
+	emulatortest.MustCreateBucket(t, c, "bkt")
+	hc := srv.HTTPClient()
+	for i := range 3 {
+		req := srv.SignedRequest(t, http.MethodPut, "/bkt/k", nil, "STREAMING-UNSIGNED-PAYLOAD-TRAILER", http.Header{
+			"Content-Encoding": {"aws-chunked"}, "X-Amz-Decoded-Content-Length": {"0"}, "X-Amz-Trailer": {"x-amz-checksum-crc32"}})
+		req.Body = io.NopCloser(strings.NewReader("0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n")) // CRC32 of nothing
+		req.ContentLength = -1
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatalf("request %d on the connection: %v", i+1, err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("request %d: status %d", i+1, resp.StatusCode)
+		}
 	}
 }

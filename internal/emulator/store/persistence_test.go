@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"mime"
 	"os"
 	"path/filepath"
 	"testing"
@@ -45,7 +46,10 @@ func TestPersistenceAcrossRestart(t *testing.T) {
 			t.Fatalf("%q = %q", k, got)
 		}
 		head, err := c2.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String("bkt"), Key: aws.String(k)})
-		if err != nil || head.Metadata["k"] != k || aws.ToInt32(head.TagCount) != 1 {
+		if err != nil {
+			t.Fatalf("%q: %v", k, err)
+		}
+		if meta, _ := new(mime.WordDecoder).DecodeHeader(head.Metadata["k"]); meta != k || aws.ToInt32(head.TagCount) != 1 {
 			t.Fatalf("%q metadata %v %v", k, head, err)
 		}
 	}

@@ -1,0 +1,119 @@
+package s3_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/pem"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/quilibrium/qcli/internal/emulator/emulatortest"
+)
+
+// awsCLI runs the AWS CLI against srv as a user with no configuration
+// would: keys from the environment, the CLI's default region us-east-1
+// unless args say otherwise, the server's certificate trusted. It skips
+// the test when the CLI is not installed.
+func awsCLI(t *testing.T, srv *emulatortest.Server, args ...string) (string, error) {
+	t.Helper()
+	bin, err := exec.LookPath("aws")
+	if err != nil {
+		t.Skip("the AWS CLI (aws) is not installed; this test drives it against the emulator")
+	}
+	home := t.TempDir()
+	ca := filepath.Join(home, "ca.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.CommandContext(t.Context(), bin, append([]string{"--endpoint-url", srv.URL}, args...)...)
+	cmd.Env = []string{
+		"PATH=" + os.Getenv("PATH"), "HOME=" + home,
+		"AWS_CONFIG_FILE=" + filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "credentials"),
+		"AWS_ACCESS_KEY_ID=" + srv.AccessKey, "AWS_SECRET_ACCESS_KEY=" + srv.SecretKey,
+		"AWS_DEFAULT_REGION=us-east-1", "AWS_CA_BUNDLE=" + ca, "AWS_EC2_METADATA_DISABLED=true",
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Logf("aws %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return string(out), err
+}
+
+// TestAWSCLIDownloadsFromAnotherRegion: the AWS CLI signs for us-east-1,
+// gets a bare 400 on its first HeadObject, and must find the emulator's
+// region in x-amz-bucket-region to sign again.
+func TestAWSCLIDownloadsFromAnotherRegion(t *testing.T) {
+	srv, c := emulatortest.StartS3(t)
+	emulatortest.MustCreateBucket(t, c, "bkt")
+	want := string(emulatortest.RandomBytes(70000, 3))
+	emulatortest.MustPut(t, c, "bkt", "dir/obj", want)
+	dst := filepath.Join(t.TempDir(), "obj")
+	if _, err := awsCLI(t, srv, "s3", "cp", "s3://bkt/dir/obj", dst); err != nil {
+		t.Fatalf("aws s3 cp from the emulator: %v", err)
+	}
+	if got, err := os.ReadFile(dst); err != nil || string(got) != want {
+		t.Fatalf("downloaded %d bytes (%v), want %d", len(got), err, len(want))
+	}
+}
+
+// TestAWSCLIDeleteObjects: botocore sends DeleteObjects with a CRC32
+// checksum and no Content-MD5.
+func TestAWSCLIDeleteObjects(t *testing.T) {
+	srv, c := emulatortest.StartS3(t)
+	var mu sync.Mutex
+	var sent http.Header
+	srv.Emulator.Observe(func(r *http.Request) {
+		if r.URL.Query().Has("delete") {
+			mu.Lock()
+			sent = r.Header.Clone()
+			mu.Unlock()
+		}
+	})
+	emulatortest.MustCreateBucket(t, c, "bkt")
+	for _, k := range []string{"a", "b", "keep"} {
+		emulatortest.MustPut(t, c, "bkt", k, k)
+	}
+	out, err := awsCLI(t, srv, "--region", srv.Region, "s3api", "delete-objects", "--bucket", "bkt",
+		"--delete", `{"Objects":[{"Key":"a"},{"Key":"b"}]}`)
+	if err != nil {
+		t.Fatalf("aws s3api delete-objects: %v", err)
+	}
+	var res struct{ Deleted, Errors []struct{ Key string } }
+	if err := json.Unmarshal([]byte(out), &res); err != nil || len(res.Deleted) != 2 || len(res.Errors) != 0 {
+		t.Fatalf("delete-objects answered %s (%v)", out, err)
+	}
+	t.Logf("the AWS CLI sent Content-MD5 %q, x-amz-checksum-crc32 %q", sent.Get("Content-Md5"), sent.Get("X-Amz-Checksum-Crc32"))
+	list, err := c.ListObjectsV2(t.Context(), &s3.ListObjectsV2Input{Bucket: aws.String("bkt")})
+	if err != nil || len(list.Contents) != 1 || aws.ToString(list.Contents[0].Key) != "keep" {
+		t.Fatalf("left %+v %v", list, err)
+	}
+}
+
+// TestAWSCLISeesLowerCaseMetadata: botocore keeps header names as they
+// come, so `aws s3api head-object` shows what S3 would send.
+func TestAWSCLISeesLowerCaseMetadata(t *testing.T) {
+	srv, c := emulatortest.StartS3(t)
+	emulatortest.MustCreateBucket(t, c, "bkt")
+	if _, err := awsCLI(t, srv, "--region", srv.Region, "s3api", "put-object", "--bucket", "bkt", "--key", "k",
+		"--metadata", "Color=blue"); err != nil {
+		t.Fatalf("aws s3api put-object: %v", err)
+	}
+	out, err := awsCLI(t, srv, "--region", srv.Region, "s3api", "head-object", "--bucket", "bkt", "--key", "k")
+	if err != nil {
+		t.Fatalf("aws s3api head-object: %v", err)
+	}
+	var head struct{ Metadata map[string]string }
+	if err := json.Unmarshal([]byte(out), &head); err != nil || head.Metadata["color"] != "blue" || len(head.Metadata) != 1 {
+		t.Fatalf("head-object metadata %v (%v), want color=blue", head.Metadata, err)
+	}
+}
