@@ -7,25 +7,20 @@ import (
 	"log"
 
 	"github.com/quilibrium/qcli/client"
-	"github.com/quilibrium/qcli/internal/emulator/embedded"
+	"github.com/quilibrium/qcli/qstoragetest"
 )
 
-// exampleClient returns a client for an in-memory emulator, standing in for
-// QStorage so the examples run anywhere. Against the real service, leave
-// Endpoint empty: it defaults to https://qstorage.quilibrium.com.
+// exampleClient returns a client for a QStorage test server
+// (qstoragetest), standing in for QStorage so the examples run anywhere.
+// Against the real service, leave Endpoint empty: it defaults to
+// https://qstorage.quilibrium.com.
 func exampleClient() (*client.Client, func()) {
-	srv, err := embedded.Serve(embedded.Options{Addr: "127.0.0.1:0", Credentials: map[string]string{"AKEXAMPLE": "example-secret"}})
+	srv := qstoragetest.NewServer(nil)
+	c, err := client.New(srv.Config())
 	if err != nil {
 		log.Fatal(err)
 	}
-	c, err := client.New(client.Config{
-		Endpoint:    srv.Endpoint,
-		Credentials: client.Credentials{AccessKeyID: "AKEXAMPLE", SecretAccessKey: "example-secret"},
-	})
-	if err != nil {
-		log.Fatal(err)
-	}
-	return c, func() { srv.Close() }
+	return c, srv.Close
 }
 
 // The three-call surface: Upload, Download and List.

@@ -9,21 +9,18 @@ import (
 	"strings"
 
 	"github.com/quilibrium/qcli/client"
-	"github.com/quilibrium/qcli/internal/emulator/embedded"
+	"github.com/quilibrium/qcli/qstoragetest"
 	"github.com/quilibrium/qcli/transfer"
 )
 
-// exampleManager starts an in-memory emulator and returns a Manager for it
-// and a function that stops it. Real programs build the client from their
-// own configuration (or configure.Resolve).
+// exampleManager starts a QStorage test server (qstoragetest) and returns a
+// Manager for it and a function that stops it. Real programs build the
+// client from their own configuration (or configure.Resolve).
 func exampleManager(opts transfer.Options) (*transfer.Manager, func()) {
-	creds := client.Credentials{AccessKeyID: "EXAMPLEKEY0000000001", SecretAccessKey: "example-secret"}
-	srv, err := embedded.Serve(embedded.Options{Addr: "127.0.0.1:0", Credentials: map[string]string{creds.AccessKeyID: creds.SecretAccessKey}})
-	if err != nil {
-		panic(err)
-	}
-	// The connection pool should match the concurrency (Options.ConnsPerHost).
-	c, err := client.New(client.Config{Endpoint: srv.Endpoint, Credentials: creds, MaxConnsPerHost: opts.ConnsPerHost()})
+	srv := qstoragetest.NewServer(nil)
+	cfg := srv.Config()
+	cfg.MaxConnsPerHost = opts.ConnsPerHost() // the connection pool should match the concurrency
+	c, err := client.New(cfg)
 	if err != nil {
 		panic(err)
 	}
@@ -34,7 +31,7 @@ func exampleManager(opts transfer.Options) (*transfer.Manager, func()) {
 	if err != nil {
 		panic(err)
 	}
-	return m, func() { srv.Close() }
+	return m, srv.Close
 }
 
 func ExampleManager_UploadFile() {

@@ -1,6 +1,7 @@
 // Package emulatortest starts an emulator behind an httptest TLS server for
-// tests in any package, with helpers for tests of the emulator's own
-// behaviour over the wire (kit.go).
+// qcli's own tests, with the emulator at hand (faults, observers) and
+// helpers for tests of the emulator's behaviour over the wire (kit.go).
+// The public qstoragetest is built on it for the tests of qcli's users.
 package emulatortest
 
 import (
@@ -39,6 +40,16 @@ type Server struct {
 // defaults to Region.
 func Start(tb testing.TB, opts emulator.Options) *Server {
 	tb.Helper()
+	s, err := New(opts)
+	if err != nil {
+		tb.Fatalf("emulatortest: %v", err)
+	}
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// New is Start without a test: the caller closes the server.
+func New(opts emulator.Options) (*Server, error) {
 	ak, sk := AccessKey, SecretKey
 	if len(opts.Credentials) == 0 {
 		opts.Credentials = map[string]string{ak: sk}
@@ -53,16 +64,19 @@ func Start(tb testing.TB, opts emulator.Options) *Server {
 	}
 	emu, err := emulator.New(opts)
 	if err != nil {
-		tb.Fatalf("emulatortest: %v", err)
+		return nil, err
 	}
 	srv := httptest.NewTLSServer(emu)
-	tb.Cleanup(func() {
-		srv.Close()
-		_ = emu.Close()
-	})
 	pool := x509.NewCertPool()
 	pool.AddCert(srv.Certificate())
-	return &Server{Server: srv, Emulator: emu, AccessKey: ak, SecretKey: sk, Region: opts.Region, CertPool: pool}
+	return &Server{Server: srv, Emulator: emu, AccessKey: ak, SecretKey: sk, Region: opts.Region, CertPool: pool}, nil
+}
+
+// Close stops serving and closes the emulator; it may be called more than
+// once.
+func (s *Server) Close() {
+	s.Server.Close()
+	_ = s.Emulator.Close()
 }
 
 // HTTPClient returns a client that trusts the server's certificate.

@@ -33,9 +33,6 @@ func TestPersistenceAcrossRestart(t *testing.T) {
 	id := emulatortest.CreateUpload(t, c, "bkt", "big")
 	first := emulatortest.PutParts(t, c, "bkt", "big", id, [][]byte{emulatortest.RandomBytes(2048, 1)})
 	srv.Close()
-	if err := srv.Emulator.Close(); err != nil {
-		t.Fatal(err)
-	}
 
 	_, c2 := emulatortest.StartS3(t, opts)
 	if got := emulatortest.MustGet(t, c2, "bkt", "a"); got != "overwritten" {
