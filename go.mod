@@ -13,6 +13,7 @@ require (
 	github.com/spf13/pflag v1.0.10
 	golang.org/x/term v0.47.0
 	gopkg.in/ini.v1 v1.67.3
+	mvdan.cc/sh/v3 v3.14.1
 )
 
 require (

@@ -38,6 +38,10 @@ type Factory struct {
 
 	warnMu sync.Mutex
 	warned map[string]bool
+
+	// batch is set on the Factory of one command of a `qcli run` batch:
+	// its configuration and S3 client are the batch's (see Batch).
+	batch *Batch
 }
 
 // New returns a Factory over the process's streams and environment.
@@ -47,6 +51,9 @@ func New() *Factory {
 
 // Config resolves profiles, files, environment and flags once.
 func (f *Factory) Config() (*configure.Resolved, error) {
+	if f.batch != nil {
+		return f.batch.parent.Config()
+	}
 	f.once.Do(func() {
 		f.resolved, f.err = configure.Resolve(configure.Options{Flags: f.Flags, Getenv: f.Getenv})
 		if f.err != nil {
@@ -61,6 +68,9 @@ func (f *Factory) Config() (*configure.Resolved, error) {
 // ClientConfig is the resolved client configuration, with the embedded
 // emulator started when the local profile needs it and --debug applied.
 func (f *Factory) ClientConfig() (client.Config, error) {
+	if f.batch != nil {
+		return f.batch.clientConfig()
+	}
 	r, err := f.Config()
 	if err != nil {
 		return client.Config{}, err
@@ -94,12 +104,25 @@ func (f *Factory) startEmbedded(dir string) (string, error) {
 	return endpoint, nil
 }
 
-// Client builds a QStorage client from the resolved configuration.
+// Client builds a QStorage client from the resolved configuration (in a
+// batch: returns the batch's one client).
 func (f *Factory) Client(ctx context.Context) (*client.Client, error) {
+	return f.TransferClient(ctx, 0)
+}
+
+// TransferClient is Client with a connection pool of at least connsPerHost
+// connections per host, for a transfer Manager running that many requests
+// at once. In a batch it is the batch's one client, whose pool the batch
+// sized for all its commands together.
+func (f *Factory) TransferClient(ctx context.Context, connsPerHost int) (*client.Client, error) {
+	if f.batch != nil {
+		return f.batch.client()
+	}
 	cfg, err := f.ClientConfig()
 	if err != nil {
 		return nil, err
 	}
+	cfg.MaxConnsPerHost = max(cfg.MaxConnsPerHost, connsPerHost)
 	c, err := client.New(cfg)
 	if err != nil {
 		return nil, &ConfigError{Err: err}
@@ -125,6 +148,10 @@ func (f *Factory) Printer() *output.Printer {
 // however often the settings files are read. Warnings are shown even with
 // --quiet: they are about the user's secrets.
 func (f *Factory) Warn(warnings []string) {
+	if f.batch != nil {
+		f.batch.parent.Warn(warnings)
+		return
+	}
 	f.warnMu.Lock()
 	defer f.warnMu.Unlock()
 	for _, w := range warnings {

@@ -26,6 +26,17 @@ func Main() int {
 // Run executes one command line against f and returns the exit code,
 // printing any error as one line on stderr.
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	code, msg := Execute(ctx, f, args)
+	if msg != "" {
+		fmt.Fprintf(f.IO.ErrOut, "qcli: %s\n", msg)
+	}
+	return code
+}
+
+// Execute executes one command line against f and returns the exit code
+// and, when it failed, the error as one line, unprinted: `qcli run` reports
+// each line's error itself.
+func Execute(ctx context.Context, f *cmdutil.Factory, args []string) (code int, msg string) {
 	cmd := NewCmdRoot(f)
 	cmd.SetArgs(args)
 	cmd.SetIn(f.IO.In)
@@ -33,14 +44,13 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	cmd.SetErr(f.IO.ErrOut)
 	err := cmd.ExecuteContext(ctx)
 	if err == nil {
-		return cmdutil.ExitOK
+		return cmdutil.ExitOK, ""
 	}
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
 		err = cmdutil.ErrInterrupted
 	}
 	err = classifyCobraError(err)
-	fmt.Fprintf(f.IO.ErrOut, "qcli: %s\n", oneLine(err.Error()))
-	return cmdutil.ExitCode(err)
+	return cmdutil.ExitCode(err), oneLine(err.Error())
 }
 
 // classifyCobraError marks the parse errors cobra returns as plain errors

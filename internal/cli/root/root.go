@@ -10,6 +10,7 @@ import (
 	"github.com/quilibrium/qcli/internal/cli/consolecmd"
 	"github.com/quilibrium/qcli/internal/cli/output"
 	"github.com/quilibrium/qcli/internal/cli/quicksynccmd"
+	"github.com/quilibrium/qcli/internal/cli/runcmd"
 	"github.com/quilibrium/qcli/internal/cli/s3cmd"
 	"github.com/quilibrium/qcli/internal/cli/servercmd"
 )
@@ -60,6 +61,7 @@ built-in emulator whose data lives in the config directory.`,
 		consolecmd.NewCmdConsole(f),
 		quicksynccmd.NewCmdQuickSync(f),
 		servercmd.NewCmdServer(f, nil),
+		runcmd.NewCmdRun(f, runcmd.Tree{New: NewCmdRoot, Execute: Execute}, nil),
 		newCmdVersion(f),
 		newCmdCompletion(f),
 	)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/quilibrium/qcli/client"
 	"github.com/quilibrium/qcli/internal/cli/cmdutil"
 	"github.com/quilibrium/qcli/internal/cli/progress"
 	"github.com/quilibrium/qcli/transfer"
@@ -118,14 +117,9 @@ type managerFunc func(ctx context.Context, o transfer.Options) (*transfer.Manage
 
 func newManagerFunc(f *cmdutil.Factory) managerFunc {
 	return func(ctx context.Context, o transfer.Options) (*transfer.Manager, error) {
-		cfg, err := f.ClientConfig()
+		c, err := f.TransferClient(ctx, o.ConnsPerHost())
 		if err != nil {
 			return nil, err
-		}
-		cfg.MaxConnsPerHost = max(cfg.MaxConnsPerHost, o.ConnsPerHost())
-		c, err := client.New(cfg)
-		if err != nil {
-			return nil, &cmdutil.ConfigError{Err: err}
 		}
 		return transfer.New(c, o)
 	}
