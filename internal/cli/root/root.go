@@ -44,16 +44,19 @@ built-in emulator whose data lives in the config directory.`,
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &cmdutil.FlagError{Err: err}
 	})
+	// Each flag's default is f's current value: the zero value, except in
+	// the Factory of a line of qcli run, which starts with the batch's
+	// flags (binding a flag resets its variable to the default).
 	pf := cmd.PersistentFlags()
-	pf.StringVar(&f.Flags.Profile, "profile", "", "profile to use (default: $QCLI_PROFILE, else default)")
-	pf.StringVar(&f.Flags.EndpointURL, "endpoint-url", "", "service URL, e.g. http://127.0.0.1:9000")
-	pf.StringVar(&f.Flags.ConsoleEndpoint, "console-endpoint", "", "management console URL, for qcli console")
-	pf.StringVar(&f.Flags.QuickSyncEndpoint, "quicksync-endpoint", "", "QuickSync API URL, for qcli quicksync (default https://api.quicksync.me)")
-	pf.StringVar(&f.Flags.Region, "region", "", "region to sign requests for (default q-world-1)")
-	pf.StringVar(&f.Flags.Output, "output", "", "output format: text, json or table")
-	pf.BoolVar(&f.Flags.NoVerifySSL, "no-verify-ssl", false, "do not verify TLS certificates (test servers only)")
-	pf.BoolVar(&f.Debug, "debug", false, "trace requests and responses on stderr, secrets redacted")
-	pf.BoolVar(&f.Quiet, "quiet", false, "print nothing but errors")
+	pf.StringVar(&f.Flags.Profile, "profile", f.Flags.Profile, "profile to use (default: $QCLI_PROFILE, else default)")
+	pf.StringVar(&f.Flags.EndpointURL, "endpoint-url", f.Flags.EndpointURL, "service URL, e.g. http://127.0.0.1:9000")
+	pf.StringVar(&f.Flags.ConsoleEndpoint, "console-endpoint", f.Flags.ConsoleEndpoint, "management console URL, for qcli console")
+	pf.StringVar(&f.Flags.QuickSyncEndpoint, "quicksync-endpoint", f.Flags.QuickSyncEndpoint, "QuickSync API URL, for qcli quicksync (default https://api.quicksync.me)")
+	pf.StringVar(&f.Flags.Region, "region", f.Flags.Region, "region to sign requests for (default q-world-1)")
+	pf.StringVar(&f.Flags.Output, "output", f.Flags.Output, "output format: text, json or table")
+	pf.BoolVar(&f.Flags.NoVerifySSL, "no-verify-ssl", f.Flags.NoVerifySSL, "do not verify TLS certificates (test servers only)")
+	pf.BoolVar(&f.Debug, "debug", f.Debug, "trace requests and responses on stderr, secrets redacted")
+	pf.BoolVar(&f.Quiet, "quiet", f.Quiet, "print nothing but errors")
 
 	cmd.AddCommand(
 		configcmd.NewCmdConfigure(f),

@@ -61,8 +61,14 @@ func checkLine(root *cobra.Command, args []string) ([]string, error) {
 	if err != nil {
 		return nil, &cmdutil.FlagError{Err: err}
 	}
+	if err := refused(cmd); err != nil {
+		return nil, err
+	}
 	if err := cmd.ParseFlags(rest); err != nil {
 		return nil, cmd.FlagErrorFunc()(cmd, err)
+	}
+	if err := globalFlagSet(root); err != nil {
+		return nil, err
 	}
 	if help, _ := cmd.Flags().GetBool("help"); help {
 		return args, nil
@@ -79,13 +85,7 @@ func checkLine(root *cobra.Command, args []string) ([]string, error) {
 	if err := cmd.ValidateFlagGroups(); err != nil {
 		return nil, &cmdutil.FlagError{Err: err}
 	}
-	if err := refused(cmd); err != nil {
-		return nil, err
-	}
-	if err := globalFlagSet(root); err != nil {
-		return nil, err
-	}
-	return args, nil
+	return args, dashArg(cmd)
 }
 
 // withGroup adds the s3 group to a line that names one of its commands
@@ -119,10 +119,16 @@ func refused(cmd *cobra.Command) error {
 			return &cmdutil.FlagError{Err: fmt.Errorf("%s cannot run in a batch: %s", path, r.why)}
 		}
 	}
-	if path == "qcli s3 cp" || path == "qcli s3 mv" {
-		if slices.Contains(cmd.Flags().Args(), "-") {
-			return &cmdutil.FlagError{Err: fmt.Errorf("%s with - cannot run in a batch: a line has no standard input, and its output is held until it finishes; name a file", path)}
-		}
+	return nil
+}
+
+// dashArg refuses cp and mv from standard input or to standard output: a
+// line has no standard input, and its output is held in memory until it
+// finishes.
+func dashArg(cmd *cobra.Command) error {
+	path := cmd.CommandPath()
+	if (path == "qcli s3 cp" || path == "qcli s3 mv") && slices.Contains(cmd.Flags().Args(), "-") {
+		return &cmdutil.FlagError{Err: fmt.Errorf("%s with - cannot run in a batch: a line has no standard input, and its output is held until it finishes; name a file", path)}
 	}
 	return nil
 }
