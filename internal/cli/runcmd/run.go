@@ -55,7 +55,8 @@ commands themselves, checks included.
 
 Lines are split like a shell's words ('single', "double" quotes and
 backslashes; # starts a comment) but nothing is expanded: a line with $,
-backquotes or a leading ~ is refused, as are ;, |, && and redirections.
+backquotes, {a,b} or a leading ~ is refused, as are ;, |, && and
+redirections.
 Every line is checked before any runs: a line that does not parse, or
 names a command that cannot run in a batch (run, server, configure,
 completion, s3 cat, cp or mv to or from -), or sets a global flag such as
@@ -63,8 +64,8 @@ completion, s3 cat, cp or mv to or from -), or sets a global flag such as
 and nothing runs (exit 2).
 
 Each line's output is printed whole when it finishes, so lines appear in
-the order they finish. A failed line prints "line N failed: COMMAND:
-ERROR" on stderr. --output json prints one object per line and a summary:
+the order they finish (--concurrency 1 keeps their order). A failed line
+prints "line N failed (exit CODE): COMMAND: ERROR" on stderr. --output json prints one object per line and a summary:
   {"type":"line","line":2,"command":"s3 cp ...","exit_code":0,"output":[{...},...]}
   {"type":"line","line":4,"command":"rm ...","exit_code":254,"error":"..."}
   {"type":"summary","lines":4,"ok":3,"failed":1,"not_run":0,"seconds":0.12}
@@ -101,7 +102,7 @@ func runRun(ctx context.Context, opts *Options) error {
 	if opts.Concurrency < 1 || opts.Concurrency > 1000 {
 		return &cmdutil.UsageError{Err: fmt.Errorf("invalid --concurrency %d: use 1 to 1000", opts.Concurrency)}
 	}
-	text, err := readBatch(opts)
+	text, err := readBatch(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -125,13 +126,27 @@ func runRun(ctx context.Context, opts *Options) error {
 }
 
 // readBatch reads the whole batch: every line is checked before any runs.
-func readBatch(opts *Options) (string, error) {
+// Ctrl-C ends a read from a terminal or a stalled pipe.
+func readBatch(ctx context.Context, opts *Options) (string, error) {
 	if opts.File == "" || opts.File == "-" {
-		b, err := io.ReadAll(opts.IO.In)
-		if err != nil {
-			return "", fmt.Errorf("reading the batch from standard input: %w", err)
+		type read struct {
+			b   []byte
+			err error
 		}
-		return string(b), nil
+		done := make(chan read, 1)
+		go func() {
+			b, err := io.ReadAll(opts.IO.In)
+			done <- read{b, err}
+		}()
+		select {
+		case r := <-done:
+			if r.err != nil {
+				return "", fmt.Errorf("reading the batch from standard input: %w", r.err)
+			}
+			return string(r.b), nil
+		case <-ctx.Done():
+			return "", cmdutil.ErrInterrupted
+		}
 	}
 	b, err := os.ReadFile(opts.File)
 	if err != nil {
