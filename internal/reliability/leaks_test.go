@@ -113,7 +113,22 @@ func (le *leakEnv) commandLines() map[string][][]string {
 		"s3 stat":    {{"s3://bkt/obj.txt"}, append([]string{"s3://bkt/ssec.bin"}, ssec...)},
 		"s3 sync":    {{filepath.Join(le.dir, "tree"), "s3://bkt/tree/"}, {"s3://bkt/", le.t.TempDir()}},
 		"server":     {{"--memory", "--addr", "127.0.0.1:0"}},
+		// run reads its batch from stdin without FILE, and stdin here is a
+		// password: a batch echoes its lines, so it gets a file.
+		"run": {{le.runBatch(f)}, {"--output", "json", le.runBatch(f)}},
 	}
+}
+
+// runBatch writes a batch for qcli run whose lines carry secrets in flags,
+// one of them refused by its command.
+func (le *leakEnv) runBatch(f string) string {
+	path := filepath.Join(le.t.TempDir(), "batch.txt")
+	batch := fmt.Sprintf("cp '%s' s3://bkt/enc.txt --sse-c --sse-c-key %s\ncp '%s' s3://bkt/bad.txt --sse-c --sse-c-key %s\n"+
+		"stat s3://bkt/ssec.bin --sse-c-key=%s\nstat s3://bkt/ssec.bin --sse-c-key %s\n", f, sseCKey, f, badSSECKey, sseCKey, badSSECKey)
+	if err := os.WriteFile(path, []byte(batch), 0o600); err != nil {
+		le.t.Fatal(err)
+	}
+	return path
 }
 
 // commandPaths walks the whole command tree, as `qcli --help` would show it.

@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"io"
 	"sync"
 
 	"github.com/quilibrium/qcli/client"
@@ -13,7 +14,8 @@ import (
 // It is safe for concurrent use.
 type Batch struct {
 	parent *Factory
-	conns  int // connections per host in the shared pool
+	conns  int       // connections per host in the shared pool
+	errOut io.Writer // the shared client's --debug trace
 
 	once sync.Once
 	cfg  client.Config
@@ -22,11 +24,12 @@ type Batch struct {
 }
 
 // NewBatch starts a batch over f whose shared client keeps at least
-// connsPerHost connections per host. The client is built when a command
-// first needs it, so a configuration error is reported by the commands
-// that need S3.
-func (f *Factory) NewBatch(connsPerHost int) *Batch {
-	return &Batch{parent: f, conns: connsPerHost}
+// connsPerHost connections per host and writes its --debug trace to errOut,
+// which the batch also writes its own reports to: it must be safe for
+// concurrent use. The client is built when a command first needs it, so a
+// configuration error is reported by the commands that need S3.
+func (f *Factory) NewBatch(connsPerHost int, errOut io.Writer) *Batch {
+	return &Batch{parent: f, conns: connsPerHost, errOut: errOut}
 }
 
 // Factory returns a Factory for one command of the batch: its own streams
@@ -47,6 +50,9 @@ func (b *Batch) resolve() {
 			return
 		}
 		b.cfg.MaxConnsPerHost = max(b.cfg.MaxConnsPerHost, b.conns)
+		if b.cfg.Debug != nil {
+			b.cfg.Debug = b.errOut
+		}
 		c, err := client.New(b.cfg)
 		if err != nil {
 			b.err = &ConfigError{Err: err}

@@ -16,7 +16,7 @@ import (
 // line is one command of a batch, checked and ready to run.
 type line struct {
 	num  int      // 1-based line number in the batch
-	text string   // as written, trimmed
+	text string   // as written, trimmed, secrets hidden (see shown)
 	args []string // the words, with the s3 group added when left out
 }
 
@@ -44,10 +44,10 @@ func parseBatch(text string, newRoot func(*cmdutil.Factory) *cobra.Command, batc
 			args, err = checkLine(newRoot(batch.Factory(ios)), args)
 		}
 		if err != nil {
-			bad = append(bad, badLine{num: i + 1, text: t, err: err})
+			bad = append(bad, badLine{num: i + 1, text: shown(t), err: err})
 			continue
 		}
-		lines = append(lines, line{num: i + 1, text: t, args: args})
+		lines = append(lines, line{num: i + 1, text: shown(t), args: args})
 	}
 	return lines, bad
 }

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/quilibrium/qcli/internal/cli/cmdutil"
-	"github.com/quilibrium/qcli/internal/cli/iostreams"
 	"github.com/quilibrium/qcli/internal/cli/output"
 )
 
@@ -51,8 +50,8 @@ type summary struct {
 	Seconds float64 `json:"seconds"`
 }
 
-func newReporter(ios *iostreams.IOStreams, p *output.Printer) *reporter {
-	return &reporter{errOut: ios.ErrOut, p: p, start: time.Now(), sum: summary{Type: "summary"}}
+func newReporter(errOut io.Writer, p *output.Printer) *reporter {
+	return &reporter{errOut: errOut, p: p, start: time.Now(), sum: summary{Type: "summary"}}
 }
 
 // done reports a line that ran.

@@ -35,7 +35,7 @@ type Options struct {
 	IO       *iostreams.IOStreams
 	Printer  func() *output.Printer
 	Config   func() (*configure.Resolved, error)
-	NewBatch func(connsPerHost int) *cmdutil.Batch
+	NewBatch func(connsPerHost int, errOut io.Writer) *cmdutil.Batch
 	Tree     Tree
 
 	File        string // "" or "-": standard input
@@ -111,9 +111,11 @@ func runRun(ctx context.Context, opts *Options) error {
 	}
 	// One connection for each line in flight, as a transfer of that
 	// concurrency would have; lines with parts of their own queue for them.
-	batch := opts.NewBatch(transfer.Options{Concurrency: opts.Concurrency}.ConnsPerHost())
+	// Reports and the shared client's --debug trace share stderr.
+	errOut := &syncWriter{w: opts.IO.ErrOut}
+	batch := opts.NewBatch(transfer.Options{Concurrency: opts.Concurrency}.ConnsPerHost(), errOut)
 	lines, bad := parseBatch(text, opts.Tree.New, batch)
-	rep := newReporter(opts.IO, opts.Printer())
+	rep := newReporter(errOut, opts.Printer())
 	for _, b := range bad {
 		rep.invalid(b)
 	}
@@ -209,3 +211,15 @@ type noStdin struct{}
 func (noStdin) Read([]byte) (int, error) { return 0, errNoStdin }
 
 var errNoStdin = errors.New("a line of qcli run cannot read standard input")
+
+// syncWriter serialises writes from concurrent lines to one stream.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}

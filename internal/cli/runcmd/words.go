@@ -107,3 +107,58 @@ func syntaxError(err error) error {
 	}
 	return err
 }
+
+// shown is a line as reports show it: as written, except that the value of
+// a flag carrying a secret (--sse-c-key, --secret-key, a password or
+// token) is replaced, since secrets never appear in output. A line whose
+// words cannot be told apart is not shown at all if it names such a flag.
+func shown(text string) string {
+	words, err := splitWords(text)
+	if err != nil {
+		for _, w := range strings.Fields(text) {
+			if name, _, _ := strings.Cut(w, "="); isSecretFlag(name) {
+				return "(not shown: it sets " + name + ")"
+			}
+		}
+		return text
+	}
+	redacted := false
+	for i := 0; i < len(words); i++ {
+		name, _, hasValue := strings.Cut(words[i], "=")
+		if !isSecretFlag(name) {
+			continue
+		}
+		redacted = true
+		if hasValue {
+			words[i] = name + "=REDACTED"
+		} else if i+1 < len(words) {
+			i++
+			words[i] = "REDACTED"
+		}
+	}
+	if !redacted {
+		return text
+	}
+	for i, w := range words {
+		if again, err := splitWords("x " + w); err == nil && len(again) == 2 && again[1] == w {
+			continue // needs no quotes
+		}
+		if q, err := syntax.Quote(w, syntax.LangBash); err == nil {
+			words[i] = q
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// isSecretFlag tells the flags whose values are secrets by their names.
+func isSecretFlag(name string) bool {
+	if !strings.HasPrefix(name, "--") || strings.HasSuffix(name, "-stdin") {
+		return false
+	}
+	for _, s := range []string{"secret", "password", "token", "api-key", "sse-c-key", "sse-c-copy-source-key"} {
+		if strings.Contains(name, s) {
+			return true
+		}
+	}
+	return false
+}

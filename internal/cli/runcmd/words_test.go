@@ -65,6 +65,23 @@ func TestSplitWordsRefusesWhatAShellWouldExpand(t *testing.T) {
 	}
 }
 
+func TestShownHidesSecrets(t *testing.T) {
+	for _, tc := range []struct{ line, want string }{
+		{"cp a s3://b/k", "cp a s3://b/k"},
+		{"cp  'a b'  s3://b/k # as written", "cp  'a b'  s3://b/k # as written"},
+		{"cp a s3://b/k --sse-c --sse-c-key KEY123", "cp a s3://b/k --sse-c --sse-c-key REDACTED"},
+		{"stat s3://b/k --sse-c-key=KEY123", "stat s3://b/k --sse-c-key=REDACTED"},
+		{"cp s3://b/k 'x y' --sse-c-copy-source-key KEY123", "cp s3://b/k 'x y' --sse-c-copy-source-key REDACTED"},
+		{"console credentials create --secret-key S3CRET", "console credentials create --secret-key REDACTED"},
+		{"quicksync login --password-stdin --session ID", "quicksync login --password-stdin --session ID"},
+		{"cp 'a --sse-c-key KEY123", "(not shown: it sets --sse-c-key)"},
+	} {
+		if got := shown(tc.line); got != tc.want {
+			t.Errorf("shown(%q) = %q, want %q", tc.line, got, tc.want)
+		}
+	}
+}
+
 // FuzzSplitWords: any line either is refused or splits into words that,
 // quoted back, split into the same words.
 func FuzzSplitWords(f *testing.F) {
