@@ -23,6 +23,7 @@ FUZZ_TARGETS=(
   presign:FuzzParseExpiry
   client:FuzzErrorResponse
   client/quicksync:FuzzDecryptName
+  internal/cli/runcmd:FuzzSplitWords
 )
 
 report=$(mktemp)

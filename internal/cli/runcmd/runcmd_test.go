@@ -3,6 +3,7 @@ package runcmd_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -377,5 +379,33 @@ func TestRunCtrlCStopsTheBatch(t *testing.T) {
 		if l.ExitCode != cmdutil.ExitInterrupted {
 			t.Errorf("line %d: exit %d, want 130 (%s)", l.Line, l.ExitCode, l.Error)
 		}
+	}
+}
+
+func TestMain(m *testing.M) { clitest.Main(m) }
+
+// TestRunProcessReadsAPipe runs the binary as a script would: the batch
+// piped into stdin, JSON lines out, the exit status of the whole batch.
+func TestRunProcessReadsAPipe(t *testing.T) {
+	e := clitest.New(t)
+	cmd := exec.Command(clitest.Binary(t), "--output", "json", "run", "--concurrency", "1")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + e.Dir}
+	for k, v := range e.Vars {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	cmd.Stdin = strings.NewReader("mb s3://piped\n# then a failure\nrm s3://no-such-bucket/k\nls\n")
+	var out, errOut strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != cmdutil.ExitFailed {
+		t.Fatalf("exit %v, want 1\nstdout: %s\nstderr: %s", err, out.String(), errOut.String())
+	}
+	lines, sum := parseJSONLines(t, out.String())
+	if sum.Lines != 3 || sum.OK != 2 || sum.Failed != 1 || lines[3].ExitCode == 0 || lines[4].ExitCode != 0 || len(lines[4].Output) != 1 {
+		t.Errorf("summary %+v, lines %+v", sum, lines)
+	}
+	if !strings.Contains(errOut.String(), "line 3 failed (exit 1): rm s3://no-such-bucket/k: ") {
+		t.Errorf("stderr:\n%s", errOut.String())
 	}
 }
