@@ -159,14 +159,14 @@ func oneLine(err error) string {
 // lockedBuffer is a line's stdout or stderr: a command may write from more
 // than one goroutine (results and a progress log).
 type lockedBuffer struct {
-	mu  sync.Mutex
+	syncWriter
 	buf bytes.Buffer
 }
 
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
+func newLockedBuffer() *lockedBuffer {
+	b := &lockedBuffer{}
+	b.w = &b.buf
+	return b
 }
 
 // Bytes is what was written; call it once the command has returned.

@@ -198,8 +198,8 @@ type result struct {
 
 // runLine runs one line with its own streams and Factory over the batch.
 func runLine(ctx context.Context, tree Tree, batch *cmdutil.Batch, l line) result {
-	var out, errOut lockedBuffer
-	ios := &iostreams.IOStreams{In: noStdin{}, Out: &out, ErrOut: &errOut}
+	out, errOut := newLockedBuffer(), newLockedBuffer()
+	ios := &iostreams.IOStreams{In: noStdin{}, Out: out, ErrOut: errOut}
 	code, msg := tree.Execute(ctx, batch.Factory(ios), l.args)
 	return result{code: code, msg: msg, out: out.Bytes(), errOut: errOut.Bytes()}
 }
@@ -212,7 +212,7 @@ func (noStdin) Read([]byte) (int, error) { return 0, errNoStdin }
 
 var errNoStdin = errors.New("a line of qcli run cannot read standard input")
 
-// syncWriter serialises writes from concurrent lines to one stream.
+// syncWriter serialises writes from concurrent goroutines to one stream.
 type syncWriter struct {
 	mu sync.Mutex
 	w  io.Writer
