@@ -12,6 +12,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"strings"
@@ -37,10 +38,10 @@ func New(cfg Config) (*Client, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if cfg.Credentials.AccessKeyID == "" || cfg.Credentials.SecretAccessKey == "" {
+	if cfg.CredentialsProvider == nil && (cfg.Credentials.AccessKeyID == "" || cfg.Credentials.SecretAccessKey == "") {
 		return nil, ErrNoCredentials
 	}
-	return &Client{s3: s3.New(s3Options(cfg)), cfg: cfg}, nil
+	return &Client{s3: s3.New(s3Options(cfg), cfg.S3Options...), cfg: cfg}, nil
 }
 
 // ErrNoCredentials is returned by New when the access key id or secret is missing.
@@ -48,20 +49,39 @@ var ErrNoCredentials = &ConfigError{Setting: "credentials", Problem: "no access 
 	Fix: "run `qcli configure`, or set QCLI_ACCESS_KEY_ID and QCLI_SECRET_ACCESS_KEY"}
 
 // s3Options is the whole SDK configuration; nothing comes from the
-// environment or ~/.aws.
+// environment or ~/.aws. cfg.S3Options are applied after it, by s3.New.
 func s3Options(cfg Config) s3.Options {
-	creds := cfg.Credentials
-	return s3.Options{
+	o := s3.Options{
 		BaseEndpoint:               aws.String(strings.TrimRight(cfg.Endpoint, "/")),
 		Region:                     cfg.Region,
-		Credentials:                credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken),
+		Credentials:                credentialsProvider(cfg),
 		UsePathStyle:               usePathStyle(cfg),
 		EndpointResolverV2:         newCachedResolver(),
 		RequestChecksumCalculation: requestChecksum(cfg.ChecksumMode),
 		ResponseChecksumValidation: responseChecksum(cfg.ChecksumMode),
 		Retryer:                    newRetryer(cfg),
-		HTTPClient:                 newHTTPClient(cfg),
-		APIOptions:                 []func(*middleware.Stack) error{addUserAgent(cfg.UserAgent)},
+		HTTPClient:                 NewHTTPClient(cfg),
+		APIOptions:                 append([]func(*middleware.Stack) error{addUserAgent(cfg.UserAgent)}, cfg.APIOptions...),
+	}
+	if cfg.Logger != nil {
+		o.Logger = sdkLogger{cfg.Logger}
+		o.ClientLogMode = aws.LogRetries
+		o.APIOptions = append(o.APIOptions, logOperations(cfg.Logger))
+	}
+	return o
+}
+
+// credentialsProvider is cfg's provider, cached so that it is asked again
+// only when its credentials expire, or the static key pair.
+func credentialsProvider(cfg Config) aws.CredentialsProvider {
+	switch p := cfg.CredentialsProvider.(type) {
+	case nil:
+		creds := cfg.Credentials
+		return credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken)
+	case *aws.CredentialsCache:
+		return p
+	default:
+		return aws.NewCredentialsCache(p)
 	}
 }
 
@@ -120,11 +140,9 @@ func addUserAgent(extra string) func(*middleware.Stack) error {
 // unsignedPayloadIfStreaming lets a body that cannot be rewound (stdin, a
 // pipe) go over plain HTTP: SigV4 would otherwise need to read it twice to
 // hash it. Over HTTPS the SDK already sends UNSIGNED-PAYLOAD.
-func unsignedPayloadIfStreaming(body any) func(*s3.Options) {
+func unsignedPayloadIfStreaming(body io.Reader) func(*s3.Options) {
 	return func(o *s3.Options) {
-		if _, seekable := body.(interface {
-			Seek(int64, int) (int64, error)
-		}); seekable || body == nil {
+		if body == nil || seekable(body) {
 			return
 		}
 		o.APIOptions = append(o.APIOptions, v4.SwapComputePayloadSHA256ForUnsignedPayloadMiddleware)

@@ -4,9 +4,15 @@ import (
 	"crypto/x509"
 	"fmt"
 	"io"
+	"log/slog"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go/middleware"
 )
 
 // Version is qcli's version; it is sent in the User-Agent header as qcli/<Version>.
@@ -114,6 +120,43 @@ type Config struct {
 	// Debug, when set, receives a trace of every request and response
 	// (headers only) with credentials, signatures and tokens redacted.
 	Debug io.Writer
+
+	// The fields below are injection points for programs that already run
+	// aws-sdk-go-v2 or minio-go machinery of their own. They are not
+	// settings of the configure package (no profile sets them).
+
+	// HTTPClient, when set, sends every request instead of the client New
+	// builds. ConnectTimeout, ReadTimeout and MaxConnsPerHost then do not
+	// apply: they configure the built-in transport, and timeouts become
+	// HTTPClient's business (see README, "SDK"). Debug still traces.
+	// RootCAs and InsecureSkipVerify cannot be combined with it (New
+	// refuses): set them on HTTPClient's TLS configuration. NewHTTPClient
+	// gives the built-in client, to wrap its transport instead of
+	// replacing it.
+	HTTPClient *http.Client
+	// CredentialsProvider, when set, signs requests instead of Credentials
+	// (which must then be empty). It is the AWS SDK's interface, so any
+	// aws-sdk-go-v2 provider fits (STS, SSO, process, a rotating source of
+	// your own); it is wrapped in an aws.CredentialsCache unless it is
+	// one, so it is asked again only when the credentials it returned
+	// expire (aws.Credentials.CanExpire and Expires), and session tokens
+	// are sent as X-Amz-Security-Token.
+	CredentialsProvider aws.CredentialsProvider
+	// APIOptions are added to every operation's middleware stack after the
+	// client's own (user agent, content checksums), as aws-sdk-go-v2's
+	// config.WithAPIOptions would: request signing tweaks, metrics,
+	// extra headers.
+	APIOptions []func(*middleware.Stack) error
+	// S3Options edit the SDK client's options last, after every setting
+	// above: the escape hatch for anything else (a custom Retryer,
+	// EndpointResolverV2, ...). What they change is no longer this
+	// package's promise.
+	S3Options []func(*s3.Options)
+	// Logger, when set, receives the SDK's messages (retries at Debug,
+	// warnings at Warn) and one Debug record per operation (its name,
+	// bucket, key, HTTP status, attempts and duration). It never receives
+	// credentials, headers or bodies.
+	Logger *slog.Logger
 }
 
 // WithDefaults returns a copy of c with every unset field set to its default.
@@ -169,6 +212,14 @@ func (c Config) Validate() error {
 	}
 	if c.MaxAttempts < 1 {
 		return &ConfigError{Setting: "max_attempts", Problem: fmt.Sprintf("%d is below 1", c.MaxAttempts), Fix: "use 1 or more"}
+	}
+	if c.HTTPClient != nil && (c.RootCAs != nil || c.InsecureSkipVerify) {
+		return &ConfigError{Setting: "ca_bundle / verify_ssl", Problem: "set together with an HTTPClient, whose transport would not use them",
+			Fix: "set them in HTTPClient's TLS configuration, or wrap the transport of client.NewHTTPClient(cfg)"}
+	}
+	if c.CredentialsProvider != nil && (c.Credentials.AccessKeyID != "" || c.Credentials.SecretAccessKey != "") {
+		return &ConfigError{Setting: "credentials", Problem: "both static credentials and a CredentialsProvider are set",
+			Fix: "set one of them"}
 	}
 	return nil
 }

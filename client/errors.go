@@ -176,11 +176,41 @@ func isCertificateError(err error) bool {
 	return strings.Contains(msg, "x509:") || strings.Contains(msg, "certificate")
 }
 
+// WrapError turns an error of a call made through S3() into what this
+// package's own calls return: *Error (so that errors.Is(err, ErrNoSuchKey)
+// and the other sentinels match), *ConnectionError, or the caller's
+// context error. op names the operation in messages ("GetObjectAcl");
+// empty takes it from the SDK's error. Errors already wrapped, and nil,
+// are returned unchanged.
+func WrapError(op string, err error) error {
+	var oe *smithy.OperationError
+	if op == "" && errors.As(err, &oe) {
+		op = oe.OperationName
+	}
+	return wrapError(op, endpointOf(err), "", "", err)
+}
+
+// endpointOf is the scheme and host a failed request went to, when the
+// error says (net/http's *url.Error does).
+func endpointOf(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil && u.Host != "" {
+			return u.Scheme + "://" + u.Host
+		}
+	}
+	return "the endpoint"
+}
+
 // wrapErr turns an SDK error into *Error, *ConnectionError or the context's
 // error, adding what was being done to what.
 func (c *Client) wrapErr(op, bucket, key string, err error) error {
-	if err == nil {
-		return nil
+	return wrapError(op, c.cfg.Endpoint, bucket, key, err)
+}
+
+func wrapError(op, endpoint, bucket, key string, err error) error {
+	if err == nil || isWrapped(err) {
+		return err
 	}
 	if ctxErr := contextError(err); ctxErr != nil {
 		return fmt.Errorf("%s %s: %w", op, location(bucket, key), ctxErr)
@@ -195,7 +225,16 @@ func (c *Client) wrapErr(op, bucket, key string, err error) error {
 	if errors.As(err, &v) {
 		return v
 	}
-	return &ConnectionError{Op: op, Endpoint: c.cfg.Endpoint, Bucket: bucket, Key: key, Err: err}
+	return &ConnectionError{Op: op, Endpoint: endpoint, Bucket: bucket, Key: key, Err: err}
+}
+
+// isWrapped reports an error this package already made (WrapError called
+// twice, or on an error of the client's own calls).
+func isWrapped(err error) bool {
+	var se *Error
+	var ce *ConnectionError
+	var ve *ValidationError
+	return errors.As(err, &se) || errors.As(err, &ce) || errors.As(err, &ve)
 }
 
 // contextError returns the caller's context error when err is one. net/http's

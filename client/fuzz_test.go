@@ -85,7 +85,7 @@ func cannedCalls(c *Client) map[string]func() error {
 		},
 		"HeadObject": func() error { _, err := c.HeadObject(ctx, HeadObjectInput{Bucket: "bkt", Key: "k"}); return err },
 		"CompleteMultipartUpload": func() error {
-			_, err := c.CompleteMultipartUpload(ctx, "bkt", "k", "up", []CompletedPart{{PartNumber: 1, ETag: `"e"`}})
+			_, err := c.CompleteMultipartUpload(ctx, CompleteMultipartUploadInput{Bucket: "bkt", Key: "k", UploadID: "up", Parts: []CompletedPart{{PartNumber: 1, ETag: `"e"`}}})
 			return err
 		},
 	}

@@ -15,6 +15,13 @@ import (
 // to the object the upload completes into.
 type CreateMultipartUploadInput struct {
 	Bucket, Key string
+	// ChecksumAlgorithm makes every part carry a checksum of this
+	// algorithm (UploadPartInput.ChecksumAlgorithm must then match) and the
+	// object a checksum of ChecksumType.
+	ChecksumAlgorithm ChecksumAlgorithm
+	// ChecksumType is ChecksumTypeComposite or ChecksumTypeFullObject;
+	// empty lets the service choose (composite, full-object for CRC64NVME).
+	ChecksumType string
 	ObjectAttributes
 }
 
@@ -26,9 +33,18 @@ func (c *Client) CreateMultipartUpload(ctx context.Context, in CreateMultipartUp
 	if err := in.ObjectAttributes.validate(); err != nil {
 		return "", err
 	}
+	if in.ChecksumAlgorithm != "" {
+		if _, err := ParseChecksumAlgorithm(string(in.ChecksumAlgorithm)); err != nil {
+			return "", err
+		}
+	}
+	if err := validateChecksumType(in.ChecksumAlgorithm, in.ChecksumType); err != nil {
+		return "", err
+	}
 	a := in.ObjectAttributes.sdk()
 	out, err := c.s3.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{
 		Bucket: aws.String(in.Bucket), Key: aws.String(in.Key),
+		ChecksumAlgorithm: types.ChecksumAlgorithm(in.ChecksumAlgorithm), ChecksumType: types.ChecksumType(in.ChecksumType),
 		ContentType: a.contentType, CacheControl: a.cacheControl, ContentDisposition: a.contentDisposition,
 		ContentEncoding: a.contentEncoding, ContentLanguage: a.contentLanguage, Metadata: in.Metadata,
 		ACL: a.acl, StorageClass: a.storageClass, ServerSideEncryption: a.sse, SSEKMSKeyId: a.kmsKeyID,
@@ -48,30 +64,48 @@ type UploadPartInput struct {
 	Bucket, Key, UploadID string
 	PartNumber            int32
 	Body                  io.Reader
-	ContentLength         int64
-	ContentMD5            string // base64 MD5 of Body; the service rejects a mismatch
-	CustomerKey           []byte // the SSE-C key the upload was created with
+	// ContentLength is the part's size; zero takes it from Body, as
+	// PutObjectInput.ContentLength does.
+	ContentLength int64
+	ContentMD5    string // base64 MD5 of Body; the service rejects a mismatch
+	CustomerKey   []byte // the SSE-C key the upload was created with
+	// ChecksumAlgorithm must be the upload's (CreateMultipartUploadInput);
+	// the client computes the part's checksum unless Checksum gives it.
+	ChecksumAlgorithm ChecksumAlgorithm
+	Checksum          string
 }
 
-// UploadPart sends one part and returns the ETag the service gave it.
-func (c *Client) UploadPart(ctx context.Context, in UploadPartInput) (string, error) {
+// UploadPartOutput is an uploaded part: what CompleteMultipartUpload needs of it.
+type UploadPartOutput struct {
+	ETag     string
+	Checksum Checksum // the part's checksum, when the upload has an algorithm
+}
+
+// UploadPart sends one part.
+func (c *Client) UploadPart(ctx context.Context, in UploadPartInput) (UploadPartOutput, error) {
 	if err := validateObject(in.Bucket, in.Key); err != nil {
-		return "", err
+		return UploadPartOutput{}, err
 	}
 	if err := ValidatePartNumber(in.PartNumber); err != nil {
-		return "", err
+		return UploadPartOutput{}, err
+	}
+	body, length := requestBody(in.Body, in.ContentLength)
+	sum, err := bodyChecksum(in.ChecksumAlgorithm, in.Checksum, body)
+	if err != nil {
+		return UploadPartOutput{}, err
 	}
 	req := &s3.UploadPartInput{
 		Bucket: aws.String(in.Bucket), Key: aws.String(in.Key), UploadId: aws.String(in.UploadID),
-		PartNumber: aws.Int32(in.PartNumber), Body: in.Body, ContentLength: aws.Int64(in.ContentLength),
+		PartNumber: aws.Int32(in.PartNumber), Body: body, ContentLength: length,
 		ContentMD5: optString(in.ContentMD5),
 	}
 	req.SSECustomerAlgorithm, req.SSECustomerKey, req.SSECustomerKeyMD5 = customerKeyHeaders(in.CustomerKey)
-	out, err := c.s3.UploadPart(ctx, req, unsignedPayloadIfStreaming(in.Body))
+	req.ChecksumCRC32, req.ChecksumCRC32C, req.ChecksumCRC64NVME, req.ChecksumSHA1, req.ChecksumSHA256 = sum.sdk()
+	out, err := c.s3.UploadPart(ctx, req, unsignedPayloadIfStreaming(body))
 	if err != nil {
-		return "", c.wrapErr("UploadPart", in.Bucket, in.Key, err)
+		return UploadPartOutput{}, c.wrapErr("UploadPart", in.Bucket, in.Key, err)
 	}
-	return aws.ToString(out.ETag), nil
+	return UploadPartOutput{ETag: aws.ToString(out.ETag), Checksum: sum}, nil
 }
 
 // UploadPartCopyInput makes one part of a multipart upload from a byte
@@ -123,29 +157,54 @@ func (c *Client) UploadPartCopy(ctx context.Context, in UploadPartCopyInput) (st
 type CompletedPart struct {
 	PartNumber int32
 	ETag       string
+	Checksum   Checksum // UploadPartOutput.Checksum, for an upload with a checksum algorithm
 }
 
-// CompleteMultipartUpload assembles the parts, which must be in ascending
-// part-number order, and returns the object's ETag.
-func (c *Client) CompleteMultipartUpload(ctx context.Context, bucket, key, uploadID string, parts []CompletedPart) (string, error) {
-	if err := validateObject(bucket, key); err != nil {
-		return "", err
+// CompleteMultipartUploadInput names the upload and its parts, which must
+// be in ascending part-number order.
+type CompleteMultipartUploadInput struct {
+	Bucket, Key, UploadID string
+	Parts                 []CompletedPart
+	// IfNoneMatch "*" completes only if the key holds no object
+	// (PreconditionFailed otherwise): a conditional create for multipart
+	// uploads. IfMatch completes only over an object with that ETag.
+	IfNoneMatch, IfMatch string
+}
+
+// CompleteMultipartUploadOutput is the object the parts became.
+type CompleteMultipartUploadOutput struct {
+	ETag      string
+	VersionID string
+	Checksum  Checksum // the object's checksum, when the upload has an algorithm
+}
+
+// CompleteMultipartUpload assembles the parts into the object.
+func (c *Client) CompleteMultipartUpload(ctx context.Context, in CompleteMultipartUploadInput) (CompleteMultipartUploadOutput, error) {
+	if err := validateObject(in.Bucket, in.Key); err != nil {
+		return CompleteMultipartUploadOutput{}, err
 	}
-	done := make([]types.CompletedPart, len(parts))
-	for i, p := range parts {
+	if err := validateWriteConditions(in.IfNoneMatch, in.IfMatch); err != nil {
+		return CompleteMultipartUploadOutput{}, err
+	}
+	done := make([]types.CompletedPart, len(in.Parts))
+	for i, p := range in.Parts {
 		if err := ValidatePartNumber(p.PartNumber); err != nil {
-			return "", err
+			return CompleteMultipartUploadOutput{}, err
 		}
 		done[i] = types.CompletedPart{PartNumber: aws.Int32(p.PartNumber), ETag: aws.String(p.ETag)}
+		cp := &done[i]
+		cp.ChecksumCRC32, cp.ChecksumCRC32C, cp.ChecksumCRC64NVME, cp.ChecksumSHA1, cp.ChecksumSHA256 = p.Checksum.sdk()
 	}
 	out, err := c.s3.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
-		Bucket: aws.String(bucket), Key: aws.String(key), UploadId: aws.String(uploadID),
+		Bucket: aws.String(in.Bucket), Key: aws.String(in.Key), UploadId: aws.String(in.UploadID),
 		MultipartUpload: &types.CompletedMultipartUpload{Parts: done},
+		IfNoneMatch:     optString(in.IfNoneMatch), IfMatch: optString(in.IfMatch),
 	})
 	if err != nil {
-		return "", c.wrapErr("CompleteMultipartUpload", bucket, key, err)
+		return CompleteMultipartUploadOutput{}, c.wrapErr("CompleteMultipartUpload", in.Bucket, in.Key, err)
 	}
-	return aws.ToString(out.ETag), nil
+	return CompleteMultipartUploadOutput{ETag: aws.ToString(out.ETag), VersionID: aws.ToString(out.VersionId),
+		Checksum: checksumFrom(out.ChecksumCRC32, out.ChecksumCRC32C, out.ChecksumCRC64NVME, out.ChecksumSHA1, out.ChecksumSHA256)}, nil
 }
 
 // AbortMultipartUpload cancels an upload and frees its parts.

@@ -28,12 +28,12 @@ func TestMultipartLifecycle(t *testing.T) {
 	for i, data := range parts {
 		sum := md5.Sum(data)
 		sums = append(sums, sum[:]...)
-		etag, err := c.UploadPart(ctx, client.UploadPartInput{Bucket: "big", Key: "file.bin", UploadID: id, PartNumber: int32(i + 1),
+		out, err := c.UploadPart(ctx, client.UploadPartInput{Bucket: "big", Key: "file.bin", UploadID: id, PartNumber: int32(i + 1),
 			Body: bytes.NewReader(data), ContentLength: int64(len(data)), ContentMD5: base64.StdEncoding.EncodeToString(sum[:])})
 		if err != nil {
 			t.Fatal(err)
 		}
-		done = append(done, client.CompletedPart{PartNumber: int32(i + 1), ETag: etag})
+		done = append(done, client.CompletedPart{PartNumber: int32(i + 1), ETag: out.ETag})
 	}
 	var listed []client.Part
 	for p, err := range c.ListParts(ctx, "big", "file.bin", id) {
@@ -48,12 +48,12 @@ func TestMultipartLifecycle(t *testing.T) {
 	if n := countUploads(t, c, "big"); n != 1 {
 		t.Errorf("%d open uploads, want 1", n)
 	}
-	etag, err := c.CompleteMultipartUpload(ctx, "big", "file.bin", id, done)
+	out, err := c.CompleteMultipartUpload(ctx, client.CompleteMultipartUploadInput{Bucket: "big", Key: "file.bin", UploadID: id, Parts: done})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := fmt.Sprintf(`"%x-2"`, md5.Sum(sums)); etag != want {
-		t.Errorf("composite ETag %s, want %s", etag, want)
+	if want := fmt.Sprintf(`"%x-2"`, md5.Sum(sums)); out.ETag != want {
+		t.Errorf("composite ETag %s, want %s", out.ETag, want)
 	}
 	data, err := c.Download(ctx, "big", "file.bin")
 	if err != nil || !bytes.Equal(data, append(parts[0], parts[1]...)) {
@@ -74,14 +74,14 @@ func TestMultipartAbortAndSmallParts(t *testing.T) {
 	}
 	var done []client.CompletedPart
 	for n := int32(1); n <= 2; n++ {
-		etag, err := c.UploadPart(ctx, client.UploadPartInput{Bucket: "big", Key: "small-parts", UploadID: id, PartNumber: n,
+		out, err := c.UploadPart(ctx, client.UploadPartInput{Bucket: "big", Key: "small-parts", UploadID: id, PartNumber: n,
 			Body: strings.NewReader("tiny"), ContentLength: 4})
 		if err != nil {
 			t.Fatal(err)
 		}
-		done = append(done, client.CompletedPart{PartNumber: n, ETag: etag})
+		done = append(done, client.CompletedPart{PartNumber: n, ETag: out.ETag})
 	}
-	if _, err := c.CompleteMultipartUpload(ctx, "big", "small-parts", id, done); !errors.Is(err, client.ErrEntityTooSmall) {
+	if _, err := c.CompleteMultipartUpload(ctx, client.CompleteMultipartUploadInput{Bucket: "big", Key: "small-parts", UploadID: id, Parts: done}); !errors.Is(err, client.ErrEntityTooSmall) {
 		t.Errorf("complete with a tiny first part: %v, want EntityTooSmall", err)
 	}
 	if err := c.AbortMultipartUpload(ctx, "big", "small-parts", id); err != nil {
@@ -140,7 +140,7 @@ func TestUploadPartCopy(t *testing.T) {
 		}
 		done = append(done, client.CompletedPart{PartNumber: int32(i + 1), ETag: etag})
 	}
-	if _, err := c.CompleteMultipartUpload(ctx, "big", "dst", id, done); err != nil {
+	if _, err := c.CompleteMultipartUpload(ctx, client.CompleteMultipartUploadInput{Bucket: "big", Key: "dst", UploadID: id, Parts: done}); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := c.Download(ctx, "big", "dst"); err != nil || !bytes.Equal(got, src) {

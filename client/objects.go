@@ -37,16 +37,30 @@ type ObjectInfo struct {
 type PutObjectInput struct {
 	Bucket, Key string
 	Body        io.Reader
-	// ContentLength is the body's size; -1 when unknown, which the service
-	// may refuse (MissingContentLength). A Body that is an *os.File,
-	// *bytes.Reader or *strings.Reader needs none.
+	// ContentLength is the body's size. Zero (unset) takes it from the
+	// body: Len() for *bytes.Reader, *strings.Reader and *bytes.Buffer,
+	// Seek for *os.File and other seekers; a body that cannot tell (a pipe,
+	// os.Stdin, an io.Reader of your own) is sent with its length unknown,
+	// which the service may refuse (MissingContentLength) but never stores
+	// short. -1 says unknown outright.
 	ContentLength int64
 	// ContentMD5 is the base64 MD5 of the body; the service rejects a body
 	// that does not match (InvalidDigest).
 	ContentMD5 string
-	// ChecksumAlgorithm asks the SDK to compute and send a checksum:
-	// CRC32, CRC32C, SHA1 or SHA256.
-	ChecksumAlgorithm string
+	// ChecksumAlgorithm sends the body's checksum as x-amz-checksum-<alg>;
+	// the service verifies it (BadDigest) and stores it. The client
+	// computes it, reading the body once and rewinding it, unless Checksum
+	// gives the value (needed for a body that cannot be rewound).
+	ChecksumAlgorithm ChecksumAlgorithm
+	// Checksum is the body's base64 checksum for ChecksumAlgorithm, when
+	// the caller has it.
+	Checksum string
+	// IfNoneMatch "*" writes only if no object has the key (a conditional
+	// create): the service answers PreconditionFailed otherwise, and a
+	// concurrent writer cannot slip in between a check and the write.
+	IfNoneMatch string
+	// IfMatch writes only if the object's ETag is still this one.
+	IfMatch string
 	ObjectAttributes
 }
 
@@ -54,6 +68,9 @@ type PutObjectInput struct {
 type PutObjectOutput struct {
 	ETag      string
 	VersionID string
+	// Checksum is the checksum sent, or when none was, the one the service
+	// computed and returned (S3 adds CRC64NVME to every new object).
+	Checksum Checksum
 }
 
 // PutObject stores Body as one object.
@@ -64,10 +81,18 @@ func (c *Client) PutObject(ctx context.Context, in PutObjectInput) (PutObjectOut
 	if err := in.ObjectAttributes.validate(); err != nil {
 		return PutObjectOutput{}, err
 	}
+	if err := validateWriteConditions(in.IfNoneMatch, in.IfMatch); err != nil {
+		return PutObjectOutput{}, err
+	}
+	body, length := requestBody(in.Body, in.ContentLength)
+	sum, err := bodyChecksum(in.ChecksumAlgorithm, in.Checksum, body)
+	if err != nil {
+		return PutObjectOutput{}, err
+	}
 	a := in.ObjectAttributes.sdk()
 	req := &s3.PutObjectInput{
-		Bucket: aws.String(in.Bucket), Key: aws.String(in.Key), Body: in.Body,
-		ContentMD5: optString(in.ContentMD5), ChecksumAlgorithm: types.ChecksumAlgorithm(in.ChecksumAlgorithm),
+		Bucket: aws.String(in.Bucket), Key: aws.String(in.Key), Body: body, ContentLength: length,
+		ContentMD5: optString(in.ContentMD5), IfNoneMatch: optString(in.IfNoneMatch), IfMatch: optString(in.IfMatch),
 		ContentType: a.contentType, CacheControl: a.cacheControl, ContentDisposition: a.contentDisposition,
 		ContentEncoding: a.contentEncoding, ContentLanguage: a.contentLanguage, Metadata: in.Metadata,
 		ACL: a.acl, StorageClass: a.storageClass, ServerSideEncryption: a.sse, SSEKMSKeyId: a.kmsKeyID,
@@ -76,14 +101,31 @@ func (c *Client) PutObject(ctx context.Context, in PutObjectInput) (PutObjectOut
 		ObjectLockMode: a.lockMode, ObjectLockRetainUntilDate: a.retainUntil, ObjectLockLegalHoldStatus: a.legalHold,
 		Tagging: a.tagging,
 	}
-	if in.ContentLength >= 0 && in.Body != nil {
-		req.ContentLength = aws.Int64(in.ContentLength)
-	}
-	out, err := c.s3.PutObject(ctx, req, unsignedPayloadIfStreaming(in.Body))
+	req.ChecksumCRC32, req.ChecksumCRC32C, req.ChecksumCRC64NVME, req.ChecksumSHA1, req.ChecksumSHA256 = sum.sdk()
+	out, err := c.s3.PutObject(ctx, req, unsignedPayloadIfStreaming(body))
 	if err != nil {
 		return PutObjectOutput{}, c.wrapErr("PutObject", in.Bucket, in.Key, err)
 	}
-	return PutObjectOutput{ETag: aws.ToString(out.ETag), VersionID: aws.ToString(out.VersionId)}, nil
+	if sum.Algorithm == "" {
+		sum = checksumFrom(out.ChecksumCRC32, out.ChecksumCRC32C, out.ChecksumCRC64NVME, out.ChecksumSHA1, out.ChecksumSHA256)
+	}
+	return PutObjectOutput{ETag: aws.ToString(out.ETag), VersionID: aws.ToString(out.VersionId), Checksum: sum}, nil
+}
+
+// IfNoneMatchAny is the IfNoneMatch value of a conditional create: write
+// only if the key holds no object.
+const IfNoneMatchAny = "*"
+
+// validateWriteConditions accepts what S3 accepts on a write: If-None-Match
+// only as "*", and not together with If-Match.
+func validateWriteConditions(ifNoneMatch, ifMatch string) error {
+	switch {
+	case ifNoneMatch != "" && ifNoneMatch != IfNoneMatchAny:
+		return &ValidationError{Field: "If-None-Match", Value: ifNoneMatch, Problem: "on a write can only be *", Fix: `use "*" to write only if the key is free`}
+	case ifNoneMatch != "" && ifMatch != "":
+		return &ValidationError{Field: "If-Match", Value: ifMatch, Problem: "cannot be combined with If-None-Match", Fix: "set one of them"}
+	}
+	return nil
 }
 
 // Conditions make a read depend on the object's state. A GetObject whose

@@ -3,22 +3,43 @@ package client
 import (
 	"net/http"
 
+	"github.com/quilibrium/qcli/internal/httpdebug"
 	"github.com/quilibrium/qcli/internal/httptransport"
 )
 
-// newHTTPClient builds the one HTTP client a Client uses; see httptransport
-// for the pool, deadlines and redirect rule.
-func newHTTPClient(cfg Config) *http.Client {
-	return httptransport.New(TransportOptions(cfg))
-}
-
-// TransportOptions are the HTTP settings of cfg (with defaults applied),
-// for the other API clients (console, QuickSync) that share them.
-func TransportOptions(cfg Config) httptransport.Options {
+// NewHTTPClient returns the HTTP client a Client built from cfg sends its
+// requests with: cfg.HTTPClient when set (traced when cfg.Debug is set),
+// otherwise the shared transport every qcli API client uses: a connection
+// pool of MaxConnsPerHost, ConnectTimeout on dialing and the TLS
+// handshake, ReadTimeout on waiting for the answer's headers and on any
+// stall while reading or writing a body (not on a whole transfer, which
+// may take hours), redirects only within the same host, and the Debug
+// trace. The console and QuickSync clients build theirs with it, so all
+// three take the same injection. Wrap its Transport to add behaviour
+// while keeping those timeouts.
+func NewHTTPClient(cfg Config) *http.Client {
 	cfg = cfg.WithDefaults()
-	return httptransport.Options{
+	if cfg.HTTPClient != nil {
+		return traced(cfg.HTTPClient, cfg)
+	}
+	return httptransport.New(httptransport.Options{
 		ConnectTimeout: cfg.ConnectTimeout, ReadTimeout: cfg.ReadTimeout,
 		RootCAs: cfg.RootCAs, InsecureSkipVerify: cfg.InsecureSkipVerify,
 		MaxConnsPerHost: cfg.MaxConnsPerHost, Debug: cfg.Debug,
+	})
+}
+
+// traced is a copy of hc whose transport also writes the Debug trace; hc
+// itself, which the caller may share, is left alone.
+func traced(hc *http.Client, cfg Config) *http.Client {
+	if cfg.Debug == nil {
+		return hc
 	}
+	base := hc.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	cp := *hc
+	cp.Transport = &httpdebug.Transport{Base: base, Out: cfg.Debug}
+	return &cp
 }

@@ -127,7 +127,7 @@ func TestUploadPart(t *testing.T) {
 		wantStatus(t, "UploadPart", resp, 200)
 		parts = append(parts, client.CompletedPart{PartNumber: n, ETag: resp.header.Get("ETag")})
 	}
-	if _, err := e.c.CompleteMultipartUpload(t.Context(), "bkt", "big", id, parts); err != nil {
+	if _, err := e.c.CompleteMultipartUpload(t.Context(), client.CompleteMultipartUploadInput{Bucket: "bkt", Key: "big", UploadID: id, Parts: parts}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := e.get(t, "big"); got != "first part|second part|end" {

@@ -64,12 +64,13 @@ func (m *Manager) createUpload(ctx context.Context, in UploadInput, obj object, 
 // service returns, so a part corrupted on the way is never completed.
 func (u *mpu) sendPart(ctx context.Context, n int32, body io.ReadSeeker, size int64, sum [md5.Size]byte) error {
 	var etag string
-	err := u.m.withSlot(ctx, func() (err error) {
-		etag, err = u.m.c.UploadPart(ctx, client.UploadPartInput{
+	err := u.m.withSlot(ctx, func() error {
+		out, err := u.m.c.UploadPart(ctx, client.UploadPartInput{
 			Bucket: u.in.Bucket, Key: u.in.Key, UploadID: u.id, PartNumber: n,
 			Body: &progressReader{r: body, report: u.obj.bytes}, ContentLength: size,
 			ContentMD5: b64(sum[:]), CustomerKey: u.in.SSE.CustomerKey,
 		})
+		etag = out.ETag
 		return err
 	})
 	if err != nil {
@@ -102,8 +103,9 @@ func (u *mpu) complete(ctx context.Context, count int) (string, string, error) {
 	}
 	want := compositeETag(sums)
 	var etag string
-	err := u.m.withSlot(ctx, func() (err error) {
-		etag, err = u.m.c.CompleteMultipartUpload(ctx, u.in.Bucket, u.in.Key, u.id, done)
+	err := u.m.withSlot(ctx, func() error {
+		out, err := u.m.c.CompleteMultipartUpload(ctx, client.CompleteMultipartUploadInput{Bucket: u.in.Bucket, Key: u.in.Key, UploadID: u.id, Parts: done})
+		etag = out.ETag
 		return err
 	})
 	if err != nil {

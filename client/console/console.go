@@ -20,7 +20,6 @@ import (
 	"strings"
 
 	"github.com/quilibrium/qcli/client"
-	"github.com/quilibrium/qcli/internal/httptransport"
 	"github.com/quilibrium/qcli/internal/jsonapi"
 )
 
@@ -86,7 +85,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = httptransport.New(client.TransportOptions(cfg.Transport))
+		hc = client.NewHTTPClient(cfg.Transport)
 	}
 	return &Client{cfg: cfg, base: base, api: newCaller(cfg, base, hc)}, nil
 }

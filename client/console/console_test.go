@@ -187,7 +187,8 @@ func TestMultipartUploads(t *testing.T) {
 	if s := must(e.console.Stats(ctx(t)))(t); s.ActiveMultipartUploads != 1 {
 		t.Errorf("stats: %d uploads", s.ActiveMultipartUploads)
 	}
-	must(e.s3.CompleteMultipartUpload(ctx(t), "mpu", "big.zip", id, []client.CompletedPart{{PartNumber: 1, ETag: etag}}))(t)
+	must(e.s3.CompleteMultipartUpload(ctx(t), client.CompleteMultipartUploadInput{Bucket: "mpu", Key: "big.zip", UploadID: id,
+		Parts: []client.CompletedPart{{PartNumber: 1, ETag: etag.ETag}}}))(t)
 	if ups := must(e.console.ListMultipartUploads(ctx(t), "mpu"))(t); len(ups) != 0 {
 		t.Errorf("after completion: %+v", ups)
 	}
