@@ -94,6 +94,9 @@ func (a ObjectAttributes) validate() error {
 	if err := a.SSE.validate(); err != nil {
 		return err
 	}
+	if err := ValidateTags(a.Tags, MaxObjectTags); err != nil {
+		return err
+	}
 	switch a.Lock.Mode {
 	case "", "GOVERNANCE", "COMPLIANCE":
 	default:

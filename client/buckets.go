@@ -65,6 +65,11 @@ func (c *Client) CreateBucket(ctx context.Context, bucket string, opts CreateBuc
 	if err := ValidateBucketName(bucket); err != nil {
 		return err
 	}
+	if opts.ObjectOwnership != "" {
+		if err := validateOwnership(opts.ObjectOwnership); err != nil {
+			return err
+		}
+	}
 	in := &s3.CreateBucketInput{Bucket: aws.String(bucket), ACL: types.BucketCannedACL(opts.ACL),
 		ObjectOwnership: types.ObjectOwnership(opts.ObjectOwnership)}
 	if opts.ObjectLock {
@@ -109,11 +114,7 @@ func (c *Client) GetBucketTagging(ctx context.Context, bucket string) ([]Tag, er
 	if err != nil {
 		return nil, c.wrapErr("GetBucketTagging", bucket, "", err)
 	}
-	tags := make([]Tag, 0, len(out.TagSet))
-	for _, t := range out.TagSet {
-		tags = append(tags, Tag{Key: aws.ToString(t.Key), Value: aws.ToString(t.Value)})
-	}
-	return tags, nil
+	return tagsFrom(out.TagSet), nil
 }
 
 // PutBucketTagging replaces the bucket's tags.
@@ -121,11 +122,10 @@ func (c *Client) PutBucketTagging(ctx context.Context, bucket string, tags []Tag
 	if err := ValidateBucketName(bucket); err != nil {
 		return err
 	}
-	set := make([]types.Tag, 0, len(tags))
-	for _, t := range tags {
-		set = append(set, types.Tag{Key: aws.String(t.Key), Value: aws.String(t.Value)})
+	if err := ValidateTags(tags, MaxBucketTags); err != nil {
+		return err
 	}
-	_, err := c.s3.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String(bucket), Tagging: &types.Tagging{TagSet: set}},
+	_, err := c.s3.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String(bucket), Tagging: &types.Tagging{TagSet: sdkTags(tags)}},
 		withContentMD5)
 	return c.wrapErr("PutBucketTagging", bucket, "", err)
 }

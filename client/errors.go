@@ -54,6 +54,22 @@ const (
 	ErrTooManyBuckets          ErrorCode = "TooManyBuckets"
 )
 
+// Error codes of the bucket and object settings calls. A bucket without
+// the configuration asked for answers NoSuchWebsiteConfiguration,
+// NoSuchLifecycleConfiguration, OwnershipControlsNotFoundError, or (object
+// retention and legal hold) ObjectLockConfigurationNotFoundError or
+// NoSuchObjectLockConfiguration.
+const (
+	ErrNoSuchVersion                   ErrorCode = "NoSuchVersion"
+	ErrNoSuchWebsiteConfiguration      ErrorCode = "NoSuchWebsiteConfiguration"
+	ErrNoSuchLifecycleConfiguration    ErrorCode = "NoSuchLifecycleConfiguration"
+	ErrOwnershipControlsNotFound       ErrorCode = "OwnershipControlsNotFoundError"
+	ErrObjectLockConfigurationNotFound ErrorCode = "ObjectLockConfigurationNotFoundError"
+	ErrNoSuchObjectLockConfiguration   ErrorCode = "NoSuchObjectLockConfiguration"
+	ErrInvalidRequest                  ErrorCode = "InvalidRequest"
+	ErrNotImplemented                  ErrorCode = "NotImplemented"
+)
+
 // Error is an error response from the service.
 type Error struct {
 	Op         string // the S3 operation, e.g. "PutObject"

@@ -16,6 +16,9 @@ type Object struct {
 	ETag         string    `json:"etag"`
 	LastModified time.Time `json:"last_modified"`
 	StorageClass string    `json:"storage_class,omitempty"`
+	// IsPrefix marks a common prefix (a "directory") that List yields when
+	// given a delimiter; only Key is set.
+	IsPrefix bool `json:"is_prefix,omitempty"`
 }
 
 // ListObjectsInput selects what ListObjects returns. Bucket is required.

@@ -7,6 +7,8 @@ import (
 	"iter"
 	"mime"
 	"path"
+	"slices"
+	"strings"
 )
 
 // Upload stores data under bucket/key in one request, with the content type
@@ -37,21 +39,51 @@ func (c *Client) Download(ctx context.Context, bucket, key string) ([]byte, erro
 	return data, nil
 }
 
-// List yields every object under prefix, across pages.
-func (c *Client) List(ctx context.Context, bucket, prefix string) iter.Seq2[Object, error] {
+// ListOption changes what List yields.
+type ListOption func(*ListObjectsInput)
+
+// WithDelimiter groups keys by delimiter (usually "/"), as directories: List
+// then yields the keys directly under the prefix and, as entries with
+// IsPrefix set, the common prefixes below it, together in key order.
+func WithDelimiter(delimiter string) ListOption {
+	return func(in *ListObjectsInput) { in.Delimiter = delimiter }
+}
+
+// List yields every object under prefix, across pages (with WithDelimiter,
+// one level of it).
+func (c *Client) List(ctx context.Context, bucket, prefix string, opts ...ListOption) iter.Seq2[Object, error] {
+	in := ListObjectsInput{Bucket: bucket, Prefix: prefix}
+	for _, o := range opts {
+		o(&in)
+	}
 	return func(yield func(Object, error) bool) {
-		for page, err := range c.ListObjects(ctx, ListObjectsInput{Bucket: bucket, Prefix: prefix}) {
+		for page, err := range c.ListObjects(ctx, in) {
 			if err != nil {
 				yield(Object{}, err)
 				return
 			}
-			for _, o := range page.Objects {
+			for _, o := range pageEntries(page) {
 				if !yield(o, nil) {
 					return
 				}
 			}
 		}
 	}
+}
+
+// pageEntries merges a page's objects and common prefixes into key order,
+// the order the service lists them in.
+func pageEntries(page *ObjectPage) []Object {
+	if len(page.CommonPrefixes) == 0 {
+		return page.Objects
+	}
+	out := make([]Object, 0, len(page.Objects)+len(page.CommonPrefixes))
+	out = append(out, page.Objects...)
+	for _, p := range page.CommonPrefixes {
+		out = append(out, Object{Key: p, IsPrefix: true})
+	}
+	slices.SortStableFunc(out, func(a, b Object) int { return strings.Compare(a.Key, b.Key) })
+	return out
 }
 
 // ContentTypeFor guesses a content type from a file name's extension, as
