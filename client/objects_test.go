@@ -253,3 +253,36 @@ func TestUploadGuessesContentType(t *testing.T) {
 		t.Errorf("unknown extension: %s", ct)
 	}
 }
+
+// Issue 11 D26: List takes a delimiter and yields common prefixes, marked,
+// among the keys in key order.
+func TestListWithDelimiter(t *testing.T) {
+	c, _ := newTestClient(t)
+	ctx := context.Background()
+	mustCreate(t, c, "dirs")
+	for _, k := range []string{"a.txt", "b/1", "b/2", "c.txt", "d/e/f"} {
+		if _, err := c.Upload(ctx, "dirs", k, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	for o, err := range c.List(ctx, "dirs", "", client.WithDelimiter("/")) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%s:%v", o.Key, o.IsPrefix))
+	}
+	if want := []string{"a.txt:false", "b/:true", "c.txt:false", "d/:true"}; !slices.Equal(got, want) {
+		t.Errorf("List with a delimiter = %v, want %v", got, want)
+	}
+	got = nil
+	for o, err := range c.List(ctx, "dirs", "b/") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, o.Key)
+	}
+	if want := []string{"b/1", "b/2"}; !slices.Equal(got, want) {
+		t.Errorf("List without = %v, want %v", got, want)
+	}
+}
