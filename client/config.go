@@ -159,6 +159,24 @@ type Config struct {
 	Logger *slog.Logger
 }
 
+// String describes the configuration without secrets: the credentials
+// show their access key id only, and a CredentialsProvider (which may hold
+// a key pair) and an HTTPClient only whether they are set.
+func (c Config) String() string {
+	return fmt.Sprintf("client.Config{Endpoint: %q, Region: %q, AddressingStyle: %q, ChecksumMode: %q, Credentials: %s, CredentialsProvider: %s, HTTPClient: %s}",
+		c.Endpoint, c.Region, c.AddressingStyle, c.ChecksumMode, c.Credentials, setOrNot(c.CredentialsProvider != nil), setOrNot(c.HTTPClient != nil))
+}
+
+// GoString keeps %#v from printing secrets too.
+func (c Config) GoString() string { return c.String() }
+
+func setOrNot(set bool) string {
+	if set {
+		return "set"
+	}
+	return "none"
+}
+
 // WithDefaults returns a copy of c with every unset field set to its default.
 func (c Config) WithDefaults() Config {
 	if c.Endpoint == "" {

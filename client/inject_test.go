@@ -205,3 +205,22 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
+
+// Printing a Config shows no secret, whichever way credentials come.
+func TestConfigStringHidesSecrets(t *testing.T) {
+	cfg := client.Config{Credentials: client.Credentials{AccessKeyID: "AKID", SecretAccessKey: "hush", SessionToken: "tok-secret"}}
+	prov := client.Config{CredentialsProvider: credentialsValue{aws.Credentials{AccessKeyID: "AKID", SecretAccessKey: "hush"}}}
+	for _, c := range []client.Config{cfg, prov} {
+		for _, s := range []string{fmt.Sprint(c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c)} {
+			if strings.Contains(s, "hush") || strings.Contains(s, "tok-secret") {
+				t.Errorf("Config prints a secret: %s", s)
+			}
+		}
+	}
+}
+
+// credentialsValue is a provider holding its key pair by value, as the
+// SDK's StaticCredentialsProvider does.
+type credentialsValue struct{ v aws.Credentials }
+
+func (c credentialsValue) Retrieve(context.Context) (aws.Credentials, error) { return c.v, nil }

@@ -36,6 +36,9 @@ func traced(hc *http.Client, cfg Config) *http.Client {
 		return hc
 	}
 	base := hc.Transport
+	if t, ok := base.(*httpdebug.Transport); ok && t.Out == cfg.Debug {
+		return hc // NewHTTPClient(cfg) traces already
+	}
 	if base == nil {
 		base = http.DefaultTransport
 	}
