@@ -39,14 +39,7 @@ func (c *Client) GetObjectACL(ctx context.Context, obj ObjectRef) (ACL, error) {
 	if err != nil {
 		return ACL{}, c.wrapErr("GetObjectAcl", obj.Bucket, obj.Key, err)
 	}
-	acl := ACL{}
-	if o := ownerFrom(out.Owner); o != nil {
-		acl.Owner = *o
-	}
-	for _, g := range out.Grants {
-		acl.Grants = append(acl.Grants, grantFrom(g))
-	}
-	return acl, nil
+	return aclFrom(out.Owner, out.Grants), nil
 }
 
 // PutObjectACLInput replaces an object's ACL with a canned ACL, or with

@@ -152,7 +152,7 @@ type Grant struct {
 	Permission string `json:"permission"`
 }
 
-// ACL is a bucket's access control list.
+// ACL is a bucket's or an object's access control list.
 type ACL struct {
 	Owner  Owner   `json:"owner"`
 	Grants []Grant `json:"grants"`
@@ -167,14 +167,18 @@ func (c *Client) GetBucketACL(ctx context.Context, bucket string) (ACL, error) {
 	if err != nil {
 		return ACL{}, c.wrapErr("GetBucketAcl", bucket, "", err)
 	}
+	return aclFrom(out.Owner, out.Grants), nil
+}
+
+func aclFrom(owner *types.Owner, grants []types.Grant) ACL {
 	acl := ACL{}
-	if out.Owner != nil {
-		acl.Owner = Owner{ID: aws.ToString(out.Owner.ID), DisplayName: aws.ToString(out.Owner.DisplayName)}
+	if o := ownerFrom(owner); o != nil {
+		acl.Owner = *o
 	}
-	for _, g := range out.Grants {
+	for _, g := range grants {
 		acl.Grants = append(acl.Grants, grantFrom(g))
 	}
-	return acl, nil
+	return acl
 }
 
 func grantFrom(g types.Grant) Grant {

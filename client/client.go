@@ -6,7 +6,13 @@
 // without a client-wide quota; typed errors with sentinels; validation of
 // bucket names, keys and metadata before any request; paginated listings as
 // iterators. It reads no AWS config files or environment: the caller (or the
-// configure package) decides every setting.
+// configure package) decides every setting; programs with aws-sdk-go-v2
+// machinery of their own inject it through Config (HTTPClient,
+// CredentialsProvider, APIOptions, S3Options, Logger).
+//
+// Operations lists every S3 operation the client offers; S3 returns the
+// SDK client for the others, and WrapError gives their errors the same
+// types.
 package client
 
 import (
