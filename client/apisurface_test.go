@@ -21,6 +21,7 @@ var publicPackages = []string{
 	"github.com/quilibrium/qcli/client/quicksync",
 	"github.com/quilibrium/qcli/configure",
 	"github.com/quilibrium/qcli/presign",
+	"github.com/quilibrium/qcli/qstoragetest",
 	"github.com/quilibrium/qcli/transfer",
 }
 
