@@ -7,8 +7,8 @@ import (
 	"github.com/quilibrium/qcli/internal/emulator/s3err"
 )
 
-// Bucket operations: ListBuckets, CreateBucket, HeadBucket, DeleteBucket,
-// GetBucketLocation and bucket versioning (never enabled).
+// Bucket operations: ListBuckets, CreateBucket, HeadBucket, DeleteBucket
+// and GetBucketLocation (bucket versioning is in versions.go).
 
 // listBuckets serves ListBuckets with prefix, max-buckets and
 // continuation-token.
@@ -87,28 +87,4 @@ func (srv *Server) deleteBucket(w http.ResponseWriter, bucket string) error {
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
-}
-
-// versioning answers as S3 does for a bucket that was never versioned: an
-// empty configuration, and NotImplemented for a request to enable it.
-func (srv *Server) versioning(w http.ResponseWriter, r *http.Request, bucket string) error {
-	if !srv.store.BucketExists(bucket) {
-		return s3err.NoSuchBucket(bucket)
-	}
-	switch r.Method {
-	case http.MethodGet:
-		s3err.WriteXML(w, http.StatusOK, &versioningConfiguration{Xmlns: s3Namespace})
-		return nil
-	case http.MethodPut:
-		var cfg versioningConfiguration
-		if err := readXML(r, &cfg); err != nil {
-			return err
-		}
-		if cfg.Status == "Enabled" || cfg.MFADelete == "Enabled" {
-			return s3err.NotImplemented("bucket versioning")
-		}
-		w.WriteHeader(http.StatusOK)
-		return nil
-	}
-	return s3err.MethodNotAllowed()
 }

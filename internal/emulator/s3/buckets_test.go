@@ -6,7 +6,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/quilibrium/qcli/internal/emulator/emulatortest"
 )
@@ -56,24 +55,4 @@ func TestDeleteBucketIgnoresMinIOForceDelete(t *testing.T) {
 	if got := emulatortest.MustGet(t, c, "bkt", "obj"); got != "x" {
 		t.Fatalf("object after refused delete: %q", got)
 	}
-}
-
-func TestBucketVersioningIsNeverEnabled(t *testing.T) {
-	_, c := emulatortest.StartS3(t)
-	emulatortest.MustCreateBucket(t, c, "bkt")
-	out, err := c.GetBucketVersioning(t.Context(), &s3.GetBucketVersioningInput{Bucket: aws.String("bkt")})
-	if err != nil || out.Status != "" {
-		t.Fatalf("versioning %+v %v", out, err)
-	}
-	put := func(status types.BucketVersioningStatus) error {
-		_, err := c.PutBucketVersioning(t.Context(), &s3.PutBucketVersioningInput{Bucket: aws.String("bkt"),
-			VersioningConfiguration: &types.VersioningConfiguration{Status: status}})
-		return err
-	}
-	emulatortest.WantAPIError(t, put(types.BucketVersioningStatusEnabled), 501, "NotImplemented")
-	if err := put(types.BucketVersioningStatusSuspended); err != nil {
-		t.Fatalf("suspending versioning that was never on: %v", err)
-	}
-	_, err = c.GetBucketVersioning(t.Context(), &s3.GetBucketVersioningInput{Bucket: aws.String("nope")})
-	emulatortest.WantAPIError(t, err, 404, "NoSuchBucket")
 }

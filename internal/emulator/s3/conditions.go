@@ -49,6 +49,12 @@ func checkPreconditions(h http.Header, prefix string, o *store.Object, notModifi
 	return nil
 }
 
+// checkCopySourceConditions applies CopyObject's and UploadPartCopy's
+// x-amz-copy-source-if-* headers to the source; all failures are 412.
+func checkCopySourceConditions(h http.Header, src *store.Object) error {
+	return checkPreconditions(h, "X-Amz-Copy-Source-", src, s3err.PreconditionFailed("x-amz-copy-source-if-none-match"))
+}
+
 // headerTime parses an HTTP date; S3 ignores conditions with invalid dates.
 func headerTime(h http.Header, name string) (time.Time, bool) {
 	v := h.Get(name)

@@ -60,16 +60,21 @@ func (srv *Server) listObjects(w http.ResponseWriter, r *http.Request, bucket st
 	if err != nil {
 		return err
 	}
+	enc, err := newKeyEncoder(q.Get("encoding-type"))
+	if err != nil {
+		return err
+	}
 	page, err := srv.store.List(bucket, lq)
 	if err != nil {
 		return err
 	}
-	enc := newKeyEncoder(q.Get("encoding-type"))
 	res := listResult(bucket, lq, page, enc, !v2 || q.Get("fetch-owner") == "true")
 	if !v2 {
 		marker := enc.enc(lq.Marker)
 		res.Marker = &marker
-		if page.Truncated {
+		if page.Truncated && lq.Delimiter != "" {
+			// Only with a delimiter, as S3: without one the next marker is
+			// the last key of the page, which clients take from Contents.
 			res.NextMarker = enc.enc(page.Last)
 		}
 		s3err.WriteXML(w, http.StatusOK, res)
@@ -108,19 +113,39 @@ func listResult(bucket string, lq store.ListQuery, page store.ListPage, enc keyE
 }
 
 // keyEncoder applies encoding-type=url, which S3 uses to carry keys that
-// XML 1.0 cannot (control characters).
+// XML 1.0 cannot (control characters): every byte but the RFC 3986
+// unreserved characters and "/" as %XX, so a space is %20 and "+" is %2B
+// (ceph's s3-tests pin this against S3: "quux ab/" comes back as
+// "quux%20ab/"). SDKs decode it with a plain percent-decoder.
 type keyEncoder struct{ kind string }
 
-func newKeyEncoder(kind string) keyEncoder {
-	if strings.EqualFold(kind, "url") {
-		return keyEncoder{kind: "url"}
+func newKeyEncoder(kind string) (keyEncoder, error) {
+	switch kind {
+	case "":
+		return keyEncoder{}, nil
+	case "url":
+		return keyEncoder{kind: "url"}, nil
 	}
-	return keyEncoder{}
+	return keyEncoder{}, s3err.Errorf("InvalidArgument", "Invalid Encoding Method specified in Request").
+		With("ArgumentName", "encoding-type").With("ArgumentValue", kind)
 }
 
 func (k keyEncoder) enc(s string) string {
 	if k.kind == "" {
 		return s
 	}
-	return url.QueryEscape(s)
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
+			c == '-', c == '.', c == '_', c == '~', c == '/':
+			b.WriteByte(c)
+		default:
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+	}
+	return b.String()
 }

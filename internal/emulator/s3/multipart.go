@@ -67,16 +67,16 @@ func (srv *Server) uploadPart(w http.ResponseWriter, r *http.Request, bucket, ke
 
 // uploadPartCopy implements UploadPartCopy, with x-amz-copy-source-range.
 func (srv *Server) uploadPartCopy(w http.ResponseWriter, r *http.Request, bucket, key, id string, n int) error {
-	srcBucket, srcKey, err := parseCopySource(r.Header.Get("X-Amz-Copy-Source"))
+	cs, err := parseCopySource(r.Header.Get("X-Amz-Copy-Source"))
 	if err != nil {
 		return err
 	}
-	src, body, err := srv.store.Open(srcBucket, srcKey)
+	src, body, err := srv.store.Open(cs.bucket, cs.key, cs.version)
 	if err != nil {
 		return err
 	}
 	defer body.Close()
-	if err := checkPreconditions(r.Header, "X-Amz-Copy-Source-", src, s3err.PreconditionFailed("x-amz-copy-source-if-none-match")); err != nil {
+	if err := checkCopySourceConditions(r.Header, src); err != nil {
 		return err
 	}
 	start, length, err := copySourceRange(r.Header.Get("X-Amz-Copy-Source-Range"), src.Size)
@@ -90,6 +90,7 @@ func (srv *Server) uploadPartCopy(w http.ResponseWriter, r *http.Request, bucket
 	if err != nil {
 		return err
 	}
+	srv.setCopySourceVersion(w.Header(), cs.bucket, src)
 	s3err.WriteXML(w, http.StatusOK, &copyResult{XMLName: xml.Name{Local: "CopyPartResult"}, ETag: part.ETag, LastModified: s3Time(part.Modified)})
 	return nil
 }
@@ -120,6 +121,7 @@ func (srv *Server) completeUpload(w http.ResponseWriter, r *http.Request, bucket
 	if r.TLS != nil {
 		scheme = "https"
 	}
+	srv.setVersionHeader(w.Header(), bucket, o)
 	s3err.WriteXML(w, http.StatusOK, &completeResult{Xmlns: s3Namespace, Location: scheme + "://" + r.Host + "/" + bucket + "/" + key,
 		Bucket: bucket, Key: key, ETag: o.ETag})
 	return nil
@@ -217,8 +219,12 @@ func (srv *Server) listUploads(w http.ResponseWriter, r *http.Request, bucket st
 	if err != nil {
 		return err
 	}
+	enc, err := newKeyEncoder(q.Get("encoding-type"))
+	if err != nil {
+		return err
+	}
 	uq := uploadQuery{prefix: q.Get("prefix"), delimiter: q.Get("delimiter"), keyMarker: q.Get("key-marker"),
-		idMarker: q.Get("upload-id-marker"), limit: limit, enc: newKeyEncoder(q.Get("encoding-type"))}
+		idMarker: q.Get("upload-id-marker"), limit: limit, enc: enc}
 	l := &listUploadsResult{Xmlns: s3Namespace, EncodingType: uq.enc.kind, Bucket: bucket,
 		Prefix: uq.enc.enc(uq.prefix), Delimiter: uq.enc.enc(uq.delimiter), MaxUploads: limit,
 		KeyMarker: uq.enc.enc(uq.keyMarker), UploadIDMarker: uq.idMarker}

@@ -28,17 +28,20 @@ var responseOverrides = map[string]string{
 	"response-content-encoding":    "Content-Encoding",
 }
 
-// getObject serves GET and HEAD, with conditions, ranges and partNumber.
+// getObject serves GET and HEAD, of the current version or ?versionId,
+// with conditions, ranges and partNumber.
 func (srv *Server) getObject(w http.ResponseWriter, r *http.Request, bucket, key string) error {
-	if v := r.URL.Query().Get("versionId"); v != "" && v != "null" {
-		return s3err.NotImplemented("versionId")
+	version, err := versionParam(r)
+	if err != nil {
+		return err
 	}
-	o, body, err := srv.store.Open(bucket, key)
+	o, body, err := srv.store.Open(bucket, key, version)
 	if err != nil {
 		return err
 	}
 	defer body.Close()
 	h := w.Header()
+	srv.setVersionHeader(h, bucket, o)
 	h.Set("ETag", o.ETag)
 	h.Set("Last-Modified", o.Modified.UTC().Format(http.TimeFormat))
 	if err := checkPreconditions(r.Header, "", o, s3err.ErrNotModified); err != nil {
@@ -112,7 +115,7 @@ func (srv *Server) putObject(w http.ResponseWriter, r *http.Request, bucket, key
 	if err != nil {
 		return err
 	}
-	writeObjectResult(w, o)
+	srv.writeObjectResult(w, o)
 	return nil
 }
 
@@ -133,7 +136,9 @@ func newObjectInput(h http.Header, bucket, key string) (store.PutInput, error) {
 	return store.PutInput{Bucket: bucket, Key: key, Meta: meta, Tags: tags, ACL: acl, Size: -1}, nil
 }
 
-func writeObjectResult(w http.ResponseWriter, o *store.Object) {
+// writeObjectResult answers a request that stored o (PutObject).
+func (srv *Server) writeObjectResult(w http.ResponseWriter, o *store.Object) {
+	srv.setVersionHeader(w.Header(), o.Bucket, o)
 	w.Header().Set("ETag", o.ETag)
 	for _, name := range []string{"X-Amz-Server-Side-Encryption", "X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"} {
 		if v := o.Meta[name]; v != "" {
@@ -146,7 +151,7 @@ func writeObjectResult(w http.ResponseWriter, o *store.Object) {
 // copyObject implements CopyObject, honouring x-amz-metadata-directive and
 // x-amz-tagging-directive.
 func (srv *Server) copyObject(w http.ResponseWriter, r *http.Request, bucket, key string) error {
-	srcBucket, srcKey, err := parseCopySource(r.Header.Get("X-Amz-Copy-Source"))
+	src, err := parseCopySource(r.Header.Get("X-Amz-Copy-Source"))
 	if err != nil {
 		return err
 	}
@@ -158,32 +163,44 @@ func (srv *Server) copyObject(w http.ResponseWriter, r *http.Request, bucket, ke
 	if err != nil {
 		return err
 	}
-	if srcBucket == bucket && srcKey == key && metaDir == "COPY" && r.Header.Get(storageClassH) == "" {
+	if src.bucket == bucket && src.key == key && metaDir == "COPY" && r.Header.Get(storageClassH) == "" {
 		return s3err.Errorf("InvalidRequest", "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
 	in, err := newObjectInput(r.Header, bucket, key)
 	if err != nil {
 		return err
 	}
-	mk := func(src *store.Object) (*store.Object, error) {
-		if err := checkPreconditions(r.Header, "X-Amz-Copy-Source-", src, s3err.PreconditionFailed("x-amz-copy-source-if-none-match")); err != nil {
+	var source *store.Object
+	mk := func(from *store.Object) (*store.Object, error) {
+		if err := checkCopySourceConditions(r.Header, from); err != nil {
 			return nil, err
 		}
+		source = from
 		rec := &store.Object{Bucket: bucket, Key: key, Meta: in.Meta, Tags: in.Tags, ACL: in.ACL}
 		if metaDir == "COPY" {
-			rec.Meta = src.Meta
+			rec.Meta = from.Meta
 		}
 		if tagDir == "COPY" {
-			rec.Tags = src.Tags
+			rec.Tags = from.Tags
 		}
 		return rec, nil
 	}
-	o, err := srv.store.CopyObject(srcBucket, srcKey, mk, putCondition(r.Header))
+	o, err := srv.store.CopyObject(src.bucket, src.key, src.version, mk, putCondition(r.Header))
 	if err != nil {
 		return err
 	}
+	srv.setCopySourceVersion(w.Header(), src.bucket, source)
+	srv.setVersionHeader(w.Header(), bucket, o)
 	s3err.WriteXML(w, http.StatusOK, &copyResult{XMLName: xml.Name{Local: "CopyObjectResult"}, ETag: o.ETag, LastModified: s3Time(o.Modified)})
 	return nil
+}
+
+// setCopySourceVersion names the version a copy read, as S3 does for a
+// source bucket that is or was versioned.
+func (srv *Server) setCopySourceVersion(h http.Header, bucket string, src *store.Object) {
+	if b, err := srv.store.Bucket(bucket); err == nil && b.Versioning != "" {
+		h.Set("X-Amz-Copy-Source-Version-Id", src.Version())
+	}
 }
 
 func directive(h http.Header, name string) (string, error) {
@@ -196,29 +213,42 @@ func directive(h http.Header, name string) (string, error) {
 	return "", s3err.Errorf("InvalidArgument", "Unknown %s value", name).With("ArgumentName", name).With("ArgumentValue", h.Get(name))
 }
 
+// copySource is a parsed x-amz-copy-source; version "" means the current
+// version.
+type copySource struct{ bucket, key, version string }
+
 // parseCopySource splits "[/]bucket/key[?versionId=v]" whose key is
 // URL-encoded; a literal '?' can only start the version suffix.
-func parseCopySource(v string) (bucket, key string, err error) {
+func parseCopySource(v string) (copySource, error) {
 	path, query, _ := strings.Cut(v, "?")
-	if q, _ := url.ParseQuery(query); q.Get("versionId") != "" && q.Get("versionId") != "null" {
-		return "", "", s3err.NotImplemented("x-amz-copy-source versionId")
+	q, _ := url.ParseQuery(query)
+	version := q.Get("versionId")
+	if err := store.CheckVersionID(version); err != nil {
+		return copySource{}, err
 	}
-	path, err = url.PathUnescape(strings.TrimPrefix(path, "/"))
+	path, err := url.PathUnescape(strings.TrimPrefix(path, "/"))
 	if err != nil {
-		return "", "", s3err.Errorf("InvalidArgument", "Invalid copy source encoding")
+		return copySource{}, s3err.Errorf("InvalidArgument", "Invalid copy source encoding")
 	}
 	bucket, key, ok := strings.Cut(path, "/")
 	if !ok || bucket == "" || key == "" {
-		return "", "", s3err.Errorf("InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey").
+		return copySource{}, s3err.Errorf("InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey").
 			With("ArgumentName", "x-amz-copy-source").With("ArgumentValue", v)
 	}
-	return bucket, key, nil
+	return copySource{bucket: bucket, key: key, version: version}, nil
 }
 
-// deleteObject removes a key; a missing key is a success, as in S3.
-func (srv *Server) deleteObject(w http.ResponseWriter, bucket, key string) error {
-	if err := srv.store.DeleteObject(bucket, key); err != nil {
+// deleteObject serves DeleteObject: a simple DELETE, or of ?versionId.
+func (srv *Server) deleteObject(w http.ResponseWriter, r *http.Request, bucket, key string) error {
+	res, err := srv.store.Delete(bucket, key, r.URL.Query().Get("versionId"))
+	if err != nil {
 		return err
+	}
+	if res.DeleteMarker {
+		w.Header().Set(headerDeleteMarker, "true")
+	}
+	if res.VersionID != "" {
+		w.Header().Set(headerVersionID, res.VersionID)
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -246,20 +276,25 @@ func (srv *Server) deleteObjects(w http.ResponseWriter, r *http.Request, bucket 
 	}
 	res := &deleteResult{Xmlns: s3Namespace}
 	for _, o := range req.Objects {
-		if err := srv.deleteOne(bucket, o.Key, o.VersionID); err != nil {
+		d, err := srv.store.Delete(bucket, o.Key, o.VersionID)
+		switch {
+		case err != nil:
 			ae := s3err.As(err)
-			res.Errors = append(res.Errors, deleteErrorEntry{Key: o.Key, Code: ae.Code, Message: ae.Message})
-		} else if !req.Quiet {
-			res.Deleted = append(res.Deleted, deletedEntry{Key: o.Key})
+			res.Errors = append(res.Errors, deleteErrorEntry{Key: o.Key, VersionID: o.VersionID, Code: ae.Code, Message: ae.Message})
+		case !req.Quiet:
+			res.Deleted = append(res.Deleted, deletedEntryFor(o.Key, o.VersionID, d))
 		}
 	}
 	s3err.WriteXML(w, http.StatusOK, res)
 	return nil
 }
 
-func (srv *Server) deleteOne(bucket, key, versionID string) error {
-	if versionID != "" && versionID != "null" {
-		return s3err.NotImplemented("versionId")
+// deletedEntryFor is DeleteObjects' report of one deletion: the version
+// asked for, and the delete marker removed or created.
+func deletedEntryFor(key, versionID string, d store.DeleteResult) deletedEntry {
+	e := deletedEntry{Key: key, VersionID: versionID, DeleteMarker: d.DeleteMarker}
+	if d.DeleteMarker {
+		e.DeleteMarkerVersionID = d.VersionID
 	}
-	return srv.store.DeleteObject(bucket, key)
+	return e
 }

@@ -145,6 +145,8 @@ func (srv *Server) routeBucket(w http.ResponseWriter, r *http.Request, bucket st
 		return onlyMethod(r, http.MethodGet, func() error { return srv.location(w, bucket) })
 	case q.Has("versioning"):
 		return srv.versioning(w, r, bucket)
+	case q.Has("versions"):
+		return onlyMethod(r, http.MethodGet, func() error { return srv.listObjectVersions(w, r, bucket) })
 	case q.Has("delete"):
 		return onlyMethod(r, http.MethodPost, func() error { return srv.deleteObjects(w, r, bucket) })
 	}
@@ -178,10 +180,7 @@ func (srv *Server) routeObject(w http.ResponseWriter, r *http.Request, bucket, k
 	case http.MethodPut:
 		return srv.putObject(w, r, bucket, key)
 	case http.MethodDelete:
-		if v := q.Get("versionId"); v != "" && v != "null" {
-			return s3err.NotImplemented("versionId")
-		}
-		return srv.deleteObject(w, bucket, key)
+		return srv.deleteObject(w, r, bucket, key)
 	}
 	return s3err.NotImplemented(r.Method + " on an object")
 }

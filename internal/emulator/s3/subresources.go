@@ -21,11 +21,11 @@ var unsupportedSubresources = []string{
 	"inventory", "legal-hold", "lifecycle", "logging", "metadataTable", "metrics",
 	"notification", "object-lock", "ownershipControls", "policy", "policyStatus",
 	"publicAccessBlock", "renameObject", "replication", "requestPayment", "restore",
-	"retention", "select", "session", "torrent", "versions", "website",
+	"retention", "select", "session", "torrent", "website",
 }
 
 // knownFlags are valueless query flags the emulator does understand.
-var knownFlags = []string{"acl", "delete", "fetch-owner", "location", "tagging", "uploads", "versioning"}
+var knownFlags = []string{"acl", "delete", "fetch-owner", "location", "tagging", "uploads", "versioning", "versions"}
 
 // unsupportedSubresource names the first sub-resource in q that the
 // emulator does not implement. Unknown valueless flags count as

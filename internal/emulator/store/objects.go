@@ -65,8 +65,9 @@ func (s *Store) copyBlob(w io.Writer, id string) (int64, error) {
 // lock, so conditional writes are atomic with respect to other writers.
 type Precondition func(cur *Object) error
 
-// commitObject makes rec (whose blob is already written) the current version
-// of its key. On any failure the blob is removed.
+// commitObject makes rec (whose blob is already written) the latest
+// version of its key, after cond approved the current version. On any
+// failure the blob is removed.
 func (s *Store) commitObject(rec *Object, cond Precondition) error {
 	s.mu.Lock()
 	b, ok := s.buckets[rec.Bucket]
@@ -75,33 +76,49 @@ func (s *Store) commitObject(rec *Object, cond Precondition) error {
 		s.blobs.remove(rec.Blob)
 		return s3err.NoSuchBucket(rec.Bucket)
 	}
-	old := b.objects[rec.Key]
 	if cond != nil {
-		if err := cond(old); err != nil {
+		if err := cond(b.objects[rec.Key]); err != nil {
 			s.mu.Unlock()
 			s.blobs.remove(rec.Blob)
 			return err
 		}
 	}
+	replaced, err := s.commitLocked(b, rec)
+	s.mu.Unlock()
+	if err != nil {
+		s.blobs.remove(rec.Blob)
+		return err
+	}
+	s.dropObject(replaced)
+	return nil
+}
+
+// commitLocked stamps rec (an object or a delete marker) as a new version
+// of its key, as the bucket's versioning decides, saves and indexes it, and
+// returns the null version it replaced, whose files the caller drops once
+// the lock is released.
+func (s *Store) commitLocked(b *bucketState, rec *Object) (replaced *Object, err error) {
+	rec.VersionID = ""
+	if b.rec.Versioning == VersioningEnabled {
+		rec.VersionID = newVersionID()
+	}
 	s.seq++
 	rec.Seq = s.seq
 	rec.Modified = s.now().UTC()
 	if err := s.disk.saveObject(rec); err != nil {
-		s.mu.Unlock()
-		s.blobs.remove(rec.Blob)
-		return s3err.Internal(err)
+		return nil, s3err.Internal(err)
 	}
-	b.set(rec)
-	s.mu.Unlock()
-	s.dropObject(old)
-	return nil
+	return b.push(rec), nil
 }
 
 // dropObject deletes a replaced or deleted record's files. Readers that
 // already opened the blob keep their handle.
 func (s *Store) dropObject(o *Object) {
-	if o != nil {
-		s.disk.removeObject(o)
+	if o == nil {
+		return
+	}
+	s.disk.removeObject(o)
+	if !o.DeleteMarker {
 		s.blobs.remove(o.Blob)
 	}
 }
@@ -147,31 +164,37 @@ func TrimETag(s string) string {
 	return strings.Trim(s, `"`)
 }
 
-// Head returns a snapshot of the current record for key.
+// Head returns a snapshot of the current version of key.
 func (s *Store) Head(bucket, key string) (*Object, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.lookupLocked(bucket, key)
+	return s.HeadVersion(bucket, key, "")
 }
 
-func (s *Store) lookupLocked(bucket, key string) (*Object, error) {
+// lookupLocked finds a version of key; versionID "" means the current one.
+func (s *Store) lookupLocked(bucket, key, versionID string) (*Object, error) {
+	if versionID != "" {
+		if err := CheckVersionID(versionID); err != nil {
+			return nil, err
+		}
+		return s.lookupVersionLocked(bucket, key, versionID)
+	}
 	b, ok := s.buckets[bucket]
 	if !ok {
 		return nil, s3err.NoSuchBucket(bucket)
 	}
 	o, ok := b.objects[key]
 	if !ok {
-		return nil, s3err.NoSuchKey(key)
+		return nil, noSuchKey(b, key)
 	}
 	return o, nil
 }
 
-// Open returns the record and an open body; both are taken under one lock
-// so the body cannot be deleted between lookup and open.
-func (s *Store) Open(bucket, key string) (*Object, io.ReadSeekCloser, error) {
+// Open returns a version's record ("" the current one) and an open body;
+// both are taken under one lock so the body cannot be deleted between
+// lookup and open.
+func (s *Store) Open(bucket, key, versionID string) (*Object, io.ReadSeekCloser, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	o, err := s.lookupLocked(bucket, key)
+	o, err := s.lookupLocked(bucket, key, versionID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -182,25 +205,18 @@ func (s *Store) Open(bucket, key string) (*Object, io.ReadSeekCloser, error) {
 	return o, body, nil
 }
 
-// DeleteObject removes key; a missing key is not an error, as in S3.
-func (s *Store) DeleteObject(bucket, key string) error {
-	s.mu.Lock()
-	b, ok := s.buckets[bucket]
-	if !ok {
-		s.mu.Unlock()
-		return s3err.NoSuchBucket(bucket)
-	}
-	old := b.remove(key)
-	s.mu.Unlock()
-	s.dropObject(old)
-	return nil
+// UpdateObject replaces the current version's record with fn applied to a
+// copy (tags, ACL).
+func (s *Store) UpdateObject(bucket, key string, fn func(*Object) error) error {
+	return s.UpdateObjectVersion(bucket, key, "", fn)
 }
 
-// UpdateObject replaces key's record with fn applied to a copy (tags, ACL).
-func (s *Store) UpdateObject(bucket, key string, fn func(*Object) error) error {
+// UpdateObjectVersion replaces a version's record ("" the current one)
+// with fn applied to a copy.
+func (s *Store) UpdateObjectVersion(bucket, key, versionID string, fn func(*Object) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o, err := s.lookupLocked(bucket, key)
+	o, err := s.lookupLocked(bucket, key, versionID)
 	if err != nil {
 		return err
 	}
@@ -213,14 +229,15 @@ func (s *Store) UpdateObject(bucket, key string, fn func(*Object) error) error {
 	if err := s.disk.saveObject(&rec); err != nil {
 		return s3err.Internal(err)
 	}
-	s.buckets[bucket].objects[key] = &rec
+	s.buckets[bucket].replace(&rec)
 	return nil
 }
 
-// CopyObject copies src's body into a new object built by mk from the source
-// record; cond is checked against the destination's current object.
-func (s *Store) CopyObject(srcBucket, srcKey string, mk func(src *Object) (*Object, error), cond Precondition) (*Object, error) {
-	src, body, err := s.Open(srcBucket, srcKey)
+// CopyObject copies a version of src ("" the current one) into a new object
+// built by mk from the source record; cond is checked against the
+// destination's current object.
+func (s *Store) CopyObject(srcBucket, srcKey, srcVersion string, mk func(src *Object) (*Object, error), cond Precondition) (*Object, error) {
+	src, body, err := s.Open(srcBucket, srcKey, srcVersion)
 	if err != nil {
 		return nil, err
 	}

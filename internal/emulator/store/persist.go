@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -16,6 +17,7 @@ import (
 //	blobs/<id>                      object and part bodies
 //	buckets/<name>.json             Bucket
 //	objects/<blob id>.json          Object (named by its blob: unique)
+//	objects/marker-<seq>.json       Object that is a delete marker (no blob)
 //	uploads/<upload id>/upload.json Upload
 //	uploads/<upload id>/part-N.json Part
 //
@@ -48,7 +50,11 @@ func (p *persister) bucketPath(name string) string {
 }
 
 func (p *persister) objectPath(o *Object) string {
-	return filepath.Join(p.dir, "objects", o.Blob+".json")
+	name := o.Blob
+	if o.DeleteMarker {
+		name = "marker-" + strconv.FormatUint(o.Seq, 10)
+	}
+	return filepath.Join(p.dir, "objects", name+".json")
 }
 
 func (p *persister) uploadDir(id string) string {

@@ -1,9 +1,11 @@
 package store_test
 
 import (
+	"fmt"
 	"mime"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -65,14 +67,104 @@ func TestPersistenceAcrossRestart(t *testing.T) {
 }
 
 // assertNoStrayBlobs checks that replaced objects and completed parts left
-// no bodies behind.
+// no bodies behind: one blob per record that is not a delete marker.
 func assertNoStrayBlobs(t *testing.T, dir string) {
 	t.Helper()
 	blobs, _ := os.ReadDir(filepath.Join(dir, "blobs"))
-	records, _ := os.ReadDir(filepath.Join(dir, "objects"))
-	if len(blobs) != len(records) {
-		t.Fatalf("%d blobs for %d object records", len(blobs), len(records))
+	records, _ := filepath.Glob(filepath.Join(dir, "objects", "*.json"))
+	markers, _ := filepath.Glob(filepath.Join(dir, "objects", "marker-*.json"))
+	if len(blobs) != len(records)-len(markers) {
+		t.Fatalf("%d blobs for %d object records (%d delete markers)", len(blobs), len(records), len(markers))
 	}
+}
+
+func TestPersistenceKeepsVersions(t *testing.T) {
+	dir := t.TempDir()
+	opts := func(o *emulator.Options) { o.DataDir = dir }
+	srv, c := emulatortest.StartS3(t, opts)
+	emulatortest.MustCreateBucket(t, c, "bkt")
+	if _, err := c.PutBucketVersioning(t.Context(), &s3.PutBucketVersioningInput{Bucket: aws.String("bkt"),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}}); err != nil {
+		t.Fatal(err)
+	}
+	v1 := aws.ToString(emulatortest.MustPut(t, c, "bkt", "k", "one").VersionId)
+	emulatortest.MustPut(t, c, "bkt", "k", "two")
+	if _, err := c.DeleteObject(t.Context(), &s3.DeleteObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutBucketVersioning(t.Context(), &s3.PutBucketVersioningInput{Bucket: aws.String("bkt"),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusSuspended}}); err != nil {
+		t.Fatal(err)
+	}
+	emulatortest.MustPut(t, c, "bkt", "n", "null 1")
+	emulatortest.MustPut(t, c, "bkt", "n", "null 2") // replaces the null version
+	before := versionList(t, c)
+	srv.Close()
+
+	_, c2 := emulatortest.StartS3(t, opts)
+	if after := versionList(t, c2); after != before {
+		t.Fatalf("versions after restart:\n%s\nbefore:\n%s", after, before)
+	}
+	if got, err := c2.GetBucketVersioning(t.Context(), &s3.GetBucketVersioningInput{Bucket: aws.String("bkt")}); err != nil || got.Status != types.BucketVersioningStatusSuspended {
+		t.Fatalf("versioning after restart %+v %v", got, err)
+	}
+	out, err := c2.GetObject(t.Context(), &s3.GetObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"), VersionId: aws.String(v1)})
+	if err != nil || emulatortest.ReadAll(t, out.Body) != "one" {
+		t.Fatalf("version 1 after restart: %v", err)
+	}
+	if got := emulatortest.MustGet(t, c2, "bkt", "n"); got != "null 2" {
+		t.Fatalf("null version after restart %q", got)
+	}
+	assertNoStrayBlobs(t, dir)
+}
+
+func versionList(t *testing.T, c *s3.Client) string {
+	t.Helper()
+	out, err := c.ListObjectVersions(t.Context(), &s3.ListObjectVersionsInput{Bucket: aws.String("bkt")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, v := range out.Versions {
+		fmt.Fprintf(&b, "%s %s latest=%v %s\n", aws.ToString(v.Key), aws.ToString(v.VersionId), aws.ToBool(v.IsLatest), aws.ToString(v.ETag))
+	}
+	for _, m := range out.DeleteMarkers {
+		fmt.Fprintf(&b, "%s %s latest=%v marker\n", aws.ToString(m.Key), aws.ToString(m.VersionId), aws.ToBool(m.IsLatest))
+	}
+	return b.String()
+}
+
+// TestPersistenceLoadsDataFromBeforeVersioning: a data directory written
+// before versions existed (records without VersionID) loads, its objects
+// being null versions.
+func TestPersistenceLoadsDataFromBeforeVersioning(t *testing.T) {
+	dir := t.TempDir()
+	blob := "0123456789abcdef0123456789abcdef"
+	files := map[string]string{
+		"buckets/old.json": `{"Name":"old","Created":"2026-01-02T03:04:05Z","HasTags":false}`,
+		"objects/" + blob + ".json": `{"Bucket":"old","Key":"k","Blob":"` + blob + `","Size":5,` +
+			`"ETag":"\"5d41402abc4b2a76b9719d911017c592\"","Meta":{"Content-Type":"text/plain"},"Modified":"2026-01-02T03:04:05Z","Seq":7}`,
+		"blobs/" + blob: "hello",
+	}
+	for name, body := range files {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, c := emulatortest.StartS3(t, func(o *emulator.Options) { o.DataDir = dir })
+	if got := emulatortest.MustGet(t, c, "old", "k"); got != "hello" {
+		t.Fatalf("old object %q", got)
+	}
+	out, err := c.ListObjectVersions(t.Context(), &s3.ListObjectVersionsInput{Bucket: aws.String("old")})
+	if err != nil || len(out.Versions) != 1 || aws.ToString(out.Versions[0].VersionId) != "null" {
+		t.Fatalf("an old object is the null version: %+v %v", out, err)
+	}
+	emulatortest.MustPut(t, c, "old", "k", "replaced")
+	assertNoStrayBlobs(t, dir)
 }
 
 func TestPersistenceCleansInterruptedWrites(t *testing.T) {

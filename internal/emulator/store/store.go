@@ -11,7 +11,6 @@ import (
 	"encoding/xml"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -27,22 +26,28 @@ type Bucket struct {
 	HasTags bool    // distinguishes "no tag set" (NoSuchTagSet) from an empty one
 	Tags    []Tag   `json:",omitempty"`
 	ACL     []Grant `json:",omitempty"` // nil: private
+	// Versioning is "" for a bucket never versioned, else VersioningEnabled
+	// or VersioningSuspended (a bucket cannot go back to "").
+	Versioning string `json:",omitempty"`
 }
 
-// Object is an object's record (persisted as JSON); its body is the blob
-// Blob.
+// Object is the record of one version of an object (persisted as JSON);
+// its body is the blob Blob. A delete marker is a version without a body.
 type Object struct {
 	Bucket    string
 	Key       string
-	Blob      string
-	Size      int64
-	ETag      string // quoted, "md5" or "md5-N" for multipart objects
-	Meta      map[string]string
-	Modified  time.Time
-	PartSizes []int64 `json:",omitempty"` // multipart objects: for GET ?partNumber
-	Tags      []Tag   `json:",omitempty"`
-	ACL       []Grant `json:",omitempty"`
-	Seq       uint64  // orders two records for one key after a crash
+	VersionID string `json:",omitempty"` // "" is S3's null version
+	// DeleteMarker versions have no body, size, ETag or metadata.
+	DeleteMarker bool `json:",omitempty"`
+	Blob         string
+	Size         int64
+	ETag         string // quoted, "md5" or "md5-N" for multipart objects
+	Meta         map[string]string
+	Modified     time.Time
+	PartSizes    []int64 `json:",omitempty"` // multipart objects: for GET ?partNumber
+	Tags         []Tag   `json:",omitempty"`
+	ACL          []Grant `json:",omitempty"`
+	Seq          uint64  // orders versions, and two records of one null version after a crash
 }
 
 // Tag is one S3 tag. It is persisted, and is S3's XML form too.
@@ -67,30 +72,20 @@ type Grantee struct {
 	EmailAddress string `xml:"EmailAddress,omitempty"`
 }
 
+// bucketState indexes a bucket's versions twice: every version of each key
+// (versions, newest first, delete markers included) for ListObjectVersions
+// and version lookups, and the current version of each key whose latest
+// version is not a delete marker (objects) for everything else.
 type bucketState struct {
-	rec     *Bucket
-	objects map[string]*Object
-	keys    []string // sorted, for listing
+	rec      *Bucket
+	objects  map[string]*Object
+	keys     []string // sorted keys of objects, for listing
+	versions map[string][]*Object
+	vkeys    []string // sorted keys of versions, for listing versions
 }
 
-func (b *bucketState) set(o *Object) {
-	if _, ok := b.objects[o.Key]; !ok {
-		i, _ := slices.BinarySearch(b.keys, o.Key)
-		b.keys = slices.Insert(b.keys, i, o.Key)
-	}
-	b.objects[o.Key] = o
-}
-
-func (b *bucketState) remove(key string) *Object {
-	o, ok := b.objects[key]
-	if !ok {
-		return nil
-	}
-	delete(b.objects, key)
-	if i, found := slices.BinarySearch(b.keys, key); found {
-		b.keys = slices.Delete(b.keys, i, i+1)
-	}
-	return o
+func newBucketState(rec *Bucket) *bucketState {
+	return &bucketState{rec: rec, objects: map[string]*Object{}, versions: map[string][]*Object{}}
 }
 
 // Store holds everything; it is safe for concurrent use.
@@ -147,7 +142,7 @@ func (s *Store) load() error {
 	}
 	used := map[string]bool{}
 	for _, b := range st.buckets {
-		s.buckets[b.Name] = &bucketState{rec: b, objects: map[string]*Object{}}
+		s.buckets[b.Name] = newBucketState(b)
 	}
 	s.loadObjects(st.objects, present, used)
 	s.loadUploads(st.uploads, present, used)
@@ -159,21 +154,23 @@ func (s *Store) load() error {
 	return nil
 }
 
+// loadObjects replays the records oldest first, as they were committed, so
+// that versions stack up in order and a newer null version replaces an
+// older one (the older record is what a crash left behind).
 func (s *Store) loadObjects(objs []*Object, present, used map[string]bool) {
 	sort.Slice(objs, func(i, j int) bool { return objs[i].Seq < objs[j].Seq })
 	for _, o := range objs {
 		s.seq = max(s.seq, o.Seq)
 		b := s.buckets[o.Bucket]
-		if b == nil || !present[o.Blob] {
+		if b == nil || (!o.DeleteMarker && !present[o.Blob]) {
 			s.disk.removeObject(o)
 			continue
 		}
-		if old := b.remove(o.Key); old != nil {
+		if old := b.push(o); old != nil {
 			s.disk.removeObject(old)
 			used[old.Blob] = false
 		}
-		b.set(o)
-		used[o.Blob] = true
+		used[o.Blob] = !o.DeleteMarker
 	}
 }
 
@@ -209,12 +206,13 @@ func (s *Store) CreateBucket(name string, acl []Grant) error {
 	if err := s.disk.saveBucket(rec); err != nil {
 		return s3err.Internal(err)
 	}
-	s.buckets[name] = &bucketState{rec: rec, objects: map[string]*Object{}}
+	s.buckets[name] = newBucketState(rec)
 	return nil
 }
 
 // DeleteBucket removes a bucket; unless force is set it must hold no
-// objects. Its unfinished multipart uploads go with it.
+// objects, object versions or delete markers. Its unfinished multipart
+// uploads go with it.
 func (s *Store) DeleteBucket(name string, force bool) error {
 	s.mu.Lock()
 	b, ok := s.buckets[name]
@@ -222,14 +220,22 @@ func (s *Store) DeleteBucket(name string, force bool) error {
 		s.mu.Unlock()
 		return s3err.NoSuchBucket(name)
 	}
-	if len(b.objects) > 0 && !force {
+	if len(b.versions) > 0 && !force {
 		s.mu.Unlock()
-		return s3err.Errorf("BucketNotEmpty", "The bucket you tried to delete is not empty").WithBucket(name)
+		msg := "The bucket you tried to delete is not empty"
+		if len(b.objects) == 0 {
+			msg += ". You must delete all versions in the bucket."
+		}
+		return s3err.Errorf("BucketNotEmpty", "%s", msg).WithBucket(name)
 	}
 	var blobs []string
-	for _, o := range b.objects {
-		s.disk.removeObject(o)
-		blobs = append(blobs, o.Blob)
+	for _, vs := range b.versions {
+		for _, o := range vs {
+			s.disk.removeObject(o)
+			if !o.DeleteMarker {
+				blobs = append(blobs, o.Blob)
+			}
+		}
 	}
 	for id, u := range s.uploads {
 		if u.Bucket == name {
