@@ -104,12 +104,22 @@ func listResult(bucket string, lq store.ListQuery, page store.ListPage, enc keyE
 			Key: enc.enc(o.Key), LastModified: s3Time(o.Modified),
 			ETag: o.ETag, Size: o.Size, StorageClass: storageStandard,
 		}
+		c.ChecksumAlgorithm, c.ChecksumType = listedChecksum(o)
 		if withOwner {
 			c.Owner = ownerInfo
 		}
 		res.Contents = append(res.Contents, c)
 	}
 	return res
+}
+
+// listedChecksum is how listings name an object's checksum: its algorithm
+// (in a list, as S3 has it) and type.
+func listedChecksum(o *store.Object) ([]string, string) {
+	if o.Checksum == nil {
+		return nil, ""
+	}
+	return []string{string(o.Checksum.Algorithm)}, o.Checksum.Type
 }
 
 // keyEncoder applies encoding-type=url, which S3 uses to carry keys that

@@ -2,7 +2,9 @@ package s3_test
 
 import (
 	"fmt"
+	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -122,5 +124,70 @@ func TestListObjectsV1MarkerPaging(t *testing.T) {
 	}
 	if want := []string{"a/", "b", "c/", "d"}; !slices.Equal(items, want) {
 		t.Fatalf("v1 paging %v, want %v", items, want)
+	}
+}
+
+// TestListingsEncodingTypeURL: with encoding-type=url the four listings
+// encode keys, prefixes, markers and the delimiter as S3 does: %XX for
+// everything but RFC 3986's unreserved characters and "/" (ceph's s3-tests
+// pin "quux ab/" as "quux%20ab/" and "asdf+b" as "asdf%2Bb" against S3).
+func TestListingsEncodingTypeURL(t *testing.T) {
+	srv, c := emulatortest.StartS3(t)
+	emulatortest.MustCreateBucket(t, c, "bkt")
+	keys := []string{"foo+1/bar", "foo/bar/xyzzy", "quux ab/thud", "asdf+b", "ctl\x01key"}
+	for _, k := range keys {
+		emulatortest.MustPut(t, c, "bkt", k, "x")
+		emulatortest.CreateUpload(t, c, "bkt", k)
+	}
+	for _, query := range []string{"", "?list-type=2", "?versions", "?uploads"} {
+		sep := "&"
+		if query == "" {
+			sep = "?"
+		}
+		r := srv.Do(t, srv.SignedRequest(t, http.MethodGet, "/bkt"+query+sep+"delimiter=%2F&encoding-type=url", nil, "", nil))
+		body := string(r.Body)
+		for _, want := range []string{"<Key>asdf%2Bb</Key>", "<Key>ctl%01key</Key>", "<Prefix>foo%2B1/</Prefix>", "<Prefix>foo/</Prefix>",
+			"<Prefix>quux%20ab/</Prefix>", "<Delimiter>/</Delimiter>", "<EncodingType>url</EncodingType>"} {
+			if r.Status != 200 || !strings.Contains(body, want) {
+				t.Errorf("GET /bkt%s: no %s in %d %s", query, want, r.Status, body)
+			}
+		}
+	}
+	for query, want := range map[string]string{
+		"?marker=quux%20ab%2F":                   "<Marker>quux%20ab/</Marker>",
+		"?list-type=2&start-after=quux%20ab%2F":  "<StartAfter>quux%20ab/</StartAfter>",
+		"?versions&key-marker=quux%20ab%2F":      "<KeyMarker>quux%20ab/</KeyMarker>",
+		"?uploads&key-marker=quux%20ab%2F":       "<KeyMarker>quux%20ab/</KeyMarker>",
+		"?list-type=2&prefix=quux%20ab%2F":       "<Prefix>quux%20ab/</Prefix>",
+		"?max-keys=1&delimiter=%2F&marker=b":     "<NextMarker>ctl%01key</NextMarker>",
+		"?versions&max-keys=1&key-marker=foo%2F": "<NextKeyMarker>foo/bar/xyzzy</NextKeyMarker>",
+	} {
+		r := srv.Do(t, srv.SignedRequest(t, http.MethodGet, "/bkt"+query+"&encoding-type=url", nil, "", nil))
+		if r.Status != 200 || !strings.Contains(string(r.Body), want) {
+			t.Errorf("GET /bkt%s: no %s in %d %s", query, want, r.Status, r.Body)
+		}
+	}
+	srv.Do(t, srv.SignedRequest(t, http.MethodGet, "/bkt?encoding-type=base64", nil, "", nil)).WantError(t, 400, "InvalidArgument")
+}
+
+// TestListObjectsV1NextMarker: S3 sends NextMarker only with a delimiter;
+// without one a client resumes after the last key it got.
+func TestListObjectsV1NextMarker(t *testing.T) {
+	_, c := emulatortest.StartS3(t)
+	emulatortest.MustCreateBucket(t, c, "bkt")
+	for _, k := range []string{"a", "b", "c"} {
+		emulatortest.MustPut(t, c, "bkt", k, k)
+	}
+	out, err := c.ListObjects(t.Context(), &s3.ListObjectsInput{Bucket: aws.String("bkt"), MaxKeys: aws.Int32(2)})
+	if err != nil || !aws.ToBool(out.IsTruncated) || out.NextMarker != nil || len(out.Contents) != 2 {
+		t.Fatalf("truncated without a delimiter: %+v %v", out, err)
+	}
+	out, err = c.ListObjects(t.Context(), &s3.ListObjectsInput{Bucket: aws.String("bkt"), MaxKeys: aws.Int32(2), Marker: out.Contents[1].Key})
+	if err != nil || aws.ToBool(out.IsTruncated) || len(out.Contents) != 1 || aws.ToString(out.Contents[0].Key) != "c" {
+		t.Fatalf("resuming after the last key: %+v %v", out, err)
+	}
+	out, err = c.ListObjects(t.Context(), &s3.ListObjectsInput{Bucket: aws.String("bkt"), MaxKeys: aws.Int32(2), Delimiter: aws.String("/")})
+	if err != nil || aws.ToString(out.NextMarker) != "b" {
+		t.Fatalf("truncated with a delimiter: %+v %v", out, err)
 	}
 }

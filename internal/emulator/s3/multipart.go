@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"cmp"
 	"encoding/xml"
 	"io"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/quilibrium/qcli/internal/emulator/checksum"
 	"github.com/quilibrium/qcli/internal/emulator/s3err"
 	"github.com/quilibrium/qcli/internal/emulator/store"
 )
@@ -24,9 +26,18 @@ func (srv *Server) initiateUpload(w http.ResponseWriter, r *http.Request, bucket
 	if err != nil {
 		return err
 	}
-	u := &store.Upload{Bucket: bucket, Key: key, Meta: in.Meta, Tags: in.Tags, ACL: in.ACL}
+	alg, typ, err := uploadChecksum(r.Header)
+	if err != nil {
+		return err
+	}
+	u := &store.Upload{Bucket: bucket, Key: key, Meta: in.Meta, Tags: in.Tags, ACL: in.ACL,
+		ChecksumAlgorithm: alg, ChecksumType: typ}
 	if err := srv.store.CreateUpload(u); err != nil {
 		return err
+	}
+	if alg != "" {
+		w.Header().Set("X-Amz-Checksum-Algorithm", string(alg))
+		w.Header().Set("X-Amz-Checksum-Type", typ)
 	}
 	s3err.WriteXML(w, http.StatusOK, &initiateResult{Xmlns: s3Namespace, Bucket: bucket, Key: key, UploadID: u.ID})
 	return nil
@@ -56,13 +67,45 @@ func (srv *Server) uploadPart(w http.ResponseWriter, r *http.Request, bucket, ke
 	if r.ContentLength > maxPutSize {
 		return s3err.Errorf("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size")
 	}
-	part, err := srv.store.PutPart(id, bucket, key, n, r.Body, r.ContentLength)
+	alg, err := srv.partChecksum(r.Header, id, bucket, key)
 	if err != nil {
 		return err
+	}
+	part, err := srv.store.PutPart(id, bucket, key, n, r.Body, r.ContentLength, alg)
+	if err != nil {
+		return err
+	}
+	if alg != "" {
+		setChecksumHeaders(w.Header(), alg, part.Checksums[alg], "")
 	}
 	w.Header().Set("ETag", part.ETag)
 	w.WriteHeader(http.StatusOK)
 	return nil
+}
+
+// partChecksum is the algorithm of the checksum an UploadPart carries
+// (see requestChecksum), or else the upload's when it named one. An upload
+// created with an algorithm takes parts with that one only, and with none
+// only when its checksum is of the full object, as S3; an upload created
+// without takes any (its object gets S3's default checksum).
+func (srv *Server) partChecksum(h http.Header, id, bucket, key string) (checksum.Algorithm, error) {
+	alg, err := requestChecksum(h)
+	if err != nil {
+		return "", err
+	}
+	u, err := srv.store.Upload(id, bucket, key)
+	if err != nil {
+		return "", err
+	}
+	want := u.ChecksumAlgorithm
+	if want == "" || alg == want || (alg == "" && u.Type() == checksum.FullObject) {
+		return cmp.Or(alg, want), nil
+	}
+	actual := "null"
+	if alg != "" {
+		actual = alg.Lower()
+	}
+	return "", s3err.Errorf("InvalidRequest", "Checksum Type mismatch occurred, expected checksum Type: %s, actual checksum Type: %s", want.Lower(), actual)
 }
 
 // uploadPartCopy implements UploadPartCopy, with x-amz-copy-source-range.
@@ -86,24 +129,34 @@ func (srv *Server) uploadPartCopy(w http.ResponseWriter, r *http.Request, bucket
 	if _, err := body.Seek(start, io.SeekStart); err != nil {
 		return s3err.Internal(err)
 	}
-	part, err := srv.store.PutPart(id, bucket, key, n, io.LimitReader(body, length), length)
+	part, err := srv.store.PutPart(id, bucket, key, n, io.LimitReader(body, length), length, "")
 	if err != nil {
 		return err
 	}
 	srv.setCopySourceVersion(w.Header(), cs.bucket, src)
-	s3err.WriteXML(w, http.StatusOK, &copyResult{XMLName: xml.Name{Local: "CopyPartResult"}, ETag: part.ETag, LastModified: s3Time(part.Modified)})
+	res := &copyResult{XMLName: xml.Name{Local: "CopyPartResult"}, ETag: part.ETag, LastModified: s3Time(part.Modified)}
+	if u, err := srv.store.Upload(id, bucket, key); err == nil && u.ChecksumAlgorithm != "" {
+		res.checksumFields = newChecksumFields(u.ChecksumAlgorithm, part.Checksums[u.ChecksumAlgorithm])
+	}
+	s3err.WriteXML(w, http.StatusOK, res)
 	return nil
 }
 
-// copySourceRange parses "bytes=first-last", which must lie in the object.
+// copySourceRange parses x-amz-copy-source-range as S3 does: anything but
+// "bytes=first-last" is InvalidArgument, a range that does not lie in the
+// source InvalidRange.
 func copySourceRange(v string, size int64) (start, length int64, err error) {
 	if v == "" {
 		return 0, size, nil
 	}
 	req, ok := parseRange(v)
-	if !ok || req.fromEnd || req.end == openEnd || req.end >= size {
+	if !ok || req.fromEnd || req.end == openEnd {
 		return 0, 0, s3err.Errorf("InvalidArgument", "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy").
 			With("ArgumentName", "x-amz-copy-source-range").With("ArgumentValue", v)
+	}
+	if req.end >= size {
+		return 0, 0, s3err.Errorf("InvalidRange", "Range specified is not valid for source object of size: %d", size).
+			With("RangeRequested", v).With("ActualObjectSize", itoa64(size))
 	}
 	return req.start, req.end - req.start + 1, nil
 }
@@ -113,7 +166,31 @@ func (srv *Server) completeUpload(w http.ResponseWriter, r *http.Request, bucket
 	if err := readXML(r, &req); err != nil {
 		return err
 	}
-	o, err := srv.store.CompleteUpload(id, bucket, key, srv.chooseParts(req))
+	if len(req.Parts) == 0 {
+		return s3err.MalformedXML()
+	}
+	in := store.CompleteInput{ID: id, Bucket: bucket, Key: key, Cond: putCondition(r.Header)}
+	for _, p := range req.Parts {
+		in.Parts = append(in.Parts, store.PartRef{Number: p.PartNumber, ETag: p.ETag})
+	}
+	var verify func(*store.Object) error
+	in.Choose = func(u *store.Upload) ([]*store.Part, error) {
+		if err := checkCompleteChecksumType(r.Header, u); err != nil {
+			return nil, err
+		}
+		parts, err := srv.chooseParts(req, u)
+		if err == nil {
+			verify, err = completeChecksum(r.Header, u)
+		}
+		return parts, err
+	}
+	in.Verify = func(o *store.Object) error {
+		if verify == nil {
+			return nil
+		}
+		return verify(o)
+	}
+	o, err := srv.store.CompleteUpload(in)
 	if err != nil {
 		return err
 	}
@@ -122,41 +199,62 @@ func (srv *Server) completeUpload(w http.ResponseWriter, r *http.Request, bucket
 		scheme = "https"
 	}
 	srv.setVersionHeader(w.Header(), bucket, o)
-	s3err.WriteXML(w, http.StatusOK, &completeResult{Xmlns: s3Namespace, Location: scheme + "://" + r.Host + "/" + bucket + "/" + key,
-		Bucket: bucket, Key: key, ETag: o.ETag})
+	res := &completeResult{Xmlns: s3Namespace, Location: scheme + "://" + r.Host + "/" + bucket + "/" + key,
+		Bucket: bucket, Key: key, ETag: o.ETag}
+	res.checksumFields, res.ChecksumType = objectChecksumFields(o.Checksum)
+	s3err.WriteXML(w, http.StatusOK, res)
 	return nil
 }
 
-// chooseParts validates a CompleteMultipartUpload part list against the
-// upload: ascending part numbers, existing parts with matching ETags, and
-// every part but the last at least MinPartSize.
-func (srv *Server) chooseParts(req completeRequest) func(*store.Upload) ([]*store.Part, error) {
-	return func(u *store.Upload) ([]*store.Part, error) {
-		if len(req.Parts) == 0 {
-			return nil, s3err.MalformedXML()
-		}
-		parts := make([]*store.Part, 0, len(req.Parts))
-		for i, p := range req.Parts {
-			if i > 0 && p.PartNumber <= req.Parts[i-1].PartNumber {
-				return nil, s3err.Errorf("InvalidPartOrder", "The list of parts was not in ascending order. Parts must be ordered by part number.").
-					With("UploadId", u.ID)
-			}
-			cur := u.Parts[p.PartNumber]
-			if cur == nil || store.TrimETag(cur.ETag) != store.TrimETag(p.ETag) {
-				return nil, s3err.Errorf("InvalidPart", "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity store.Tag may not match the part's entity store.Tag.").
-					With("UploadId", u.ID).With("PartNumber", itoa(p.PartNumber)).With("ETag", p.ETag)
-			}
-			parts = append(parts, cur)
-		}
-		for _, p := range parts[:len(parts)-1] {
-			if p.Size < srv.minPartSize {
-				return nil, s3err.Errorf("EntityTooSmall", "Your proposed upload is smaller than the minimum allowed object size.").
-					With("ProposedSize", itoa64(p.Size)).With("MinSizeAllowed", itoa64(srv.minPartSize)).
-					With("PartNumber", itoa(p.Number)).With("ETag", p.ETag)
-			}
-		}
-		return parts, nil
+// checkCompleteChecksumType refuses a completion whose x-amz-checksum-type
+// differs from the one the upload was created with.
+func checkCompleteChecksumType(h http.Header, u *store.Upload) error {
+	if t := h.Get("X-Amz-Checksum-Type"); t != "" && u.ChecksumAlgorithm != "" && t != u.Type() {
+		return s3err.Errorf("InvalidRequest", "The upload was created using the %s checksum mode. The complete request must use the same checksum mode.", u.Type())
 	}
+	return nil
+}
+
+func invalidPart(u *store.Upload, p completePart) error {
+	return s3err.Errorf("InvalidPart", "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.").
+		With("UploadId", u.ID).With("PartNumber", itoa(p.PartNumber)).With("ETag", store.TrimETag(p.ETag))
+}
+
+// chooseParts validates a CompleteMultipartUpload part list against the
+// upload: ascending part numbers, existing parts with matching ETags and
+// checksums (which an upload with a composite checksum requires), and
+// every part but the last at least MinPartSize.
+func (srv *Server) chooseParts(req completeRequest, u *store.Upload) ([]*store.Part, error) {
+	parts := make([]*store.Part, 0, len(req.Parts))
+	for i, p := range req.Parts {
+		if i > 0 && p.PartNumber <= req.Parts[i-1].PartNumber {
+			return nil, s3err.Errorf("InvalidPartOrder", "The list of parts was not in ascending order. Parts must be ordered by part number.").
+				With("UploadId", u.ID)
+		}
+		cur := u.Parts[p.PartNumber]
+		if cur == nil || store.TrimETag(cur.ETag) != store.TrimETag(p.ETag) {
+			return nil, invalidPart(u, p)
+		}
+		alg, sum, err := p.given()
+		if err != nil {
+			return nil, err
+		}
+		if have, ok := cur.Checksums[alg]; alg != "" && ok && have != sum {
+			return nil, invalidPart(u, p)
+		}
+		if alg == "" && u.ChecksumAlgorithm != "" && u.Type() == checksum.Composite {
+			return nil, s3err.Errorf("InvalidRequest", "The upload was created using a %s checksum. The complete request must include the checksum for each part. It was missing for part %d in the request.", u.ChecksumAlgorithm.Lower(), p.PartNumber)
+		}
+		parts = append(parts, cur)
+	}
+	for _, p := range parts[:len(parts)-1] {
+		if p.Size < srv.minPartSize {
+			return nil, s3err.Errorf("EntityTooSmall", "Your proposed upload is smaller than the minimum allowed object size.").
+				With("ProposedSize", itoa64(p.Size)).With("MinSizeAllowed", itoa64(srv.minPartSize)).
+				With("PartNumber", itoa(p.Number)).With("ETag", p.ETag)
+		}
+	}
+	return parts, nil
 }
 
 func (srv *Server) abortUpload(w http.ResponseWriter, bucket, key, id string) error {
@@ -184,13 +282,20 @@ func (srv *Server) listParts(w http.ResponseWriter, r *http.Request, bucket, key
 	}
 	p := &listPartsResult{Xmlns: s3Namespace, Bucket: bucket, Key: key, UploadID: id, StorageClass: storageStandard,
 		Initiator: ownerInfo, Owner: ownerInfo, PartNumberMarker: marker, MaxParts: limit}
+	if u.ChecksumAlgorithm != "" {
+		p.ChecksumAlgorithm, p.ChecksumType = string(u.ChecksumAlgorithm), u.Type()
+	}
 	for _, n := range sortedPartNumbers(u, marker) {
 		if len(p.Parts) == limit {
 			p.IsTruncated = limit > 0 // max-parts=0 asks for nothing, not for paging
 			break
 		}
 		part := u.Parts[n]
-		p.Parts = append(p.Parts, partEntry{PartNumber: n, ETag: part.ETag, Size: part.Size, LastModified: s3Time(part.Modified)})
+		entry := partEntry{PartNumber: n, ETag: part.ETag, Size: part.Size, LastModified: s3Time(part.Modified)}
+		if u.ChecksumAlgorithm != "" {
+			entry.checksumFields = newChecksumFields(u.ChecksumAlgorithm, part.Checksums[u.ChecksumAlgorithm])
+		}
+		p.Parts = append(p.Parts, entry)
 		p.NextPartNumberMarker = n
 	}
 	s3err.WriteXML(w, http.StatusOK, p)
@@ -275,10 +380,14 @@ func (uq uploadQuery) fill(l *listUploadsResult, ups []*store.Upload) {
 			lastPrefix, l.NextKeyMarker, l.NextUploadIDMarker = cp, enc.enc(cp), ""
 			continue
 		}
-		l.Uploads = append(l.Uploads, uploadEntry{
+		e := uploadEntry{
 			Key: enc.enc(u.Key), UploadID: u.ID, Initiator: ownerInfo, Owner: ownerInfo,
 			StorageClass: storageStandard, Initiated: s3Time(u.Initiated),
-		})
+		}
+		if u.ChecksumAlgorithm != "" {
+			e.ChecksumAlgorithm, e.ChecksumType = string(u.ChecksumAlgorithm), u.Type()
+		}
+		l.Uploads = append(l.Uploads, e)
 		l.NextKeyMarker, l.NextUploadIDMarker = enc.enc(u.Key), u.ID
 	}
 }

@@ -5,8 +5,10 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
+	"github.com/quilibrium/qcli/internal/emulator/checksum"
 	"github.com/quilibrium/qcli/internal/emulator/s3err"
 	"github.com/quilibrium/qcli/internal/emulator/sigv4"
 	"github.com/quilibrium/qcli/internal/emulator/store"
@@ -35,6 +37,10 @@ func (srv *Server) getObject(w http.ResponseWriter, r *http.Request, bucket, key
 	if err != nil {
 		return err
 	}
+	withChecksum, err := checksumMode(r.Header)
+	if err != nil {
+		return err
+	}
 	o, body, err := srv.store.Open(bucket, key, version)
 	if err != nil {
 		return err
@@ -50,6 +56,10 @@ func (srv *Server) getObject(w http.ResponseWriter, r *http.Request, bucket, key
 	rng, err := readRange(r, o, h)
 	if err != nil {
 		return err
+	}
+	if withChecksum {
+		part, _ := strconv.Atoi(r.URL.Query().Get("partNumber")) // readRange checked it
+		setReadChecksum(h, o, part, rng)
 	}
 	objectHeaders(h, o, r.URL.Query())
 	return sendBody(w, r, body, o.Size, rng)
@@ -110,6 +120,9 @@ func (srv *Server) putObject(w http.ResponseWriter, r *http.Request, bucket, key
 	if err != nil {
 		return err
 	}
+	if in.ChecksumAlgorithm, err = requestChecksum(r.Header); err != nil {
+		return err
+	}
 	in.Body, in.Size, in.Cond = r.Body, r.ContentLength, putCondition(r.Header)
 	o, err := srv.store.PutObject(in)
 	if err != nil {
@@ -139,6 +152,7 @@ func newObjectInput(h http.Header, bucket, key string) (store.PutInput, error) {
 // writeObjectResult answers a request that stored o (PutObject).
 func (srv *Server) writeObjectResult(w http.ResponseWriter, o *store.Object) {
 	srv.setVersionHeader(w.Header(), o.Bucket, o)
+	setObjectChecksum(w.Header(), o)
 	w.Header().Set("ETag", o.ETag)
 	for _, name := range []string{"X-Amz-Server-Side-Encryption", "X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"} {
 		if v := o.Meta[name]; v != "" {
@@ -170,6 +184,10 @@ func (srv *Server) copyObject(w http.ResponseWriter, r *http.Request, bucket, ke
 	if err != nil {
 		return err
 	}
+	alg, err := copyChecksumAlgorithm(r.Header)
+	if err != nil {
+		return err
+	}
 	var source *store.Object
 	mk := func(from *store.Object) (*store.Object, error) {
 		if err := checkCopySourceConditions(r.Header, from); err != nil {
@@ -177,6 +195,12 @@ func (srv *Server) copyObject(w http.ResponseWriter, r *http.Request, bucket, ke
 		}
 		source = from
 		rec := &store.Object{Bucket: bucket, Key: key, Meta: in.Meta, Tags: in.Tags, ACL: in.ACL}
+		switch {
+		case alg != "":
+			rec.Checksum = &store.Checksum{Algorithm: alg}
+		case from.Checksum != nil:
+			rec.Checksum = &store.Checksum{Algorithm: from.Checksum.Algorithm}
+		}
 		if metaDir == "COPY" {
 			rec.Meta = from.Meta
 		}
@@ -191,8 +215,23 @@ func (srv *Server) copyObject(w http.ResponseWriter, r *http.Request, bucket, ke
 	}
 	srv.setCopySourceVersion(w.Header(), src.bucket, source)
 	srv.setVersionHeader(w.Header(), bucket, o)
-	s3err.WriteXML(w, http.StatusOK, &copyResult{XMLName: xml.Name{Local: "CopyObjectResult"}, ETag: o.ETag, LastModified: s3Time(o.Modified)})
+	res := &copyResult{XMLName: xml.Name{Local: "CopyObjectResult"}, ETag: o.ETag, LastModified: s3Time(o.Modified)}
+	res.checksumFields, res.ChecksumType = objectChecksumFields(o.Checksum)
+	s3err.WriteXML(w, http.StatusOK, res)
 	return nil
+}
+
+// copyChecksumAlgorithm reads CopyObject's x-amz-checksum-algorithm, the
+// checksum the copy gets ("": the source's algorithm, else the default).
+func copyChecksumAlgorithm(h http.Header) (checksum.Algorithm, error) {
+	v := h.Get("X-Amz-Checksum-Algorithm")
+	if v == "" {
+		return "", nil
+	}
+	if a, ok := checksum.Parse(v); ok {
+		return a, nil
+	}
+	return "", invalidHeader("X-Amz-Checksum-Algorithm")
 }
 
 // setCopySourceVersion names the version a copy read, as S3 does for a

@@ -3,8 +3,10 @@ package s3_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -242,4 +244,68 @@ func TestVirtualHostedAddressing(t *testing.T) {
 	if got := emulatortest.MustGet(t, path, "vhost", "dir/key one"); got != "hello" {
 		t.Fatalf("path-style read of a virtual-hosted write: %q", got)
 	}
+}
+
+// TestReadRangeAndPartErrors: ranged and ?partNumber reads fail as S3's
+// do: 400 for a part number that cannot be, or one combined with Range,
+// 416 for a part or range beyond the object.
+func TestReadRangeAndPartErrors(t *testing.T) {
+	srv, c := emulatortest.StartS3(t)
+	emulatortest.MustCreateBucket(t, c, "bkt")
+	emulatortest.MustPut(t, c, "bkt", "obj", "0123456789")
+	get := func(method, query, rng string) emulatortest.Response {
+		h := http.Header{}
+		if rng != "" {
+			h.Set("Range", rng)
+		}
+		return srv.Do(t, srv.SignedRequest(t, method, "/bkt/obj"+query, nil, "", h))
+	}
+	get(http.MethodGet, "?partNumber=0", "").WantError(t, 400, "InvalidArgument")
+	get(http.MethodGet, "?partNumber=10001", "").WantError(t, 400, "InvalidArgument")
+	get(http.MethodGet, "?partNumber=x", "").WantError(t, 400, "InvalidArgument")
+	get(http.MethodGet, "?partNumber=1", "bytes=0-1").WantError(t, 400, "InvalidRequest")
+	get(http.MethodGet, "?partNumber=2", "").WantError(t, 416, "InvalidPartNumber")
+	r := get(http.MethodGet, "", "bytes=10-20")
+	r.WantError(t, 416, "InvalidRange")
+	if got := r.Header.Get("Content-Range"); got != "bytes */10" {
+		t.Fatalf("416 Content-Range %q", got)
+	}
+	if r := get(http.MethodHead, "", "bytes=10-"); r.Status != 416 {
+		t.Fatalf("HEAD of an unsatisfiable range: %d", r.Status)
+	}
+	if r := get(http.MethodGet, "?partNumber=1", ""); r.Status != 206 || string(r.Body) != "0123456789" || r.Header.Get("Content-Range") != "bytes 0-9/10" {
+		t.Fatalf("part 1 of a single-part object: %d %q %v", r.Status, r.Body, r.Header)
+	}
+	for _, ignored := range []string{"bytes=5-2", "bytes=a-b", "items=0-1", "bytes=0-1,3-4"} {
+		if r := get(http.MethodGet, "", ignored); r.Status != 200 || string(r.Body) != "0123456789" {
+			t.Fatalf("Range %q, which S3 ignores: %d %q", ignored, r.Status, r.Body)
+		}
+	}
+}
+
+// TestChunkedUploadWithoutContentLength: S3 takes an aws-chunked body sent
+// with Transfer-Encoding: chunked and no Content-Length, its length in
+// x-amz-decoded-content-length; a plain chunked body it refuses with 411.
+func TestChunkedUploadWithoutContentLength(t *testing.T) {
+	srv, c := emulatortest.StartS3(t)
+	emulatortest.MustCreateBucket(t, c, "bkt")
+	data := "hello, chunked world"
+	framed := fmt.Sprintf("%x\r\n%s\r\n0\r\nx-amz-checksum-crc32:%s\r\n\r\n", len(data), data, sum(types.ChecksumAlgorithmCrc32, []byte(data)))
+	send := func(key, body, payload string, h http.Header) emulatortest.Response {
+		req := srv.SignedRequest(t, http.MethodPut, "/bkt/"+key, nil, payload, h)
+		req.Body, req.ContentLength = io.NopCloser(strings.NewReader(body)), -1 // Transfer-Encoding: chunked
+		return srv.Do(t, req)
+	}
+	r := send("framed", framed, "STREAMING-UNSIGNED-PAYLOAD-TRAILER", http.Header{
+		"Content-Encoding": {"aws-chunked"}, "X-Amz-Decoded-Content-Length": {strconv.Itoa(len(data))},
+		"X-Amz-Trailer": {"x-amz-checksum-crc32"}})
+	if r.Status != 200 {
+		t.Fatalf("aws-chunked without Content-Length: %d %s", r.Status, r.Body)
+	}
+	if got := emulatortest.MustGet(t, c, "bkt", "framed"); got != data {
+		t.Fatalf("stored %q", got)
+	}
+	send("plain", data, "UNSIGNED-PAYLOAD", nil).WantError(t, 411, "MissingContentLength")
+	send("nolength", framed, "STREAMING-UNSIGNED-PAYLOAD-TRAILER", http.Header{
+		"Content-Encoding": {"aws-chunked"}, "X-Amz-Trailer": {"x-amz-checksum-crc32"}}).WantError(t, 411, "MissingContentLength")
 }

@@ -173,6 +173,8 @@ func (srv *Server) routeObject(w http.ResponseWriter, r *http.Request, bucket, k
 		return srv.objectTagging(w, r, bucket, key)
 	case q.Has("acl"):
 		return srv.objectACL(w, r, bucket, key)
+	case q.Has("attributes"):
+		return onlyMethod(r, http.MethodGet, func() error { return srv.getObjectAttributes(w, r, bucket, key) })
 	}
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:

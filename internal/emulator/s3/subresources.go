@@ -17,7 +17,7 @@ import (
 
 // unsupportedSubresources are S3 sub-resources the emulator does not serve.
 var unsupportedSubresources = []string{
-	"accelerate", "analytics", "attributes", "cors", "encryption", "intelligent-tiering",
+	"accelerate", "analytics", "cors", "encryption", "intelligent-tiering",
 	"inventory", "legal-hold", "lifecycle", "logging", "metadataTable", "metrics",
 	"notification", "object-lock", "ownershipControls", "policy", "policyStatus",
 	"publicAccessBlock", "renameObject", "replication", "requestPayment", "restore",
@@ -25,7 +25,7 @@ var unsupportedSubresources = []string{
 }
 
 // knownFlags are valueless query flags the emulator does understand.
-var knownFlags = []string{"acl", "delete", "fetch-owner", "location", "tagging", "uploads", "versioning", "versions"}
+var knownFlags = []string{"acl", "attributes", "delete", "fetch-owner", "location", "tagging", "uploads", "versioning", "versions"}
 
 // unsupportedSubresource names the first sub-resource in q that the
 // emulator does not implement. Unknown valueless flags count as

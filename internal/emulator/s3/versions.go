@@ -96,6 +96,7 @@ func newVersionEntry(v store.VersionEntry, enc keyEncoder) versionEntry {
 	if !v.DeleteMarker {
 		size := v.Size
 		e.XMLName.Local, e.ETag, e.Size, e.StorageClass = "Version", v.ETag, &size, storageStandard
+		e.ChecksumAlgorithm, e.ChecksumType = listedChecksum(v.Object)
 	}
 	return e
 }

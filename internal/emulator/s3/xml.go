@@ -81,12 +81,14 @@ type commonPrefixEntry struct {
 }
 
 type objectEntry struct {
-	Key          string `xml:"Key"`
-	LastModified s3Time `xml:"LastModified"`
-	ETag         string `xml:"ETag"`
-	Size         int64  `xml:"Size"`
-	StorageClass string `xml:"StorageClass"`
-	Owner        *owner `xml:"Owner,omitempty"`
+	Key               string   `xml:"Key"`
+	LastModified      s3Time   `xml:"LastModified"`
+	ETag              string   `xml:"ETag"`
+	ChecksumAlgorithm []string `xml:"ChecksumAlgorithm,omitempty"`
+	ChecksumType      string   `xml:"ChecksumType,omitempty"`
+	Size              int64    `xml:"Size"`
+	StorageClass      string   `xml:"StorageClass"`
+	Owner             *owner   `xml:"Owner,omitempty"`
 }
 
 // listBucketResult is the answer to ListObjects (v1) and ListObjectsV2;
@@ -116,6 +118,7 @@ type partEntry struct {
 	LastModified s3Time `xml:"LastModified"`
 	ETag         string `xml:"ETag"`
 	Size         int64  `xml:"Size"`
+	checksumFields
 }
 
 type listPartsResult struct {
@@ -127,6 +130,8 @@ type listPartsResult struct {
 	Initiator            *owner      `xml:"Initiator"`
 	Owner                *owner      `xml:"Owner"`
 	StorageClass         string      `xml:"StorageClass"`
+	ChecksumAlgorithm    string      `xml:"ChecksumAlgorithm,omitempty"`
+	ChecksumType         string      `xml:"ChecksumType,omitempty"`
 	PartNumberMarker     int         `xml:"PartNumberMarker"`
 	NextPartNumberMarker int         `xml:"NextPartNumberMarker"`
 	MaxParts             int         `xml:"MaxParts"`
@@ -135,12 +140,14 @@ type listPartsResult struct {
 }
 
 type uploadEntry struct {
-	Key          string `xml:"Key"`
-	UploadID     string `xml:"UploadId"`
-	Initiator    *owner `xml:"Initiator"`
-	Owner        *owner `xml:"Owner"`
-	StorageClass string `xml:"StorageClass"`
-	Initiated    s3Time `xml:"Initiated"`
+	Key               string `xml:"Key"`
+	UploadID          string `xml:"UploadId"`
+	Initiator         *owner `xml:"Initiator"`
+	Owner             *owner `xml:"Owner"`
+	StorageClass      string `xml:"StorageClass"`
+	Initiated         s3Time `xml:"Initiated"`
+	ChecksumAlgorithm string `xml:"ChecksumAlgorithm,omitempty"`
+	ChecksumType      string `xml:"ChecksumType,omitempty"`
 }
 
 type listUploadsResult struct {
@@ -169,10 +176,13 @@ type initiateResult struct {
 }
 
 type completeRequest struct {
-	Parts []struct {
-		PartNumber int    `xml:"PartNumber"`
-		ETag       string `xml:"ETag"`
-	} `xml:"Part"`
+	Parts []completePart `xml:"Part"`
+}
+
+type completePart struct {
+	PartNumber int    `xml:"PartNumber"`
+	ETag       string `xml:"ETag"`
+	checksumFields
 }
 
 type completeResult struct {
@@ -182,6 +192,8 @@ type completeResult struct {
 	Bucket   string   `xml:"Bucket"`
 	Key      string   `xml:"Key"`
 	ETag     string   `xml:"ETag"`
+	checksumFields
+	ChecksumType string `xml:"ChecksumType,omitempty"`
 }
 
 // copyResult is CopyObjectResult or, named so, CopyPartResult.
@@ -189,6 +201,8 @@ type copyResult struct {
 	XMLName      xml.Name
 	ETag         string `xml:"ETag"`
 	LastModified s3Time `xml:"LastModified"`
+	checksumFields
+	ChecksumType string `xml:"ChecksumType,omitempty"`
 }
 
 type locationConstraint struct {
@@ -241,15 +255,17 @@ type versioningConfiguration struct {
 // so that a listing keeps S3's order (by key, each key's versions newest
 // first) across both kinds.
 type versionEntry struct {
-	XMLName      xml.Name
-	Key          string `xml:"Key"`
-	VersionID    string `xml:"VersionId"`
-	IsLatest     bool   `xml:"IsLatest"`
-	LastModified s3Time `xml:"LastModified"`
-	ETag         string `xml:"ETag,omitempty"`
-	Size         *int64 `xml:"Size,omitempty"`
-	StorageClass string `xml:"StorageClass,omitempty"`
-	Owner        *owner `xml:"Owner"`
+	XMLName           xml.Name
+	Key               string   `xml:"Key"`
+	VersionID         string   `xml:"VersionId"`
+	IsLatest          bool     `xml:"IsLatest"`
+	LastModified      s3Time   `xml:"LastModified"`
+	ETag              string   `xml:"ETag,omitempty"`
+	ChecksumAlgorithm []string `xml:"ChecksumAlgorithm,omitempty"`
+	ChecksumType      string   `xml:"ChecksumType,omitempty"`
+	Size              *int64   `xml:"Size,omitempty"`
+	StorageClass      string   `xml:"StorageClass,omitempty"`
+	Owner             *owner   `xml:"Owner"`
 }
 
 type listVersionsResult struct {
@@ -267,4 +283,36 @@ type listVersionsResult struct {
 	IsTruncated         bool                `xml:"IsTruncated"`
 	Entries             []versionEntry      `xml:"Version"`
 	CommonPrefixes      []commonPrefixEntry `xml:"CommonPrefixes"`
+}
+
+// getObjectAttributesResult is GetObjectAttributes' answer; each part is
+// there only when asked for.
+type getObjectAttributesResult struct {
+	XMLName      xml.Name            `xml:"GetObjectAttributesResponse"`
+	Xmlns        string              `xml:"xmlns,attr"`
+	ETag         string              `xml:"ETag,omitempty"`
+	Checksum     *attributesChecksum `xml:"Checksum"`
+	ObjectParts  *attributesParts    `xml:"ObjectParts"`
+	StorageClass string              `xml:"StorageClass,omitempty"`
+	ObjectSize   *int64              `xml:"ObjectSize"`
+}
+
+type attributesChecksum struct {
+	checksumFields
+	ChecksumType string `xml:"ChecksumType,omitempty"`
+}
+
+type attributesParts struct {
+	TotalPartsCount      int              `xml:"PartsCount"` // S3 names TotalPartsCount so on the wire
+	PartNumberMarker     int              `xml:"PartNumberMarker"`
+	NextPartNumberMarker int              `xml:"NextPartNumberMarker"`
+	MaxParts             int              `xml:"MaxParts"`
+	IsTruncated          bool             `xml:"IsTruncated"`
+	Parts                []attributesPart `xml:"Part"`
+}
+
+type attributesPart struct {
+	PartNumber int   `xml:"PartNumber"`
+	Size       int64 `xml:"Size"`
+	checksumFields
 }

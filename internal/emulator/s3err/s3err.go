@@ -106,6 +106,7 @@ var statusByCode = map[string]int{
 	"BucketAlreadyExists":                http.StatusConflict,
 	"BucketAlreadyOwnedByYou":            http.StatusConflict,
 	"BucketNotEmpty":                     http.StatusConflict,
+	"ConditionalRequestConflict":         http.StatusConflict,
 	"PreconditionFailed":                 http.StatusPreconditionFailed,
 	"InvalidRange":                       http.StatusRequestedRangeNotSatisfiable,
 	"InvalidPartNumber":                  http.StatusRequestedRangeNotSatisfiable,

@@ -2,19 +2,16 @@ package sigv4
 
 import (
 	"crypto/md5"
-	"crypto/sha1"
 	"crypto/sha256"
-	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
 	"hash"
-	"hash/crc32"
-	"hash/crc64"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"github.com/quilibrium/qcli/internal/emulator/checksum"
 	"github.com/quilibrium/qcli/internal/emulator/s3err"
 )
 
@@ -83,22 +80,8 @@ func (v *verifyingReader) finish() error {
 	return io.EOF
 }
 
-// checksumAlgorithms maps x-amz-checksum-* names to their hash: those of
-// 001 and CRC64NVME (the SDKs' default), and SHA512 and MD5, which S3 added
-// later. S3's XXHASH variants are not among them: a request carrying only
-// one of those carries no digest the emulator can check.
-var checksumAlgorithms = map[string]func() hash.Hash{
-	"crc32":     func() hash.Hash { return crc32.NewIEEE() },
-	"crc32c":    func() hash.Hash { return crc32.New(crc32.MakeTable(crc32.Castagnoli)) },
-	"crc64nvme": func() hash.Hash { return crc64.New(crc64.MakeTable(0x9a6c9329ac4bc9b5)) },
-	"sha1":      sha1.New,
-	"sha256":    sha256.New,
-	"sha512":    sha512.New,
-	"md5":       md5.New,
-}
-
-func checksumMismatch(alg string) *s3err.Error {
-	return s3err.Errorf("BadDigest", "The %s you specified did not match the calculated checksum.", strings.ToUpper(alg))
+func checksumMismatch(alg checksum.Algorithm) *s3err.Error {
+	return s3err.Errorf("BadDigest", "The %s you specified did not match the calculated checksum.", alg)
 }
 
 func fixed(v string) func() (string, bool) { return func() (string, bool) { return v, true } }
@@ -126,7 +109,7 @@ func PrepareBody(r *http.Request, auth *Auth) (*http.Request, error) {
 		v.checks = append(v.checks, digestCheck{h: sha256.New(), hexOut: true, want: fixed(sha),
 			fail: s3err.Errorf("XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.")})
 	}
-	if err := addHeaderChecks(v, r.Header); err != nil {
+	if err := addHeaderChecks(v, r.Header, describesBody(r)); err != nil {
 		return nil, err
 	}
 	r.Body = readCloser{v, r.Body}
@@ -145,19 +128,26 @@ func CarriesDigest(h http.Header) bool {
 	if h.Get("Content-Md5") != "" {
 		return true
 	}
-	for alg := range checksumAlgorithms {
-		if h.Get("X-Amz-Checksum-"+alg) != "" {
+	for _, alg := range checksum.All {
+		if h.Get(alg.Header()) != "" {
 			return true
 		}
 	}
-	alg, ok := strings.CutPrefix(strings.ToLower(strings.TrimSpace(h.Get("X-Amz-Trailer"))), "x-amz-checksum-")
-	return ok && checksumAlgorithms[alg] != nil
+	_, ok := checksum.FromTrailer(h)
+	return ok
 }
 
-func addHeaderChecks(v *verifyingReader, h http.Header) error {
-	for alg, mk := range checksumAlgorithms {
-		if want := h.Get("X-Amz-Checksum-" + alg); want != "" {
-			v.checks = append(v.checks, digestCheck{h: mk(), want: fixed(want), fail: checksumMismatch(alg)})
+// describesBody is false for CompleteMultipartUpload, whose
+// x-amz-checksum-* headers are the checksum of the object it assembles,
+// not of its XML body.
+func describesBody(r *http.Request) bool {
+	return r.Method != http.MethodPost || !r.URL.Query().Has("uploadId")
+}
+
+func addHeaderChecks(v *verifyingReader, h http.Header, checksums bool) error {
+	for _, alg := range checksum.All {
+		if want := h.Get(alg.Header()); want != "" && checksums {
+			v.checks = append(v.checks, digestCheck{h: alg.New(), want: fixed(want), fail: checksumMismatch(alg)})
 		}
 	}
 	if _, present := h["Content-Md5"]; !present {
@@ -175,17 +165,15 @@ func addHeaderChecks(v *verifyingReader, h http.Header) error {
 // addTrailerCheck verifies the checksum an aws-chunked body carries in its
 // trailer, as the AWS SDKs send it over HTTPS.
 func addTrailerCheck(v *verifyingReader, h http.Header, dec *chunkDecoder) error {
-	name := strings.ToLower(strings.TrimSpace(h.Get("X-Amz-Trailer")))
-	if name == "" {
+	if strings.TrimSpace(h.Get("X-Amz-Trailer")) == "" {
 		return nil
 	}
-	alg, ok := strings.CutPrefix(name, "x-amz-checksum-")
-	mk := checksumAlgorithms[alg]
-	if !ok || mk == nil {
+	alg, ok := checksum.FromTrailer(h)
+	if !ok {
 		return s3err.Errorf("InvalidRequest", "The value specified in the x-amz-trailer header is not supported")
 	}
-	want := func() (string, bool) { return dec.trailer(name) }
-	v.checks = append(v.checks, digestCheck{h: mk(), want: want, fail: checksumMismatch(alg)})
+	want := func() (string, bool) { return dec.trailer(strings.ToLower(alg.Header())) }
+	v.checks = append(v.checks, digestCheck{h: alg.New(), want: want, fail: checksumMismatch(alg)})
 	return nil
 }
 

@@ -1,55 +1,77 @@
 package store
 
 import (
+	"cmp"
 	"crypto/md5"
 	"encoding/hex"
+	"hash"
 	"io"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/quilibrium/qcli/internal/emulator/checksum"
 	"github.com/quilibrium/qcli/internal/emulator/s3err"
 )
 
-// writeBlob streams r into a new blob and returns its ID, size and MD5.
-func (s *Store) writeBlob(r io.Reader) (id string, size int64, sum []byte, err error) {
-	w, err := s.blobs.create()
-	if err != nil {
-		return "", 0, nil, s3err.Internal(err)
-	}
-	h := md5.New()
-	size, err = io.Copy(io.MultiWriter(w, h), s3err.RequestBody(r))
-	if err != nil {
-		w.abort()
-		return "", 0, nil, err
-	}
-	id, err = w.commit()
-	if err != nil {
-		return "", 0, nil, s3err.Internal(err)
-	}
-	return id, size, h.Sum(nil), nil
+// written describes a new blob: its ID, size, MD5 and the checksums asked
+// for.
+type written struct {
+	id   string
+	size int64
+	md5  []byte
+	sums map[checksum.Algorithm]string
 }
 
-// concatBlobs writes the given blobs, in order, into a new blob.
-func (s *Store) concatBlobs(ids []string) (id string, size int64, err error) {
+// writeBlob streams r into a new blob, computing its MD5 and a checksum of
+// each algorithm in algs ("" entries are skipped).
+func (s *Store) writeBlob(r io.Reader, algs ...checksum.Algorithm) (written, error) {
 	w, err := s.blobs.create()
 	if err != nil {
-		return "", 0, s3err.Internal(err)
+		return written{}, s3err.Internal(err)
 	}
-	for _, part := range ids {
-		n, err := s.copyBlob(w, part)
-		if err != nil {
-			w.abort()
-			return "", 0, s3err.Internal(err)
+	md := md5.New()
+	hashes := map[checksum.Algorithm]hash.Hash{}
+	sinks := []io.Writer{w, md}
+	for _, a := range algs {
+		if _, dup := hashes[a]; a != "" && !dup {
+			hashes[a] = a.New()
+			sinks = append(sinks, hashes[a])
 		}
-		size += n
 	}
-	id, err = w.commit()
+	size, err := io.Copy(io.MultiWriter(sinks...), s3err.RequestBody(r))
 	if err != nil {
-		return "", 0, s3err.Internal(err)
+		w.abort()
+		return written{}, err
 	}
-	return id, size, nil
+	id, err := w.commit()
+	if err != nil {
+		return written{}, s3err.Internal(err)
+	}
+	out := written{id: id, size: size, md5: md.Sum(nil), sums: map[checksum.Algorithm]string{}}
+	for a, h := range hashes {
+		out.sums[a] = checksum.Encode(h.Sum(nil))
+	}
+	return out, nil
+}
+
+// concatBlobs writes the given blobs, in order, into a new blob, with a
+// checksum of alg ("": none) over the whole.
+func (s *Store) concatBlobs(ids []string, alg checksum.Algorithm) (written, error) {
+	pr, pw := io.Pipe()
+	go func() {
+		for _, part := range ids {
+			if _, err := s.copyBlob(pw, part); err != nil {
+				pw.CloseWithError(s3err.Internal(err))
+				return
+			}
+		}
+		pw.Close()
+	}()
+	out, err := s.writeBlob(pr, alg)
+	pr.Close() // stops the copier if writing failed
+	return out, err
 }
 
 func (s *Store) copyBlob(w io.Writer, id string) (int64, error) {
@@ -63,7 +85,44 @@ func (s *Store) copyBlob(w io.Writer, id string) (int64, error) {
 
 // Precondition inspects the current object (nil if absent) under the write
 // lock, so conditional writes are atomic with respect to other writers.
+//
+// A conditional write checks its condition twice, as S3 does: when the
+// request arrives (failing there is 412, and no body is stored), and when
+// it commits; failing only then means a conflicting write happened
+// meanwhile: 409 ConditionalRequestConflict.
 type Precondition func(cur *Object) error
+
+// checkNow applies cond (nil: none) to key's current object.
+func (s *Store) checkNow(bucket, key string, cond Precondition) error {
+	if cond == nil {
+		return nil
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	b, ok := s.buckets[bucket]
+	if !ok {
+		return s3err.NoSuchBucket(bucket)
+	}
+	return cond(b.objects[key])
+}
+
+// ConflictError is 409 ConditionalRequestConflict.
+func ConflictError() error {
+	return s3err.Errorf("ConditionalRequestConflict", "A conflicting conditional operation is currently in progress against this resource. Please try again.")
+}
+
+// conflictOnChange is cond as checked at commit time.
+func conflictOnChange(cond Precondition) Precondition {
+	if cond == nil {
+		return nil
+	}
+	return func(cur *Object) error {
+		if err := cond(cur); err != nil {
+			return ConflictError()
+		}
+		return nil
+	}
+}
 
 // commitObject makes rec (whose blob is already written) the latest
 // version of its key, after cond approved the current version. On any
@@ -132,27 +191,35 @@ type PutInput struct {
 	Tags        []Tag
 	ACL         []Grant
 	Cond        Precondition // nil: none
+	// ChecksumAlgorithm is the checksum kept with the object (""
+	// checksum.Default, as S3 computes one for every object).
+	ChecksumAlgorithm checksum.Algorithm
 }
 
 // PutObject stores a new object, replacing any object under its key.
 func (s *Store) PutObject(in PutInput) (*Object, error) {
+	if err := s.checkNow(in.Bucket, in.Key, in.Cond); err != nil {
+		return nil, err // also NoSuchBucket
+	}
 	if !s.BucketExists(in.Bucket) {
 		return nil, s3err.NoSuchBucket(in.Bucket)
 	}
-	id, size, sum, err := s.writeBlob(in.Body)
+	alg := cmp.Or(in.ChecksumAlgorithm, checksum.Default)
+	b, err := s.writeBlob(in.Body, alg)
 	if err != nil {
 		return nil, err
 	}
-	if in.Size >= 0 && size != in.Size {
-		s.blobs.remove(id)
+	if in.Size >= 0 && b.size != in.Size {
+		s.blobs.remove(b.id)
 		return nil, s3err.Errorf("IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header")
 	}
 	rec := &Object{
-		Bucket: in.Bucket, Key: in.Key, Blob: id, Size: size,
-		ETag: quoteETag(hex.EncodeToString(sum)),
-		Meta: in.Meta, Tags: in.Tags, ACL: in.ACL,
+		Bucket: in.Bucket, Key: in.Key, Blob: b.id, Size: b.size,
+		ETag:     quoteETag(hex.EncodeToString(b.md5)),
+		Checksum: &Checksum{Algorithm: alg, Type: checksum.FullObject, Value: b.sums[alg]},
+		Meta:     in.Meta, Tags: in.Tags, ACL: in.ACL,
 	}
-	return rec, s.commitObject(rec, in.Cond)
+	return rec, s.commitObject(rec, conflictOnChange(in.Cond))
 }
 
 func quoteETag(s string) string { return `"` + s + `"` }
@@ -234,7 +301,8 @@ func (s *Store) UpdateObjectVersion(bucket, key, versionID string, fn func(*Obje
 }
 
 // CopyObject copies a version of src ("" the current one) into a new object
-// built by mk from the source record; cond is checked against the
+// built by mk from the source record, with a checksum of the algorithm mk
+// names in rec.Checksum (nil: the default); cond is checked against the
 // destination's current object.
 func (s *Store) CopyObject(srcBucket, srcKey, srcVersion string, mk func(src *Object) (*Object, error), cond Precondition) (*Object, error) {
 	src, body, err := s.Open(srcBucket, srcKey, srcVersion)
@@ -246,15 +314,23 @@ func (s *Store) CopyObject(srcBucket, srcKey, srcVersion string, mk func(src *Ob
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkNow(rec.Bucket, rec.Key, cond); err != nil {
+		return nil, err
+	}
 	if !s.BucketExists(rec.Bucket) {
 		return nil, s3err.NoSuchBucket(rec.Bucket)
 	}
-	id, size, sum, err := s.writeBlob(body)
+	alg := checksum.Default
+	if rec.Checksum != nil {
+		alg = rec.Checksum.Algorithm
+	}
+	b, err := s.writeBlob(body, alg)
 	if err != nil {
 		return nil, s3err.Internal(err)
 	}
-	rec.Blob, rec.Size, rec.ETag = id, size, quoteETag(hex.EncodeToString(sum))
-	return rec, s.commitObject(rec, cond)
+	rec.Blob, rec.Size, rec.ETag = b.id, b.size, quoteETag(hex.EncodeToString(b.md5))
+	rec.Checksum = &Checksum{Algorithm: alg, Type: checksum.FullObject, Value: b.sums[alg]}
+	return rec, s.commitObject(rec, conflictOnChange(cond))
 }
 
 // multipartETag is S3's ETag for a multipart object: the MD5 of the

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/quilibrium/qcli/internal/emulator/checksum"
 	"github.com/quilibrium/qcli/internal/emulator/s3err"
 )
 
@@ -45,9 +46,23 @@ type Object struct {
 	Meta         map[string]string
 	Modified     time.Time
 	PartSizes    []int64 `json:",omitempty"` // multipart objects: for GET ?partNumber
-	Tags         []Tag   `json:",omitempty"`
-	ACL          []Grant `json:",omitempty"`
-	Seq          uint64  // orders versions, and two records of one null version after a crash
+	// Checksum is the object's flexible checksum (nil for objects stored
+	// before the emulator kept them); PartChecksums are a multipart
+	// object's parts' checksums in the same algorithm.
+	Checksum      *Checksum `json:",omitempty"`
+	PartChecksums []string  `json:",omitempty"`
+	Tags          []Tag     `json:",omitempty"`
+	ACL           []Grant   `json:",omitempty"`
+	Seq           uint64    // orders versions, and two records of one null version after a crash
+}
+
+// Checksum is an object's flexible checksum: its algorithm, its type
+// (checksum.FullObject or, for multipart objects, checksum.Composite) and
+// its base64 value ("<base64>-N" when composite).
+type Checksum struct {
+	Algorithm checksum.Algorithm
+	Type      string
+	Value     string
 }
 
 // Tag is one S3 tag. It is persisted, and is S3's XML form too.
@@ -95,6 +110,9 @@ type Store struct {
 	uploads map[string]*Upload
 	seq     uint64
 
+	completed      map[string]completion // recently completed uploads, by ID
+	completedOrder []string              // their IDs, oldest first
+
 	blobs blobStore
 	disk  *persister // nil in memory mode
 	now   func() time.Time
@@ -105,9 +123,10 @@ type Store struct {
 // write left behind removed). now stamps creation and modification times.
 func New(dataDir string, now func() time.Time) (*Store, error) {
 	s := &Store{
-		buckets: map[string]*bucketState{},
-		uploads: map[string]*Upload{},
-		now:     now,
+		buckets:   map[string]*bucketState{},
+		uploads:   map[string]*Upload{},
+		completed: map[string]completion{},
+		now:       now,
 	}
 	if dataDir == "" {
 		s.blobs = newMemBlobs()

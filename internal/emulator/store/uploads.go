@@ -1,12 +1,15 @@
 package store
 
 import (
+	"cmp"
 	"encoding/hex"
 	"io"
 	"maps"
+	"slices"
 	"sort"
 	"time"
 
+	"github.com/quilibrium/qcli/internal/emulator/checksum"
 	"github.com/quilibrium/qcli/internal/emulator/s3err"
 )
 
@@ -24,8 +27,22 @@ type Upload struct {
 	Tags      []Tag   `json:",omitempty"`
 	ACL       []Grant `json:",omitempty"`
 	Initiated time.Time
+	// ChecksumAlgorithm and ChecksumType are what CreateMultipartUpload
+	// asked for; "" (neither) is S3's default: a full-object CRC64NVME.
+	ChecksumAlgorithm checksum.Algorithm `json:",omitempty"`
+	ChecksumType      string             `json:",omitempty"`
 
 	Parts map[int]*Part `json:"-"` // persisted one file per part
+}
+
+// Algorithm is the checksum algorithm of the upload's parts and object.
+func (u *Upload) Algorithm() checksum.Algorithm {
+	return cmp.Or(u.ChecksumAlgorithm, checksum.Default)
+}
+
+// Type is the checksum type the object will have.
+func (u *Upload) Type() string {
+	return cmp.Or(u.ChecksumType, u.Algorithm().DefaultType())
 }
 
 // Part is one uploaded part of an Upload.
@@ -35,6 +52,9 @@ type Part struct {
 	Size     int64
 	ETag     string
 	Modified time.Time
+	// Checksums holds the part's checksum in the upload's algorithm and,
+	// when the request carried another, in that one too.
+	Checksums map[checksum.Algorithm]string `json:",omitempty"`
 }
 
 // snapshot copies the parts map so callers can read it without the lock.
@@ -84,20 +104,24 @@ func (s *Store) uploadLocked(id, bucket, key string) (*Upload, error) {
 	return u, nil
 }
 
-// PutPart stores body as part n, replacing any earlier part n.
-func (s *Store) PutPart(id, bucket, key string, n int, body io.Reader, size int64) (*Part, error) {
-	if _, err := s.Upload(id, bucket, key); err != nil {
+// PutPart stores body as part n, replacing any earlier part n, with its
+// checksum in the upload's algorithm and in also ("": none), the one the
+// request carried.
+func (s *Store) PutPart(id, bucket, key string, n int, body io.Reader, size int64, also checksum.Algorithm) (*Part, error) {
+	u, err := s.Upload(id, bucket, key)
+	if err != nil {
 		return nil, err // fail before reading a body nobody wants
 	}
-	blob, got, sum, err := s.writeBlob(body)
+	b, err := s.writeBlob(body, u.Algorithm(), also)
 	if err != nil {
 		return nil, err
 	}
-	if size >= 0 && got != size {
-		s.blobs.remove(blob)
+	if size >= 0 && b.size != size {
+		s.blobs.remove(b.id)
 		return nil, s3err.Errorf("IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header")
 	}
-	part := &Part{Number: n, Blob: blob, Size: got, ETag: quoteETag(hex.EncodeToString(sum)), Modified: s.now().UTC()}
+	part := &Part{Number: n, Blob: b.id, Size: b.size, ETag: quoteETag(hex.EncodeToString(b.md5)),
+		Modified: s.now().UTC(), Checksums: b.sums}
 	return part, s.commitPart(id, bucket, key, part)
 }
 
@@ -147,36 +171,140 @@ func (s *Store) dropUploadLocked(id string) []string {
 	return blobs
 }
 
-// CompleteUpload assembles the parts chosen (and validated) by choose into
-// the object. The copy runs without the lock; the commit then checks that
-// the upload still exists with the same parts.
-func (s *Store) CompleteUpload(id, bucket, key string, choose func(*Upload) ([]*Part, error)) (*Object, error) {
-	u, err := s.Upload(id, bucket, key)
+// PartRef names a part in a CompleteMultipartUpload request.
+type PartRef struct {
+	Number int
+	ETag   string
+}
+
+// CompleteInput is a CompleteMultipartUpload request.
+type CompleteInput struct {
+	ID, Bucket, Key string
+	Parts           []PartRef // as the request lists them
+	// Choose validates the request against the upload and returns the
+	// parts to assemble, in order.
+	Choose func(*Upload) ([]*Part, error)
+	// Verify checks the assembled object (its checksum) before it is
+	// committed; nil: nothing to check.
+	Verify func(*Object) error
+	// Cond is the request's conditional write, checked against the
+	// current object when the upload starts completing and again, under
+	// the lock, when it commits.
+	Cond Precondition
+}
+
+// CompleteUpload assembles the parts chosen (and validated) by in.Choose
+// into the object. The copy runs without the lock; the commit then checks
+// that the upload still exists with the same parts. A retry of a completion
+// that succeeded, with the same parts, gets the same answer, as S3 gives.
+func (s *Store) CompleteUpload(in CompleteInput) (*Object, error) {
+	u, err := s.Upload(in.ID, in.Bucket, in.Key)
+	if err != nil {
+		if done := s.completedAs(in); done != nil {
+			return done, nil
+		}
+		return nil, err
+	}
+	parts, err := in.Choose(u)
 	if err != nil {
 		return nil, err
 	}
-	parts, err := choose(u)
+	if err := s.checkNow(in.Bucket, in.Key, in.Cond); err != nil {
+		return nil, err
+	}
+	rec, err := s.assemble(u, parts)
 	if err != nil {
 		return nil, err
 	}
-	blobs, etags, sizes := make([]string, len(parts)), make([]string, len(parts)), make([]int64, len(parts))
-	for i, p := range parts {
-		blobs[i], etags[i], sizes[i] = p.Blob, p.ETag, p.Size
+	if in.Verify != nil {
+		if err := in.Verify(rec); err != nil {
+			s.blobs.remove(rec.Blob)
+			return nil, err
+		}
 	}
-	blob, size, err := s.concatBlobs(blobs)
-	if err != nil {
-		return nil, err
+	cond := conflictOnChange(in.Cond)
+	unchanged := func(cur *Object) error {
+		if err := s.checkUploadParts(in.ID, in.Bucket, in.Key, parts); err != nil {
+			return err
+		}
+		if cond != nil {
+			return cond(cur)
+		}
+		return nil
 	}
-	rec := &Object{
-		Bucket: bucket, Key: key, Blob: blob, Size: size, ETag: multipartETag(etags),
-		Meta: u.Meta, Tags: u.Tags, ACL: u.ACL, PartSizes: sizes,
-	}
-	unchanged := func(*Object) error { return s.checkUploadParts(id, bucket, key, parts) }
 	if err := s.commitObject(rec, unchanged); err != nil {
 		return nil, err
 	}
-	_ = s.AbortUpload(id, bucket, key)
+	s.rememberCompletion(in, rec)
+	_ = s.AbortUpload(in.ID, in.Bucket, in.Key)
 	return rec, nil
+}
+
+// assemble writes the parts into a new object record (not yet committed),
+// with the upload's checksum: over the whole object, or composite of the
+// parts'.
+func (s *Store) assemble(u *Upload, parts []*Part) (*Object, error) {
+	alg, typ := u.Algorithm(), u.Type()
+	blobs, etags, sizes, sums := make([]string, len(parts)), make([]string, len(parts)), make([]int64, len(parts)), make([]string, len(parts))
+	for i, p := range parts {
+		blobs[i], etags[i], sizes[i], sums[i] = p.Blob, p.ETag, p.Size, p.Checksums[alg]
+	}
+	whole := alg
+	if typ == checksum.Composite {
+		whole = ""
+	}
+	b, err := s.concatBlobs(blobs, whole)
+	if err != nil {
+		return nil, err
+	}
+	sum := &Checksum{Algorithm: alg, Type: typ, Value: b.sums[alg]}
+	if typ == checksum.Composite {
+		sum.Value = alg.CompositeOf(sums)
+	}
+	return &Object{
+		Bucket: u.Bucket, Key: u.Key, Blob: b.id, Size: b.size, ETag: multipartETag(etags),
+		Meta: u.Meta, Tags: u.Tags, ACL: u.ACL, PartSizes: sizes, Checksum: sum, PartChecksums: sums,
+	}, nil
+}
+
+// completion remembers a completed upload so that a retry of its
+// CompleteMultipartUpload is answered as the first one was.
+type completion struct {
+	bucket, key string
+	parts       []PartRef
+	object      *Object
+}
+
+// maxCompletions bounds how many completions are remembered (in memory
+// only: a restart forgets them, and a retry then gets NoSuchUpload).
+const maxCompletions = 1000
+
+func (s *Store) rememberCompletion(in CompleteInput, o *Object) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.completedOrder) == maxCompletions {
+		delete(s.completed, s.completedOrder[0])
+		s.completedOrder = s.completedOrder[1:]
+	}
+	s.completed[in.ID] = completion{bucket: in.Bucket, key: in.Key, parts: slices.Clone(in.Parts), object: o}
+	s.completedOrder = append(s.completedOrder, in.ID)
+}
+
+// completedAs returns the object a finished upload made if in repeats its
+// completion exactly (same parts and ETags); nil otherwise.
+func (s *Store) completedAs(in CompleteInput) *Object {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	c, ok := s.completed[in.ID]
+	if !ok || c.bucket != in.Bucket || c.key != in.Key || len(c.parts) != len(in.Parts) {
+		return nil
+	}
+	for i, p := range in.Parts {
+		if p.Number != c.parts[i].Number || TrimETag(p.ETag) != TrimETag(c.parts[i].ETag) {
+			return nil
+		}
+	}
+	return c.object
 }
 
 // checkUploadParts runs under the write lock (as a commit Precondition).
