@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/quilibrium/qcli/internal/emulator/emulatortest"
 )
@@ -113,5 +114,35 @@ func TestAWSCLISeesLowerCaseMetadata(t *testing.T) {
 	var head struct{ Metadata map[string]string }
 	if err := json.Unmarshal([]byte(out), &head); err != nil || head.Metadata["color"] != "blue" || len(head.Metadata) != 1 {
 		t.Fatalf("head-object metadata %v (%v), want color=blue", head.Metadata, err)
+	}
+}
+
+// TestAWSCLIListObjectVersions: the AWS CLI reads the emulator's
+// ListObjectVersions, versions and delete markers interleaved by key.
+func TestAWSCLIListObjectVersions(t *testing.T) {
+	srv, c := emulatortest.StartS3(t)
+	emulatortest.MustCreateBucket(t, c, "bkt")
+	setVersioning(t, c, "bkt", types.BucketVersioningStatusEnabled)
+	v1 := aws.ToString(emulatortest.MustPut(t, c, "bkt", "a", "1").VersionId)
+	emulatortest.MustPut(t, c, "bkt", "b", "1")
+	del, err := c.DeleteObject(t.Context(), &s3.DeleteObjectInput{Bucket: aws.String("bkt"), Key: aws.String("a")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := awsCLI(t, srv, "--region", srv.Region, "s3api", "list-object-versions", "--bucket", "bkt")
+	if err != nil {
+		t.Fatalf("aws s3api list-object-versions: %v", err)
+	}
+	type entry struct {
+		Key, VersionId string
+		IsLatest       bool
+	}
+	var res struct{ Versions, DeleteMarkers []entry }
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%s: %v", out, err)
+	}
+	if len(res.Versions) != 2 || res.Versions[0] != (entry{"a", v1, false}) || len(res.DeleteMarkers) != 1 ||
+		res.DeleteMarkers[0] != (entry{"a", aws.ToString(del.VersionId), true}) {
+		t.Fatalf("list-object-versions: %s", out)
 	}
 }
