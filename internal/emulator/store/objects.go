@@ -157,12 +157,12 @@ func (s *Store) commitObject(rec *Object, cond Precondition) error {
 // returns the null version it replaced, whose files the caller drops once
 // the lock is released.
 func (s *Store) commitLocked(b *bucketState, rec *Object) (replaced *Object, err error) {
-	rec.VersionID = ""
-	if b.rec.Versioning == VersioningEnabled {
-		rec.VersionID = newVersionID()
-	}
 	s.seq++
 	rec.Seq = s.seq
+	rec.VersionID = ""
+	if b.rec.Versioning == VersioningEnabled {
+		rec.VersionID = newVersionID(rec.Seq)
+	}
 	rec.Modified = s.now().UTC()
 	if err := s.disk.saveObject(rec); err != nil {
 		return nil, s3err.Internal(err)

@@ -2,9 +2,11 @@ package store
 
 import (
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/quilibrium/qcli/internal/emulator/s3err"
@@ -35,9 +37,22 @@ func (o *Object) Version() string {
 	return o.VersionID
 }
 
-// newVersionID makes a version ID: 32 hex digits, as unguessable as a blob
-// ID and, like S3's, safe in a URL.
-func newVersionID() string { return newBlobID() }
+// newVersionID makes the ID of the version committed as seq: 32 hex digits,
+// safe in a URL like S3's, the first 16 the sequence number, so that a
+// listing can resume after a version that has since been deleted (rb
+// --force deletes what it lists), the rest random.
+func newVersionID(seq uint64) string {
+	return fmt.Sprintf("%016x", seq) + newBlobID()[:16]
+}
+
+// versionSeq is the sequence number a version ID carries (0 for "null").
+func versionSeq(id string) uint64 {
+	if len(id) != 32 {
+		return 0
+	}
+	n, _ := strconv.ParseUint(id[:16], 16, 64)
+	return n
+}
 
 // CheckVersionID refuses what cannot be a version ID ("" means none): S3
 // answers 400 InvalidArgument to those, and NoSuchVersion only to IDs that
@@ -279,6 +294,23 @@ func (s *Store) ListVersions(bucket string, q VersionQuery) (VersionPage, error)
 	return page, err
 }
 
+// resumeAfter is the index in a key's stack (newest first) of the first
+// version after versionID: after every version when versionID is "", and
+// after the versions at least as new as versionID when it is gone.
+func resumeAfter(stack []*Object, versionID string) int {
+	if versionID == "" {
+		return len(stack)
+	}
+	if j := indexOfVersion(stack, internalVersion(versionID)); j >= 0 {
+		return j + 1
+	}
+	seq := versionSeq(versionID)
+	if seq == 0 {
+		return len(stack) // a deleted null version: its place is unknown
+	}
+	return sort.Search(len(stack), func(j int) bool { return stack[j].Seq < seq })
+}
+
 func listVersions(b *bucketState, q VersionQuery) VersionPage {
 	var page VersionPage
 	if q.MaxKeys <= 0 {
@@ -307,12 +339,7 @@ func listVersions(b *bucketState, q VersionQuery) VersionPage {
 		stack := b.versions[k]
 		from := 0
 		if k == q.KeyMarker {
-			from = len(stack) // every version of the marker key was listed
-			if q.VersionIDMarker != "" {
-				if j := indexOfVersion(stack, internalVersion(q.VersionIDMarker)); j >= 0 {
-					from = j + 1
-				}
-			}
+			from = resumeAfter(stack, q.VersionIDMarker)
 		}
 		for j := from; j < len(stack); j++ {
 			if full() {
