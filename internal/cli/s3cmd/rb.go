@@ -2,8 +2,10 @@ package s3cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"iter"
 
 	"github.com/spf13/cobra"
 
@@ -29,7 +31,8 @@ func NewCmdRb(f *cmdutil.Factory, runF func(context.Context, *RbOptions) error) 
 		Use:   "rb s3://bucket",
 		Short: "Remove a bucket",
 		Long: `Remove an empty bucket. With --force, first delete every object (1,000 per
-request) and abort every open multipart upload.`,
+request) and abort every open multipart upload; in a bucket that is or was
+versioned, every version and delete marker.`,
 		Args: cmdutil.ExactArgs(1, "one bucket URI"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Target = args[0]
@@ -39,7 +42,7 @@ request) and abort every open multipart upload.`,
 			return runRb(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.Force, "force", false, "delete every object and abort open multipart uploads first")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "delete every object (every version, if versioned) and abort open multipart uploads first")
 	return cmd
 }
 
@@ -64,22 +67,22 @@ func runRb(ctx context.Context, opts *RbOptions) error {
 	return printAction(p, "remove_bucket", uri.Bucket, "")
 }
 
-// emptyBucket deletes a page of keys per DeleteObjects request as the
-// listing streams, then aborts open multipart uploads. Any key that could
+// emptyBucket deletes a page of objects per DeleteObjects request as the
+// listing streams, then aborts open multipart uploads. Any object that could
 // not be deleted fails the command: the bucket would not be removable.
 func emptyBucket(ctx context.Context, c *client.Client, p *output.Printer, errOut io.Writer, bucket string) error {
+	pages, err := objectsToDelete(ctx, c, bucket)
+	if err != nil {
+		return err
+	}
 	failed := 0
-	for page, err := range c.ListObjects(ctx, client.ListObjectsInput{Bucket: bucket}) {
+	for ids, err := range pages {
 		if err != nil {
 			return err
 		}
-		ids := make([]client.ObjectID, len(page.Objects))
-		for i, o := range page.Objects {
-			ids[i] = client.ObjectID{Key: o.Key}
-		}
 		res, err := c.DeleteObjects(ctx, bucket, ids)
 		for _, d := range res.Deleted {
-			if perr := printAction(p, "delete", bucket, d.Key); perr != nil {
+			if perr := printDeleted(p, bucket, d); perr != nil {
 				return perr
 			}
 		}
@@ -88,13 +91,80 @@ func emptyBucket(ctx context.Context, c *client.Client, p *output.Printer, errOu
 		}
 		failed += len(res.Failed)
 		for _, f := range res.Failed {
-			fmt.Fprintf(errOut, "delete failed: s3://%s/%s: %s: %s\n", bucket, f.Key, f.Code, f.Message)
+			fmt.Fprintf(errOut, "delete failed: s3://%s/%s%s: %s: %s\n", bucket, f.Key, versionSuffix(f.VersionID), f.Code, f.Message)
 		}
 	}
 	if failed > 0 {
 		return &cmdutil.ExitError{Code: cmdutil.ExitFailed, Err: fmt.Errorf("rb --force: %d objects could not be deleted; s3://%s was not removed", failed, bucket)}
 	}
 	return abortUploads(ctx, c, p, bucket)
+}
+
+// objectsToDelete yields, a listing page at a time, what must go before
+// the bucket can: its objects, or, if it is or was versioned, every
+// version and delete marker (S3 refuses to delete a bucket while any
+// remain). A server without versioning answers NotImplemented to the
+// question, and has only objects.
+func objectsToDelete(ctx context.Context, c *client.Client, bucket string) (iter.Seq2[[]client.ObjectID, error], error) {
+	v, err := c.GetBucketVersioning(ctx, bucket)
+	if err != nil && !errors.Is(err, client.ErrNotImplemented) {
+		return nil, err
+	}
+	if v.Status != "" {
+		pages := c.ListObjectVersions(ctx, client.ListObjectVersionsInput{Bucket: bucket})
+		return idPages(pages, func(page *client.VersionPage) []client.ObjectID {
+			ids := make([]client.ObjectID, len(page.Versions))
+			for i, o := range page.Versions {
+				ids[i] = client.ObjectID{Key: o.Key, VersionID: o.VersionID}
+			}
+			return ids
+		}), nil
+	}
+	return idPages(c.ListObjects(ctx, client.ListObjectsInput{Bucket: bucket}), func(page *client.ObjectPage) []client.ObjectID {
+		ids := make([]client.ObjectID, len(page.Objects))
+		for i, o := range page.Objects {
+			ids[i] = client.ObjectID{Key: o.Key}
+		}
+		return ids
+	}), nil
+}
+
+// idPages turns a listing's pages into the IDs each names, ending at the
+// first error.
+func idPages[P any](pages iter.Seq2[P, error], ids func(P) []client.ObjectID) iter.Seq2[[]client.ObjectID, error] {
+	return func(yield func([]client.ObjectID, error) bool) {
+		for page, err := range pages {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(ids(page), nil) {
+				return
+			}
+		}
+	}
+}
+
+// versionSuffix names a version after a target, as the text output shows
+// it ("" for none).
+func versionSuffix(versionID string) string {
+	if versionID == "" {
+		return ""
+	}
+	return " (version " + versionID + ")"
+}
+
+// printDeleted prints one deleted object or version: "delete:
+// s3://b/k (version v)", or a JSON line with version_id.
+func printDeleted(p *output.Printer, bucket string, id client.ObjectID) error {
+	if p.Format == output.JSON {
+		return p.JSON(struct {
+			Action    string `json:"action"`
+			Target    string `json:"target"`
+			VersionID string `json:"version_id,omitempty"`
+		}{"delete", "s3://" + bucket + "/" + id.Key, id.VersionID})
+	}
+	return p.Line("delete: s3://%s/%s%s", bucket, id.Key, versionSuffix(id.VersionID))
 }
 
 func abortUploads(ctx context.Context, c *client.Client, p *output.Printer, bucket string) error {

@@ -167,6 +167,65 @@ func TestRbForceEmptiesTheBucket(t *testing.T) {
 	}
 }
 
+// TestRbForceRemovesVersions: a bucket that is or was versioned keeps
+// versions and delete markers after its objects are deleted; rb --force
+// deletes those too, or the bucket could not go.
+func TestRbForceRemovesVersions(t *testing.T) {
+	e := clitest.New(t)
+	ctx := context.Background()
+	c := e.Client()
+	e.MustRun("s3", "mb", "s3://ver")
+	if err := c.PutBucketVersioning(ctx, "ver", client.VersioningEnabled); err != nil {
+		t.Fatal(err)
+	}
+	e.Put("ver", map[string]string{"a": "1", "dir/b": "1"})
+	e.Put("ver", map[string]string{"a": "2"})
+	if err := c.DeleteObject(ctx, "ver", "dir/b", ""); err != nil { // leaves a delete marker
+		t.Fatal(err)
+	}
+	if err := c.PutBucketVersioning(ctx, "ver", client.VersioningSuspended); err != nil {
+		t.Fatal(err)
+	}
+	e.Put("ver", map[string]string{"c": "null version"})
+	var versions int
+	for page, err := range c.ListObjectVersions(ctx, client.ListObjectVersionsInput{Bucket: "ver"}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		versions += len(page.Versions)
+	}
+	if versions != 5 {
+		t.Fatalf("%d versions and markers, want 5", versions)
+	}
+	r := e.Run("", "s3", "rb", "s3://ver")
+	if r.Code != 254 || !strings.Contains(r.Stderr, "BucketNotEmpty") {
+		t.Fatalf("rb of a bucket with versions: exit %d, %q", r.Code, r.Stderr)
+	}
+	out := e.MustRun("s3", "rb", "s3://ver", "--force", "--output", "json").Stdout
+	var deleted []string
+	for line := range strings.Lines(out) {
+		var a struct {
+			Action, Target string
+			VersionID      string `json:"version_id"`
+		}
+		if err := json.Unmarshal([]byte(line), &a); err != nil {
+			t.Fatalf("%q: %v", line, err)
+		}
+		if a.Action == "delete" {
+			if a.VersionID == "" {
+				t.Errorf("a version deleted without its version id: %q", line)
+			}
+			deleted = append(deleted, a.Target)
+		}
+	}
+	if len(deleted) != 5 || !strings.HasSuffix(out, `{"action":"remove_bucket","target":"s3://ver"}`+"\n") {
+		t.Errorf("rb --force deleted %v:\n%s", deleted, out)
+	}
+	if err := c.HeadBucket(ctx, "ver"); !client.IsNotFound(err) {
+		t.Errorf("bucket still there: %v", err)
+	}
+}
+
 func TestBadInputExitCodes(t *testing.T) {
 	e := clitest.New(t)
 	e.MustRun("s3", "mb", "s3://exists")
