@@ -29,18 +29,8 @@ func awsCLI(t *testing.T, srv *emulatortest.Server, args ...string) (string, err
 	if err != nil {
 		t.Skip("the AWS CLI (aws) is not installed; this test drives it against the emulator")
 	}
-	home := t.TempDir()
-	ca := filepath.Join(home, "ca.pem")
-	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	cmd := exec.CommandContext(t.Context(), bin, append([]string{"--endpoint-url", srv.URL}, args...)...)
-	cmd.Env = []string{
-		"PATH=" + os.Getenv("PATH"), "HOME=" + home,
-		"AWS_CONFIG_FILE=" + filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "credentials"),
-		"AWS_ACCESS_KEY_ID=" + srv.AccessKey, "AWS_SECRET_ACCESS_KEY=" + srv.SecretKey,
-		"AWS_DEFAULT_REGION=us-east-1", "AWS_CA_BUNDLE=" + ca, "AWS_EC2_METADATA_DISABLED=true",
-	}
+	cmd.Env = toolEnv(t, srv, "us-east-1")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -48,6 +38,24 @@ func awsCLI(t *testing.T, srv *emulatortest.Server, args ...string) (string, err
 		t.Logf("aws %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
 	}
 	return string(out), err
+}
+
+// toolEnv is the environment of an AWS tool (the CLI, boto3) run against
+// srv as a user with no configuration: keys from the environment, the
+// given default region, the server's certificate trusted, a fresh HOME.
+func toolEnv(t *testing.T, srv *emulatortest.Server, region string) []string {
+	t.Helper()
+	home := t.TempDir()
+	ca := filepath.Join(home, "ca.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return []string{
+		"PATH=" + os.Getenv("PATH"), "HOME=" + home,
+		"AWS_CONFIG_FILE=" + filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "credentials"),
+		"AWS_ACCESS_KEY_ID=" + srv.AccessKey, "AWS_SECRET_ACCESS_KEY=" + srv.SecretKey,
+		"AWS_DEFAULT_REGION=" + region, "AWS_CA_BUNDLE=" + ca, "AWS_EC2_METADATA_DISABLED=true",
+	}
 }
 
 // TestAWSCLIDownloadsFromAnotherRegion: the AWS CLI signs for us-east-1,

@@ -3,10 +3,7 @@ package s3_test
 import (
 	"bytes"
 	"encoding/json"
-	"encoding/pem"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"github.com/quilibrium/qcli/internal/emulator/emulatortest"
@@ -49,18 +46,8 @@ func runBoto3(t *testing.T, srv *emulatortest.Server, script string) {
 	if err != nil || exec.Command(py, "-c", "import boto3").Run() != nil {
 		t.Skip("python3 with boto3 is not installed; this test drives boto3 against the emulator")
 	}
-	home := t.TempDir()
-	ca := filepath.Join(home, "ca.pem")
-	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	cmd := exec.CommandContext(t.Context(), py, "-c", boto3Prelude+script)
-	cmd.Env = []string{
-		"PATH=" + os.Getenv("PATH"), "HOME=" + home, "QCLI_ENDPOINT=" + srv.URL,
-		"AWS_CONFIG_FILE=" + filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "credentials"),
-		"AWS_ACCESS_KEY_ID=" + srv.AccessKey, "AWS_SECRET_ACCESS_KEY=" + srv.SecretKey,
-		"AWS_DEFAULT_REGION=" + srv.Region, "AWS_CA_BUNDLE=" + ca, "AWS_EC2_METADATA_DISABLED=true",
-	}
+	cmd.Env = append(toolEnv(t, srv, srv.Region), "QCLI_ENDPOINT="+srv.URL)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
