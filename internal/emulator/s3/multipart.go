@@ -116,7 +116,7 @@ func (srv *Server) uploadPartCopy(w http.ResponseWriter, r *http.Request, bucket
 	}
 	src, body, err := srv.store.Open(cs.bucket, cs.key, cs.version)
 	if err != nil {
-		return err
+		return copySourceError(err)
 	}
 	defer body.Close()
 	if err := checkCopySourceConditions(r.Header, src); err != nil {

@@ -211,7 +211,7 @@ func (srv *Server) copyObject(w http.ResponseWriter, r *http.Request, bucket, ke
 	}
 	o, err := srv.store.CopyObject(src.bucket, src.key, src.version, mk, putCondition(r.Header))
 	if err != nil {
-		return err
+		return copySourceError(err)
 	}
 	srv.setCopySourceVersion(w.Header(), src.bucket, source)
 	srv.setVersionHeader(w.Header(), bucket, o)
@@ -250,6 +250,16 @@ func directive(h http.Header, name string) (string, error) {
 		return v, nil
 	}
 	return "", s3err.Errorf("InvalidArgument", "Unknown %s value", name).With("ArgumentName", name).With("ArgumentValue", h.Get(name))
+}
+
+// copySourceError is the error for a copy whose source could not be
+// read: naming a delete marker by version is S3's InvalidRequest, not the
+// 405 a GET of it gets.
+func copySourceError(err error) error {
+	if ae := s3err.As(err); ae.Code == "MethodNotAllowed" {
+		return s3err.Errorf("InvalidRequest", "The source of a copy request may not specifically refer to a delete marker by version id.")
+	}
+	return err
 }
 
 // copySource is a parsed x-amz-copy-source; version "" means the current

@@ -325,6 +325,15 @@ func TestCopyFromVersion(t *testing.T) {
 	if got := emulatortest.MustGet(t, c, "bkt", "mp"); got != old {
 		t.Fatal("the part copy is not of the version asked for")
 	}
+	del, err := c.DeleteObject(t.Context(), &s3.DeleteObjectInput{Bucket: aws.String("bkt"), Key: aws.String("src")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.CopyObject(t.Context(), &s3.CopyObjectInput{Bucket: aws.String("bkt"), Key: aws.String("dst"), CopySource: aws.String("bkt/src")})
+	emulatortest.WantAPIError(t, err, 404, "NoSuchKey")
+	_, err = c.CopyObject(t.Context(), &s3.CopyObjectInput{Bucket: aws.String("bkt"), Key: aws.String("dst"),
+		CopySource: aws.String("bkt/src?versionId=" + aws.ToString(del.VersionId))})
+	emulatortest.WantAPIError(t, err, 400, "InvalidRequest")
 }
 
 func TestDeleteObjectsVersions(t *testing.T) {
