@@ -13,11 +13,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go/middleware"
+
+	"github.com/quilibrium/qcli/internal/buildinfo"
 )
 
-// Version is qcli's version; it is sent in the User-Agent header as qcli/<Version>.
-// Release builds set it with -ldflags "-X github.com/quilibrium/qcli/client.Version=v1.2.3".
-var Version = "0.1.0-dev"
+// Version is qcli's version (1.2.3, no leading v); it is sent in the
+// User-Agent header as qcli/<Version>. It is that of the qcli module in the
+// running program: set by a release build's linker flags, else read from
+// the Go build information (so a program using this SDK at v1.2.3 sends
+// qcli/1.2.3), else 0.1.0-dev.
+var Version = buildinfo.Version()
 
 // Defaults for a QStorage client. QStorage has one region, q-world-1.
 const (

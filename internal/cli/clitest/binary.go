@@ -33,7 +33,9 @@ func Binary(tb testing.TB) string {
 		if runtime.GOOS == "windows" {
 			built.path += ".exe"
 		}
-		out, err := exec.Command("go", "build", "-o", built.path, "github.com/quilibrium/qcli/cmd/qcli").CombinedOutput()
+		// -buildvcs=auto (the toolchain's default, which GOFLAGS may
+		// override) stamps the commit, as a user's `go build` in a clone does.
+		out, err := exec.Command("go", "build", "-buildvcs=auto", "-o", built.path, "github.com/quilibrium/qcli/cmd/qcli").CombinedOutput()
 		if err != nil {
 			built.err = fmt.Errorf("building qcli: %v\n%s", err, out)
 		}
