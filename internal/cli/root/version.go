@@ -16,9 +16,12 @@ func newCmdVersion(f *cmdutil.Factory) *cobra.Command {
 		Use:   "version",
 		Short: "Print qcli's version, commit, Go version and platform",
 		Long: `Print qcli's version, the commit it was built from and that commit's date,
-the Go version and the platform. With --output json:
-  {"version":"1.2.3","commit":"<sha>","date":"<RFC 3339>","modified":false,"go":"go1.26.8","platform":"linux/amd64"}
-Unknown values are empty (a build outside a git checkout has no commit).`,
+the Go version and the platform. Values that are not known are left out: a
+build outside a git checkout has no commit.
+
+--output json prints one object with the keys version, commit, date (RFC 3339),
+modified (the build had uncommitted changes), go and platform; unknown values
+are empty.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			info := buildinfo.Get()
