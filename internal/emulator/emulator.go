@@ -8,7 +8,9 @@
 // Every request gets a request ID, then goes to the first server that
 // takes it: the console (X-API-Key), QuickSync (bearer tokens, under /v1/),
 // a browser POST upload (its form's policy is signed), or else S3, whose
-// requests are authenticated before observers and any fault see them.
+// requests are authenticated before observers and any fault see them. An
+// unsigned S3 request is anonymous; what it, or any principal, may do is
+// decided by the S3 server (package access).
 package emulator
 
 import (
@@ -20,6 +22,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/quilibrium/qcli/internal/emulator/access"
 	"github.com/quilibrium/qcli/internal/emulator/console"
 	"github.com/quilibrium/qcli/internal/emulator/faults"
 	"github.com/quilibrium/qcli/internal/emulator/quicksync"
@@ -35,6 +38,8 @@ const DefaultRegion = "q-world-1"
 // Options configures an Emulator. Zero values take the documented defaults.
 type Options struct {
 	// Credentials maps access key IDs to secrets; at least one is required.
+	// They are the root keys: one account that owns what was made before
+	// owners were recorded, and may do everything (package access).
 	Credentials map[string]string
 	// DataDir is where objects, metadata and unfinished multipart uploads
 	// are kept so they survive a restart; "" keeps everything in memory.
@@ -100,8 +105,7 @@ func New(o Options) (*Emulator, error) {
 		HostBases: o.HostBases, Now: o.Now, Authenticated: e.hooks})
 	if o.ConsoleAPIKey != "" {
 		e.console = console.New(console.Config{APIKey: o.ConsoleAPIKey, Store: st, Keys: e.keys,
-			Region: o.Region, Now: o.Now, Target: e.s3.Target})
-		e.Observe(e.console.ObserveS3)
+			Region: o.Region, Now: o.Now})
 	}
 	if len(o.QuickSync.Sessions) > 0 {
 		e.quickSync = quicksync.New(o.QuickSync, o.Now)
@@ -133,7 +137,8 @@ func (e *Emulator) Close() error {
 }
 
 // SetCredential adds an access key or replaces its secret; the key is
-// active afterwards.
+// active afterwards. A key added so is not a root key: it is an account of
+// its own, as a credential made through the console is.
 func (e *Emulator) SetCredential(accessKey, secret string) { e.keys.Set(accessKey, secret) }
 
 // SetCredentialActive enables or disables an access key; requests signed
@@ -218,8 +223,9 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// serveS3 authenticates r; observers see it as it came, faults once its
-// body is prepared for verification.
+// serveS3 authenticates r (an unsigned request is anonymous); observers
+// see it as it came, faults once its body is prepared for verification,
+// the S3 server with its principal in its context.
 func (e *Emulator) serveS3(w http.ResponseWriter, r *http.Request) {
 	auth, err := e.verifier.Authenticate(r)
 	if err != nil {
@@ -232,6 +238,7 @@ func (e *Emulator) serveS3(w http.ResponseWriter, r *http.Request) {
 		e.s3.WriteError(w, r, err)
 		return
 	}
+	prepared = prepared.WithContext(access.NewContext(prepared.Context(), auth.Principal()))
 	if !e.injectFault(w, prepared) {
 		e.s3.ServeHTTP(w, prepared)
 	}

@@ -12,7 +12,7 @@ import (
 
 // viewBucketLocked counts a bucket's objects and bytes (c.mu held, for the owner).
 func (c *Server) viewBucketLocked(b *store.Bucket) consoleapi.Bucket {
-	out := consoleapi.Bucket{Name: b.Name, Region: c.region, Owner: c.ownerLocked(b.Name), CreatedAt: stamp(b.Created)}
+	out := consoleapi.Bucket{Name: b.Name, Region: c.region, Owner: c.ownerLocked(b), CreatedAt: stamp(b.Created)}
 	out.ObjectCount, out.TotalSize, _ = c.store.Usage(b.Name)
 	out.TotalSizeHuman = humanize.Bytes(out.TotalSize)
 	return out
@@ -47,10 +47,10 @@ func (c *Server) createBucket(r *http.Request, _ consoleapi.Params) (int, any, e
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := c.store.CreateBucket(in.Name, nil); err != nil {
+	sameOwner := func(b *store.Bucket) bool { return b.Owner == owner.accessKey }
+	if err := c.store.CreateBucket(store.Bucket{Name: in.Name, Owner: owner.accessKey}, sameOwner); err != nil {
 		return 0, nil, err
 	}
-	c.owners[in.Name] = owner.accessKey
 	return c.bucketDetailLocked(http.StatusCreated, in.Name)
 }
 
@@ -77,9 +77,6 @@ func (c *Server) deleteBucket(_ *http.Request, p consoleapi.Params) (int, any, e
 	if err := c.store.DeleteBucket(p.Bucket, false); err != nil {
 		return 0, nil, err
 	}
-	c.mu.Lock()
-	delete(c.owners, p.Bucket)
-	c.mu.Unlock()
 	return http.StatusOK, consoleapi.Message{Message: opDone}, nil
 }
 

@@ -3,8 +3,10 @@
 // over the emulator's own store: what it reports is what S3 requests see,
 // and credentials it creates or turns off are the ones S3 requests are
 // checked against. Its routes are client/console's table, so client and
-// emulator cannot drift apart. Console state (credential ids and names,
-// bucket owners, presigned URL records) is kept in memory only.
+// emulator cannot drift apart. A bucket's owner is the store's record (the
+// access key that created it, through S3 or here), so S3 enforces what the
+// console shows. Console state (credential ids and names, presigned URL
+// records) is kept in memory only.
 package console
 
 import (
@@ -31,9 +33,6 @@ type Config struct {
 	Keys   *sigv4.Keys // the S3 access keys, which the console manages
 	Region string
 	Now    func() time.Time
-	// Target names the bucket and key an S3 request addresses
-	// (path-style or virtual-hosted), for ObserveS3.
-	Target func(r *http.Request) (bucket, key string)
 }
 
 // Server is the console's state and its http.Handler; the store and the
@@ -45,21 +44,17 @@ type Server struct {
 	keys     *sigv4.Keys
 	region   string
 	now      func() time.Time
-	target   func(*http.Request) (bucket, key string)
 
 	mu        sync.Mutex
 	creds     []*consoleCred // by id, ids from 1
 	byKey     map[string]*consoleCred
-	owners    map[string]string // bucket -> owner's access key
 	presigned []*consoleapi.PresignedURL
 }
 
-// New returns a Server for c. The emulator must call ObserveS3 with every
-// authenticated S3 request, so that buckets created through S3 have owners.
+// New returns a Server for c.
 func New(c Config) *Server {
 	srv := &Server{apiKey: c.APIKey, basePath: consoleapi.DefaultBasePath, store: c.Store, keys: c.Keys,
-		region: c.Region, now: c.Now, target: c.Target,
-		byKey: map[string]*consoleCred{}, owners: map[string]string{}}
+		region: c.Region, now: c.Now, byKey: map[string]*consoleCred{}}
 	srv.syncLocked() // the emulator's credentials get ids 1..n, in key order
 	return srv
 }

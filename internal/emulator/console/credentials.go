@@ -5,13 +5,12 @@ import (
 	"encoding/base32"
 	"encoding/base64"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 	"unicode"
 
 	consoleapi "github.com/quilibrium/qcli/client/console"
-	"github.com/quilibrium/qcli/internal/emulator/sigv4"
+	"github.com/quilibrium/qcli/internal/emulator/store"
 )
 
 // consoleCred is what the console adds to an emulator credential: an id, a
@@ -136,7 +135,7 @@ func (c *Server) getCredential(_ *http.Request, p consoleapi.Params) (int, any, 
 	}
 	out := consoleapi.CredentialDetail{Credential: c.viewCred(rec), Buckets: []consoleapi.Bucket{}}
 	for _, b := range c.store.ListBuckets() {
-		if c.owners[b.Name] == rec.accessKey {
+		if b.Owner == rec.accessKey {
 			out.Buckets = append(out.Buckets, c.viewBucketLocked(b))
 		}
 	}
@@ -169,43 +168,11 @@ func (c *Server) updateCredential(r *http.Request, p consoleapi.Params) (int, an
 	return http.StatusOK, consoleapi.Message{Message: opDone}, nil
 }
 
-// ObserveS3 records who creates a bucket through S3, so that a credential's
-// buckets can be listed. It runs before the request is routed, so it only
-// claims a bucket that does not exist yet; if the creation then fails the
-// claim is harmless and the next creator's replaces it.
-func (c *Server) ObserveS3(r *http.Request) {
-	if r.Method != http.MethodPut || !onlySigV4Params(r.URL.Query()) {
-		return
-	}
-	bucket, key := c.target(r)
-	if key != "" {
-		return
-	}
-	ak := sigv4.AccessKeyOf(r)
-	if bucket == "" || ak == "" || c.store.BucketExists(bucket) {
-		return
-	}
-	c.mu.Lock()
-	c.owners[bucket] = ak
-	c.mu.Unlock()
-}
-
-// onlySigV4Params is true when q holds nothing but presigning parameters:
-// a sub-resource (?acl, ?tagging) is not a bucket creation.
-func onlySigV4Params(q url.Values) bool {
-	for name := range q {
-		if !strings.HasPrefix(strings.ToLower(name), "x-amz-") {
-			return false
-		}
-	}
-	return true
-}
-
-// ownerLocked names a bucket's owner: the user name, else the access key.
-func (c *Server) ownerLocked(bucket string) string {
-	ak := c.owners[bucket]
-	if rec := c.byKey[ak]; rec != nil && rec.userName != "" {
+// ownerLocked names a bucket's owner: the user name, else the access key
+// ("" for a bucket made before owners were recorded).
+func (c *Server) ownerLocked(b *store.Bucket) string {
+	if rec := c.byKey[b.Owner]; rec != nil && rec.userName != "" {
 		return rec.userName
 	}
-	return ak
+	return b.Owner
 }

@@ -4,11 +4,16 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/quilibrium/qcli/internal/emulator/access"
 	"github.com/quilibrium/qcli/internal/emulator/s3err"
+	"github.com/quilibrium/qcli/internal/emulator/store"
 )
 
 // Bucket operations: ListBuckets, CreateBucket, HeadBucket, DeleteBucket
-// and GetBucketLocation (bucket versioning is in versions.go).
+// and GetBucketLocation (bucket versioning is in versions.go). A bucket
+// belongs to the access key that created it; a name taken by the same
+// account is BucketAlreadyOwnedByYou with 409, as S3 answers in every
+// region but us-east-1 (where it is 200), by another BucketAlreadyExists.
 
 // listBuckets serves ListBuckets with prefix, max-buckets and
 // continuation-token.
@@ -24,9 +29,10 @@ func (srv *Server) listBuckets(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	res := listAllMyBucketsResult{Xmlns: s3Namespace, Owner: ownerInfo, Prefix: q.Get("prefix"), Buckets: []bucketEntry{}}
+	p := access.FromContext(r.Context())
+	res := listAllMyBucketsResult{Xmlns: s3Namespace, Owner: srv.ownerView(p.AccessKey), Prefix: q.Get("prefix"), Buckets: []bucketEntry{}}
 	for _, b := range srv.store.ListBuckets() {
-		if b.Name <= after || !strings.HasPrefix(b.Name, res.Prefix) {
+		if b.Name <= after || !strings.HasPrefix(b.Name, res.Prefix) || !srv.lists(p, b) {
 			continue
 		}
 		if len(res.Buckets) == limit {
@@ -47,11 +53,28 @@ func (srv *Server) location(w http.ResponseWriter, bucket string) error {
 	return nil
 }
 
-// createBucket honours x-amz-acl and the location constraint.
+// lists reports whether ListBuckets shows b to p: its owner's buckets, or
+// every bucket to a root key.
+func (srv *Server) lists(p access.Principal, b *store.Bucket) bool {
+	return p.Root || access.OwnerID(srv.verifier.Keys, b.Owner) == p.ID()
+}
+
+// createBucket makes a bucket owned by the request's access key, with the
+// ACL (x-amz-acl or x-amz-grant-*), the ownership controls
+// (x-amz-object-ownership) and the location constraint it asks for.
 func (srv *Server) createBucket(w http.ResponseWriter, r *http.Request, bucket string) error {
-	acl, err := cannedACL(r.Header.Get("X-Amz-Acl"))
+	p := access.FromContext(r.Context())
+	ownership, err := ownershipHeader(r.Header)
 	if err != nil {
 		return err
+	}
+	acl, _, err := srv.headerACL(r.Header, p.ID(), p.ID())
+	if err != nil {
+		return err
+	}
+	if canned := r.Header.Get("X-Amz-Acl"); ownership == ownershipEnforced &&
+		((canned != "" && canned != "private" && canned != cannedBucketOwnerFull) || !onlyBucketOwner(acl, p.ID())) {
+		return errEnforcedWithACL()
 	}
 	if r.ContentLength != 0 {
 		var cfg createBucketConfiguration
@@ -62,7 +85,9 @@ func (srv *Server) createBucket(w http.ResponseWriter, r *http.Request, bucket s
 			return s3err.Errorf("IllegalLocationConstraintException", "The %s location constraint is incompatible for the region specific endpoint this request was sent to.", cfg.LocationConstraint)
 		}
 	}
-	if err := srv.store.CreateBucket(bucket, acl); err != nil {
+	rec := store.Bucket{Name: bucket, ACL: acl, Owner: p.AccessKey, Ownership: ownership}
+	sameOwner := func(b *store.Bucket) bool { return access.OwnerID(srv.verifier.Keys, b.Owner) == p.ID() }
+	if err := srv.store.CreateBucket(rec, sameOwner); err != nil {
 		return err
 	}
 	w.Header().Set("Location", "/"+bucket)

@@ -22,7 +22,7 @@ func (srv *Server) initiateUpload(w http.ResponseWriter, r *http.Request, bucket
 	if len(key) > maxKeyLength {
 		return s3err.Errorf("KeyTooLongError", "Your key is too long")
 	}
-	in, err := newObjectInput(r.Header, bucket, key)
+	in, err := srv.newObjectInput(r, r.Header, bucket, key)
 	if err != nil {
 		return err
 	}
@@ -30,7 +30,7 @@ func (srv *Server) initiateUpload(w http.ResponseWriter, r *http.Request, bucket
 	if err != nil {
 		return err
 	}
-	u := &store.Upload{Bucket: bucket, Key: key, Meta: in.Meta, Tags: in.Tags, ACL: in.ACL,
+	u := &store.Upload{Bucket: bucket, Key: key, Meta: in.Meta, Tags: in.Tags, ACL: in.ACL, Owner: in.Owner,
 		ChecksumAlgorithm: alg, ChecksumType: typ}
 	if err := srv.store.CreateUpload(u); err != nil {
 		return err

@@ -116,7 +116,7 @@ func (srv *Server) putObject(w http.ResponseWriter, r *http.Request, bucket, key
 		return s3err.Errorf("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size").
 			With("ProposedSize", itoa64(r.ContentLength)).With("MaxSizeAllowed", itoa64(maxPutSize))
 	}
-	in, err := newObjectInput(r.Header, bucket, key)
+	in, err := srv.newObjectInput(r, r.Header, bucket, key)
 	if err != nil {
 		return err
 	}
@@ -132,8 +132,9 @@ func (srv *Server) putObject(w http.ResponseWriter, r *http.Request, bucket, key
 	return nil
 }
 
-// newObjectInput collects metadata, tags and ACL from request headers.
-func newObjectInput(h http.Header, bucket, key string) (store.PutInput, error) {
+// newObjectInput collects metadata, tags, owner and ACL from the headers
+// h of r (a POST upload's are its form fields).
+func (srv *Server) newObjectInput(r *http.Request, h http.Header, bucket, key string) (store.PutInput, error) {
 	meta, err := objectMeta(h)
 	if err != nil {
 		return store.PutInput{}, err
@@ -142,11 +143,11 @@ func newObjectInput(h http.Header, bucket, key string) (store.PutInput, error) {
 	if err != nil {
 		return store.PutInput{}, err
 	}
-	acl, err := cannedACL(h.Get("X-Amz-Acl"))
+	owner, acl, err := srv.newObjectACL(r, h, bucket)
 	if err != nil {
 		return store.PutInput{}, err
 	}
-	return store.PutInput{Bucket: bucket, Key: key, Meta: meta, Tags: tags, ACL: acl, Size: -1}, nil
+	return store.PutInput{Bucket: bucket, Key: key, Meta: meta, Tags: tags, ACL: acl, Owner: owner, Size: -1}, nil
 }
 
 // writeObjectResult answers a request that stored o (PutObject).
@@ -180,7 +181,7 @@ func (srv *Server) copyObject(w http.ResponseWriter, r *http.Request, bucket, ke
 	if src.bucket == bucket && src.key == key && metaDir == "COPY" && r.Header.Get(storageClassH) == "" {
 		return s3err.Errorf("InvalidRequest", "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
-	in, err := newObjectInput(r.Header, bucket, key)
+	in, err := srv.newObjectInput(r, r.Header, bucket, key)
 	if err != nil {
 		return err
 	}
@@ -194,7 +195,7 @@ func (srv *Server) copyObject(w http.ResponseWriter, r *http.Request, bucket, ke
 			return nil, err
 		}
 		source = from
-		rec := &store.Object{Bucket: bucket, Key: key, Meta: in.Meta, Tags: in.Tags, ACL: in.ACL}
+		rec := &store.Object{Bucket: bucket, Key: key, Meta: in.Meta, Tags: in.Tags, ACL: in.ACL, Owner: in.Owner}
 		switch {
 		case alg != "":
 			rec.Checksum = &store.Checksum{Algorithm: alg}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/quilibrium/qcli/internal/emulator/access"
 	"github.com/quilibrium/qcli/internal/emulator/s3err"
 	"github.com/quilibrium/qcli/internal/emulator/sigv4"
 )
@@ -47,15 +48,19 @@ func (srv *Server) postObject(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	policy, err := srv.verifyPostForm(form)
+	p, policy, err := srv.verifyPostForm(form)
 	if err != nil {
 		return err
 	}
 	if err := policy.check(form, bucket); err != nil {
 		return err
 	}
+	r = r.WithContext(access.NewContext(r.Context(), p))
 	if srv.authenticated(w, r) {
 		return nil
+	}
+	if err := srv.authorizeBucket(r, bucket, access.Write); err != nil {
+		return err
 	}
 	return srv.storePostObject(w, r, bucket, form, file, policy)
 }
@@ -111,21 +116,43 @@ func errMalformedPost() *s3err.Error {
 	return s3err.Errorf("MalformedPOSTRequest", "The body of your POST request is not well-formed multipart/form-data.")
 }
 
-// verifyPostForm checks the policy's signature and expiry and decodes it.
-func (srv *Server) verifyPostForm(form postForm) (*postPolicy, error) {
-	if err := srv.verifier.VerifyPost(sigv4.PostForm{
+// verifyPostForm checks the policy's signature and expiry and decodes it,
+// and names who signed it. A form with no policy and no signature is an
+// anonymous upload, which only a bucket granting WRITE to AllUsers takes;
+// one signed with Signature Version 2 is refused.
+func (srv *Server) verifyPostForm(form postForm) (access.Principal, *postPolicy, error) {
+	_, sigV2 := form["awsaccesskeyid"]
+	switch {
+	case form["x-amz-algorithm"] == "" && (sigV2 || form["signature"] != ""):
+		return access.Principal{}, nil, sigv4.ErrSigV2()
+	case isAnonymousForm(form):
+		return access.Principal{}, &postPolicy{anonymous: true, maxSize: maxPutSize}, nil
+	}
+	who, err := srv.verifier.VerifyPost(sigv4.PostForm{
 		Algorithm: form["x-amz-algorithm"], Credential: form["x-amz-credential"], Date: form["x-amz-date"],
 		Signature: form["x-amz-signature"], Policy: form["policy"],
-	}); err != nil {
-		return nil, err
+	})
+	if err != nil {
+		return access.Principal{}, nil, err
 	}
 	p, err := parsePostPolicy(form["policy"])
 	if err != nil {
-		return nil, err
+		return access.Principal{}, nil, err
 	}
 	if now := srv.now(); !now.Before(p.expiration) {
-		return nil, s3err.Errorf("AccessDenied", "Invalid according to Policy: Policy expired.").
+		return access.Principal{}, nil, s3err.Errorf("AccessDenied", "Invalid according to Policy: Policy expired.").
 			With("Expiration", p.expiration.UTC().Format(time.RFC3339)).With("ServerTime", now.UTC().Format(time.RFC3339))
 	}
-	return p, nil
+	return who, p, nil
+}
+
+// isAnonymousForm reports whether a POST form carries no signature
+// material at all.
+func isAnonymousForm(form postForm) bool {
+	for _, f := range []string{"policy", "x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-signature"} {
+		if _, ok := form[f]; ok {
+			return false
+		}
+	}
+	return true
 }

@@ -23,6 +23,7 @@ type postPolicy struct {
 	conds      []postCondition
 	minSize    int64 // content-length-range, intersected over all such conditions
 	maxSize    int64
+	anonymous  bool // an unsigned form: no policy, no conditions
 }
 
 // postCondition is an "eq" or "starts-with" condition on one form field.
@@ -113,6 +114,9 @@ func (p *postPolicy) check(form postForm, bucket string) error {
 	if _, ok := form["key"]; !ok {
 		return s3err.Errorf("InvalidArgument", "Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.").With("ArgumentName", "key")
 	}
+	if p.anonymous {
+		return nil
+	}
 	covered := map[string]bool{"policy": true, "x-amz-signature": true}
 	for _, c := range p.conds {
 		covered[c.field] = true
@@ -142,7 +146,7 @@ func (srv *Server) storePostObject(w http.ResponseWriter, r *http.Request, bucke
 	case len(key) > maxKeyLength:
 		return s3err.Errorf("KeyTooLongError", "Your key is too long")
 	}
-	in, err := newObjectInput(form.headers(), bucket, key)
+	in, err := srv.newObjectInput(r, form.headers(), bucket, key)
 	if err != nil {
 		return err
 	}

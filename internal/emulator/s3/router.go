@@ -1,9 +1,12 @@
 // Package s3 serves the S3 API over the emulator's store, with handlers
 // grouped by resource: buckets, objects, multipart uploads, listing,
-// sub-resources (tagging, ACLs, and NotImplemented for the rest) and
-// browser POST uploads. Requests reach it authenticated, their bodies
-// verified as they are read (package sigv4); only POST uploads, signed by
-// their form's policy rather than the request, are verified here.
+// sub-resources (tagging, ACLs, website, lifecycle, ownership controls,
+// and NotImplemented for the rest) and browser POST uploads. Requests
+// reach it authenticated (or anonymous), their bodies verified as they are
+// read (package sigv4), their principal in their context (package access);
+// each is authorized before it is routed (authorize.go). Only POST
+// uploads, signed by their form's policy rather than the request, are
+// verified here.
 package s3
 
 import (
@@ -111,6 +114,12 @@ func (srv *Server) dispatch(w http.ResponseWriter, r *http.Request) error {
 	if name := unsupportedSubresource(q); name != "" {
 		return s3err.NotImplemented("?" + name)
 	}
+	if r.Method == http.MethodOptions {
+		return errNoCORS()
+	}
+	if err := srv.authorize(r, bucket, key, q); err != nil {
+		return err
+	}
 	switch {
 	case bucket == "" && r.Method == http.MethodGet:
 		return srv.listBuckets(w, r)
@@ -147,6 +156,12 @@ func (srv *Server) routeBucket(w http.ResponseWriter, r *http.Request, bucket st
 		return srv.versioning(w, r, bucket)
 	case q.Has("versions"):
 		return onlyMethod(r, http.MethodGet, func() error { return srv.listObjectVersions(w, r, bucket) })
+	case q.Has("website"):
+		return srv.bucketWebsite(w, r, bucket)
+	case q.Has("lifecycle"):
+		return srv.bucketLifecycle(w, r, bucket)
+	case q.Has("ownershipControls"):
+		return srv.bucketOwnershipControls(w, r, bucket)
 	case q.Has("delete"):
 		return onlyMethod(r, http.MethodPost, func() error { return srv.deleteObjects(w, r, bucket) })
 	}
@@ -175,6 +190,8 @@ func (srv *Server) routeObject(w http.ResponseWriter, r *http.Request, bucket, k
 		return srv.objectACL(w, r, bucket, key)
 	case q.Has("attributes"):
 		return onlyMethod(r, http.MethodGet, func() error { return srv.getObjectAttributes(w, r, bucket, key) })
+	case subresource(q) != "": // a bucket's, never the object's to take
+		return s3err.NotImplemented("?" + subresource(q) + " on an object")
 	}
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:

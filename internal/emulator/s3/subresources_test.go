@@ -145,8 +145,15 @@ func TestUnsupportedSubresourcesNeverReachObjects(t *testing.T) {
 	if got := emulatortest.MustGet(t, c, "bkt", "obj"); got != "keep me" {
 		t.Fatalf("a sub-resource PUT overwrote the object with %q", got)
 	}
-	r := srv.Do(t, srv.SignedRequest(t, http.MethodGet, "/bkt?lifecycle", nil, "", nil))
-	if r.Status != 501 || !strings.Contains(string(r.Body), "lifecycle") {
-		t.Fatalf("bucket lifecycle: %d %s", r.Status, r.Body)
+	for _, sub := range []string{"versioning", "location", "ownershipControls", "delete"} {
+		req := srv.SignedRequest(t, http.MethodPut, "/bkt/obj?"+sub, []byte("<X/>"), "", nil)
+		srv.Do(t, req).WantError(t, 501, "NotImplemented")
+	}
+	if got := emulatortest.MustGet(t, c, "bkt", "obj"); got != "keep me" {
+		t.Fatalf("a bucket sub-resource PUT on the object overwrote it with %q", got)
+	}
+	r := srv.Do(t, srv.SignedRequest(t, http.MethodGet, "/bkt?cors", nil, "", nil))
+	if r.Status != 501 || !strings.Contains(string(r.Body), "cors") {
+		t.Fatalf("bucket cors: %d %s", r.Status, r.Body)
 	}
 }

@@ -8,7 +8,9 @@ import (
 )
 
 // Keys are the access keys requests may be signed with, each with its
-// secret and an active flag. It is safe for concurrent use.
+// secret, an active flag and whether it is a root key: one the emulator was
+// started with, which may do everything (package access). It is safe for
+// concurrent use.
 type Keys struct {
 	mu   sync.RWMutex
 	keys map[string]*key
@@ -17,23 +19,34 @@ type Keys struct {
 type key struct {
 	secret string
 	active bool
+	root   bool
 }
 
-// NewKeys holds the given access key IDs and secrets, all active.
+// NewKeys holds the given access key IDs and secrets, all active root keys.
 func NewKeys(secrets map[string]string) *Keys {
 	k := &Keys{keys: map[string]*key{}}
 	for ak, sk := range secrets {
-		k.keys[ak] = &key{secret: sk, active: true}
+		k.keys[ak] = &key{secret: sk, active: true, root: true}
 	}
 	return k
 }
 
-// Set adds an access key or replaces its secret; the key is active
-// afterwards.
+// Set adds an access key, which is not a root key, or replaces a key's
+// secret; the key is active afterwards.
 func (k *Keys) Set(accessKey, secret string) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	k.keys[accessKey] = &key{secret: secret, active: true}
+	root := k.keys[accessKey] != nil && k.keys[accessKey].root
+	k.keys[accessKey] = &key{secret: secret, active: true, root: root}
+}
+
+// IsRoot reports whether accessKey is one of the keys the emulator was
+// started with.
+func (k *Keys) IsRoot(accessKey string) bool {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	c, ok := k.keys[accessKey]
+	return ok && c.root
 }
 
 // SetActive enables or disables an access key; unknown keys are ignored.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/quilibrium/qcli/internal/emulator/access"
 	"github.com/quilibrium/qcli/internal/emulator/s3err"
 )
 
@@ -17,25 +18,26 @@ type PostForm struct {
 }
 
 // VerifyPost checks a POST form's credential scope and its signature of
-// the policy. The request itself is not signed: the policy is.
-func (v *Verifier) VerifyPost(f PostForm) error {
+// the policy, and returns who signed it. The request itself is not signed:
+// the policy is.
+func (v *Verifier) VerifyPost(f PostForm) (access.Principal, error) {
 	if f.Policy == "" {
-		return s3err.Errorf("AccessDenied", "Access Denied")
+		return access.Principal{}, s3err.Errorf("AccessDenied", "Access Denied")
 	}
 	in, err := v.postCredential(f)
 	if err != nil {
-		return err
+		return access.Principal{}, err
 	}
 	secret, err := v.Keys.Secret(in.accessKey)
 	if err != nil {
-		return err
+		return access.Principal{}, err
 	}
 	want := postSignature(secret, in.scopeDate, in.region, in.service, f.Policy)
 	if !hmac.Equal([]byte(want), []byte(strings.ToLower(f.Signature))) {
-		return s3err.Errorf("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.").
+		return access.Principal{}, s3err.Errorf("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.").
 			With("AWSAccessKeyId", in.accessKey)
 	}
-	return nil
+	return access.Principal{AccessKey: in.accessKey, Root: v.Keys.IsRoot(in.accessKey)}, nil
 }
 
 // postCredential parses and checks x-amz-algorithm, -credential and -date.

@@ -22,11 +22,11 @@ func TestPostSignatureAWSExample(t *testing.T) {
 	}
 	form := sigv4.PostForm{Algorithm: "AWS4-HMAC-SHA256", Credential: "AKIAIOSFODNN7EXAMPLE/20151229/us-east-1/s3/aws4_request",
 		Date: "20151229T000000Z", Signature: want, Policy: policy}
-	if err := v.VerifyPost(form); err != nil {
-		t.Errorf("the AWS example: %v", err)
+	if p, err := v.VerifyPost(form); err != nil || p.AccessKey != "AKIAIOSFODNN7EXAMPLE" {
+		t.Errorf("the AWS example: %+v %v", p, err)
 	}
 	form.Signature = "0" + want[1:]
-	if err := v.VerifyPost(form); err == nil {
+	if _, err := v.VerifyPost(form); err == nil {
 		t.Error("a wrong signature was accepted")
 	}
 }

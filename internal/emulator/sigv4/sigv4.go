@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
+	"github.com/quilibrium/qcli/internal/emulator/access"
 	"github.com/quilibrium/qcli/internal/emulator/s3err"
 )
 
@@ -41,9 +42,11 @@ type Verifier struct {
 	Now     func() time.Time // the server clock
 }
 
-// Auth is what a verified request proved; PrepareBody builds on it.
+// Auth is what a verified request proved; PrepareBody builds on it. The
+// Auth of an unsigned request proves nothing: its principal is anonymous.
 type Auth struct {
 	accessKey string
+	root      bool
 	secret    string
 	region    string
 	date      time.Time
@@ -60,7 +63,9 @@ type sigInput struct {
 }
 
 // Authenticate verifies r's signature, from its Authorization header or its
-// presigned query; a request with neither is AccessDenied.
+// presigned query. A request with neither is anonymous, and what it may do
+// is package access's decision. Signature Version 2, in the header or the
+// query, is refused as S3 refuses it where only SigV4 is served.
 func (v *Verifier) Authenticate(r *http.Request) (*Auth, error) {
 	q := r.URL.Query()
 	presigned := q.Has("X-Amz-Algorithm") || q.Has("X-Amz-Signature") || q.Has("X-Amz-Credential")
@@ -72,8 +77,22 @@ func (v *Verifier) Authenticate(r *http.Request) (*Auth, error) {
 		return v.authPresigned(r, q)
 	case header != "":
 		return v.authHeader(r, header)
+	case q.Has("AWSAccessKeyId") || q.Has("Signature"):
+		return nil, ErrSigV2()
 	}
-	return nil, s3err.Errorf("AccessDenied", "Access Denied")
+	return &Auth{}, nil
+}
+
+// ErrSigV2 answers a request signed with Signature Version 2 (an
+// "AWS AKID:signature" header, an AWSAccessKeyId/Signature query, or a POST
+// form signed so): S3's answer in the regions that serve only SigV4.
+func ErrSigV2() *s3err.Error {
+	return s3err.Errorf("InvalidRequest", "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.")
+}
+
+// Principal is who signed the request; anonymous if nobody did.
+func (a *Auth) Principal() access.Principal {
+	return access.Principal{AccessKey: a.accessKey, Root: a.root}
 }
 
 func (v *Verifier) authHeader(r *http.Request, header string) (*Auth, error) {
@@ -129,7 +148,7 @@ func (v *Verifier) authPresigned(r *http.Request, q url.Values) (*Auth, error) {
 func parseAuthorization(v string) (*sigInput, error) {
 	algo, rest, _ := strings.Cut(strings.TrimSpace(v), " ")
 	if algo != Algorithm {
-		return nil, s3err.Errorf("InvalidRequest", "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.")
+		return nil, ErrSigV2()
 	}
 	fields := map[string]string{}
 	for _, part := range strings.Split(rest, ",") {
@@ -244,7 +263,8 @@ func (v *Verifier) verify(r *http.Request, in *sigInput, payload string, presign
 			With("AWSAccessKeyId", in.accessKey)
 	}
 	seed, _ := hex.DecodeString(got)
-	return &Auth{accessKey: in.accessKey, secret: secret, region: in.region, date: in.date, signature: seed, presigned: presigned}, nil
+	return &Auth{accessKey: in.accessKey, root: v.Keys.IsRoot(in.accessKey), secret: secret, region: in.region,
+		date: in.date, signature: seed, presigned: presigned}, nil
 }
 
 // expectedSignature re-signs a copy of r carrying only the signed headers.

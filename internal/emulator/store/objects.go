@@ -190,6 +190,7 @@ type PutInput struct {
 	Meta        map[string]string
 	Tags        []Tag
 	ACL         []Grant
+	Owner       string       // the owning access key
 	Cond        Precondition // nil: none
 	// ChecksumAlgorithm is the checksum kept with the object (""
 	// checksum.Default, as S3 computes one for every object).
@@ -217,7 +218,7 @@ func (s *Store) PutObject(in PutInput) (*Object, error) {
 		Bucket: in.Bucket, Key: in.Key, Blob: b.id, Size: b.size,
 		ETag:     quoteETag(hex.EncodeToString(b.md5)),
 		Checksum: &Checksum{Algorithm: alg, Type: checksum.FullObject, Value: b.sums[alg]},
-		Meta:     in.Meta, Tags: in.Tags, ACL: in.ACL,
+		Meta:     in.Meta, Tags: in.Tags, ACL: in.ACL, Owner: in.Owner,
 	}
 	return rec, s.commitObject(rec, conflictOnChange(in.Cond))
 }

@@ -20,7 +20,8 @@ import (
 	"github.com/quilibrium/qcli/internal/emulator/s3err"
 )
 
-// Bucket is a bucket's record (persisted as JSON).
+// Bucket is a bucket's record (persisted as JSON). Fields added later are
+// omitted when empty, and empty is what a record written before them means.
 type Bucket struct {
 	Name    string
 	Created time.Time
@@ -30,6 +31,16 @@ type Bucket struct {
 	// Versioning is "" for a bucket never versioned, else VersioningEnabled
 	// or VersioningSuspended (a bucket cannot go back to "").
 	Versioning string `json:",omitempty"`
+	// Owner is the access key that created the bucket; "" for buckets made
+	// before owners were recorded, which belong to the root account.
+	Owner string `json:",omitempty"`
+	// Ownership is the ObjectOwnership of the bucket's ownership controls;
+	// "" when none were set (objects are then owned by their writer).
+	Ownership string `json:",omitempty"`
+	// Website and Lifecycle are the configuration documents as GET returns
+	// them; "" when there is none.
+	Website   string `json:",omitempty"`
+	Lifecycle string `json:",omitempty"`
 }
 
 // Object is the record of one version of an object (persisted as JSON);
@@ -53,6 +64,7 @@ type Object struct {
 	PartChecksums []string  `json:",omitempty"`
 	Tags          []Tag     `json:",omitempty"`
 	ACL           []Grant   `json:",omitempty"`
+	Owner         string    `json:",omitempty"` // access key; "" as for Bucket.Owner
 	Seq           uint64    // orders versions, and two records of one null version after a crash
 }
 
@@ -210,18 +222,25 @@ func (s *Store) loadUploads(ups []*Upload, present, used map[string]bool) {
 	}
 }
 
-// CreateBucket adds an empty bucket, named by QStorage's rules. Everyone
-// shares one owner, so an existing name is always BucketAlreadyOwnedByYou.
-func (s *Store) CreateBucket(name string, acl []Grant) error {
+// CreateBucket adds an empty bucket described by b (its creation time is
+// the store's), named by QStorage's rules. If the name is taken, sameOwner
+// decides between S3's two answers: BucketAlreadyOwnedByYou (409, as S3
+// answers outside us-east-1) or BucketAlreadyExists.
+func (s *Store) CreateBucket(b Bucket, sameOwner func(existing *Bucket) bool) error {
+	name := b.Name
 	if err := CheckBucketName(name); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.buckets[name]; ok {
-		return s3err.Errorf("BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded and you already own it.").WithBucket(name)
+	if old, ok := s.buckets[name]; ok {
+		if sameOwner(old.rec) {
+			return s3err.Errorf("BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded and you already own it.").WithBucket(name)
+		}
+		return s3err.Errorf("BucketAlreadyExists", "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.").WithBucket(name)
 	}
-	rec := &Bucket{Name: name, Created: s.now().UTC(), ACL: acl}
+	b.Created = s.now().UTC()
+	rec := &b
 	if err := s.disk.saveBucket(rec); err != nil {
 		return s3err.Internal(err)
 	}

@@ -26,6 +26,7 @@ type Upload struct {
 	Meta      map[string]string
 	Tags      []Tag   `json:",omitempty"`
 	ACL       []Grant `json:",omitempty"`
+	Owner     string  `json:",omitempty"` // the completed object's owner (an access key)
 	Initiated time.Time
 	// ChecksumAlgorithm and ChecksumType are what CreateMultipartUpload
 	// asked for; "" (neither) is S3's default: a full-object CRC64NVME.
@@ -263,7 +264,7 @@ func (s *Store) assemble(u *Upload, parts []*Part) (*Object, error) {
 	}
 	return &Object{
 		Bucket: u.Bucket, Key: u.Key, Blob: b.id, Size: b.size, ETag: multipartETag(etags),
-		Meta: u.Meta, Tags: u.Tags, ACL: u.ACL, PartSizes: sizes, Checksum: sum, PartChecksums: sums,
+		Meta: u.Meta, Tags: u.Tags, ACL: u.ACL, Owner: u.Owner, PartSizes: sizes, Checksum: sum, PartChecksums: sums,
 	}, nil
 }
 

@@ -17,7 +17,7 @@ func TestCompleteConflict(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.CreateBucket("bkt", nil); err != nil {
+	if err := st.CreateBucket(store.Bucket{Name: "bkt"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	u := &store.Upload{Bucket: "bkt", Key: "k"}
