@@ -29,6 +29,31 @@ func TestAuthRejectsBadCredentials(t *testing.T) {
 	emulatortest.WantAPIError(t, err, 400, "AuthorizationHeaderMalformed")
 }
 
+// TestAuthSigV2Refused: Signature Version 2, in the header, the query or a
+// POST form, gets S3's answer from the regions that serve only SigV4,
+// which names the algorithm to use, whether or not it would verify.
+func TestAuthSigV2Refused(t *testing.T) {
+	srv, c := emulatortest.StartS3(t)
+	emulatortest.MustCreateBucket(t, c, "bkt")
+	emulatortest.MustPut(t, c, "bkt", "k", "v")
+	header := rawGet(t, http.MethodGet, srv.URL+"/bkt/k", nil)
+	header.Header.Set("Date", time.Now().UTC().Format(http.TimeFormat))
+	header.Header.Set("Authorization", "AWS "+srv.AccessKey+":bWFkZSB1cCBzaWduYXR1cmU=")
+	query := rawGet(t, http.MethodGet, srv.URL+"/bkt/k?AWSAccessKeyId="+srv.AccessKey+"&Expires=4102444800&Signature=bWFkZSB1cA%3D%3D", nil)
+	form := emulatortest.PostFormRequest(t, srv.URL+"/bkt", map[string]string{
+		"key": "k", "AWSAccessKeyId": srv.AccessKey, "policy": "e30=", "signature": "bWFkZSB1cA==",
+	}, "f", "evil")
+	for name, req := range map[string]*http.Request{"header": header, "query": query, "POST form": form} {
+		d := srv.Do(t, req).WantError(t, 400, "InvalidRequest")
+		if !strings.Contains(d.Message, "AWS4-HMAC-SHA256") {
+			t.Errorf("%s: message %q does not name SigV4", name, d.Message)
+		}
+	}
+	if got := emulatortest.MustGet(t, c, "bkt", "k"); got != "v" {
+		t.Fatalf("a SigV2 POST changed the object to %q", got)
+	}
+}
+
 func TestAuthAnonymousDenied(t *testing.T) {
 	srv, _ := emulatortest.StartS3(t)
 	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/", nil)
