@@ -82,50 +82,30 @@ type abortIncompleteUploads struct {
 	DaysAfterInitiation *int `xml:"DaysAfterInitiation"`
 }
 
-func (srv *Server) bucketLifecycle(w http.ResponseWriter, r *http.Request, bucket string) error {
-	switch r.Method {
-	case http.MethodGet:
-		b, err := srv.store.Bucket(bucket)
-		if err != nil {
-			return err
-		}
-		if b.Lifecycle == "" {
-			return s3err.Errorf("NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist").WithBucket(bucket)
-		}
-		w.Header().Set("X-Amz-Transition-Default-Minimum-Object-Size", "all_storage_classes_128K")
-		return writeStoredXML(w, b.Lifecycle, &lifecycleConfiguration{})
-	case http.MethodPut:
-		return srv.putLifecycle(w, r, bucket)
-	case http.MethodDelete:
-		return srv.respond(w, http.StatusNoContent, srv.store.UpdateBucket(bucket, func(b *store.Bucket) error {
-			b.Lifecycle = ""
-			return nil
-		}))
-	}
-	return s3err.MethodNotAllowed()
+// lifecycleConfig is the lifecycle configuration document (configdoc.go).
+var lifecycleConfig = bucketConfig{
+	field:   func(b *store.Bucket) *string { return &b.Lifecycle },
+	decoded: func() configDoc { return &lifecycleConfiguration{} },
+	missing: func() *s3err.Error {
+		return s3err.Errorf("NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist")
+	},
 }
 
-// putLifecycle insists, as S3 does, on a digest of the configuration.
-func (srv *Server) putLifecycle(w http.ResponseWriter, r *http.Request, bucket string) error {
-	if !sigv4.CarriesDigest(r.Header) {
-		return s3err.Errorf("InvalidRequest", "Missing required header for this request: Content-MD5")
+// bucketLifecycle insists, as S3 does, on a digest of a configuration put,
+// and names the default minimum size for transitions as S3 does on GET.
+func (srv *Server) bucketLifecycle(w http.ResponseWriter, r *http.Request, bucket string) error {
+	switch r.Method {
+	case http.MethodPut:
+		if !sigv4.CarriesDigest(r.Header) {
+			return s3err.Errorf("InvalidRequest", "Missing required header for this request: Content-MD5")
+		}
+	case http.MethodGet:
+		w.Header().Set("X-Amz-Transition-Default-Minimum-Object-Size", "all_storage_classes_128K")
 	}
-	var cfg lifecycleConfiguration
-	if err := readXML(r, &cfg); err != nil {
-		return err
-	}
-	if err := cfg.validate(); err != nil {
-		return err
-	}
-	doc, err := storedXML(&cfg, &cfg.Xmlns)
-	if err != nil {
-		return err
-	}
-	return srv.respond(w, http.StatusOK, srv.store.UpdateBucket(bucket, func(b *store.Bucket) error {
-		b.Lifecycle = doc
-		return nil
-	}))
+	return srv.serveConfig(w, r, bucket, lifecycleConfig)
 }
+
+func (c *lifecycleConfiguration) setNamespace() { c.Xmlns = s3Namespace }
 
 // validate checks the configuration and names the rules that have no ID,
 // as S3 does.

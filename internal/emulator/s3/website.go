@@ -55,62 +55,20 @@ type routingRedirect struct {
 	ReplaceKeyWith       string `xml:"ReplaceKeyWith,omitempty"`
 }
 
+// websiteConfig is the website configuration document (configdoc.go).
+var websiteConfig = bucketConfig{
+	field:   func(b *store.Bucket) *string { return &b.Website },
+	decoded: func() configDoc { return &websiteConfiguration{} },
+	missing: func() *s3err.Error {
+		return s3err.Errorf("NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration")
+	},
+}
+
 func (srv *Server) bucketWebsite(w http.ResponseWriter, r *http.Request, bucket string) error {
-	switch r.Method {
-	case http.MethodGet:
-		b, err := srv.store.Bucket(bucket)
-		if err != nil {
-			return err
-		}
-		if b.Website == "" {
-			return s3err.Errorf("NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration").WithBucket(bucket)
-		}
-		return writeStoredXML(w, b.Website, &websiteConfiguration{})
-	case http.MethodPut:
-		var cfg websiteConfiguration
-		if err := readXML(r, &cfg); err != nil {
-			return err
-		}
-		if err := cfg.validate(); err != nil {
-			return err
-		}
-		doc, err := storedXML(&cfg, &cfg.Xmlns)
-		if err != nil {
-			return err
-		}
-		return srv.respond(w, http.StatusOK, srv.store.UpdateBucket(bucket, func(b *store.Bucket) error {
-			b.Website = doc
-			return nil
-		}))
-	case http.MethodDelete:
-		return srv.respond(w, http.StatusNoContent, srv.store.UpdateBucket(bucket, func(b *store.Bucket) error {
-			b.Website = ""
-			return nil
-		}))
-	}
-	return s3err.MethodNotAllowed()
+	return srv.serveConfig(w, r, bucket, websiteConfig)
 }
 
-// storedXML is a validated configuration as the store keeps it and GET
-// returns it, in S3's namespace.
-func storedXML(doc any, xmlns *string) (string, error) {
-	*xmlns = s3Namespace
-	b, err := xml.Marshal(doc)
-	if err != nil {
-		return "", s3err.Internal(err)
-	}
-	return string(b), nil
-}
-
-// writeStoredXML answers with a stored configuration, decoded into into
-// and encoded again, so that it is rendered as every other answer is.
-func writeStoredXML(w http.ResponseWriter, doc string, into any) error {
-	if err := xml.Unmarshal([]byte(doc), into); err != nil {
-		return s3err.Internal(err)
-	}
-	s3err.WriteXML(w, http.StatusOK, into)
-	return nil
-}
+func (c *websiteConfiguration) setNamespace() { c.Xmlns = s3Namespace }
 
 func invalidArgument(format string, args ...any) *s3err.Error {
 	return s3err.Errorf("InvalidArgument", format, args...)
