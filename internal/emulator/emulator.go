@@ -159,9 +159,9 @@ func (e *Emulator) SetFault(f faults.Fault) {
 }
 
 // Observe registers f to be called, synchronously and before routing, with
-// every S3 request that authenticated (anonymous ones too) and every QuickSync request. f must not
-// read the body and must be safe for concurrent use. Observers cannot be
-// removed.
+// every S3 request that authenticated (anonymous ones too) and every
+// QuickSync request. f must not read the body and must be safe for
+// concurrent use. Observers cannot be removed.
 func (e *Emulator) Observe(f func(r *http.Request)) {
 	e.obsMu.Lock()
 	defer e.obsMu.Unlock()
