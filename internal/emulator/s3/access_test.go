@@ -77,6 +77,7 @@ func TestAnonymousAccessFollowsACLs(t *testing.T) {
 		t.Fatalf("anonymous GET of a public-read object: %d %q", r.Status, r.Body)
 	}
 	wantStatus(t, anon(t, srv, http.MethodHead, "/pub/open", ""), 200, "anonymous HEAD of a public-read object")
+	wantStatus(t, anon(t, srv, http.MethodGet, "/pub/open?v=123", ""), 200, "a public URL with a cache-busting parameter")
 	wantStatus(t, anon(t, srv, http.MethodGet, "/priv/open", ""), 200, "public-read object in a private bucket")
 	anon(t, srv, http.MethodGet, "/pub/closed", "").WantError(t, 403, "AccessDenied")
 	wantStatus(t, anon(t, srv, http.MethodHead, "/pub/closed", ""), 403, "anonymous HEAD of a private object")

@@ -28,17 +28,18 @@ import (
 
 func accessDenied() *s3err.Error { return s3err.Errorf("AccessDenied", "Access Denied") }
 
-// routedFlags are the sub-resources the router serves, by which an
-// operation is told from the plain one on the same path.
-var routedFlags = []string{"acl", "delete", "lifecycle", "location", "ownershipControls", "tagging",
-	"uploadId", "uploads", "versioning", "versions", "website"}
-
-// subresource names the routed sub-resource of q ("" for none).
+// subresource names the sub-resource q asks for ("" for none): one of the
+// flags the router serves (knownFlags, the one list of them, so that an
+// operation added there without a line here is the owner's alone), or an
+// upload's uploadId. Any other flag was answered NotImplemented already.
 func subresource(q url.Values) string {
-	for _, f := range routedFlags {
-		if q.Has(f) {
+	for _, f := range knownFlags {
+		if q.Has(f) && f != "fetch-owner" {
 			return f
 		}
+	}
+	if q.Has("uploadId") {
+		return "uploadId"
 	}
 	return ""
 }
@@ -117,6 +118,8 @@ func objectPermission(method string, q url.Values) (perm access.Permission, onBu
 		return access.Write, true
 	case "acl":
 		return aclPermission(method), false
+	case "attributes": // GetObjectAttributes wants READ on the object, as GetObject does
+		return access.Read, false
 	case "":
 		if method == http.MethodGet || method == http.MethodHead {
 			return access.Read, false
