@@ -132,6 +132,16 @@ func TestSecondCredentialNeedsGrants(t *testing.T) {
 	emulatortest.WantAPIError(t, err, 403, "AccessDenied")
 	_, err = bob.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: bucket})
 	emulatortest.WantAPIError(t, err, 403, "")
+	_, err = bob.PutBucketWebsite(ctx, &s3.PutBucketWebsiteInput{Bucket: bucket,
+		WebsiteConfiguration: &types.WebsiteConfiguration{IndexDocument: &types.IndexDocument{Suffix: aws.String("i.html")}}})
+	emulatortest.WantAPIError(t, err, 403, "AccessDenied")
+	_, err = bob.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: bucket})
+	emulatortest.WantAPIError(t, err, 403, "AccessDenied")
+	_, err = bob.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: bucket, OwnershipControls: &types.OwnershipControls{
+		Rules: []types.OwnershipControlsRule{{ObjectOwnership: types.ObjectOwnershipBucketOwnerEnforced}}}})
+	emulatortest.WantAPIError(t, err, 403, "AccessDenied")
+	_, err = bob.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: bucket, Key: aws.String("secret")})
+	emulatortest.WantAPIError(t, err, 403, "AccessDenied")
 	_, err = bob.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket})
 	emulatortest.WantAPIError(t, err, 409, "BucketAlreadyExists")
 	_, err = alice.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket})
