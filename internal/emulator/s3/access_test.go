@@ -293,3 +293,37 @@ func TestAnonymousPostUpload(t *testing.T) {
 	}
 	srv.Do(t, emulatortest.PostFormRequest(t, srv.URL+"/closed", fields, "f.txt", "anon")).WantError(t, 403, "AccessDenied")
 }
+
+// TestVersionsHaveTheirOwnTagsAndACLs: in a versioned bucket each version
+// keeps its own tags and ACL, reached by versionId, and access to a
+// version is decided by that version's ACL.
+func TestVersionsHaveTheirOwnTagsAndACLs(t *testing.T) {
+	srv, c := emulatortest.StartS3(t)
+	ctx, b := t.Context(), aws.String("ver")
+	emulatortest.MustCreateBucket(t, c, "ver")
+	if _, err := c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: b,
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}}); err != nil {
+		t.Fatal(err)
+	}
+	v1 := aws.ToString(emulatortest.MustPut(t, c, "ver", "k", "one", func(in *s3.PutObjectInput) { in.ACL = types.ObjectCannedACLPublicRead }).VersionId)
+	emulatortest.MustPut(t, c, "ver", "k", "two")
+	wantStatus(t, anon(t, srv, http.MethodGet, "/ver/k?versionId="+v1, ""), 200, "anonymous GET of a public-read version")
+	anon(t, srv, http.MethodGet, "/ver/k", "").WantError(t, 403, "AccessDenied")
+
+	put, err := c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: b, Key: aws.String("k"), VersionId: aws.String(v1),
+		Tagging: &types.Tagging{TagSet: tags("old", "yes")}})
+	if err != nil || aws.ToString(put.VersionId) != v1 {
+		t.Fatalf("tagging version 1: %+v %v", put, err)
+	}
+	got, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: b, Key: aws.String("k"), VersionId: aws.String(v1)})
+	if err != nil || len(got.TagSet) != 1 || aws.ToString(got.VersionId) != v1 {
+		t.Fatalf("version 1's tags: %+v %v", got, err)
+	}
+	if keys := tagKeys(t, c, "ver", "k"); keys != "" {
+		t.Fatalf("the current version has tags %s", keys)
+	}
+	if _, err := c.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: b, Key: aws.String("k"), VersionId: aws.String(v1), ACL: types.ObjectCannedACLPrivate}); err != nil {
+		t.Fatal(err)
+	}
+	anon(t, srv, http.MethodGet, "/ver/k?versionId="+v1, "").WantError(t, 403, "AccessDenied")
+}

@@ -253,18 +253,25 @@ func (srv *Server) bucketACL(w http.ResponseWriter, r *http.Request, bucket stri
 	return s3err.MethodNotAllowed()
 }
 
+// objectACL serves the ACL of an object's current version or of
+// ?versionId.
 func (srv *Server) objectACL(w http.ResponseWriter, r *http.Request, bucket, key string) error {
+	version, err := versionParam(r)
+	if err != nil {
+		return err
+	}
 	b, err := srv.store.Bucket(bucket)
 	if err != nil {
 		return err
 	}
-	o, err := srv.store.Head(bucket, key)
+	o, err := srv.store.HeadVersion(bucket, key, version)
 	if err != nil {
 		return err
 	}
 	own, bucketOwnerID := srv.ownerView(objectOwner(b, o)), access.OwnerID(srv.verifier.Keys, b.Owner)
 	switch r.Method {
 	case http.MethodGet:
+		srv.setVersionHeader(w.Header(), bucket, o)
 		s3err.WriteXML(w, http.StatusOK, aclPolicy(own, o.ACL))
 		return nil
 	case http.MethodPut:
@@ -275,10 +282,7 @@ func (srv *Server) objectACL(w http.ResponseWriter, r *http.Request, bucket, key
 		if b.Ownership == ownershipEnforced && !onlyBucketOwner(acl, bucketOwnerID) {
 			return errACLsDisabled()
 		}
-		return srv.respond(w, http.StatusOK, srv.store.UpdateObject(bucket, key, func(o *store.Object) error {
-			o.ACL = acl
-			return nil
-		}))
+		return srv.updateObject(w, http.StatusOK, bucket, key, version, func(o *store.Object) { o.ACL = acl })
 	}
 	return s3err.MethodNotAllowed()
 }

@@ -71,7 +71,7 @@ func (srv *Server) authorize(r *http.Request, bucket, key string, q url.Values) 
 		if err := srv.allow(p, srv.bucketResource(b), perm); err != nil {
 			return err
 		}
-	} else if err := srv.allowObject(p, b, key, perm); err != nil {
+	} else if err := srv.allowObject(p, b, key, q.Get("versionId"), perm); err != nil {
 		return err
 	}
 	return srv.allowCopySource(r, p)
@@ -147,10 +147,11 @@ func (srv *Server) bucketResource(b *store.Bucket) access.Resource {
 	return access.Resource{OwnerID: access.OwnerID(srv.verifier.Keys, b.Owner), ACL: b.ACL, ACLsDisabled: b.Ownership == ownershipEnforced}
 }
 
-// allowObject decides on an object. For a key that does not exist S3 says
-// NoSuchKey only to those who may list the bucket, AccessDenied to others.
-func (srv *Server) allowObject(p access.Principal, b *store.Bucket, key string, perm access.Permission) error {
-	o, err := srv.store.Head(b.Name, key)
+// allowObject decides on a version of an object ("" the current one), by
+// that version's owner and ACL. For a key or version that does not exist S3
+// says so only to those who may list the bucket, AccessDenied to others.
+func (srv *Server) allowObject(p access.Principal, b *store.Bucket, key, version string, perm access.Permission) error {
+	o, err := srv.store.HeadVersion(b.Name, key, version)
 	if err != nil {
 		if srv.allow(p, srv.bucketResource(b), access.Read) != nil {
 			return accessDenied()
@@ -178,5 +179,5 @@ func (srv *Server) allowCopySource(r *http.Request, p access.Principal) error {
 	if err != nil {
 		return err
 	}
-	return srv.allowObject(p, b, cs.key, access.Read)
+	return srv.allowObject(p, b, cs.key, cs.version, access.Read)
 }

@@ -129,13 +129,20 @@ func (srv *Server) bucketTagging(w http.ResponseWriter, r *http.Request, bucket 
 	return s3err.MethodNotAllowed()
 }
 
+// objectTagging serves the tags of an object's current version or of
+// ?versionId, naming the version as S3 does in a versioned bucket.
 func (srv *Server) objectTagging(w http.ResponseWriter, r *http.Request, bucket, key string) error {
+	version, err := versionParam(r)
+	if err != nil {
+		return err
+	}
 	switch r.Method {
 	case http.MethodGet:
-		o, err := srv.store.Head(bucket, key)
+		o, err := srv.store.HeadVersion(bucket, key, version)
 		if err != nil {
 			return err
 		}
+		srv.setVersionHeader(w.Header(), bucket, o)
 		s3err.WriteXML(w, http.StatusOK, tagSet(o.Tags))
 		return nil
 	case http.MethodPut:
@@ -143,15 +150,24 @@ func (srv *Server) objectTagging(w http.ResponseWriter, r *http.Request, bucket,
 		if err != nil {
 			return err
 		}
-		return srv.respond(w, http.StatusOK, srv.store.UpdateObject(bucket, key, func(o *store.Object) error {
-			o.Tags = tags
-			return nil
-		}))
+		return srv.updateObject(w, http.StatusOK, bucket, key, version, func(o *store.Object) { o.Tags = tags })
 	case http.MethodDelete:
-		return srv.respond(w, http.StatusNoContent, srv.store.UpdateObject(bucket, key, func(o *store.Object) error {
-			o.Tags = nil
-			return nil
-		}))
+		return srv.updateObject(w, http.StatusNoContent, bucket, key, version, func(o *store.Object) { o.Tags = nil })
 	}
 	return s3err.MethodNotAllowed()
+}
+
+// updateObject changes a version's record (tags, ACL) and answers with
+// status, naming the version.
+func (srv *Server) updateObject(w http.ResponseWriter, status int, bucket, key, version string, fn func(*store.Object)) error {
+	var changed *store.Object
+	err := srv.store.UpdateObjectVersion(bucket, key, version, func(o *store.Object) error {
+		fn(o)
+		changed = o
+		return nil
+	})
+	if err == nil {
+		srv.setVersionHeader(w.Header(), bucket, changed)
+	}
+	return srv.respond(w, status, err)
 }
