@@ -5,24 +5,39 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
-// Server-side encryption types QStorage accepts.
+// Server-side encryption types. QStorage's own names are AES256, verenc
+// and verenc:dsse; aws:kms and aws:kms:dsse are sent as named, for the
+// S3-compatible services that take them.
 const (
-	SSEAES256     = "AES256"      // SSE-S3: QStorage-managed keys
-	SSEVerenc     = "verenc"      // SSE-KMS through QKMS
-	SSEVerencDSSE = "verenc:dsse" // double encryption with QKMS keys
+	SSEAES256     = "AES256"       // SSE-S3: QStorage-managed keys
+	SSEVerenc     = "verenc"       // SSE-KMS through QKMS
+	SSEVerencDSSE = "verenc:dsse"  // double encryption with QKMS keys
+	SSEKMS        = "aws:kms"      // SSE-KMS as AWS names it
+	SSEKMSDSSE    = "aws:kms:dsse" // double encryption as AWS names it
 )
+
+// IsKMS reports whether an SSE type encrypts with KMS keys, so that the
+// object's ETag is not the MD5 of its bytes.
+func IsKMS(sseType string) bool {
+	switch strings.ToLower(sseType) {
+	case SSEVerenc, SSEVerencDSSE, SSEKMS, SSEKMSDSSE:
+		return true
+	}
+	return false
+}
 
 // SSE selects server-side encryption for a write. Type and CustomerKey are
 // exclusive: CustomerKey is SSE-C, a 32-byte key the caller keeps.
 type SSE struct {
-	Type        string // SSEAES256, SSEVerenc or SSEVerencDSSE
-	KMSKeyID    string // with SSEVerenc / SSEVerencDSSE
+	Type        string // SSEAES256, SSEVerenc, SSEVerencDSSE, SSEKMS or SSEKMSDSSE
+	KMSKeyID    string // with a KMS type
 	KMSContext  string // base64-encoded JSON encryption context
 	BucketKey   bool
 	CustomerKey []byte
@@ -38,10 +53,10 @@ func (s SSE) String() string {
 
 func (s SSE) validate() error {
 	switch s.Type {
-	case "", SSEAES256, SSEVerenc, SSEVerencDSSE:
+	case "", SSEAES256, SSEVerenc, SSEVerencDSSE, SSEKMS, SSEKMSDSSE:
 	default:
-		return &ValidationError{Field: "server-side encryption", Value: s.Type, Problem: "is not a type QStorage knows",
-			Fix: "use AES256, verenc or verenc:dsse"}
+		return &ValidationError{Field: "server-side encryption", Value: s.Type, Problem: "is not a known type",
+			Fix: "use AES256, verenc, verenc:dsse, aws:kms or aws:kms:dsse"}
 	}
 	if s.CustomerKey != nil && len(s.CustomerKey) != 32 {
 		return &ValidationError{Field: "SSE-C key", Value: fmt.Sprintf("%d bytes", len(s.CustomerKey)), Problem: "must be 32 bytes (AES-256)"}
@@ -85,6 +100,8 @@ type ObjectAttributes struct {
 	SSE                SSE
 	Lock               ObjectLock
 	Tags               []Tag
+	Expires            time.Time // the Expires header: when caches should treat the object as stale
+	WebsiteRedirect    string    // x-amz-website-redirect-location: a URL or /key to redirect website requests to
 }
 
 func (a ObjectAttributes) validate() error {
@@ -119,6 +136,8 @@ type sdkAttributes struct {
 	retainUntil                                                                     *time.Time
 	legalHold                                                                       types.ObjectLockLegalHoldStatus
 	tagging                                                                         *string
+	expires                                                                         *time.Time
+	websiteRedirect                                                                 *string
 }
 
 func (a ObjectAttributes) sdk() sdkAttributes {
@@ -129,6 +148,7 @@ func (a ObjectAttributes) sdk() sdkAttributes {
 		acl:             types.ObjectCannedACL(a.ACL), storageClass: types.StorageClass(a.StorageClass),
 		sse: types.ServerSideEncryption(a.SSE.Type), kmsKeyID: optString(a.SSE.KMSKeyID), kmsContext: optString(a.SSE.KMSContext),
 		lockMode: types.ObjectLockMode(a.Lock.Mode), tagging: optString(EncodeTags(a.Tags)),
+		expires: optTime(a.Expires), websiteRedirect: optString(a.WebsiteRedirect),
 	}
 	if a.SSE.BucketKey {
 		s.bucketKey = aws.Bool(true)

@@ -51,6 +51,7 @@ func (c *Client) CreateMultipartUpload(ctx context.Context, in CreateMultipartUp
 		SSEKMSEncryptionContext: a.kmsContext, BucketKeyEnabled: a.bucketKey,
 		SSECustomerAlgorithm: a.sseCAlg, SSECustomerKey: a.sseCKey, SSECustomerKeyMD5: a.sseCKeyMD5,
 		ObjectLockMode: a.lockMode, ObjectLockRetainUntilDate: a.retainUntil, ObjectLockLegalHoldStatus: a.legalHold,
+		Expires: a.expires, WebsiteRedirectLocation: a.websiteRedirect,
 		Tagging: a.tagging,
 	})
 	if err != nil {

@@ -15,7 +15,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
-// ObjectInfo is what HeadObject and GetObject say about an object.
+// ObjectInfo is what HeadObject and GetObject say about an object. The
+// fields after Metadata are filled by HeadObject only, where the service
+// sent them.
 type ObjectInfo struct {
 	Bucket             string            `json:"bucket"`
 	Key                string            `json:"key"`
@@ -30,7 +32,37 @@ type ObjectInfo struct {
 	VersionID          string            `json:"version_id,omitempty"`
 	SSE                string            `json:"server_side_encryption,omitempty"`
 	PartsCount         int32             `json:"parts_count,omitempty"`
-	Metadata           map[string]string `json:"metadata,omitempty"`
+	Metadata           map[string]string `json:"metadata,omitempty"` // as sent: non-ASCII values RFC 2047-encoded
+
+	ContentLanguage string `json:"content_language,omitempty"`
+	// Expires is the Expires header as stored, which need not be a valid date.
+	Expires         string `json:"expires,omitempty"`
+	WebsiteRedirect string `json:"website_redirect_location,omitempty"`
+	AcceptRanges    string `json:"accept_ranges,omitempty"`
+	// Expiration is the lifecycle rule's expiry-date="…", rule-id="…".
+	Expiration           string `json:"expiration,omitempty"`
+	SSEKMSKeyID          string `json:"sse_kms_key_id,omitempty"`
+	BucketKeyEnabled     bool   `json:"bucket_key_enabled,omitempty"`
+	SSECustomerAlgorithm string `json:"sse_customer_algorithm,omitempty"`
+	SSECustomerKeyMD5    string `json:"sse_customer_key_md5,omitempty"`
+	// Checksums maps an algorithm (CRC32, CRC32C, CRC64NVME, SHA1, SHA256)
+	// to the base64 checksum stored with the object; HeadObject asks for
+	// them with HeadObjectInput.Checksums.
+	Checksums       map[string]string `json:"checksums,omitempty"`
+	ChecksumType    string            `json:"checksum_type,omitempty"` // FULL_OBJECT or COMPOSITE
+	TagCount        int32             `json:"tag_count,omitempty"`
+	LockMode        string            `json:"object_lock_mode,omitempty"`
+	LockRetainUntil time.Time         `json:"object_lock_retain_until_date,omitzero"`
+	LegalHold       string            `json:"object_lock_legal_hold_status,omitempty"`
+	// ReplicationStatus, Restore and ArchiveStatus describe replication
+	// and archived (restored) copies.
+	ReplicationStatus string `json:"replication_status,omitempty"`
+	Restore           string `json:"restore,omitempty"`
+	ArchiveStatus     string `json:"archive_status,omitempty"`
+	DeleteMarker      bool   `json:"delete_marker,omitempty"`
+	// MissingMeta counts metadata entries the service could not return
+	// as headers.
+	MissingMeta int32 `json:"missing_meta,omitempty"`
 }
 
 // PutObjectInput is a single-request upload (up to 5 GB).
@@ -99,6 +131,7 @@ func (c *Client) PutObject(ctx context.Context, in PutObjectInput) (PutObjectOut
 		SSEKMSEncryptionContext: a.kmsContext, BucketKeyEnabled: a.bucketKey,
 		SSECustomerAlgorithm: a.sseCAlg, SSECustomerKey: a.sseCKey, SSECustomerKeyMD5: a.sseCKeyMD5,
 		ObjectLockMode: a.lockMode, ObjectLockRetainUntilDate: a.retainUntil, ObjectLockLegalHoldStatus: a.legalHold,
+		Expires: a.expires, WebsiteRedirectLocation: a.websiteRedirect,
 		Tagging: a.tagging,
 	}
 	req.ChecksumCRC32, req.ChecksumCRC32C, req.ChecksumCRC64NVME, req.ChecksumSHA1, req.ChecksumSHA256 = sum.sdk()
@@ -209,6 +242,9 @@ type HeadObjectInput struct {
 	VersionID   string
 	PartNumber  int32
 	CustomerKey []byte
+	// Checksums asks for the object's stored checksums
+	// (x-amz-checksum-mode: ENABLED), in ObjectInfo.Checksums.
+	Checksums bool
 	Conditions
 }
 
@@ -224,18 +260,50 @@ func (c *Client) HeadObject(ctx context.Context, in HeadObjectInput) (ObjectInfo
 		IfModifiedSince: optTime(in.IfModifiedSince), IfUnmodifiedSince: optTime(in.IfUnmodifiedSince),
 	}
 	req.SSECustomerAlgorithm, req.SSECustomerKey, req.SSECustomerKeyMD5 = customerKeyHeaders(in.CustomerKey)
+	if in.Checksums {
+		req.ChecksumMode = types.ChecksumModeEnabled
+	}
 	out, err := c.s3.HeadObject(ctx, req)
 	if err != nil {
 		return ObjectInfo{}, c.wrapErr("HeadObject", in.Bucket, in.Key, err)
 	}
-	return ObjectInfo{
-		Bucket: in.Bucket, Key: in.Key, Size: aws.ToInt64(out.ContentLength), ETag: aws.ToString(out.ETag),
+	return headInfo(in.Bucket, in.Key, out), nil
+}
+
+// headInfo is everything a HeadObject answer says.
+func headInfo(bucket, key string, out *s3.HeadObjectOutput) ObjectInfo {
+	info := ObjectInfo{
+		Bucket: bucket, Key: key, Size: aws.ToInt64(out.ContentLength), ETag: aws.ToString(out.ETag),
 		LastModified: aws.ToTime(out.LastModified), ContentType: aws.ToString(out.ContentType),
 		CacheControl: aws.ToString(out.CacheControl), ContentDisposition: aws.ToString(out.ContentDisposition),
 		ContentEncoding: aws.ToString(out.ContentEncoding), StorageClass: string(out.StorageClass),
 		VersionID: aws.ToString(out.VersionId), SSE: string(out.ServerSideEncryption),
 		PartsCount: aws.ToInt32(out.PartsCount), Metadata: out.Metadata,
-	}, nil
+
+		ContentLanguage: aws.ToString(out.ContentLanguage), Expires: aws.ToString(out.ExpiresString),
+		WebsiteRedirect: aws.ToString(out.WebsiteRedirectLocation), AcceptRanges: aws.ToString(out.AcceptRanges),
+		Expiration: aws.ToString(out.Expiration), SSEKMSKeyID: aws.ToString(out.SSEKMSKeyId),
+		BucketKeyEnabled: aws.ToBool(out.BucketKeyEnabled), SSECustomerAlgorithm: aws.ToString(out.SSECustomerAlgorithm),
+		SSECustomerKeyMD5: aws.ToString(out.SSECustomerKeyMD5), ChecksumType: string(out.ChecksumType),
+		TagCount: aws.ToInt32(out.TagCount), LockMode: string(out.ObjectLockMode),
+		LockRetainUntil: aws.ToTime(out.ObjectLockRetainUntilDate), LegalHold: string(out.ObjectLockLegalHoldStatus),
+		ReplicationStatus: string(out.ReplicationStatus), Restore: aws.ToString(out.Restore),
+		ArchiveStatus: string(out.ArchiveStatus), DeleteMarker: aws.ToBool(out.DeleteMarker),
+		MissingMeta: aws.ToInt32(out.MissingMeta),
+	}
+	if info.Expires == "" && out.Expires != nil {
+		info.Expires = out.Expires.UTC().Format(http.TimeFormat)
+	}
+	for alg, v := range map[string]*string{"CRC32": out.ChecksumCRC32, "CRC32C": out.ChecksumCRC32C,
+		"CRC64NVME": out.ChecksumCRC64NVME, "SHA1": out.ChecksumSHA1, "SHA256": out.ChecksumSHA256} {
+		if v != nil && *v != "" {
+			if info.Checksums == nil {
+				info.Checksums = map[string]string{}
+			}
+			info.Checksums[alg] = *v
+		}
+	}
+	return info
 }
 
 // DeleteObject deletes an object, or one version of it when versionID is
@@ -319,7 +387,10 @@ type CopyObjectInput struct {
 	SourceIfMatch                            string // copy only if the source still has this ETag
 	Bucket, Key                              string
 	MetadataDirective                        string // MetadataCopy (default) or MetadataReplace
-	ObjectAttributes                                // ContentType and Metadata apply with MetadataReplace
+	// TaggingDirective is MetadataCopy (the default: keep the source's
+	// tags) or MetadataReplace (set Tags, none when empty).
+	TaggingDirective string
+	ObjectAttributes // ContentType and Metadata apply with MetadataReplace
 }
 
 // CopyObjectOutput is a completed copy.
@@ -340,6 +411,9 @@ func (c *Client) CopyObject(ctx context.Context, in CopyObjectInput) (CopyObject
 	if err := validateDirective(in.MetadataDirective); err != nil {
 		return CopyObjectOutput{}, err
 	}
+	if err := validateDirective(in.TaggingDirective); err != nil {
+		return CopyObjectOutput{}, err
+	}
 	if err := in.ObjectAttributes.validate(); err != nil {
 		return CopyObjectOutput{}, err
 	}
@@ -354,7 +428,8 @@ func (c *Client) CopyObject(ctx context.Context, in CopyObjectInput) (CopyObject
 		SSEKMSEncryptionContext: a.kmsContext, BucketKeyEnabled: a.bucketKey,
 		SSECustomerAlgorithm: a.sseCAlg, SSECustomerKey: a.sseCKey, SSECustomerKeyMD5: a.sseCKeyMD5,
 		ObjectLockMode: a.lockMode, ObjectLockRetainUntilDate: a.retainUntil, ObjectLockLegalHoldStatus: a.legalHold,
-		Tagging: a.tagging,
+		Expires: a.expires, WebsiteRedirectLocation: a.websiteRedirect,
+		Tagging: a.tagging, TaggingDirective: types.TaggingDirective(in.TaggingDirective),
 	}
 	req.CopySourceSSECustomerAlgorithm, req.CopySourceSSECustomerKey, req.CopySourceSSECustomerKeyMD5 = customerKeyHeaders(in.SourceCustomerKey)
 	out, err := c.s3.CopyObject(ctx, req)

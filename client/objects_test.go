@@ -249,8 +249,10 @@ func TestUploadGuessesContentType(t *testing.T) {
 	if reqs[0].Header.Get("X-Amz-Checksum-Crc32") != "" || reqs[0].Header.Get("Content-Encoding") == "aws-chunked" {
 		t.Error("when_required sent a checksum it was not asked for")
 	}
-	if ct := client.ContentTypeFor("x.unknownext"); ct != "application/octet-stream" {
-		t.Errorf("unknown extension: %s", ct)
+	for name, want := range map[string]string{"x.unknownext": "", "noext": "", "a.html": "text/html", "a.CSS": "text/css", "a.json": "application/json"} {
+		if ct := client.ContentTypeFor(name); ct != want {
+			t.Errorf("ContentTypeFor(%q) = %q, want %q (no parameters, nothing when unknown)", name, ct, want)
+		}
 	}
 }
 

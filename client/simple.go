@@ -87,11 +87,13 @@ func pageEntries(page *ObjectPage) []Object {
 }
 
 // ContentTypeFor guesses a content type from a file name's extension, as
-// browsers and the other S3 tools do; unknown extensions are
-// application/octet-stream.
+// browsers and the AWS CLI do: the bare media type ("text/html", not Go's
+// "text/html; charset=utf-8"), and "" for an unknown extension, so that
+// nothing is sent and the service applies its default.
 func ContentTypeFor(name string) string {
-	if t := mime.TypeByExtension(path.Ext(name)); t != "" {
-		return t
+	t, _, err := mime.ParseMediaType(mime.TypeByExtension(path.Ext(name)))
+	if err != nil {
+		return ""
 	}
-	return "application/octet-stream"
+	return t
 }

@@ -23,8 +23,9 @@
 //  2. QCLI_* environment variables: QCLI_ACCESS_KEY_ID, QCLI_SECRET_ACCESS_KEY,
 //     QCLI_SESSION_TOKEN, QCLI_ACCOUNT_ID, QCLI_ENDPOINT_URL, QCLI_REGION, QCLI_OUTPUT
 //  3. AWS_* environment variables: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
-//     AWS_SESSION_TOKEN, AWS_ENDPOINT_URL, AWS_REGION (AWS_PROFILE is not read,
-//     and neither is ~/.aws: an AWS profile is never a QStorage profile)
+//     AWS_SESSION_TOKEN, AWS_ENDPOINT_URL, AWS_REGION, else AWS_DEFAULT_REGION
+//     (which many CI systems set alone; AWS_PROFILE is not read, and neither
+//     is ~/.aws: an AWS profile is never a QStorage profile)
 //  4. the profile's sections in the config and credentials files
 //  5. the built-in profile, when the profile is LocalProfile
 //  6. the defaults: client.DefaultEndpoint, client.DefaultRegion, output text, ...

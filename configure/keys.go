@@ -90,7 +90,7 @@ var keyTable = []Key{
 		Description: "numeric account id (optional)", apply: applyAccountID},
 	{Name: keyEndpoint, File: ConfigFile, Default: client.DefaultEndpoint, Env: []string{"QCLI_ENDPOINT_URL", "AWS_ENDPOINT_URL"},
 		Description: "service URL, http:// or https://", apply: applyEndpoint},
-	{Name: "region", File: ConfigFile, Default: client.DefaultRegion, Env: []string{"QCLI_REGION", "AWS_REGION"},
+	{Name: "region", File: ConfigFile, Default: client.DefaultRegion, Env: []string{"QCLI_REGION", "AWS_REGION", "AWS_DEFAULT_REGION"},
 		Description: "region signed into requests", apply: applyRegion},
 	{Name: "output", File: ConfigFile, Default: "text", Env: []string{"QCLI_OUTPUT"},
 		Description: "output format: text, json or table", apply: applyOutput},

@@ -213,3 +213,23 @@ func TestResolveDefaultDir(t *testing.T) {
 		t.Errorf("Dir %q Region %q", r.Dir, r.Client.Region)
 	}
 }
+
+// TestAWSDefaultRegion: many CI systems set only AWS_DEFAULT_REGION. It
+// comes after AWS_REGION, in the AWS rung (below QCLI_REGION, above the
+// files), and a bad value names it.
+func TestAWSDefaultRegion(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeFile(t, dir, "config", "[default]\nregion = file-region\n")
+	r := resolveIn(t, dir, Flags{}, map[string]string{"AWS_DEFAULT_REGION": "default-region"})
+	wantSetting(t, r, "region", "default-region", SourceEnv, "AWS_DEFAULT_REGION")
+	if r.Client.Region != "default-region" {
+		t.Errorf("Client.Region = %q", r.Client.Region)
+	}
+	r = resolveIn(t, dir, Flags{}, map[string]string{"AWS_DEFAULT_REGION": "default-region", "AWS_REGION": "aws-region"})
+	wantSetting(t, r, "region", "aws-region", SourceEnv, "AWS_REGION")
+	r = resolveIn(t, dir, Flags{}, map[string]string{"AWS_DEFAULT_REGION": "default-region", "QCLI_REGION": "qcli-region"})
+	wantSetting(t, r, "region", "qcli-region", SourceEnv, "QCLI_REGION")
+	r = resolveIn(t, dir, Flags{}, map[string]string{"AWS_DEFAULT_REGION": ""})
+	wantSetting(t, r, "region", "file-region", SourceConfigFile, cfg)
+	wantErr(t, resolveErr(t, dir, Flags{}, map[string]string{"AWS_DEFAULT_REGION": "bad region"}), "AWS_DEFAULT_REGION", "invalid region")
+}

@@ -50,15 +50,24 @@ func flagSource(fl Flags) source {
 }
 
 // envSource reads the key's variables that start with prefix, so QCLI_*
-// and AWS_* are separate rungs and credentials never mix the two.
+// and AWS_* are separate rungs and credentials never mix the two. Of a
+// key's variables in one rung, the first one set wins (AWS_REGION before
+// AWS_DEFAULT_REGION).
 func envSource(getenv func(string) string, prefix string) source {
 	name := func(k Key) string {
+		first := ""
 		for _, n := range k.Env {
-			if strings.HasPrefix(n, prefix) {
+			if !strings.HasPrefix(n, prefix) {
+				continue
+			}
+			if getenv(n) != "" {
 				return n
 			}
+			if first == "" {
+				first = n
+			}
 		}
-		return ""
+		return first
 	}
 	return source{
 		kind: SourceEnv,

@@ -1,12 +1,15 @@
 package transfer
 
 import (
+	"cmp"
 	"context"
 	"crypto/md5"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"maps"
+	"net/http"
+	"time"
 
 	"github.com/quilibrium/qcli/client"
 )
@@ -22,6 +25,16 @@ type CopyInput struct {
 	// source's content type and metadata) or client.MetadataReplace (use
 	// Dest's attributes).
 	MetadataDirective string
+	// KeepSourceProps, with client.MetadataReplace, keeps each content
+	// header (Content-Type, Cache-Control, Content-Disposition,
+	// Content-Encoding, Content-Language, Expires) that Dest leaves empty,
+	// and the user metadata when Dest has none, from the source (read with
+	// a HEAD): so a new content type alone changes nothing else.
+	KeepSourceProps bool
+	// TaggingDirective is client.MetadataCopy (the default: keep the
+	// source's tags, which only a single CopyObject does) or
+	// client.MetadataReplace (Dest's Tags, none when empty).
+	TaggingDirective string
 	// Dest names the new object; its ACL, storage class, SSE and tags apply
 	// whatever the directive.
 	Dest UploadInput
@@ -44,12 +57,16 @@ func (m *Manager) Copy(ctx context.Context, in CopyInput) (*Result, error) {
 }
 
 func (m *Manager) copyObject(ctx context.Context, in CopyInput, obj object) (*Result, error) {
-	if in.Listed != nil && in.Listed.Size <= m.opts.CopyThreshold {
+	keep := in.KeepSourceProps && in.MetadataDirective == client.MetadataReplace
+	if in.Listed != nil && in.Listed.Size <= m.opts.CopyThreshold && !keep {
 		return m.copySingle(ctx, in, in.Listed.Size, in.Listed.ETag, obj)
 	}
 	info, err := m.head(ctx, DownloadInput{Bucket: in.SourceBucket, Key: in.SourceKey, CustomerKey: in.SourceCustomerKey})
 	if err != nil {
 		return nil, err
+	}
+	if keep {
+		in.Dest.ObjectAttributes = withSourceProps(in.Dest.ObjectAttributes, info)
 	}
 	if info.Size <= m.opts.CopyThreshold {
 		return m.copySingle(ctx, in, info.Size, info.ETag, obj)
@@ -63,7 +80,24 @@ func copyAttributes(in CopyInput) client.ObjectAttributes {
 	a := in.Dest.ObjectAttributes
 	if in.MetadataDirective != client.MetadataReplace {
 		a.ContentType, a.CacheControl, a.ContentDisposition, a.ContentEncoding, a.ContentLanguage = "", "", "", "", ""
-		a.Metadata = nil
+		a.Expires, a.Metadata = time.Time{}, nil
+	}
+	return a
+}
+
+// withSourceProps fills the content headers a leaves empty, and the
+// metadata when a has none, from the source object's.
+func withSourceProps(a client.ObjectAttributes, src client.ObjectInfo) client.ObjectAttributes {
+	a.ContentType = cmp.Or(a.ContentType, src.ContentType)
+	a.CacheControl = cmp.Or(a.CacheControl, src.CacheControl)
+	a.ContentDisposition = cmp.Or(a.ContentDisposition, src.ContentDisposition)
+	a.ContentEncoding = cmp.Or(a.ContentEncoding, src.ContentEncoding)
+	a.ContentLanguage = cmp.Or(a.ContentLanguage, src.ContentLanguage)
+	if t, err := http.ParseTime(src.Expires); a.Expires.IsZero() && err == nil {
+		a.Expires = t
+	}
+	if a.Metadata == nil {
+		a.Metadata = maps.Clone(src.Metadata)
 	}
 	return a
 }
@@ -73,7 +107,7 @@ func (m *Manager) copySingle(ctx context.Context, in CopyInput, size int64, etag
 	err := m.withSlot(ctx, func() (err error) {
 		out, err = m.c.CopyObject(ctx, client.CopyObjectInput{SourceBucket: in.SourceBucket, SourceKey: in.SourceKey,
 			SourceCustomerKey: in.SourceCustomerKey, SourceIfMatch: etag, Bucket: in.Dest.Bucket, Key: in.Dest.Key,
-			MetadataDirective: in.MetadataDirective, ObjectAttributes: copyAttributes(in)})
+			MetadataDirective: in.MetadataDirective, TaggingDirective: in.TaggingDirective, ObjectAttributes: copyAttributes(in)})
 		return err
 	})
 	if errors.Is(err, client.ErrPreconditionFailed) {
@@ -103,8 +137,7 @@ func (m *Manager) copyParts(ctx context.Context, in CopyInput, info client.Objec
 	}
 	dest := in.Dest
 	if in.MetadataDirective != client.MetadataReplace {
-		dest.ContentType, dest.CacheControl, dest.ContentDisposition = info.ContentType, info.CacheControl, info.ContentDisposition
-		dest.ContentEncoding, dest.Metadata = info.ContentEncoding, maps.Clone(info.Metadata)
+		dest.ObjectAttributes = withSourceProps(copyAttributes(in), info)
 	}
 	u, err := m.createUpload(ctx, dest, obj, ps)
 	if err != nil {

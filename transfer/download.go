@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/quilibrium/qcli/client"
 )
@@ -33,9 +35,14 @@ func (m *Manager) downloadFile(ctx context.Context, in DownloadInput, path strin
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".qcli-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), tempPattern(path))
 	if err != nil {
-		return nil, err
+		// Name the file the user asked for; the temporary name means nothing to them.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, &fs.PathError{Op: "create", Path: path, Err: err}
 	}
 	_ = tmp.Chmod(0o644) // CreateTemp's 0600 is for secrets; a download is an ordinary file
 	res, err := m.fillFile(ctx, in, tmp, obj)
@@ -48,6 +55,17 @@ func (m *Manager) downloadFile(ctx context.Context, in DownloadInput, path strin
 		return nil, err
 	}
 	return res.Result, nil
+}
+
+// tempPattern is the temporary file's name pattern: ".NAME.qcli-*",
+// with NAME cut so that the name stays within the 255 bytes file systems
+// allow, whatever the length of the target's.
+func tempPattern(path string) string {
+	base := filepath.Base(path)
+	if len(base) > 200 {
+		base = strings.ToValidUTF8(base[:200], "")
+	}
+	return "." + base + ".qcli-*"
 }
 
 // fileResult is a downloaded file's result and the object's mtime.

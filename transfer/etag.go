@@ -79,16 +79,12 @@ func compositeETag(sums [][md5.Size]byte) string {
 func sameETag(a, b string) bool { return strings.EqualFold(trimETag(a), trimETag(b)) }
 
 // md5Comparable reports whether an object written with these attributes
-// gets an MD5 ETag: not with SSE-KMS (verenc) nor SSE-C.
+// gets an MD5 ETag: not with SSE-KMS (verenc, aws:kms) nor SSE-C.
 func md5Comparable(sse client.SSE) bool {
-	return sse.CustomerKey == nil && sse.Type != client.SSEVerenc && sse.Type != client.SSEVerencDSSE
+	return md5ComparableInfo(sse.Type, sse.CustomerKey)
 }
 
 // md5ComparableInfo is md5Comparable for an object already stored.
 func md5ComparableInfo(sse string, customerKey []byte) bool {
-	switch strings.ToLower(sse) {
-	case "aws:kms", "aws:kms:dsse", client.SSEVerenc, client.SSEVerencDSSE:
-		return false
-	}
-	return customerKey == nil
+	return customerKey == nil && !client.IsKMS(sse)
 }

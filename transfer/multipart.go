@@ -41,6 +41,9 @@ type partDone struct {
 }
 
 func (m *Manager) createUpload(ctx context.Context, in UploadInput, obj object, partSize int64) (*mpu, error) {
+	if in.ChecksumAlgorithm != "" {
+		return nil, fmt.Errorf("%s: %w (%s is over the multipart threshold)", in.ChecksumAlgorithm, ErrChecksumMultipart, obj.source)
+	}
 	attrs := in.ObjectAttributes
 	if partSize > 0 {
 		attrs.Metadata = maps.Clone(attrs.Metadata)

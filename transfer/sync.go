@@ -16,7 +16,10 @@ import (
 // An entry is copied when it is missing from dst or, when both have it,
 //
 //   - by default: their sizes differ, or src's modification time is newer
-//     than dst's (to the second) — so same-size edits are not missed;
+//     than dst's (to the second) — so same-size edits are not missed; from
+//     S3 to local, a newer object is first compared by MD5 with the
+//     same-size file, which is left alone (and given the object's time)
+//     when its bytes are the object's, so a round trip moves nothing;
 //   - with SizeOnly: their sizes differ;
 //   - with ExactTimestamps: their sizes or their times differ at all
 //     (meaningful from S3 to local, where downloads take the object's time).
@@ -132,7 +135,7 @@ func (s *syncer) run() error {
 
 // compare copies src over dst when the sync rule says dst is out of date.
 func (s *syncer) compare(src, dst Entry) {
-	if src.Err != nil || dst.Err != nil || needsCopy(src, dst, s.o) {
+	if src.Err != nil || dst.Err != nil || needsCopy(src, dst, s.o) && !s.sameBytes(src, dst) {
 		s.copy(src)
 		return
 	}

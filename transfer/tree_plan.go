@@ -50,8 +50,13 @@ type TreeOptions struct {
 	// is guessed from the file name when GuessContentType is set.
 	Attributes       client.ObjectAttributes
 	GuessContentType bool
-	// MetadataDirective applies to copies (client.MetadataCopy by default).
+	// MetadataDirective, KeepSourceProps and TaggingDirective apply to
+	// copies; see CopyInput.
 	MetadataDirective string
+	KeepSourceProps   bool
+	TaggingDirective  string
+	// ChecksumAlgorithm applies to uploads; see UploadInput.
+	ChecksumAlgorithm string
 	// SourceCustomerKey reads SSE-C source objects.
 	SourceCustomerKey []byte
 	// RemoveSource deletes each source file or object once its transfer
@@ -107,7 +112,7 @@ func (p *pool) count(obj object, res *Result, err error) {
 	case errors.Is(err, errUnchanged):
 		p.sum.Unchanged++
 		obj.emit(Skipped, 0, nil, nil)
-	case errors.As(err, new(*UnsafeKeyError)):
+	case errors.As(err, new(*UnsafeKeyError)), errors.As(err, new(*SourceError)):
 		p.sum.Skipped++
 		obj.emit(Skipped, 0, err, nil)
 	case errors.As(err, new(*earlyError)):
@@ -194,7 +199,7 @@ func (m *Manager) submit(ctx context.Context, p *pool, pl plan, o TreeOptions) b
 
 // planUpload plans the upload of a local entry to dst.
 func (m *Manager) planUpload(e Entry, dst Location, o TreeOptions) plan {
-	in := UploadInput{Bucket: dst.Bucket, Key: dst.Prefix + e.Rel, ObjectAttributes: o.Attributes}
+	in := UploadInput{Bucket: dst.Bucket, Key: dst.Prefix + e.Rel, ObjectAttributes: o.Attributes, ChecksumAlgorithm: o.ChecksumAlgorithm}
 	if in.ContentType == "" && o.GuessContentType {
 		in.ContentType = client.ContentTypeFor(e.Path)
 	}
@@ -263,7 +268,11 @@ func (m *Manager) remover(bucket, key string) func(context.Context) error {
 func (m *Manager) planCopy(e Entry, src, dst Location, o TreeOptions) plan {
 	in := CopyInput{SourceBucket: src.Bucket, SourceKey: e.Key, SourceCustomerKey: o.SourceCustomerKey,
 		Listed: &client.Object{Key: e.Key, Size: e.Size, ETag: e.ETag}, MetadataDirective: o.MetadataDirective,
+		KeepSourceProps: o.KeepSourceProps, TaggingDirective: o.TaggingDirective,
 		Dest: UploadInput{Bucket: dst.Bucket, Key: dst.Prefix + e.Rel, ObjectAttributes: o.Attributes}}
+	if in.Dest.ContentType == "" && o.GuessContentType && o.MetadataDirective == client.MetadataReplace && !o.KeepSourceProps {
+		in.Dest.ContentType = client.ContentTypeFor(e.Key) // nothing of the source's is kept
+	}
 	pl := plan{obj: object{em: m.em, op: OpCopy, source: S3URL(src.Bucket, e.Key), dest: S3URL(in.Dest.Bucket, in.Dest.Key), size: e.Size}}
 	pl.task = func(ctx context.Context) (*Result, error) {
 		if o.NoOverwrite {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -19,7 +20,16 @@ type UploadInput struct {
 	// parts are sized as for a file of that size. Zero lets parts grow so
 	// that a stream of up to 5 TiB fits. Ignored by UploadFile.
 	ExpectedSize int64
+	// ChecksumAlgorithm (CRC32, CRC32C, SHA1 or SHA256) has the SDK send a
+	// checksum of that kind, which the service checks and stores with the
+	// object, besides the Content-MD5. Single-request uploads only for now:
+	// a multipart upload with it fails with ErrChecksumMultipart.
+	ChecksumAlgorithm string
 }
+
+// ErrChecksumMultipart is the error of a multipart upload asked for a
+// ChecksumAlgorithm, which the engine does not send per part yet.
+var ErrChecksumMultipart = errors.New("a checksum algorithm is not supported for multipart uploads yet")
 
 // S3URL renders bucket and key as s3://bucket/key.
 func S3URL(bucket, key string) string { return "s3://" + bucket + "/" + key }
@@ -31,18 +41,20 @@ func S3URL(bucket, key string) string { return "s3://" + bucket + "/" + key }
 // On any failure, cancellation included, a multipart upload is aborted.
 // With Options.StateDir set, a multipart upload interrupted without an
 // abort (a killed process, a lost network) resumes on the next call.
+// A file that cannot be opened, or is not a regular file, gives a
+// *SourceError (a tree operation skips it with a warning).
 func (m *Manager) UploadFile(ctx context.Context, path string, in UploadInput) (*Result, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, &SourceError{Path: path, Err: err}
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, &SourceError{Path: path, Err: err}
 	}
 	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
+		return nil, &SourceError{Path: path, Err: ErrNotRegular}
 	}
 	obj := object{em: m.em, op: OpUpload, source: path, dest: S3URL(in.Bucket, in.Key), size: info.Size()}
 	obj.emit(Started, 0, nil, nil)
@@ -73,7 +85,7 @@ func (m *Manager) put(ctx context.Context, body io.ReadSeeker, size int64, sum [
 	err := m.withSlot(ctx, func() (err error) {
 		out, err = m.c.PutObject(ctx, client.PutObjectInput{Bucket: in.Bucket, Key: in.Key,
 			Body: &progressReader{r: body, report: obj.bytes}, ContentLength: size,
-			ContentMD5: b64(sum[:]), ObjectAttributes: in.ObjectAttributes})
+			ContentMD5: b64(sum[:]), ChecksumAlgorithm: in.ChecksumAlgorithm, ObjectAttributes: in.ObjectAttributes})
 		return err
 	})
 	if err != nil {

@@ -62,7 +62,7 @@ func TestBinaryWithCIStyleEnvironment(t *testing.T) {
 	if out, _, code := qcli(t, env, "", "s3", "ls"); code != 0 || !strings.HasSuffix(out, " ci-bucket\n") {
 		t.Errorf("ls: exit %d, %q", code, out)
 	}
-	if _, errOut, code := qcli(t, env, "", "s3", "ls", "s3://no-such-bucket"); code != 254 || !strings.HasPrefix(errOut, "qcli: ListObjectsV2 s3://no-such-bucket: NoSuchBucket") {
+	if _, errOut, code := qcli(t, env, "", "s3", "ls", "s3://no-such-bucket"); code != 1 || !strings.HasPrefix(errOut, "qcli: ListObjectsV2 s3://no-such-bucket: NoSuchBucket") {
 		t.Errorf("ls of a missing bucket: exit %d, %q", code, errOut)
 	}
 }

@@ -22,7 +22,8 @@ type operation struct {
 	// none it depends on). Faults are aimed at these.
 	reqBody, respBody func(*http.Request) bool
 	// failCodes are the exit codes a failure may have: 1 for transfers;
-	// ls reports a service error as 254 and a network one as 255.
+	// ls reports a service error as 1 (as every s3 command) and a network
+	// one as 255.
 	failCodes []int
 }
 
@@ -48,7 +49,7 @@ var operations = []operation{
 	{name: "recursive upload", prepare: prepareTreeUpload, reqBody: isDataPut, respBody: isComplete, failCodes: transferFails},
 	{name: "recursive download", prepare: prepareTreeDownload, respBody: isObjectGet, failCodes: transferFails},
 	{name: "sync", prepare: prepareSync, reqBody: isDataPut, respBody: isList, failCodes: transferFails},
-	{name: "paged listing", prepare: preparePagedListing, respBody: isList, failCodes: []int{254, 255}},
+	{name: "paged listing", prepare: preparePagedListing, respBody: isList, failCodes: []int{1, 255}},
 	{name: "server-side copy", prepare: prepareCopy, respBody: isCopy, failCodes: transferFails},
 	{name: "QuickSync upload", prepare: prepareQuickSyncUpload, reqBody: isQuickSyncPart, respBody: isQuickSyncPart, failCodes: transferFails},
 }

@@ -10,9 +10,16 @@ import (
 
 // Exit codes: the AWS CLI's, so scripts port unchanged. This table is the
 // only place a command's outcome becomes a number.
+//
+// The one rule for service errors follows the AWS CLI too: its high-level
+// `aws s3` commands exit 1 when the service refuses an operation
+// (make_bucket failed, remove_bucket failed, download failed, an ls that
+// finds nothing), its `aws s3api` calls 254. So every `qcli s3` command
+// exits 1 for a refused operation (see S3Error), and the commands that
+// speak other APIs (console, quicksync) exit 254.
 const (
 	ExitOK          = 0   // success
-	ExitFailed      = 1   // an S3 operation or transfer failed
+	ExitFailed      = 1   // a `qcli s3` operation or a transfer failed (the service refused it, or nothing matched)
 	ExitParse       = 2   // the command line could not be parsed, or a file was skipped
 	ExitInterrupted = 130 // SIGINT
 	ExitSyntax      = 252 // a parameter value is invalid
@@ -50,6 +57,14 @@ type ConfigError struct{ Err error }
 func (e *ConfigError) Error() string { return e.Err.Error() }
 func (e *ConfigError) Unwrap() error { return e.Err }
 
+// S3Error is an error of a `qcli s3` command: a service error in it exits
+// 1 (ExitFailed) instead of 254, as `aws s3` does. Other errors keep their
+// kind (usage 252, configuration 253, network 255, interruption 130).
+type S3Error struct{ Err error }
+
+func (e *S3Error) Error() string { return e.Err.Error() }
+func (e *S3Error) Unwrap() error { return e.Err }
+
 // ErrInterrupted is the error of a command stopped by SIGINT.
 var ErrInterrupted = errors.New("interrupted")
 
@@ -64,6 +79,7 @@ func ExitCode(err error) int {
 		valErr       *client.ValidationError
 		uriErr       *s3uri.Error
 		clientCfgErr *client.ConfigError
+		s3Err        *S3Error
 	)
 	switch {
 	case err == nil:
@@ -78,6 +94,8 @@ func ExitCode(err error) int {
 		return ExitSyntax
 	case errors.As(err, &cfgErr), errors.As(err, &clientCfgErr):
 		return ExitConfig
+	case errors.As(err, &svcErr) && errors.As(err, &s3Err):
+		return ExitFailed
 	case errors.As(err, &svcErr):
 		return ExitService
 	}

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"sync"
 
@@ -132,16 +131,20 @@ func (f *Factory) TransferClient(ctx context.Context, connsPerHost int) (*client
 
 // Printer writes to stdout in the resolved output format (text when the
 // configuration cannot be resolved: the command reports that error itself).
-// With --quiet it discards everything: errors still reach stderr.
+// --quiet does not silence it: a command's result (a listing, a URL, a
+// setting) is what the user asked for; commands leave out their progress
+// and per-object lines themselves under --quiet.
 func (f *Factory) Printer() *output.Printer {
-	format := output.Text
+	return output.New(f.IO.Out, f.OutputFormat())
+}
+
+// OutputFormat is the resolved output format: --output, QCLI_OUTPUT, the
+// profile's output setting, else text.
+func (f *Factory) OutputFormat() output.Format {
 	if r, err := f.Config(); err == nil && r.Output != "" {
-		format = output.Format(r.Output)
+		return output.Format(r.Output)
 	}
-	if f.Quiet {
-		return output.New(io.Discard, format)
-	}
-	return output.New(f.IO.Out, format)
+	return output.Text
 }
 
 // Warn prints each warning on stderr ("warning: ..."), once per Factory

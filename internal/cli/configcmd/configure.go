@@ -18,6 +18,10 @@ import (
 type ConfigureOptions struct {
 	In      io.Reader
 	ErrOut  io.Writer // prompts go to stderr, so stdout stays clean for scripts
+	// Interactive: stdin is a terminal, so a bad answer is asked again.
+	// Piped answers are not: the next line answers the next question, so a
+	// bad one fails the command, saving nothing.
+	Interactive bool
 	Dir     string
 	Profile string
 	Quiet   bool
@@ -49,7 +53,8 @@ of a profile, showing the current value in brackets; Enter keeps it.
 
 Files: $QCLI_CONFIG_DIR (default ~/.qcli) holds config and credentials, AWS-style
 INI; credentials is written with mode 0600. Answers can be piped in for CI;
-the end of input keeps the remaining values:
+the end of input keeps the remaining values, and a bad value fails the
+command (exit 253) with nothing saved:
   printf 'AKID\nSECRET\n' | qcli configure --profile ci`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -57,7 +62,8 @@ the end of input keeps the remaining values:
 			if err != nil {
 				return err
 			}
-			return runConfigure(&ConfigureOptions{In: f.IO.In, ErrOut: f.IO.ErrOut, Dir: dir, Profile: profile, Quiet: f.Quiet, Warn: f.Warn})
+			return runConfigure(&ConfigureOptions{In: f.IO.In, ErrOut: f.IO.ErrOut, Interactive: f.IO.StdinTTY,
+				Dir: dir, Profile: profile, Quiet: f.Quiet, Warn: f.Warn})
 		},
 	}
 	cmd.AddCommand(newCmdList(f), newCmdGet(f), newCmdSet(f), newCmdListProfiles(f))
@@ -91,7 +97,7 @@ func runConfigure(opts *ConfigureOptions) error {
 	}
 	in := bufio.NewReader(opts.In)
 	for _, p := range prompts {
-		if err := ask(in, opts.ErrOut, files, opts.Profile, p); err != nil {
+		if err := ask(in, opts.ErrOut, opts.Interactive, files, opts.Profile, p); err != nil {
 			return err
 		}
 	}
@@ -106,8 +112,9 @@ func runConfigure(opts *ConfigureOptions) error {
 
 // ask prompts until the answer is empty (keep the current value) or valid.
 // The end of input counts as Enter for every remaining question, so a
-// script may pipe in just the answers it wants to change.
-func ask(in *bufio.Reader, out io.Writer, files *configure.Files, profile string, p prompt) error {
+// script may pipe in just the answers it wants to change. A bad answer is
+// asked again on a terminal; piped in, it fails the command (exit 253).
+func ask(in *bufio.Reader, out io.Writer, interactive bool, files *configure.Files, profile string, p prompt) error {
 	key, _ := configure.LookupKey(p.key)
 	for {
 		fmt.Fprintf(out, "%s [%s]: ", p.label, currentValue(files, profile, key))
@@ -127,8 +134,9 @@ func ask(in *bufio.Reader, out io.Writer, files *configure.Files, profile string
 		if err == nil {
 			return nil
 		}
-		if atEOF { // no way to ask again: fail, saving nothing
-			return &cmdutil.UsageError{Err: fmt.Errorf("%w; nothing was saved", err)}
+		if atEOF || !interactive { // no way to ask again: fail, saving nothing
+			fmt.Fprintln(out) // end the prompt's line
+			return &cmdutil.ConfigError{Err: fmt.Errorf("%w; nothing was saved", err)}
 		}
 		fmt.Fprintln(out, err)
 	}

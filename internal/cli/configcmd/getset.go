@@ -10,6 +10,7 @@ import (
 
 	"github.com/quilibrium/qcli/configure"
 	"github.com/quilibrium/qcli/internal/cli/cmdutil"
+	"github.com/quilibrium/qcli/internal/cli/output"
 )
 
 func newCmdGet(f *cmdutil.Factory) *cobra.Command {
@@ -100,14 +101,27 @@ func newCmdListProfiles(f *cmdutil.Factory) *cobra.Command {
 			if !slices.Contains(profiles, configure.LocalProfile) {
 				profiles = append(profiles, configure.LocalProfile)
 			}
-			for _, p := range profiles {
-				if _, err := fmt.Fprintln(f.IO.Out, p); err != nil {
+			p := f.Printer()
+			for _, name := range profiles {
+				var err error
+				if p.Format == output.JSON {
+					err = p.JSON(jsonProfile{Type: "profile", Name: name})
+				} else {
+					err = p.Line("%s", name)
+				}
+				if err != nil {
 					return err
 				}
 			}
 			return nil
 		},
 	}
+}
+
+// jsonProfile is one line of configure list-profiles --output json.
+type jsonProfile struct {
+	Type string `json:"type"` // profile
+	Name string `json:"name"`
 }
 
 func unknownKey(name string) error {

@@ -17,7 +17,9 @@ func newCmdList(f *cmdutil.Factory) *cobra.Command {
 		Short: "Show every setting, its value and where it came from",
 		Long: `Show every setting of the profile in effect, its value (secrets masked),
 where it came from (flag, env, config-file, credentials-file, builtin,
-default) and the flag, variable or file that set it.`,
+default) and the flag, variable or file that set it. --output json prints
+one line per setting:
+  {"type":"setting","name":"region","value":"q-world-1","source":"default"}`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r, err := f.Config()
@@ -31,18 +33,13 @@ default) and the flag, variable or file that set it.`,
 
 func printSettings(p *output.Printer, settings []configure.Setting) error {
 	switch p.Format {
-	case output.JSON:
-		type row struct {
-			Name     string `json:"name"`
-			Value    string `json:"value"`
-			Source   string `json:"source"`
-			Location string `json:"location,omitempty"`
+	case output.JSON: // one line per setting, as every JSON output
+		for _, s := range settings {
+			if err := p.JSON(jsonSetting{"setting", s.Key, s.Value, s.Source, s.Location}); err != nil {
+				return err
+			}
 		}
-		rows := make([]row, len(settings))
-		for i, s := range settings {
-			rows[i] = row{s.Key, s.Value, s.Source, s.Location}
-		}
-		return p.JSONIndented(rows)
+		return nil
 	case output.Table:
 		t := p.Table("Name", "Value", "Source", "Location")
 		for _, s := range settings {
@@ -58,6 +55,15 @@ func printSettings(p *output.Printer, settings []configure.Setting) error {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", s.Key, orNotSet(s.Value), s.Source, s.Location)
 	}
 	return w.Flush()
+}
+
+// jsonSetting is one line of configure list --output json.
+type jsonSetting struct {
+	Type     string `json:"type"` // setting
+	Name     string `json:"name"`
+	Value    string `json:"value"`
+	Source   string `json:"source"`
+	Location string `json:"location,omitempty"`
 }
 
 func orNotSet(v string) string {

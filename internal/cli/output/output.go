@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/olekukonko/tablewriter"
 	tw2 "github.com/olekukonko/tablewriter/tw"
@@ -31,6 +32,23 @@ func ParseFormat(s string) (Format, error) {
 	}
 	return "", fmt.Errorf("invalid --output %q: use text, json or table", s)
 }
+
+// TimeFormat is the one form of a timestamp in JSON output: RFC 3339 in
+// UTC with milliseconds, always 24 characters, so timestamps sort as
+// strings.
+const TimeFormat = "2006-01-02T15:04:05.000Z"
+
+// Time is a timestamp that JSON output writes in TimeFormat. Tag it
+// `json:",omitzero"` where it may be unknown.
+type Time time.Time
+
+// MarshalJSON writes t in TimeFormat.
+func (t Time) MarshalJSON() ([]byte, error) {
+	return []byte(`"` + time.Time(t).UTC().Format(TimeFormat) + `"`), nil
+}
+
+// IsZero reports whether t is unset, for omitzero.
+func (t Time) IsZero() bool { return time.Time(t).IsZero() }
 
 // Printer writes command results to one stream in one format.
 type Printer struct {

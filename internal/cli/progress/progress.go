@@ -37,12 +37,14 @@ func ParseMode(s string) (Mode, error) {
 }
 
 // Resolve turns Auto into the concrete mode for these circumstances.
+// --quiet means no progress whatever the mode, even an explicit one.
 func Resolve(m Mode, stderrTTY, quiet, jsonOutput bool) Mode {
-	if m != Auto {
-		return m
-	}
 	switch {
-	case quiet || jsonOutput:
+	case quiet:
+		return None
+	case m != Auto:
+		return m
+	case jsonOutput:
 		return None
 	case stderrTTY:
 		return Bar

@@ -20,7 +20,9 @@ func TestResolve(t *testing.T) {
 		{Auto, false, false, false, Log},
 		{Auto, true, true, false, None},
 		{Auto, true, false, true, None},
-		{Bar, false, true, true, Bar}, // asked for explicitly
+		{Bar, false, false, true, Bar}, // asked for explicitly, even with --output json
+		{Bar, true, true, false, None}, // but --quiet wins over an explicit mode
+		{Log, false, true, false, None},
 	}
 	for _, c := range cases {
 		if got := Resolve(c.m, c.tty, c.quiet, c.asJSON); got != c.want {

@@ -41,9 +41,7 @@ built-in emulator whose data lives in the config directory.`,
 		},
 	}
 	cmd.SetVersionTemplate("qcli {{.Version}}\n")
-	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &cmdutil.FlagError{Err: err}
-	})
+	cmd.SetFlagErrorFunc(cmdutil.FlagErrorFunc)
 	// Each flag's default is f's current value: the zero value, except in
 	// the Factory of a line of qcli run, which starts with the batch's
 	// flags (binding a flag resets its variable to the default).
@@ -56,7 +54,7 @@ built-in emulator whose data lives in the config directory.`,
 	pf.StringVar(&f.Flags.Output, "output", f.Flags.Output, "output format: text, json or table")
 	pf.BoolVar(&f.Flags.NoVerifySSL, "no-verify-ssl", f.Flags.NoVerifySSL, "do not verify TLS certificates (test servers only)")
 	pf.BoolVar(&f.Debug, "debug", f.Debug, "trace requests and responses on stderr, secrets redacted")
-	pf.BoolVar(&f.Quiet, "quiet", f.Quiet, "print nothing but errors")
+	pf.BoolVar(&f.Quiet, "quiet", f.Quiet, "no progress or per-object lines; errors, warnings and results (listings, URLs) still print")
 
 	cmd.AddCommand(
 		configcmd.NewCmdConfigure(f),

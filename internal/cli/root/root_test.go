@@ -49,11 +49,13 @@ func TestDebugTraceOnStderrWithSecretsRedacted(t *testing.T) {
 	}
 }
 
+// TestWrongSecretIsAServiceError: refused by the service; an s3 command
+// exits 1 for it, as aws s3 does (cmdutil.S3Error).
 func TestWrongSecretIsAServiceError(t *testing.T) {
 	e := clitest.New(t)
 	e.Vars["QCLI_SECRET_ACCESS_KEY"] = "not-the-secret"
 	r := e.Run("", "s3", "ls")
-	if r.Code != 254 || !strings.Contains(r.Stderr, "SignatureDoesNotMatch") || strings.Contains(r.Stderr, "not-the-secret") {
+	if r.Code != 1 || !strings.Contains(r.Stderr, "SignatureDoesNotMatch") || strings.Contains(r.Stderr, "not-the-secret") {
 		t.Errorf("exit %d, %q", r.Code, r.Stderr)
 	}
 }

@@ -2,11 +2,15 @@ package s3cmd
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -20,6 +24,7 @@ type attrFlags struct {
 	NoGuessMimeType    bool
 	Metadata           string
 	MetadataDirective  string
+	CopyProps          string
 	ACL                string
 	SSE                string
 	SSEKMSKeyID        string
@@ -32,67 +37,95 @@ type attrFlags struct {
 	ContentDisposition string
 	ContentEncoding    string
 	ContentLanguage    string
+	Expires            string
+	WebsiteRedirect    string
 	Tagging            string
+	ChecksumAlgorithm  string
 	ExpectedSize       string
 }
 
+// The values --sse, --copy-props and --checksum-algorithm take.
+var (
+	sseTypes           = []string{client.SSEAES256, client.SSEKMS, client.SSEKMSDSSE, client.SSEVerenc, client.SSEVerencDSSE}
+	copyPropsValues    = []string{"none", "metadata-directive", "default"}
+	checksumAlgorithms = []string{"CRC32", "CRC32C", "SHA1", "SHA256"}
+)
+
+// add registers the flags. --sse, --sse-c and --sse-c-copy-source take a
+// value (--sse AES256, as in the AWS CLI): with an optional value, pflag
+// would read "--sse AES256" as a bare --sse and a positional AES256.
 func (a *attrFlags) add(fl *pflag.FlagSet) {
 	fl.StringVar(&a.ContentType, "content-type", "", "content type for uploaded objects (default: guessed from the file extension)")
-	fl.BoolVar(&a.NoGuessMimeType, "no-guess-mime-type", false, "do not guess the content type from the extension")
-	fl.StringVar(&a.Metadata, "metadata", "", "user metadata as key=value,key2=value2")
-	fl.StringVar(&a.MetadataDirective, "metadata-directive", "", "for S3 to S3 copies: COPY (keep the source's) or REPLACE (use the flags')")
+	fl.BoolVar(&a.NoGuessMimeType, "no-guess-mime-type", false, "do not guess the content type from the extension: send none")
+	fl.StringVar(&a.Metadata, "metadata", "", `user metadata: key=value,key2=value2 or JSON {"key":"value"}`)
+	fl.StringVar(&a.MetadataDirective, "metadata-directive", "", "for S3 to S3 copies: COPY (keep the source's headers and metadata) or REPLACE (only the flags')")
+	fl.StringVar(&a.CopyProps, "copy-props", "default", "for S3 to S3 copies, what to keep of the source: default (headers, metadata, tags), metadata-directive (not tags) or none")
 	fl.StringVar(&a.ACL, "acl", "", "canned ACL: private, public-read, public-read-write, authenticated-read, bucket-owner-read, bucket-owner-full-control")
-	fl.StringVar(&a.SSE, "sse", "", "server-side encryption: AES256, verenc or verenc:dsse")
-	fl.Lookup("sse").NoOptDefVal = client.SSEAES256
-	fl.StringVar(&a.SSEKMSKeyID, "sse-kms-key-id", "", "QKMS key id for --sse verenc")
-	fl.StringVar(&a.SSEC, "sse-c", "", "SSE-C with the key in --sse-c-key (AES256)")
-	fl.Lookup("sse-c").NoOptDefVal = "AES256"
+	fl.StringVar(&a.SSE, "sse", "", "server-side encryption: "+strings.Join(sseTypes, ", "))
+	fl.StringVar(&a.SSEKMSKeyID, "sse-kms-key-id", "", "KMS key id for --sse verenc or aws:kms (alone: verenc)")
+	fl.StringVar(&a.SSEC, "sse-c", "", "SSE-C algorithm, AES256, with the key in --sse-c-key")
 	fl.StringVar(&a.SSECKey, "sse-c-key", "", "SSE-C key: 32 bytes, raw or base64, or @file")
-	fl.StringVar(&a.SSECCopySource, "sse-c-copy-source", "", "the source is SSE-C encrypted with --sse-c-copy-source-key (AES256)")
-	fl.Lookup("sse-c-copy-source").NoOptDefVal = "AES256"
+	fl.StringVar(&a.SSECCopySource, "sse-c-copy-source", "", "SSE-C algorithm of the source, AES256, with its key in --sse-c-copy-source-key")
 	fl.StringVar(&a.SSECCopySourceKey, "sse-c-copy-source-key", "", "SSE-C key of the source object: 32 bytes, raw or base64, or @file")
 	fl.StringVar(&a.StorageClass, "storage-class", "", "storage class, e.g. STANDARD")
 	fl.StringVar(&a.CacheControl, "cache-control", "", "Cache-Control for written objects")
 	fl.StringVar(&a.ContentDisposition, "content-disposition", "", "Content-Disposition for written objects")
 	fl.StringVar(&a.ContentEncoding, "content-encoding", "", "Content-Encoding for written objects")
 	fl.StringVar(&a.ContentLanguage, "content-language", "", "Content-Language for written objects")
-	fl.StringVar(&a.Tagging, "tagging", "", "object tags as a URL query: key1=value1&key2=value2")
+	fl.StringVar(&a.Expires, "expires", "", "Expires for written objects: 2026-01-02T03:04:05Z, 2026-01-02, an HTTP date or Unix seconds")
+	fl.StringVar(&a.WebsiteRedirect, "website-redirect", "", "redirect website requests for written objects to this URL or /key")
+	fl.StringVar(&a.Tagging, "tagging", "", "object tags as a URL query: key1=value1&key2=value2 (on copies: replaces the source's)")
+	fl.StringVar(&a.ChecksumAlgorithm, "checksum-algorithm", "", "also send and store a checksum of uploads: CRC32, CRC32C, SHA1 or SHA256 (single-request uploads)")
 	fl.StringVar(&a.ExpectedSize, "expected-size", "", "for uploads from stdin: the expected size (e.g. 50GiB), to size the parts")
 }
 
 var objectACLs = []string{"private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control"}
 
+func usagef(format string, args ...any) error {
+	return &cmdutil.UsageError{Err: fmt.Errorf(format, args...)}
+}
+
 // attributes turns the flags into object attributes, checking each.
 func (a *attrFlags) attributes() (client.ObjectAttributes, error) {
-	usage := func(format string, args ...any) error { return &cmdutil.UsageError{Err: fmt.Errorf(format, args...)} }
 	attrs := client.ObjectAttributes{ContentType: a.ContentType, CacheControl: a.CacheControl, ContentDisposition: a.ContentDisposition,
-		ContentEncoding: a.ContentEncoding, ContentLanguage: a.ContentLanguage, ACL: a.ACL, StorageClass: a.StorageClass}
+		ContentEncoding: a.ContentEncoding, ContentLanguage: a.ContentLanguage, ACL: a.ACL, StorageClass: a.StorageClass,
+		WebsiteRedirect: a.WebsiteRedirect}
 	if a.ACL != "" && !slices.Contains(objectACLs, a.ACL) {
-		return attrs, usage("invalid --acl %q: use one of %s", a.ACL, strings.Join(objectACLs, ", "))
+		return attrs, usagef("invalid --acl %q: use one of %s", a.ACL, strings.Join(objectACLs, ", "))
 	}
-	md, err := parseMetadata(a.Metadata)
-	if err != nil {
+	var err error
+	if attrs.Metadata, err = parseMetadata(a.Metadata); err != nil {
 		return attrs, err
 	}
-	attrs.Metadata = md
 	if attrs.Tags, err = parseTagging(a.Tagging); err != nil {
 		return attrs, err
 	}
 	if attrs.SSE, err = a.sse(); err != nil {
 		return attrs, err
 	}
-	switch strings.ToUpper(a.MetadataDirective) {
-	case "", client.MetadataCopy, client.MetadataReplace:
-	default:
-		return attrs, usage("invalid --metadata-directive %q: use COPY or REPLACE", a.MetadataDirective)
+	if attrs.Expires, err = parseExpires(a.Expires); err != nil {
+		return attrs, err
 	}
 	return attrs, nil
 }
 
+// checksumAlgorithm is --checksum-algorithm, upper case ("" when not given).
+func (a *attrFlags) checksumAlgorithm() (string, error) {
+	alg := strings.ToUpper(a.ChecksumAlgorithm)
+	if alg != "" && !slices.Contains(checksumAlgorithms, alg) {
+		return "", usagef("invalid --checksum-algorithm %q: use %s", a.ChecksumAlgorithm, strings.Join(checksumAlgorithms, ", "))
+	}
+	return alg, nil
+}
+
+// sse is the encryption the user named, sent as named: QStorage calls its
+// KMS verenc, other services aws:kms. A KMS key id alone means verenc.
 func (a *attrFlags) sse() (client.SSE, error) {
 	s := client.SSE{Type: a.SSE, KMSKeyID: a.SSEKMSKeyID}
-	if strings.EqualFold(s.Type, "aws:kms") {
-		s.Type = client.SSEVerenc // QStorage's KMS is QKMS
+	if i := slices.IndexFunc(sseTypes, func(t string) bool { return strings.EqualFold(t, a.SSE) }); i >= 0 {
+		s.Type = sseTypes[i]
+	} else if a.SSE != "" {
+		return s, usagef("invalid --sse %q: use %s", a.SSE, strings.Join(sseTypes, ", "))
 	}
 	if a.SSEKMSKeyID != "" && s.Type == "" {
 		s.Type = client.SSEVerenc
@@ -125,7 +158,7 @@ func (a *attrFlags) sourceKey(copying bool) ([]byte, error) {
 // customerKey reads a 32-byte SSE-C key given raw, as base64, or as @file.
 func customerKey(flag, alg, v string) ([]byte, error) {
 	bad := func(problem string) error {
-		return &cmdutil.UsageError{Err: fmt.Errorf("invalid --%s: %s; give 32 bytes, raw or base64, or @file", flag, problem)}
+		return usagef("invalid --%s: %s; give 32 bytes, raw or base64, or @file", flag, problem)
 	}
 	if alg != "" && alg != "AES256" {
 		return nil, bad(fmt.Sprintf("algorithm %q is not AES256", alg))
@@ -149,18 +182,25 @@ func customerKey(flag, alg, v string) ([]byte, error) {
 	return nil, bad(fmt.Sprintf("the key is %d bytes", len(v)))
 }
 
-// parseMetadata reads key=value,key2=value2.
+// parseMetadata reads key=value,key2=value2, or the AWS CLI's JSON form
+// {"key":"value","key2":"value2"}.
 func parseMetadata(s string) (map[string]string, error) {
 	if s == "" {
 		return nil, nil
 	}
 	md := map[string]string{}
-	for _, kv := range strings.Split(s, ",") {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || strings.TrimSpace(k) == "" {
-			return nil, &cmdutil.UsageError{Err: fmt.Errorf("invalid --metadata %q: use key=value,key2=value2", s)}
+	if strings.HasPrefix(strings.TrimSpace(s), "{") {
+		if err := json.Unmarshal([]byte(s), &md); err != nil {
+			return nil, usagef(`invalid --metadata %q: JSON metadata is an object of strings, {"key":"value"}: %v`, s, err)
 		}
-		md[strings.TrimSpace(k)] = v
+	} else {
+		for _, kv := range strings.Split(s, ",") {
+			k, v, ok := strings.Cut(kv, "=")
+			if !ok || strings.TrimSpace(k) == "" {
+				return nil, usagef(`invalid --metadata %q: use key=value,key2=value2 or {"key":"value"}`, s)
+			}
+			md[strings.TrimSpace(k)] = v
+		}
 	}
 	if err := client.ValidateMetadata(md); err != nil {
 		return nil, err
@@ -175,7 +215,7 @@ func parseTagging(s string) ([]client.Tag, error) {
 	}
 	q, err := url.ParseQuery(s)
 	if err != nil {
-		return nil, &cmdutil.UsageError{Err: fmt.Errorf("invalid --tagging %q: use key1=value1&key2=value2", s)}
+		return nil, usagef("invalid --tagging %q: use key1=value1&key2=value2", s)
 	}
 	var tags []client.Tag
 	for k, vs := range q {
@@ -186,6 +226,23 @@ func parseTagging(s string) ([]client.Tag, error) {
 	return tags, nil
 }
 
+// parseExpires reads --expires: RFC 3339, a date, an HTTP date or Unix
+// seconds, as the AWS CLI's timestamps.
+func parseExpires(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02", http.TimeFormat} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	if secs, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return time.Unix(secs, 0), nil
+	}
+	return time.Time{}, usagef("invalid --expires %q: use 2026-01-02T03:04:05Z, 2026-01-02, an HTTP date or Unix seconds", s)
+}
+
 // expectedSize parses --expected-size (0 when not given).
 func (a *attrFlags) expectedSize() (int64, error) {
 	if a.ExpectedSize == "" {
@@ -194,15 +251,55 @@ func (a *attrFlags) expectedSize() (int64, error) {
 	return parseSize("expected-size", a.ExpectedSize)
 }
 
-// directive is the metadata directive for copies: REPLACE when asked, or
-// when attributes that are metadata were given (as the AWS CLI does).
-func (a *attrFlags) directive() string {
-	if d := strings.ToUpper(a.MetadataDirective); d != "" {
-		return d
+// copyRule is how an S3-to-S3 copy treats the source's properties.
+type copyRule struct {
+	directive string // the metadata directive sent
+	keep      bool   // REPLACE, keeping what the flags leave empty from the source
+	tagging   string // the tagging directive sent
+}
+
+// given names the header and metadata flags given a value.
+func (a *attrFlags) given() []string {
+	var names []string
+	for _, f := range []struct{ name, value string }{{"content-type", a.ContentType}, {"cache-control", a.CacheControl},
+		{"content-disposition", a.ContentDisposition}, {"content-encoding", a.ContentEncoding},
+		{"content-language", a.ContentLanguage}, {"expires", a.Expires}, {"metadata", a.Metadata}} {
+		if f.value != "" {
+			names = append(names, "--"+f.name)
+		}
 	}
-	if a.ContentType != "" || a.Metadata != "" || a.CacheControl != "" || a.ContentDisposition != "" ||
-		a.ContentEncoding != "" || a.ContentLanguage != "" {
-		return client.MetadataReplace
+	return names
+}
+
+// copyRule decides what a copy keeps of its source, as AWS CLI v2 does:
+// by default everything (headers, metadata, tags); a header or --metadata
+// given on the command line replaces that alone (S3 needs the REPLACE
+// directive to change any of them, so the rest is read from the source and
+// sent again); --metadata-directive REPLACE and --copy-props none keep
+// nothing; --copy-props metadata-directive and --tagging do not keep tags.
+func (a *attrFlags) copyRule() (copyRule, error) {
+	given := a.given()
+	props := strings.ToLower(a.CopyProps)
+	if !slices.Contains(copyPropsValues, props) {
+		return copyRule{}, usagef("invalid --copy-props %q: use %s", a.CopyProps, strings.Join(copyPropsValues, ", "))
 	}
-	return client.MetadataCopy
+	r := copyRule{directive: client.MetadataCopy, tagging: client.MetadataCopy}
+	if a.Tagging != "" || props != "default" {
+		r.tagging = client.MetadataReplace
+	}
+	switch d := strings.ToUpper(a.MetadataDirective); {
+	case d != "" && d != client.MetadataCopy && d != client.MetadataReplace:
+		return r, usagef("invalid --metadata-directive %q: use COPY or REPLACE", a.MetadataDirective)
+	case d == client.MetadataCopy && (len(given) > 0 || props == "none"):
+		what := strings.Join(given, ", ")
+		if props == "none" {
+			what = "--copy-props none"
+		}
+		return r, usagef("--metadata-directive COPY keeps the source's headers and metadata, so %s would be ignored: drop one of them", what)
+	case d == client.MetadataReplace || props == "none":
+		r.directive = client.MetadataReplace
+	case len(given) > 0:
+		r.directive, r.keep = client.MetadataReplace, true
+	}
+	return r, nil
 }

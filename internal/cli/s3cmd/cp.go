@@ -2,7 +2,11 @@ package s3cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"path"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -119,10 +123,10 @@ func runCp(ctx context.Context, opts *CpOptions) error {
 		return j.rep.finish(ctx, sum, err)
 	}
 	j.rep.single = true
-	err = j.runSingle(ctx)
-	sum := transfer.Summary{Done: 1}
-	if err != nil {
-		sum = transfer.Summary{}
+	res, err := j.runSingle(ctx)
+	sum := singleSummary(res, err)
+	if errors.Is(err, errExists) {
+		err = nil
 	}
 	if ferr := j.rep.finish(ctx, sum, nil); ferr != nil && err == nil {
 		return ferr
@@ -131,6 +135,18 @@ func runCp(ctx context.Context, opts *CpOptions) error {
 		return transferError(err)
 	}
 	return err
+}
+
+// singleSummary counts the outcome of a single cp or mv as a tree
+// operation counts each of its objects.
+func singleSummary(res *transfer.Result, err error) transfer.Summary {
+	switch {
+	case errors.Is(err, errExists):
+		return transfer.Summary{Unchanged: 1}
+	case err != nil:
+		return transfer.Summary{Failed: 1}
+	}
+	return transfer.Summary{Done: 1, Bytes: res.Size}
 }
 
 // newCpJob checks the arguments and flags and builds the manager.
@@ -146,11 +162,7 @@ func newCpJob(ctx context.Context, opts *CpOptions) (*cpJob, error) {
 	if err := checkDirections(src, dst, opts); err != nil {
 		return nil, err
 	}
-	attrs, err := opts.Attrs.attributes()
-	if err != nil {
-		return nil, err
-	}
-	srcKey, err := opts.Attrs.sourceKey(src.s3 && dst.s3)
+	tree, err := treeOptions(opts, src, dst)
 	if err != nil {
 		return nil, err
 	}
@@ -163,19 +175,49 @@ func newCpJob(ctx context.Context, opts *CpOptions) (*cpJob, error) {
 		return nil, err
 	}
 	if dst.stdio {
-		rep.onlyErrs = true // stdout carries the object
+		// stdout carries the object: nothing else may go there, in any
+		// output format. Failures still reach stderr.
+		rep.onlyErrs, rep.p = true, output.New(io.Discard, rep.p.Format)
 	}
 	topts.Progress = rep.event
 	m, err := opts.Manager(ctx, topts)
 	if err != nil {
 		return nil, err
 	}
-	j := &cpJob{opts: opts, src: src, dst: dst, m: m, rep: rep}
-	j.tree = transfer.TreeOptions{Filter: filter.New(opts.Transfer.Rules...), DryRun: opts.Transfer.DryRun,
+	return &cpJob{opts: opts, src: src, dst: dst, m: m, rep: rep, tree: tree}, nil
+}
+
+// treeOptions turns the attribute and transfer flags into what each object
+// of the job gets, refusing flags that cannot apply to its direction.
+func treeOptions(opts *CpOptions, src, dst location) (transfer.TreeOptions, error) {
+	copying := src.s3 && dst.s3
+	attrs, err := opts.Attrs.attributes()
+	if err != nil {
+		return transfer.TreeOptions{}, err
+	}
+	srcKey, err := opts.Attrs.sourceKey(copying)
+	if err != nil {
+		return transfer.TreeOptions{}, err
+	}
+	checksum, err := opts.Attrs.checksumAlgorithm()
+	if err != nil {
+		return transfer.TreeOptions{}, err
+	}
+	rule, err := opts.Attrs.copyRule()
+	if err != nil {
+		return transfer.TreeOptions{}, err
+	}
+	switch {
+	case checksum != "" && src.s3:
+		return transfer.TreeOptions{}, usagef("--checksum-algorithm applies to uploads, not to %s", map[bool]string{true: "copies", false: "downloads"}[copying])
+	case !copying && (opts.Attrs.MetadataDirective != "" || !strings.EqualFold(opts.Attrs.CopyProps, "default")):
+		return transfer.TreeOptions{}, usagef("--metadata-directive and --copy-props apply to S3 to S3 copies")
+	}
+	return transfer.TreeOptions{Filter: filter.New(opts.Transfer.Rules...), DryRun: opts.Transfer.DryRun,
 		NoOverwrite: opts.NoOverwrite, FollowSymlinks: opts.Transfer.FollowSymlink && !opts.Transfer.NoFollowSymlink,
-		Attributes: attrs, GuessContentType: !opts.Attrs.NoGuessMimeType, MetadataDirective: opts.Attrs.directive(),
-		SourceCustomerKey: srcKey, RemoveSource: opts.Move}
-	return j, nil
+		Attributes: attrs, GuessContentType: !opts.Attrs.NoGuessMimeType, ChecksumAlgorithm: checksum,
+		MetadataDirective: rule.directive, KeepSourceProps: rule.keep, TaggingDirective: rule.tagging,
+		SourceCustomerKey: srcKey, RemoveSource: opts.Move}, nil
 }
 
 // checkDirections refuses the combinations of locations cp cannot do.
@@ -192,6 +234,10 @@ func checkDirections(src, dst location, opts *CpOptions) error {
 		return usage("- (stdin or stdout) works only with a single object and cp, not --recursive or mv")
 	case src.s3 && !opts.Recursive && src.uri.Key == "":
 		return usage("%s of a whole bucket needs --recursive", cmd)
+	case src.s3 && !opts.Recursive && strings.HasSuffix(src.uri.Key, "/"):
+		return usage("%s names a prefix: use --recursive to %s what is under it", src.arg, cmd)
+	case opts.Move && onItself(src, dst, opts.Recursive):
+		return usage("cannot mv %s onto itself", src.arg)
 	case dst.stdio && !src.s3, src.stdio && !dst.s3:
 		return usage("- pairs with an S3 object")
 	case src.stdio && dst.uri.IsPrefix():
@@ -200,12 +246,24 @@ func checkDirections(src, dst location, opts *CpOptions) error {
 	return nil
 }
 
+// onItself reports whether an S3 to S3 move would write onto its own
+// source: the same object, or the same prefix.
+func onItself(src, dst location, recursive bool) bool {
+	if !src.s3 || !dst.s3 || src.uri.Bucket != dst.uri.Bucket {
+		return false
+	}
+	if recursive {
+		return src.prefix() == dst.prefix()
+	}
+	return dst.keyFor(path.Base(src.uri.Key)) == src.uri.Key
+}
+
 func (j *cpJob) runTree(ctx context.Context) (transfer.Summary, error) {
 	src, dst := j.src.tree(), j.dst.tree()
 	switch {
 	case !j.src.s3:
-		if !j.src.isDir() {
-			return transfer.Summary{}, &cmdutil.UsageError{Err: fmt.Errorf("%s is not a directory", j.src.arg)}
+		if err := j.src.checkLocalDir(); err != nil {
+			return transfer.Summary{}, err
 		}
 		return j.m.UploadTree(ctx, src.Local, dst, j.tree)
 	case !j.dst.s3:

@@ -16,8 +16,9 @@ import (
 // errExists is a single transfer left alone by --no-overwrite.
 var errExists = errors.New("exists")
 
-// runSingle copies one file, stream or object.
-func (j *cpJob) runSingle(ctx context.Context) error {
+// runSingle copies one file, stream or object; errExists when
+// --no-overwrite left it alone.
+func (j *cpJob) runSingle(ctx context.Context) (*transfer.Result, error) {
 	var res *transfer.Result
 	var err error
 	switch {
@@ -32,25 +33,29 @@ func (j *cpJob) runSingle(ctx context.Context) error {
 	default:
 		res, err = j.copy(ctx)
 	}
-	if errors.Is(err, errExists) {
-		return nil
-	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if res.DryRun {
 		j.rep.done(transfer.Event{Type: transfer.Done, Op: res.Op, Result: res})
-		return nil
+		return res, nil
 	}
 	if j.opts.Move {
-		return j.removeSource(ctx, res)
+		return res, j.removeSource(ctx, res)
 	}
-	return nil
+	return res, nil
 }
 
 // dryRun is the result a dry run reports instead of transferring.
-func dryRun(op transfer.Op, src, dst string) (*transfer.Result, error) {
-	return &transfer.Result{Op: op, Source: src, Dest: dst, DryRun: true}, nil
+func dryRun(op transfer.Op, src, dst string, size int64) (*transfer.Result, error) {
+	return &transfer.Result{Op: op, Source: src, Dest: dst, Size: size, DryRun: true}, nil
+}
+
+// sourceSize is an S3 source's size, for a dry run's report: a HEAD,
+// which reads nothing and also finds a missing source.
+func (j *cpJob) sourceSize(ctx context.Context) (int64, error) {
+	info, err := j.m.Client().HeadObject(ctx, client.HeadObjectInput{Bucket: j.src.uri.Bucket, Key: j.src.uri.Key, CustomerKey: j.tree.SourceCustomerKey})
+	return info.Size, err
 }
 
 func (j *cpJob) fromStdin(ctx context.Context) (*transfer.Result, error) {
@@ -62,7 +67,7 @@ func (j *cpJob) fromStdin(ctx context.Context) (*transfer.Result, error) {
 		return nil, err
 	}
 	if j.tree.DryRun {
-		return dryRun(transfer.OpUpload, "-", transfer.S3URL(in.Bucket, in.Key))
+		return dryRun(transfer.OpUpload, "-", transfer.S3URL(in.Bucket, in.Key), 0)
 	}
 	return j.m.Upload(ctx, j.opts.IO.In, in)
 }
@@ -70,7 +75,7 @@ func (j *cpJob) fromStdin(ctx context.Context) (*transfer.Result, error) {
 // uploadInput names the destination object, with the content type
 // guessed from name unless told otherwise.
 func (j *cpJob) uploadInput(key, name string) (transfer.UploadInput, error) {
-	in := transfer.UploadInput{Bucket: j.dst.uri.Bucket, Key: key, ObjectAttributes: j.tree.Attributes}
+	in := transfer.UploadInput{Bucket: j.dst.uri.Bucket, Key: key, ObjectAttributes: j.tree.Attributes, ChecksumAlgorithm: j.tree.ChecksumAlgorithm}
 	if in.ContentType == "" && j.tree.GuessContentType {
 		in.ContentType = client.ContentTypeFor(name)
 	}
@@ -93,7 +98,7 @@ func (j *cpJob) upload(ctx context.Context) (*transfer.Result, error) {
 		return nil, err
 	}
 	if j.tree.DryRun {
-		return dryRun(transfer.OpUpload, j.src.arg, transfer.S3URL(in.Bucket, in.Key))
+		return dryRun(transfer.OpUpload, j.src.arg, transfer.S3URL(in.Bucket, in.Key), info.Size())
 	}
 	return j.m.UploadFile(ctx, j.src.arg, in)
 }
@@ -109,7 +114,11 @@ func (j *cpJob) download(ctx context.Context) (*transfer.Result, error) {
 		}
 	}
 	if j.tree.DryRun {
-		return dryRun(transfer.OpDownload, j.src.uri.String(), dst)
+		size, err := j.sourceSize(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return dryRun(transfer.OpDownload, j.src.uri.String(), dst, size)
 	}
 	return j.m.DownloadFile(ctx, transfer.DownloadInput{Bucket: j.src.uri.Bucket, Key: j.src.uri.Key, CustomerKey: j.tree.SourceCustomerKey}, dst)
 }
@@ -119,17 +128,22 @@ func (j *cpJob) copy(ctx context.Context) (*transfer.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if j.tree.MetadataDirective != client.MetadataReplace {
-		dest.ContentType = "" // COPY keeps the source's
+	if j.tree.MetadataDirective != client.MetadataReplace || j.tree.KeepSourceProps {
+		dest.ContentType = j.tree.Attributes.ContentType // the source's is kept, not guessed
 	}
 	if err := j.noOverwrite(ctx, dest.Bucket, dest.Key); err != nil {
 		return nil, err
 	}
 	if j.tree.DryRun {
-		return dryRun(transfer.OpCopy, j.src.uri.String(), transfer.S3URL(dest.Bucket, dest.Key))
+		size, err := j.sourceSize(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return dryRun(transfer.OpCopy, j.src.uri.String(), transfer.S3URL(dest.Bucket, dest.Key), size)
 	}
 	return j.m.Copy(ctx, transfer.CopyInput{SourceBucket: j.src.uri.Bucket, SourceKey: j.src.uri.Key,
-		SourceCustomerKey: j.tree.SourceCustomerKey, MetadataDirective: j.tree.MetadataDirective, Dest: dest})
+		SourceCustomerKey: j.tree.SourceCustomerKey, MetadataDirective: j.tree.MetadataDirective,
+		KeepSourceProps: j.tree.KeepSourceProps, TaggingDirective: j.tree.TaggingDirective, Dest: dest})
 }
 
 // noOverwrite is --no-overwrite for an S3 destination: errExists when the

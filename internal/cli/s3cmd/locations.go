@@ -1,7 +1,9 @@
 package s3cmd
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -74,6 +76,21 @@ func (l location) pathFor(key string) (string, error) {
 		return "", &cmdutil.UsageError{Err: fmt.Errorf("%w; name the local file instead of a directory", err)}
 	}
 	return p, nil
+}
+
+// checkLocalDir refuses a local source that is not an existing directory,
+// saying which it is.
+func (l location) checkLocalDir() error {
+	info, err := os.Stat(l.arg)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return &cmdutil.UsageError{Err: fmt.Errorf("%s does not exist", l.arg)}
+	case err != nil:
+		return &cmdutil.UsageError{Err: fmt.Errorf("cannot read %s: %w", l.arg, err)}
+	case !info.IsDir():
+		return &cmdutil.UsageError{Err: fmt.Errorf("%s is not a directory", l.arg)}
+	}
+	return nil
 }
 
 // isDir reports whether a local location is an existing directory.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -36,10 +35,14 @@ Text output has the AWS CLI's columns:
 
 --output json writes one JSON object per line, so that a listing of any
 size streams:
-  {"type":"bucket","name":"b","creation_date":"2026-01-02T03:04:05Z"}
+  {"type":"bucket","name":"b","creation_date":"2026-01-02T03:04:05.000Z"}
   {"type":"prefix","prefix":"photos/"}
-  {"type":"object","key":"notes.txt","size":1234,"last_modified":"...","etag":"\"...\"","storage_class":"STANDARD"}
-  {"type":"summary","total_objects":1,"total_size":1234}   (with --summarize)
+  {"type":"object","key":"notes.txt","size":1234,"last_modified":"2026-01-02T03:04:05.000Z","etag":"\"...\"","storage_class":"STANDARD"}
+  {"type":"summary","objects":1,"bytes":1234}   (with --summarize)
+
+A key or prefix that matches nothing exits 1, as aws s3 ls does, so
+"qcli s3 ls s3://bucket/key" works as an existence test; s3:// alone
+lists the buckets.
 
 Listings are fetched and printed page by page; memory does not grow with
 the number of keys.`
@@ -56,8 +59,8 @@ func NewCmdLs(f *cmdutil.Factory, runF func(context.Context, *LsOptions) error) 
 			if len(args) == 1 {
 				opts.Target = args[0]
 			}
-			if opts.PageSize < 0 || opts.PageSize > 1000 {
-				return &cmdutil.UsageError{Err: fmt.Errorf("invalid --page-size %d: use 1 to 1000", opts.PageSize)}
+			if err := checkPageSize(opts.PageSize); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -75,6 +78,9 @@ func NewCmdLs(f *cmdutil.Factory, runF func(context.Context, *LsOptions) error) 
 
 func runLs(ctx context.Context, opts *LsOptions) error {
 	var uri s3uri.URI
+	if opts.Target == "s3://" { // aws s3 ls s3:// lists the buckets too
+		opts.Target = ""
+	}
 	if opts.Target != "" {
 		var err error
 		if uri, err = s3uri.Parse(opts.Target); err != nil {
@@ -112,12 +118,13 @@ func listObjects(ctx context.Context, c *client.Client, p *lsPrinter, uri s3uri.
 		// Names print relative to the "directory" being listed, as aws s3 ls does.
 		p.trim = uri.Key[:strings.LastIndex(uri.Key, "/")+1]
 	}
-	var count, size int64
+	var count, size, prefixes int64
 	for page, err := range c.ListObjects(ctx, in) {
 		if err != nil {
 			return err
 		}
 		for _, prefix := range page.CommonPrefixes {
+			prefixes++
 			if err := p.prefix(prefix); err != nil {
 				return err
 			}
@@ -130,7 +137,14 @@ func listObjects(ctx context.Context, c *client.Client, p *lsPrinter, uri s3uri.
 		}
 	}
 	if opts.Summarize {
-		return p.summary(count, size)
+		if err := p.summary(count, size); err != nil {
+			return err
+		}
+	}
+	if uri.Key != "" && count+prefixes == 0 {
+		// As aws s3 ls: a key or prefix that matches nothing exits 1, so
+		// scripts can use ls as an existence test.
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailed, Err: fmt.Errorf("no object or prefix matches %s", uri)}
 	}
 	return nil
 }
@@ -159,7 +173,7 @@ func (p *lsPrinter) size(n int64) string {
 func (p *lsPrinter) bucket(b client.Bucket) error {
 	switch p.out.Format {
 	case output.JSON:
-		return p.out.JSON(jsonBucket{Type: "bucket", Name: b.Name, CreationDate: b.CreationDate.UTC()})
+		return p.out.JSON(jsonBucket{Type: "bucket", Name: b.Name, CreationDate: output.Time(b.CreationDate)})
 	case output.Table:
 		return p.row([]string{"Created", "Bucket"}, b.CreationDate.Local().Format(lsTime), b.Name)
 	}
@@ -181,7 +195,7 @@ var objectColumns = []string{"Last modified", "Size", "Name"}
 func (p *lsPrinter) object(o client.Object) error {
 	switch p.out.Format {
 	case output.JSON:
-		return p.out.JSON(jsonObject{Type: "object", Key: o.Key, Size: o.Size, LastModified: o.LastModified.UTC(), ETag: o.ETag, StorageClass: o.StorageClass})
+		return p.out.JSON(jsonObject{Type: "object", Key: o.Key, Size: o.Size, LastModified: output.Time(o.LastModified), ETag: o.ETag, StorageClass: o.StorageClass})
 	case output.Table:
 		return p.row(objectColumns, o.LastModified.Local().Format(lsTime), p.size(o.Size), strings.TrimPrefix(o.Key, p.trim))
 	}
@@ -190,7 +204,7 @@ func (p *lsPrinter) object(o client.Object) error {
 
 func (p *lsPrinter) summary(count, size int64) error {
 	if p.out.Format == output.JSON {
-		return p.out.JSON(jsonSummary{Type: "summary", TotalObjects: count, TotalSize: size})
+		return p.out.JSON(jsonListSummary{Type: "summary", Objects: count, Bytes: size})
 	}
 	p.close()
 	return p.out.Line("\nTotal Objects: %d\n   Total Size: %s", count, p.size(size))
@@ -210,28 +224,29 @@ func (p *lsPrinter) close() {
 	}
 }
 
-// The JSON lines of `qcli s3 ls --output json`; see lsLong.
+// The JSON lines of `qcli s3 ls --output json`; see lsLong and README's
+// "JSON output" for the family they belong to.
 type (
 	jsonBucket struct {
-		Type         string    `json:"type"`
-		Name         string    `json:"name"`
-		CreationDate time.Time `json:"creation_date"`
+		Type         string      `json:"type"`
+		Name         string      `json:"name"`
+		CreationDate output.Time `json:"creation_date,omitzero"`
 	}
 	jsonPrefix struct {
 		Type   string `json:"type"`
 		Prefix string `json:"prefix"`
 	}
 	jsonObject struct {
-		Type         string    `json:"type"`
-		Key          string    `json:"key"`
-		Size         int64     `json:"size"`
-		LastModified time.Time `json:"last_modified"`
-		ETag         string    `json:"etag"`
-		StorageClass string    `json:"storage_class,omitempty"`
+		Type         string      `json:"type"`
+		Key          string      `json:"key"`
+		Size         int64       `json:"size"`
+		LastModified output.Time `json:"last_modified,omitzero"`
+		ETag         string      `json:"etag"`
+		StorageClass string      `json:"storage_class,omitempty"`
 	}
-	jsonSummary struct {
-		Type         string `json:"type"`
-		TotalObjects int64  `json:"total_objects"`
-		TotalSize    int64  `json:"total_size"`
+	jsonListSummary struct {
+		Type    string `json:"type"`
+		Objects int64  `json:"objects"`
+		Bytes   int64  `json:"bytes"`
 	}
 )

@@ -16,6 +16,7 @@ import (
 type MbOptions struct {
 	Client  clientFunc
 	Printer func() *output.Printer
+	Quiet   func() bool
 
 	Target     string
 	ACL        string
@@ -26,7 +27,7 @@ var bucketACLs = []string{"private", "public-read", "public-read-write", "authen
 
 // NewCmdMb builds `qcli s3 mb`.
 func NewCmdMb(f *cmdutil.Factory, runF func(context.Context, *MbOptions) error) *cobra.Command {
-	opts := &MbOptions{Client: f.Client, Printer: f.Printer}
+	opts := &MbOptions{Client: f.Client, Printer: f.Printer, Quiet: func() bool { return f.Quiet }}
 	cmd := &cobra.Command{
 		Use:   "mb s3://bucket",
 		Short: "Make a bucket",
@@ -62,5 +63,5 @@ func runMb(ctx context.Context, opts *MbOptions) error {
 	if err := c.CreateBucket(ctx, uri.Bucket, client.CreateBucketOptions{ACL: opts.ACL, ObjectLock: opts.ObjectLock}); err != nil {
 		return err
 	}
-	return printAction(opts.Printer(), "make_bucket", uri.Bucket, "")
+	return printAction(actionPrinter(opts.Printer(), opts.Quiet()), "make_bucket", uri.Bucket, "")
 }

@@ -3,6 +3,7 @@ package s3cmd
 import (
 	"context"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"slices"
@@ -22,6 +23,10 @@ import (
 type PresignOptions struct {
 	Client  clientFunc
 	Printer func() *output.Printer
+	ErrOut  io.Writer
+	// Embedded reports whether the client talks to the in-process emulator
+	// of the local profile, whose URLs die with the process.
+	Embedded func() bool
 
 	Target      string
 	Method      string // GET, PUT, HEAD or DELETE, upper case
@@ -46,19 +51,22 @@ most 7 days). Nothing is sent to the service.
 --content-type and --metadata are signed into a PUT URL: the upload must
 send exactly those headers (curl -H "Content-Type: ..."). --output json
 lists them:
-  {"url":"...","method":"PUT","expires":"2026-01-02T03:04:05Z","headers":{"Content-Type":"text/plain"}}
+  {"type":"presigned_url","url":"...","method":"PUT","expires":"2026-01-02T03:04:05.000Z","headers":{"Content-Type":"text/plain"}}
 
 --post makes a browser upload form instead: the text output is the URL,
 then one form field per line as name=value; the file goes last, as the
 field "file" (curl --form-string name=value ... -F file=@f URL). With
 --key-prefix the form accepts any key under the prefix, and the URI may
 name just the bucket (the key then defaults to PREFIX${filename}).
---output json gives {"url":...,"method":"POST","expires":...,"fields":{...}}.`
+--output json gives {"type":"post_form","url":...,"method":"POST","expires":...,"fields":{...}}.`
 
 // NewCmdPresign builds `qcli s3 presign`. runF replaces runPresign in tests
 // of flag parsing.
 func NewCmdPresign(f *cmdutil.Factory, runF func(context.Context, *PresignOptions) error) *cobra.Command {
-	opts := &PresignOptions{Client: f.Client, Printer: f.Printer}
+	opts := &PresignOptions{Client: f.Client, Printer: f.Printer, ErrOut: f.IO.ErrOut, Embedded: func() bool {
+		r, err := f.Config()
+		return err == nil && r.Embedded
+	}}
 	var expires string
 	cmd := &cobra.Command{
 		Use:   "presign s3://bucket/key",
@@ -145,6 +153,10 @@ func runPresign(ctx context.Context, opts *PresignOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.Embedded() {
+		fmt.Fprintf(opts.ErrOut, "warning: this URL points at the local profile's in-process emulator (%s), which is gone when this command exits; "+
+			"start one that stays with qcli server, then presign with --endpoint-url http://127.0.0.1:9000\n", c.Config().Endpoint)
+	}
 	p := presign.New(c)
 	if opts.Post {
 		form, err := p.PostObject(ctx, presign.PostObjectInput{Bucket: uri.Bucket, Key: uri.Key, KeyPrefix: opts.KeyPrefix,
@@ -177,15 +189,17 @@ func presignRequest(ctx context.Context, p *presign.Presigner, uri s3uri.URI, op
 // The documents of `qcli s3 presign --output json`; see presignLong.
 type (
 	jsonPresigned struct {
+		Type    string            `json:"type"` // presigned_url
 		URL     string            `json:"url"`
 		Method  string            `json:"method"`
-		Expires time.Time         `json:"expires"`
+		Expires output.Time       `json:"expires"`
 		Headers map[string]string `json:"headers"`
 	}
 	jsonPostForm struct {
+		Type    string            `json:"type"` // post_form
 		URL     string            `json:"url"`
 		Method  string            `json:"method"`
-		Expires time.Time         `json:"expires"`
+		Expires output.Time       `json:"expires"`
 		Fields  map[string]string `json:"fields"`
 	}
 )
@@ -198,14 +212,14 @@ func printPresigned(p *output.Printer, r *presign.Request) error {
 		for k, v := range r.Header {
 			headers[k] = strings.Join(v, ",")
 		}
-		return p.JSONIndented(jsonPresigned{URL: r.URL, Method: r.Method, Expires: r.Expires.UTC(), Headers: headers})
+		return p.JSON(jsonPresigned{Type: "presigned_url", URL: r.URL, Method: r.Method, Expires: output.Time(r.Expires), Headers: headers})
 	}
 	return p.Line("%s", r.URL)
 }
 
 func printPostForm(p *output.Printer, f *presign.PostForm) error {
 	if p.Format == output.JSON {
-		return p.JSONIndented(jsonPostForm{URL: f.URL, Method: http.MethodPost, Expires: f.Expires.UTC(), Fields: f.Fields})
+		return p.JSON(jsonPostForm{Type: "post_form", URL: f.URL, Method: http.MethodPost, Expires: output.Time(f.Expires), Fields: f.Fields})
 	}
 	if err := p.Line("%s", f.URL); err != nil {
 		return err

@@ -99,7 +99,7 @@ func TestPresignPutJSON(t *testing.T) {
 	if doc.Method != "PUT" || doc.Headers["Content-Type"] != "text/plain" || doc.Headers["X-Amz-Meta-Commit"] != "abc" || len(doc.Headers) != 3 {
 		t.Errorf("document %+v", doc)
 	}
-	if until := time.Until(doc.Expires); until < 14*time.Minute || until > 15*time.Minute || !strings.Contains(out, `"expires": "`) {
+	if until := time.Until(doc.Expires); until < 14*time.Minute || until > 15*time.Minute || !strings.Contains(out, `"expires":"`) {
 		t.Errorf("expires %v (in %v)", doc.Expires, until)
 	}
 	req := newRequest(t, doc.Method, doc.URL, "log line\n")

@@ -19,14 +19,16 @@ type RbOptions struct {
 	Client  clientFunc
 	Printer func() *output.Printer
 	ErrOut  io.Writer
+	Quiet   func() bool
 
-	Target string
-	Force  bool
+	Target   string
+	Force    bool
+	PageSize int32
 }
 
 // NewCmdRb builds `qcli s3 rb`.
 func NewCmdRb(f *cmdutil.Factory, runF func(context.Context, *RbOptions) error) *cobra.Command {
-	opts := &RbOptions{Client: f.Client, Printer: f.Printer, ErrOut: f.IO.ErrOut}
+	opts := &RbOptions{Client: f.Client, Printer: f.Printer, ErrOut: f.IO.ErrOut, Quiet: func() bool { return f.Quiet }}
 	cmd := &cobra.Command{
 		Use:   "rb s3://bucket",
 		Short: "Remove a bucket",
@@ -36,6 +38,9 @@ versioned, every version and delete marker.`,
 		Args: cmdutil.ExactArgs(1, "one bucket URI"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Target = args[0]
+			if err := checkPageSize(opts.PageSize); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -43,6 +48,7 @@ versioned, every version and delete marker.`,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "delete every object (every version, if versioned) and abort open multipart uploads first")
+	cmd.Flags().Int32Var(&opts.PageSize, "page-size", 1000, "with --force: keys per listing request (and per delete), 1 to 1000")
 	return cmd
 }
 
@@ -55,9 +61,9 @@ func runRb(ctx context.Context, opts *RbOptions) error {
 	if err != nil {
 		return err
 	}
-	p := opts.Printer()
+	p := actionPrinter(opts.Printer(), opts.Quiet())
 	if opts.Force {
-		if err := emptyBucket(ctx, c, p, opts.ErrOut, uri.Bucket); err != nil {
+		if err := emptyBucket(ctx, c, p, opts.ErrOut, uri.Bucket, opts.PageSize); err != nil {
 			return err
 		}
 	}
@@ -70,8 +76,8 @@ func runRb(ctx context.Context, opts *RbOptions) error {
 // emptyBucket deletes a page of objects per DeleteObjects request as the
 // listing streams, then aborts open multipart uploads. Any object that could
 // not be deleted fails the command: the bucket would not be removable.
-func emptyBucket(ctx context.Context, c *client.Client, p *output.Printer, errOut io.Writer, bucket string) error {
-	pages, err := objectsToDelete(ctx, c, bucket)
+func emptyBucket(ctx context.Context, c *client.Client, p *output.Printer, errOut io.Writer, bucket string, pageSize int32) error {
+	pages, err := objectsToDelete(ctx, c, bucket, pageSize)
 	if err != nil {
 		return err
 	}
@@ -105,13 +111,13 @@ func emptyBucket(ctx context.Context, c *client.Client, p *output.Printer, errOu
 // version and delete marker (S3 refuses to delete a bucket while any
 // remain). A server without versioning answers NotImplemented to the
 // question, and has only objects.
-func objectsToDelete(ctx context.Context, c *client.Client, bucket string) (iter.Seq2[[]client.ObjectID, error], error) {
+func objectsToDelete(ctx context.Context, c *client.Client, bucket string, pageSize int32) (iter.Seq2[[]client.ObjectID, error], error) {
 	v, err := c.GetBucketVersioning(ctx, bucket)
 	if err != nil && !errors.Is(err, client.ErrNotImplemented) {
 		return nil, err
 	}
 	if v.Status != "" {
-		pages := c.ListObjectVersions(ctx, client.ListObjectVersionsInput{Bucket: bucket})
+		pages := c.ListObjectVersions(ctx, client.ListObjectVersionsInput{Bucket: bucket, MaxKeys: pageSize})
 		return idPages(pages, func(page *client.VersionPage) []client.ObjectID {
 			ids := make([]client.ObjectID, len(page.Versions))
 			for i, o := range page.Versions {
@@ -120,7 +126,7 @@ func objectsToDelete(ctx context.Context, c *client.Client, bucket string) (iter
 			return ids
 		}), nil
 	}
-	return idPages(c.ListObjects(ctx, client.ListObjectsInput{Bucket: bucket}), func(page *client.ObjectPage) []client.ObjectID {
+	return idPages(c.ListObjects(ctx, client.ListObjectsInput{Bucket: bucket, MaxKeys: pageSize}), func(page *client.ObjectPage) []client.ObjectID {
 		ids := make([]client.ObjectID, len(page.Objects))
 		for i, o := range page.Objects {
 			ids[i] = client.ObjectID{Key: o.Key}
@@ -155,14 +161,14 @@ func versionSuffix(versionID string) string {
 }
 
 // printDeleted prints one deleted object or version: "delete:
-// s3://b/k (version v)", or a JSON line with version_id.
+// s3://b/k (version v)", or a JSON line of the action family with
+// version_id.
 func printDeleted(p *output.Printer, bucket string, id client.ObjectID) error {
 	if p.Format == output.JSON {
 		return p.JSON(struct {
-			Action    string `json:"action"`
-			Target    string `json:"target"`
+			jsonAction
 			VersionID string `json:"version_id,omitempty"`
-		}{"delete", "s3://" + bucket + "/" + id.Key, id.VersionID})
+		}{jsonAction{Type: "delete", Status: statusDone, Source: "s3://" + bucket + "/" + id.Key}, id.VersionID})
 	}
 	return p.Line("delete: s3://%s/%s%s", bucket, id.Key, versionSuffix(id.VersionID))
 }
@@ -182,18 +188,25 @@ func abortUploads(ctx context.Context, c *client.Client, p *output.Printer, buck
 	return nil
 }
 
+// actionPrinter is the printer of action lines (make_bucket: b,
+// delete: s3://b/k): --quiet leaves them out.
+func actionPrinter(p *output.Printer, quiet bool) *output.Printer {
+	if quiet {
+		return output.New(io.Discard, p.Format)
+	}
+	return p
+}
+
 // printAction prints one done action the AWS CLI way ("delete: s3://b/k"),
-// or as a JSON line.
+// or as a JSON line of the same family as cp's and rm's:
+// {"type":"delete","status":"done","source":"s3://b/k"}.
 func printAction(p *output.Printer, action, bucket, key string) error {
 	target := "s3://" + bucket
 	if key != "" {
 		target += "/" + key
 	}
 	if p.Format == output.JSON {
-		return p.JSON(struct {
-			Action string `json:"action"`
-			Target string `json:"target"`
-		}{action, target})
+		return p.JSON(jsonAction{Type: action, Status: statusDone, Source: target})
 	}
 	if action == "remove_bucket" || action == "make_bucket" {
 		target = bucket

@@ -5,6 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -25,20 +29,24 @@ type reporter struct {
 	display   progress.Display
 	move      bool // mv: an object is reported when its source is removed
 	single    bool // one object: its error is the command's, printed once by the caller
-	onlyErrs  bool
+	onlyErrs  bool // --only-show-errors or --quiet: no per-object lines
 	start     time.Time
-	printErrs error // the first error writing stdout (a closed pipe)
+	cwd       string // for the AWS CLI's relative local paths
+	printErrs error  // the first error writing stdout (a closed pipe)
 }
 
-// newReporter sets up reporting for a transfer command.
+// newReporter sets up reporting for a transfer command. With quiet, per-object
+// lines and progress are left out; failures, warnings and the JSON summary
+// are not.
 func newReporter(ios *iostreams.IOStreams, p *output.Printer, quiet bool, t *transferFlags, move bool) (*reporter, error) {
 	mode, err := t.progressMode()
 	if err != nil {
 		return nil, err
 	}
 	mode = progress.Resolve(mode, ios.StderrTTY, quiet, p.Format == output.JSON)
+	cwd, _ := os.Getwd()
 	return &reporter{p: p, errOut: ios.ErrOut, display: progress.New(mode, ios.ErrOut, 0), move: move,
-		onlyErrs: t.OnlyShowErrors, start: time.Now()}, nil
+		onlyErrs: t.OnlyShowErrors || quiet, start: time.Now(), cwd: cwd}, nil
 }
 
 // event is the transfer.Options.Progress callback.
@@ -52,9 +60,7 @@ func (r *reporter) event(ev transfer.Event) {
 	case transfer.Removed:
 		r.done(ev)
 	case transfer.Failed:
-		if !r.single {
-			r.failed(ev)
-		}
+		r.failed(ev)
 	case transfer.Skipped:
 		if ev.Err != nil {
 			r.skipped(ev)
@@ -70,7 +76,25 @@ func (r *reporter) action(op transfer.Op) string {
 	return string(op)
 }
 
-// jsonLine is one object of --output json.
+// The statuses of an action's JSON line.
+const (
+	statusDone    = "done"
+	statusDryRun  = "dryrun"
+	statusFailed  = "failed"
+	statusSkipped = "skipped"
+)
+
+// jsonAction is the JSON line of an action that has no transfer result
+// (make_bucket, remove_bucket, abort_upload, rb --force's deletes): the
+// same type, status and source as jsonLine's.
+type jsonAction struct {
+	Type   string `json:"type"`
+	Status string `json:"status"`
+	Source string `json:"source"`
+}
+
+// jsonLine is one object of --output json: type is the word of the text
+// line (upload, download, copy, move, delete), the rest transfer.Result's.
 type jsonLine struct {
 	Type   string `json:"type"`
 	Status string `json:"status"`
@@ -79,15 +103,15 @@ type jsonLine struct {
 }
 
 func (r *reporter) done(ev transfer.Event) {
-	if r.onlyErrs {
-		return
-	}
 	res := ev.Result
+	if r.onlyErrs || (res.Source == "-" && r.p.Format != output.JSON) {
+		return // an upload from stdin prints no line, as in the AWS CLI
+	}
 	r.display.Print(func() {
 		if r.p.Format == output.JSON {
-			status := "done"
+			status := statusDone
 			if res.DryRun {
-				status = "dryrun"
+				status = statusDryRun
 			}
 			r.write(r.p.JSON(jsonLine{Type: r.action(ev.Op), Status: status, Result: res}))
 			return
@@ -97,35 +121,73 @@ func (r *reporter) done(ev transfer.Event) {
 			prefix = "(dryrun) "
 		}
 		if res.Dest == "" {
-			r.write(r.p.Line("%s%s: %s", prefix, r.action(ev.Op), res.Source))
+			r.write(r.p.Line("%s%s: %s", prefix, r.action(ev.Op), r.shown(res.Source)))
 			return
 		}
-		r.write(r.p.Line("%s%s: %s to %s", prefix, r.action(ev.Op), res.Source, res.Dest))
+		r.write(r.p.Line("%s%s: %s to %s", prefix, r.action(ev.Op), r.shown(res.Source), r.shown(res.Dest)))
 	})
 }
 
 func (r *reporter) failed(ev transfer.Event) {
 	r.display.Print(func() {
-		where := ev.Source
+		where := r.shown(ev.Source)
 		if ev.Dest != "" {
-			where += " to " + ev.Dest
+			where += " to " + r.shown(ev.Dest)
 		}
-		fmt.Fprintf(r.errOut, "%s failed: %s: %v\n", r.action(ev.Op), where, oneLine(ev.Err))
+		if !r.single { // a single object's error is the command's, printed once by the caller
+			fmt.Fprintf(r.errOut, "%s failed: %s: %v\n", r.action(ev.Op), where, oneLine(ev.Err))
+		}
 		if r.p.Format == output.JSON {
-			r.write(r.p.JSON(jsonLine{Type: r.action(ev.Op), Status: "failed", Error: oneLine(ev.Err),
+			r.write(r.p.JSON(jsonLine{Type: r.action(ev.Op), Status: statusFailed, Error: oneLine(ev.Err),
 				Result: &transfer.Result{Op: ev.Op, Source: ev.Source, Dest: ev.Dest, Size: max(ev.Size, 0)}}))
 		}
 	})
 }
 
 func (r *reporter) skipped(ev transfer.Event) {
+	reason := skipReason(ev.Err)
 	r.display.Print(func() {
-		fmt.Fprintf(r.errOut, "warning: skipping %s: %v\n", ev.Source, oneLine(ev.Err))
+		fmt.Fprintf(r.errOut, "warning: skipping %s: %s\n", r.shown(ev.Source), reason)
 		if r.p.Format == output.JSON {
-			r.write(r.p.JSON(jsonLine{Type: r.action(ev.Op), Status: "skipped", Error: oneLine(ev.Err),
+			r.write(r.p.JSON(jsonLine{Type: r.action(ev.Op), Status: statusSkipped, Error: reason,
 				Result: &transfer.Result{Op: ev.Op, Source: ev.Source, Dest: ev.Dest, Size: max(ev.Size, 0)}}))
 		}
 	})
+}
+
+// skipReason is why an entry was skipped, without the path the warning
+// line names already ("permission denied", not "skipping a: open a:
+// permission denied").
+func skipReason(err error) string {
+	var se *transfer.SourceError
+	if errors.As(err, &se) {
+		err = se.Err
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return oneLine(err)
+}
+
+// shown is a location as the AWS CLI's text lines show it: S3 URLs and
+// "-" as they are, local paths relative to the working directory, with
+// "./" before a name in it ("./a.txt", "sub/b.txt", "../c.txt"). An
+// absolute path outside the working directory is shown as given, where
+// the AWS CLI climbs up to it ("../../../tmp/x").
+func (r *reporter) shown(loc string) string {
+	if loc == "" || loc == "-" || strings.HasPrefix(loc, "s3://") || r.cwd == "" {
+		return loc
+	}
+	abs, err := filepath.Abs(loc)
+	if err != nil {
+		return loc
+	}
+	dir, err := filepath.Rel(r.cwd, filepath.Dir(abs))
+	if err != nil || filepath.IsAbs(loc) && (dir == ".." || strings.HasPrefix(dir, ".."+string(filepath.Separator))) {
+		return loc
+	}
+	return dir + string(filepath.Separator) + filepath.Base(abs)
 }
 
 func (r *reporter) write(err error) {
@@ -149,17 +211,20 @@ func oneLine(err error) string {
 	return s
 }
 
+// jsonSummary is the last line of a transfer's --output json.
+type jsonSummary struct {
+	Type string `json:"type"` // summary
+	transfer.Summary
+	Seconds float64 `json:"seconds"`
+}
+
 // finish closes the display, prints the JSON summary line and turns the
 // outcome into the command's error: 130 when interrupted, 1 when an object
 // failed, 2 when one was skipped with a warning.
 func (r *reporter) finish(ctx context.Context, sum transfer.Summary, err error) error {
 	r.display.Close()
 	if r.p.Format == output.JSON {
-		r.write(r.p.JSON(struct {
-			Type string `json:"type"`
-			transfer.Summary
-			Seconds float64 `json:"seconds"`
-		}{"summary", sum, time.Since(r.start).Seconds()}))
+		r.write(r.p.JSON(jsonSummary{"summary", sum, time.Since(r.start).Seconds()}))
 	}
 	return outcome(ctx, sum, err, r.printErrs)
 }
@@ -172,13 +237,29 @@ func outcome(ctx context.Context, sum transfer.Summary, err, printErr error) err
 	case err != nil:
 		return transferError(err)
 	case sum.Failed > 0:
-		return &cmdutil.ExitError{Code: cmdutil.ExitFailed, Err: fmt.Errorf("%d of %d objects failed", sum.Failed, sum.Failed+sum.Done)}
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailed, Err: fmt.Errorf("%d of %s failed", sum.Failed, objects(sum.Failed+sum.Done))}
 	case sum.Skipped > 0:
-		return &cmdutil.ExitError{Code: cmdutil.ExitParse, Err: fmt.Errorf("%d objects were skipped", sum.Skipped)}
+		return &cmdutil.ExitError{Code: cmdutil.ExitParse, Err: fmt.Errorf("%s skipped", wasWere(sum.Skipped))}
 	case printErr != nil:
 		return printErr
 	}
 	return nil
+}
+
+// objects is "1 object" or "n objects".
+func objects(n int64) string {
+	if n == 1 {
+		return "1 object"
+	}
+	return fmt.Sprintf("%d objects", n)
+}
+
+// wasWere is "1 object was" or "n objects were".
+func wasWere(n int64) string {
+	if n == 1 {
+		return "1 object was"
+	}
+	return objects(n) + " were"
 }
 
 // transferError gives a failed transfer the AWS CLI's exit code 1; errors

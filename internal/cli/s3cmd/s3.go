@@ -25,7 +25,22 @@ func NewCmdS3(f *cmdutil.Factory) *cobra.Command {
 	}
 	cmd.AddCommand(NewCmdLs(f, nil), NewCmdMb(f, nil), NewCmdRb(f, nil), NewCmdPresign(f, nil))
 	cmd.AddCommand(NewCmdCp(f, nil), NewCmdMv(f, nil), NewCmdRm(f, nil), NewCmdSync(f, nil), NewCmdCat(f, nil), NewCmdStat(f, nil))
+	for _, c := range cmd.Commands() {
+		markS3Errors(c)
+	}
 	return cmd
+}
+
+// markS3Errors makes c's errors those of an s3 command, so that a service
+// error exits 1 as in `aws s3` (cmdutil.S3Error).
+func markS3Errors(c *cobra.Command) {
+	run := c.RunE
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		if err := run(cmd, args); err != nil {
+			return &cmdutil.S3Error{Err: err}
+		}
+		return nil
+	}
 }
 
 // clientFunc builds the client a command talks to.

@@ -80,8 +80,10 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 	if src.stdio || dst.stdio || (!src.s3 && !dst.s3) {
 		return &cmdutil.UsageError{Err: fmt.Errorf("sync needs a directory or S3 prefix on each side, at least one in S3")}
 	}
-	if !src.s3 && !src.isDir() {
-		return &cmdutil.UsageError{Err: fmt.Errorf("%s is not a directory", src.arg)}
+	if !src.s3 {
+		if err := src.checkLocalDir(); err != nil {
+			return err
+		}
 	}
 	j, err := newCpJob(ctx, &opts.CpOptions)
 	if err != nil {

@@ -1,15 +1,19 @@
 package s3cmd
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/pflag"
 
+	"github.com/quilibrium/qcli/client"
 	"github.com/quilibrium/qcli/internal/cli/cmdutil"
 	"github.com/quilibrium/qcli/internal/cli/progress"
+	"github.com/quilibrium/qcli/internal/humanize"
 	"github.com/quilibrium/qcli/transfer"
 	"github.com/quilibrium/qcli/transfer/filter"
 )
@@ -28,6 +32,7 @@ type transferFlags struct {
 	Threshold       string
 	PageSize        int32
 	Progress        string
+	NoProgress      bool
 	OnlyShowErrors  bool
 	NoFollowSymlink bool
 	FollowSymlink   bool
@@ -65,7 +70,17 @@ func (t *transferFlags) add(fl *pflag.FlagSet, tree bool) {
 	fl.StringVar(&t.PartSize, "part-size", "8MiB", "multipart part size, 5MiB to 5GiB (grows to fit 10,000 parts)")
 	fl.StringVar(&t.Threshold, "multipart-threshold", "8MiB", "files this large or larger go in parts")
 	fl.StringVar(&t.Progress, "progress", "auto", "progress display: auto, bar, log or none")
+	fl.BoolVar(&t.NoProgress, "no-progress", false, "no progress display (--progress none), as in the AWS CLI")
 	fl.BoolVar(&t.OnlyShowErrors, "only-show-errors", false, "print only errors and warnings")
+}
+
+// checkPageSize checks --page-size, the keys per listing request of every
+// command that lists (0: the service's default, 1,000).
+func checkPageSize(n int32) error {
+	if n < 0 || n > 1000 {
+		return usagef("invalid --page-size %d: use 1 to 1000", n)
+	}
+	return nil
 }
 
 // parseSize reads a size flag (cmdutil.ParseSize), naming the flag in the error.
@@ -90,20 +105,26 @@ func (t *transferFlags) options(getenv func(string) string, stateDir string) (tr
 	if t.Concurrency < 1 || t.Concurrency > 1000 {
 		return transfer.Options{}, &cmdutil.UsageError{Err: fmt.Errorf("invalid --concurrency %d: use 1 to 1000", t.Concurrency)}
 	}
-	if t.PageSize < 0 || t.PageSize > 1000 {
-		return transfer.Options{}, &cmdutil.UsageError{Err: fmt.Errorf("invalid --page-size %d: use 1 to 1000", t.PageSize)}
+	if err := checkPageSize(t.PageSize); err != nil {
+		return transfer.Options{}, err
 	}
 	o := transfer.Options{PartSize: ps, Threshold: max(th, 1), Concurrency: t.Concurrency, PageSize: t.PageSize, StateDir: stateDir}
 	if v := getenv(MinPartSizeEnv); v != "" {
 		o.MinPartSize, _ = strconv.ParseInt(v, 10, 64)
 	}
 	if err := o.Validate(); err != nil {
-		return transfer.Options{}, &cmdutil.UsageError{Err: fmt.Errorf("--part-size: %w", err)}
+		// Name the size as it was typed, not as a byte count.
+		floor := cmp.Or(o.MinPartSize, client.MinPartSize)
+		return transfer.Options{}, &cmdutil.UsageError{Err: fmt.Errorf("invalid --part-size %s: use %s to 5GiB",
+			t.PartSize, strings.ReplaceAll(humanize.Bytes(floor), ".0 ", ""))}
 	}
 	return o, nil
 }
 
 func (t *transferFlags) progressMode() (progress.Mode, error) {
+	if t.NoProgress {
+		return progress.None, nil
+	}
 	m, err := progress.ParseMode(t.Progress)
 	if err != nil {
 		return "", &cmdutil.UsageError{Err: err}
