@@ -16,15 +16,15 @@ import (
 
 // ConfigureOptions are the interactive `qcli configure`'s inputs.
 type ConfigureOptions struct {
-	In      io.Reader
-	ErrOut  io.Writer // prompts go to stderr, so stdout stays clean for scripts
+	In     io.Reader
+	ErrOut io.Writer // prompts go to stderr, so stdout stays clean for scripts
 	// Interactive: stdin is a terminal, so a bad answer is asked again.
 	// Piped answers are not: the next line answers the next question, so a
 	// bad one fails the command, saving nothing.
 	Interactive bool
-	Dir     string
-	Profile string
-	Quiet   bool
+	Dir         string
+	Profile     string
+	Quiet       bool
 	// Warn shows problems found reading the files (nil: ignore them).
 	Warn func([]string)
 }

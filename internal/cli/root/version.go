@@ -27,7 +27,10 @@ are empty.`,
 			info := buildinfo.Get()
 			p := output.New(f.IO.Out, output.Format(f.Flags.Output))
 			if p.Format == output.JSON {
-				return p.JSON(info)
+				return p.JSON(struct {
+					Type string `json:"type"`
+					buildinfo.Info
+				}{"version", info})
 			}
 			_, err := fmt.Fprintln(f.IO.Out, versionLine(info))
 			return err
