@@ -89,7 +89,7 @@ type ObjectLock struct {
 // bytes; PutObject, CreateMultipartUpload and CopyObject (with
 // MetadataDirective REPLACE) share them.
 type ObjectAttributes struct {
-	ContentType        string
+	ContentType        string // "" sends none, and the service applies its default
 	CacheControl       string
 	ContentDisposition string
 	ContentEncoding    string

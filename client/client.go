@@ -155,6 +155,28 @@ func unsignedPayloadIfStreaming(body io.Reader) func(*s3.Options) {
 	}
 }
 
+// withoutDefaultContentType keeps the SDK from sending its default
+// Content-Type, application/octet-stream, with a body the caller gave no
+// type: nothing is sent and the service applies its own default, as with
+// the AWS CLI.
+func withoutDefaultContentType(o *s3.Options) {
+	o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
+		return st.Serialize.Insert(dropDefaultContentType{}, "OperationSerializer", middleware.After)
+	})
+}
+
+type dropDefaultContentType struct{}
+
+func (dropDefaultContentType) ID() string { return "qcli.DropDefaultContentType" }
+
+func (dropDefaultContentType) HandleSerialize(ctx context.Context, in middleware.SerializeInput, next middleware.SerializeHandler) (
+	middleware.SerializeOutput, middleware.Metadata, error) {
+	if req, ok := in.Request.(*smithyhttp.Request); ok && smithyhttp.GetIsContentTypeDefaultValue(ctx) {
+		req.Header.Del("Content-Type")
+	}
+	return next.HandleSerialize(ctx, in)
+}
+
 // withContentMD5 adds Content-MD5 to calls some servers require it on
 // (DeleteObjects), which the SDK omits when checksums are WhenRequired.
 func withContentMD5(o *s3.Options) {

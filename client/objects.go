@@ -135,7 +135,7 @@ func (c *Client) PutObject(ctx context.Context, in PutObjectInput) (PutObjectOut
 		Tagging: a.tagging,
 	}
 	req.ChecksumCRC32, req.ChecksumCRC32C, req.ChecksumCRC64NVME, req.ChecksumSHA1, req.ChecksumSHA256 = sum.sdk()
-	out, err := c.s3.PutObject(ctx, req, unsignedPayloadIfStreaming(body))
+	out, err := c.s3.PutObject(ctx, req, unsignedPayloadIfStreaming(body), withoutDefaultContentType)
 	if err != nil {
 		return PutObjectOutput{}, c.wrapErr("PutObject", in.Bucket, in.Key, err)
 	}
