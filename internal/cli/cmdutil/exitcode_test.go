@@ -26,6 +26,12 @@ func TestExitCode(t *testing.T) {
 		{&ConfigError{Err: errors.New("no profile")}, 253},
 		{&client.ConfigError{Setting: "region"}, 253},
 		{fmt.Errorf("ls: %w", &client.Error{Code: client.ErrNoSuchBucket}), 254},
+		// In an s3 command a service error exits 1, as in aws s3; other kinds keep theirs.
+		{&S3Error{Err: fmt.Errorf("ls: %w", &client.Error{Code: client.ErrNoSuchBucket})}, 1},
+		{&S3Error{Err: &UsageError{Err: errors.New("bad value")}}, 252},
+		{&S3Error{Err: &client.ConnectionError{Err: errors.New("refused")}}, 255},
+		{&S3Error{Err: &ConfigError{Err: errors.New("no profile")}}, 253},
+		{&S3Error{Err: context.Canceled}, 130},
 		{&client.ConnectionError{Err: errors.New("refused")}, 255},
 		{errors.New("anything else"), 255},
 	}
