@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/quilibrium/qcli/internal/cli/cmdutil"
+	"github.com/quilibrium/qcli/internal/cli/s3cmd"
 	"github.com/quilibrium/qcli/internal/emulator/embedded"
 )
 
@@ -38,7 +39,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 // each line's error itself.
 func Execute(ctx context.Context, f *cmdutil.Factory, args []string) (code int, msg string) {
 	cmd := NewCmdRoot(f)
-	cmd.SetArgs(args)
+	cmd.SetArgs(s3cmd.OptionalValueArgs(args))
 	cmd.SetIn(f.IO.In)
 	cmd.SetOut(f.IO.Out)
 	cmd.SetErr(f.IO.ErrOut)

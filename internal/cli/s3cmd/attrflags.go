@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/quilibrium/qcli/client"
@@ -51,9 +52,40 @@ var (
 	checksumAlgorithms = []string{"CRC32", "CRC32C", "SHA1", "SHA256"}
 )
 
-// add registers the flags. --sse, --sse-c and --sse-c-copy-source take a
-// value (--sse AES256, as in the AWS CLI): with an optional value, pflag
-// would read "--sse AES256" as a bare --sse and a positional AES256.
+// optionalValueFlags are the flags whose value the AWS CLI makes optional
+// (argparse's nargs='?'): "--sse" alone means AES256, "--sse aws:kms" names
+// the type. pflag cannot say that: with a default for the bare form it reads
+// "--sse aws:kms" as --sse and a path "aws:kms". OptionalValueArgs rewrites
+// them before parsing; the flags themselves take a value.
+var optionalValueFlags = map[string]string{"--sse": client.SSEAES256, "--sse-c": "AES256", "--sse-c-copy-source": "AES256"}
+
+// OptionalValueArgs gives each of optionalValueFlags its value the way the
+// AWS CLI reads it: the next argument when it is not an option (nor "-",
+// stdin), else the default: "--sse aws:kms" is "--sse=aws:kms", "--sse
+// --acl x" and a final "--sse" are "--sse=AES256". Nothing after "--" is
+// touched.
+func OptionalValueArgs(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		def, ok := optionalValueFlags[a]
+		switch {
+		case !ok:
+			out = append(out, a)
+		case i+1 < len(args) && !strings.HasPrefix(args[i+1], "-"):
+			out = append(out, a+"="+args[i+1])
+			i++
+		default:
+			out = append(out, a+"="+def)
+		}
+	}
+	return out
+}
+
+// add registers the flags.
 func (a *attrFlags) add(fl *pflag.FlagSet) {
 	fl.StringVar(&a.ContentType, "content-type", "", "content type for uploaded objects (default: guessed from the file extension)")
 	fl.BoolVar(&a.NoGuessMimeType, "no-guess-mime-type", false, "do not guess the content type from the extension: send none")
@@ -61,11 +93,11 @@ func (a *attrFlags) add(fl *pflag.FlagSet) {
 	fl.StringVar(&a.MetadataDirective, "metadata-directive", "", "for S3 to S3 copies: COPY (keep the source's headers and metadata) or REPLACE (only the flags')")
 	fl.StringVar(&a.CopyProps, "copy-props", "default", "for S3 to S3 copies, what to keep of the source: default (headers, metadata, tags), metadata-directive (not tags) or none")
 	fl.StringVar(&a.ACL, "acl", "", "canned ACL: private, public-read, public-read-write, authenticated-read, bucket-owner-read, bucket-owner-full-control")
-	fl.StringVar(&a.SSE, "sse", "", "server-side encryption: "+strings.Join(sseTypes, ", "))
+	fl.StringVar(&a.SSE, "sse", "", "server-side encryption: "+strings.Join(sseTypes, ", ")+" (--sse alone: AES256)")
 	fl.StringVar(&a.SSEKMSKeyID, "sse-kms-key-id", "", "KMS key id for --sse verenc or aws:kms (alone: verenc)")
-	fl.StringVar(&a.SSEC, "sse-c", "", "SSE-C algorithm, AES256, with the key in --sse-c-key")
+	fl.StringVar(&a.SSEC, "sse-c", "", "SSE-C algorithm, AES256 (the default of --sse-c alone), with the key in --sse-c-key")
 	fl.StringVar(&a.SSECKey, "sse-c-key", "", "SSE-C key: 32 bytes, raw or base64, or @file")
-	fl.StringVar(&a.SSECCopySource, "sse-c-copy-source", "", "SSE-C algorithm of the source, AES256, with its key in --sse-c-copy-source-key")
+	fl.StringVar(&a.SSECCopySource, "sse-c-copy-source", "", "SSE-C algorithm of the source, AES256 (the default alone), with its key in --sse-c-copy-source-key")
 	fl.StringVar(&a.SSECCopySourceKey, "sse-c-copy-source-key", "", "SSE-C key of the source object: 32 bytes, raw or base64, or @file")
 	fl.StringVar(&a.StorageClass, "storage-class", "", "storage class, e.g. STANDARD")
 	fl.StringVar(&a.CacheControl, "cache-control", "", "Cache-Control for written objects")
@@ -77,6 +109,18 @@ func (a *attrFlags) add(fl *pflag.FlagSet) {
 	fl.StringVar(&a.Tagging, "tagging", "", "object tags as a URL query: key1=value1&key2=value2 (on copies: replaces the source's)")
 	fl.StringVar(&a.ChecksumAlgorithm, "checksum-algorithm", "", "also send and store a checksum of uploads: CRC32, CRC32C, SHA1 or SHA256 (single-request uploads)")
 	fl.StringVar(&a.ExpectedSize, "expected-size", "", "for uploads from stdin: the expected size (e.g. 50GiB), to size the parts")
+}
+
+// args checks --sse before the paths: "--sse PATH" (the AWS CLI's reading
+// too) takes a path as the type, which leaves a path missing; the message
+// should name the flag, not the paths.
+func (a *attrFlags) args(paths cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if _, err := a.sse(); err != nil {
+			return err
+		}
+		return paths(cmd, args)
+	}
 }
 
 var objectACLs = []string{"private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control"}

@@ -176,8 +176,8 @@ func equalMaps(a, b map[string]string) bool {
 }
 
 // Issue 11 A6 and B9: the encryption the user named is what is sent, and
-// the AWS CLI's form --sse AES256 parses (it used to read AES256 as a
-// second path).
+// the AWS CLI's forms parse as there: --sse AES256 (it used to read AES256
+// as a second path), --sse alone (AES256), --sse-c --sse-c-key KEY.
 func TestSSESentAsNamed(t *testing.T) {
 	e := xferEnv(t)
 	path := filepath.Join(t.TempDir(), "f.txt")
@@ -205,9 +205,21 @@ func TestSSESentAsNamed(t *testing.T) {
 			t.Errorf("%v: exit %d, %q", bad, r.Code, r.Stderr)
 		}
 	}
-	// A bare --sse at the end has no value: a parse error naming the flag.
-	if r := e.Run("", "s3", "cp", path, "s3://bkt/bare", "--sse"); r.Code != 2 || !strings.Contains(r.Stderr, "--sse") {
-		t.Errorf("bare --sse: exit %d, %q", r.Code, r.Stderr)
+	// The bare forms mean AES256, as in the AWS CLI.
+	for _, argv := range [][]string{{"s3", "cp", path, "s3://bkt/bare", "--sse"}, {"s3", "cp", "--sse", "--acl", "private", path, "s3://bkt/bare"},
+		{"s3", "cp", "--sse=AES256", path, "s3://bkt/bare"}} {
+		e.MustRun(argv...)
+		if got := puts.last(t).Get("X-Amz-Server-Side-Encryption"); got != "AES256" {
+			t.Errorf("%v sent %q", argv, got)
+		}
+	}
+	e.MustRun("s3", "cp", path, "s3://bkt/ssec-bare", "--sse-c", "--sse-c-key", key)
+	if h := puts.last(t); h.Get("X-Amz-Server-Side-Encryption-Customer-Algorithm") != "AES256" {
+		t.Errorf("--sse-c --sse-c-key sent %v", h)
+	}
+	// As in the AWS CLI, a value that is no option is read as the value.
+	if r := e.Run("", "s3", "cp", "--sse", path, "s3://bkt/x"); r.Code != 252 || !strings.Contains(r.Stderr, "invalid --sse") {
+		t.Errorf("--sse PATH: exit %d, %q", r.Code, r.Stderr)
 	}
 }
 

@@ -78,7 +78,7 @@ func newCopyCommand(f *cmdutil.Factory, runF func(context.Context, *CpOptions) e
 		Use:   use,
 		Short: short,
 		Long:  long,
-		Args:  cmdutil.ExactArgs(2, "a source and a destination"),
+		Args:  opts.Attrs.args(cmdutil.ExactArgs(2, "a source and a destination")),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Src, opts.Dst = args[0], args[1]
 			if runF != nil {

@@ -102,7 +102,7 @@ func rmOne(ctx context.Context, m *transfer.Manager, rep *reporter, u s3uri.URI,
 	res := &transfer.Result{Op: transfer.OpDelete, Source: u.String(), DryRun: dryRun}
 	if !dryRun {
 		if err := m.Client().DeleteObject(ctx, u.Bucket, u.Key, ""); err != nil {
-			rep.finish(ctx, transfer.Summary{}, nil)
+			rep.finish(ctx, transfer.Summary{Failed: 1}, nil)
 			return transferError(err)
 		}
 	}

@@ -47,7 +47,7 @@ func NewCmdSync(f *cmdutil.Factory, runF func(context.Context, *SyncOptions) err
 		Use:   "sync SOURCE DEST",
 		Short: "Synchronise directories and prefixes",
 		Long:  syncLong,
-		Args:  cmdutil.ExactArgs(2, "a source and a destination"),
+		Args:  opts.Attrs.args(cmdutil.ExactArgs(2, "a source and a destination")),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Src, opts.Dst = args[0], args[1]
 			if runF != nil {
