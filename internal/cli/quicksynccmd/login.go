@@ -162,15 +162,11 @@ func storeSession(r *configure.Resolved, session, token string, expires time.Tim
 
 func printLogin(p *output.Printer, profile, session string, expires time.Time, path string) error {
 	if p.Format == output.JSON {
-		doc := struct {
-			Profile         string     `json:"profile"`
-			ExpiresAt       *time.Time `json:"expires_at,omitempty"`
-			CredentialsFile string     `json:"credentials_file"`
-		}{Profile: profile, CredentialsFile: path}
-		if !expires.IsZero() {
-			doc.ExpiresAt = &expires
-		}
-		return p.JSONIndented(doc)
+		return p.JSONIndented(struct {
+			Profile         string      `json:"profile"`
+			ExpiresAt       output.Time `json:"expires_at,omitzero"` // the one JSON time form
+			CredentialsFile string      `json:"credentials_file"`
+		}{Profile: profile, ExpiresAt: output.Time(expires), CredentialsFile: path})
 	}
 	until := "its expiry is unknown"
 	if !expires.IsZero() {
