@@ -136,6 +136,7 @@ func (m *Manager) copyParts(ctx context.Context, in CopyInput, info client.Objec
 		return nil, err
 	}
 	dest := in.Dest
+	dest.ChecksumAlgorithm = "" // UploadPartCopy carries none; see UploadInput
 	if in.MetadataDirective != client.MetadataReplace {
 		dest.ObjectAttributes = withSourceProps(copyAttributes(in), info)
 	}

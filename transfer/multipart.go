@@ -35,15 +35,13 @@ type mpu struct {
 }
 
 type partDone struct {
-	etag string
-	sum  [md5.Size]byte
-	size int64
+	etag     string
+	sum      [md5.Size]byte
+	size     int64
+	checksum client.Checksum // with UploadInput.ChecksumAlgorithm
 }
 
 func (m *Manager) createUpload(ctx context.Context, in UploadInput, obj object, partSize int64) (*mpu, error) {
-	if in.ChecksumAlgorithm != "" {
-		return nil, fmt.Errorf("%s: %w (%s is over the multipart threshold)", in.ChecksumAlgorithm, ErrChecksumMultipart, obj.source)
-	}
 	attrs := in.ObjectAttributes
 	if partSize > 0 {
 		attrs.Metadata = maps.Clone(attrs.Metadata)
@@ -54,7 +52,8 @@ func (m *Manager) createUpload(ctx context.Context, in UploadInput, obj object, 
 	}
 	var id string
 	err := m.withSlot(ctx, func() (err error) {
-		id, err = m.c.CreateMultipartUpload(ctx, client.CreateMultipartUploadInput{Bucket: in.Bucket, Key: in.Key, ObjectAttributes: attrs})
+		id, err = m.c.CreateMultipartUpload(ctx, client.CreateMultipartUploadInput{Bucket: in.Bucket, Key: in.Key,
+			ChecksumAlgorithm: in.ChecksumAlgorithm, ObjectAttributes: attrs})
 		return err
 	})
 	if err != nil {
@@ -66,23 +65,23 @@ func (m *Manager) createUpload(ctx context.Context, in UploadInput, obj object, 
 // sendPart uploads one part with its Content-MD5 and checks the ETag the
 // service returns, so a part corrupted on the way is never completed.
 func (u *mpu) sendPart(ctx context.Context, n int32, body io.ReadSeeker, size int64, sum [md5.Size]byte) error {
-	var etag string
-	err := u.m.withSlot(ctx, func() error {
-		out, err := u.m.c.UploadPart(ctx, client.UploadPartInput{
+	var out client.UploadPartOutput
+	err := u.m.withSlot(ctx, func() (err error) {
+		out, err = u.m.c.UploadPart(ctx, client.UploadPartInput{
 			Bucket: u.in.Bucket, Key: u.in.Key, UploadID: u.id, PartNumber: n,
 			Body: &progressReader{r: body, report: u.obj.bytes}, ContentLength: size,
-			ContentMD5: b64(sum[:]), CustomerKey: u.in.SSE.CustomerKey,
+			ContentMD5: b64(sum[:]), CustomerKey: u.in.SSE.CustomerKey, ChecksumAlgorithm: u.in.ChecksumAlgorithm,
 		})
-		etag = out.ETag
 		return err
 	})
+	etag := out.ETag
 	if err != nil {
 		return err
 	}
 	if md5Comparable(u.in.SSE) && isMD5ETag(etag) && !sameETag(etag, hex.EncodeToString(sum[:])) {
 		return &IntegrityError{What: fmt.Sprintf("part %d of %s", n, u.obj.dest), Want: hex.EncodeToString(sum[:]), Got: trimETag(etag)}
 	}
-	u.record(n, partDone{etag: etag, sum: sum, size: size})
+	u.record(n, partDone{etag: etag, sum: sum, size: size, checksum: out.Checksum})
 	return nil
 }
 
@@ -101,7 +100,7 @@ func (u *mpu) complete(ctx context.Context, count int) (string, string, error) {
 		if !ok {
 			return "", "", fmt.Errorf("upload of %s: part %d is missing", u.obj.dest, n)
 		}
-		done = append(done, client.CompletedPart{PartNumber: n, ETag: p.etag})
+		done = append(done, client.CompletedPart{PartNumber: n, ETag: p.etag, Checksum: p.checksum})
 		sums = append(sums, p.sum)
 	}
 	want := compositeETag(sums)

@@ -127,3 +127,46 @@ func TestSyncComparesSameSizeFilesByMD5(t *testing.T) {
 		t.Errorf("the unchanged file kept its old time %v", st.ModTime())
 	}
 }
+
+// A ChecksumAlgorithm goes on the single request, or on every part of a
+// multipart upload (file or stream) and into its completion; the service
+// verifies each.
+func TestUploadWithChecksumAlgorithm(t *testing.T) {
+	e := newEnv(t)
+	reqs := e.record()
+	m := e.manager()
+	small, _ := randomFile(t, t.TempDir(), 100)
+	big, bigData := randomFile(t, t.TempDir(), 3*testPartSize+5)
+	for _, c := range []struct {
+		key   string
+		run   func(in transfer.UploadInput) (*transfer.Result, error)
+		parts int
+	}{
+		{"small", func(in transfer.UploadInput) (*transfer.Result, error) {
+			return m.UploadFile(context.Background(), small, in)
+		}, 0},
+		{"big", func(in transfer.UploadInput) (*transfer.Result, error) {
+			return m.UploadFile(context.Background(), big, in)
+		}, 4},
+		{"stream", func(in transfer.UploadInput) (*transfer.Result, error) {
+			return m.Upload(context.Background(), pipe{bytes.NewReader(bigData)}, in)
+		}, 4},
+	} {
+		res, err := c.run(transfer.UploadInput{Bucket: "bkt", Key: c.key, ChecksumAlgorithm: client.ChecksumSHA256})
+		if err != nil {
+			t.Fatalf("%s: %v", c.key, err)
+		}
+		if res.Parts != c.parts {
+			t.Errorf("%s: %d parts, want %d", c.key, res.Parts, c.parts)
+		}
+		sent := reqs.count(func(r *http.Request) bool {
+			return r.Method == http.MethodPut && r.URL.Path == "/bkt/"+c.key && r.Header.Get("X-Amz-Checksum-Sha256") != ""
+		})
+		if want := max(c.parts, 1); sent != want {
+			t.Errorf("%s: %d requests with a SHA256 checksum, want %d", c.key, sent, want)
+		}
+	}
+	if !bytes.Equal(e.read("stream"), bigData) || !bytes.Equal(e.read("big"), bigData) {
+		t.Error("uploads differ")
+	}
+}

@@ -130,7 +130,9 @@ type resumed struct {
 // when it is still there and the file is unchanged; otherwise it cleans
 // up any stale state and starts a new upload, recording it.
 func (m *Manager) resumeOrCreate(ctx context.Context, path string, info os.FileInfo, in UploadInput, obj object, ps int64) (*resumed, error) {
-	if m.opts.StateDir == "" || in.ChecksumAlgorithm != "" { // createUpload refuses the latter
+	// An upload with a checksum algorithm is not resumed: the parts kept
+	// would need their checksums for the completion.
+	if m.opts.StateDir == "" || in.ChecksumAlgorithm != "" {
 		u, err := m.createUpload(ctx, in, obj, ps)
 		return &resumed{u: u, ps: ps}, err
 	}

@@ -56,7 +56,7 @@ type TreeOptions struct {
 	KeepSourceProps   bool
 	TaggingDirective  string
 	// ChecksumAlgorithm applies to uploads; see UploadInput.
-	ChecksumAlgorithm string
+	ChecksumAlgorithm client.ChecksumAlgorithm
 	// SourceCustomerKey reads SSE-C source objects.
 	SourceCustomerKey []byte
 	// RemoveSource deletes each source file or object once its transfer

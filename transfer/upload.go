@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -20,16 +19,13 @@ type UploadInput struct {
 	// parts are sized as for a file of that size. Zero lets parts grow so
 	// that a stream of up to 5 TiB fits. Ignored by UploadFile.
 	ExpectedSize int64
-	// ChecksumAlgorithm (CRC32, CRC32C, SHA1 or SHA256) has the SDK send a
-	// checksum of that kind, which the service checks and stores with the
-	// object, besides the Content-MD5. Single-request uploads only for now:
-	// a multipart upload with it fails with ErrChecksumMultipart.
-	ChecksumAlgorithm string
+	// ChecksumAlgorithm adds a checksum of that kind (CRC32, CRC32C, SHA1,
+	// SHA256, CRC64NVME), which the service checks and stores with the
+	// object, besides the Content-MD5: on the single request, or on every
+	// part and, as their composite, on a multipart object. An upload with
+	// one does not resume an interrupted one. Copy does not use it.
+	ChecksumAlgorithm client.ChecksumAlgorithm
 }
-
-// ErrChecksumMultipart is the error of a multipart upload asked for a
-// ChecksumAlgorithm, which the engine does not send per part yet.
-var ErrChecksumMultipart = errors.New("a checksum algorithm is not supported for multipart uploads yet")
 
 // S3URL renders bucket and key as s3://bucket/key.
 func S3URL(bucket, key string) string { return "s3://" + bucket + "/" + key }

@@ -45,11 +45,10 @@ type attrFlags struct {
 	ExpectedSize       string
 }
 
-// The values --sse, --copy-props and --checksum-algorithm take.
+// The values --sse and --copy-props take.
 var (
-	sseTypes           = []string{client.SSEAES256, client.SSEKMS, client.SSEKMSDSSE, client.SSEVerenc, client.SSEVerencDSSE}
-	copyPropsValues    = []string{"none", "metadata-directive", "default"}
-	checksumAlgorithms = []string{"CRC32", "CRC32C", "SHA1", "SHA256"}
+	sseTypes        = []string{client.SSEAES256, client.SSEKMS, client.SSEKMSDSSE, client.SSEVerenc, client.SSEVerencDSSE}
+	copyPropsValues = []string{"none", "metadata-directive", "default"}
 )
 
 // optionalValueFlags are the flags whose value the AWS CLI makes optional
@@ -107,7 +106,7 @@ func (a *attrFlags) add(fl *pflag.FlagSet) {
 	fl.StringVar(&a.Expires, "expires", "", "Expires for written objects: 2026-01-02T03:04:05Z, 2026-01-02, an HTTP date or Unix seconds")
 	fl.StringVar(&a.WebsiteRedirect, "website-redirect", "", "redirect website requests for written objects to this URL or /key")
 	fl.StringVar(&a.Tagging, "tagging", "", "object tags as a URL query: key1=value1&key2=value2 (on copies: replaces the source's)")
-	fl.StringVar(&a.ChecksumAlgorithm, "checksum-algorithm", "", "also send and store a checksum of uploads: CRC32, CRC32C, SHA1 or SHA256 (single-request uploads)")
+	fl.StringVar(&a.ChecksumAlgorithm, "checksum-algorithm", "", "also send and store a checksum of uploads (of each part, and their composite): CRC32, CRC32C, SHA1, SHA256 or CRC64NVME")
 	fl.StringVar(&a.ExpectedSize, "expected-size", "", "for uploads from stdin: the expected size (e.g. 50GiB), to size the parts")
 }
 
@@ -153,11 +152,14 @@ func (a *attrFlags) attributes() (client.ObjectAttributes, error) {
 	return attrs, nil
 }
 
-// checksumAlgorithm is --checksum-algorithm, upper case ("" when not given).
-func (a *attrFlags) checksumAlgorithm() (string, error) {
-	alg := strings.ToUpper(a.ChecksumAlgorithm)
-	if alg != "" && !slices.Contains(checksumAlgorithms, alg) {
-		return "", usagef("invalid --checksum-algorithm %q: use %s", a.ChecksumAlgorithm, strings.Join(checksumAlgorithms, ", "))
+// checksumAlgorithm is --checksum-algorithm ("" when not given).
+func (a *attrFlags) checksumAlgorithm() (client.ChecksumAlgorithm, error) {
+	if a.ChecksumAlgorithm == "" {
+		return "", nil
+	}
+	alg, err := client.ParseChecksumAlgorithm(a.ChecksumAlgorithm)
+	if err != nil {
+		return "", usagef("invalid --checksum-algorithm: %w", err)
 	}
 	return alg, nil
 }

@@ -1,6 +1,7 @@
 package s3cmd_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -332,12 +333,17 @@ func TestAWSCLIFlagsScriptsCarry(t *testing.T) {
 			t.Errorf("--checksum-algorithm %s sent %v", alg, h)
 		}
 	}
-	// Multipart uploads cannot carry it yet: refused, never ignored.
+	// A multipart upload sends it with every part and their composite.
 	big := filepath.Join(dir, "big.bin")
-	writeFile(t, big, randomBytes(3*4096))
-	if r := e.Run("", args("s3", "cp", big, "s3://bkt/big.bin", "--checksum-algorithm", "CRC32")...); r.Code != 1 ||
-		!strings.Contains(r.Stderr, "not supported for multipart uploads") {
-		t.Errorf("multipart with a checksum: exit %d, %q", r.Code, r.Stderr)
+	data := randomBytes(3*4096 + 7)
+	writeFile(t, big, data)
+	parts := recordHeaders(e, func(r *http.Request) bool { return r.URL.Query().Has("partNumber") })
+	e.MustRun(args("s3", "cp", big, "s3://bkt/big.bin", "--checksum-algorithm", "CRC32")...)
+	if h := parts.last(t); h.Get("X-Amz-Checksum-Crc32") == "" {
+		t.Errorf("a part sent %v", h)
+	}
+	if !bytes.Equal(object(t, e, "big.bin"), data) {
+		t.Error("multipart upload with a checksum differs")
 	}
 	if r := e.Run("", "s3", "cp", path, "s3://bkt/x", "--checksum-algorithm", "MD4"); r.Code != 252 {
 		t.Errorf("--checksum-algorithm MD4: exit %d", r.Code)
