@@ -32,7 +32,7 @@ type CopyInput struct {
 	// a HEAD): so a new content type alone changes nothing else.
 	KeepSourceProps bool
 	// TaggingDirective is client.MetadataCopy (the default: keep the
-	// source's tags, which only a single CopyObject does) or
+	// source's tags; a multipart copy reads them with GetObjectTagging) or
 	// client.MetadataReplace (Dest's Tags, none when empty).
 	TaggingDirective string
 	// Dest names the new object; its ACL, storage class, SSE and tags apply
@@ -127,9 +127,9 @@ func (m *Manager) copySingle(ctx context.Context, in CopyInput, size int64, etag
 	return res, nil
 }
 
-// copyParts copies a large object part by part. With the COPY directive
-// the source's content headers and metadata are carried over by hand,
-// because a new multipart upload starts with none.
+// copyParts copies a large object part by part. With the COPY directives
+// the source's content headers, metadata and tags are carried over by
+// hand, because a new multipart upload starts with none.
 func (m *Manager) copyParts(ctx context.Context, in CopyInput, info client.ObjectInfo, obj object) (*Result, error) {
 	ps, err := PartSize(info.Size, m.opts.PartSize)
 	if err != nil {
@@ -139,6 +139,17 @@ func (m *Manager) copyParts(ctx context.Context, in CopyInput, info client.Objec
 	dest.ChecksumAlgorithm = "" // UploadPartCopy carries none; see UploadInput
 	if in.MetadataDirective != client.MetadataReplace {
 		dest.ObjectAttributes = withSourceProps(copyAttributes(in), info)
+	}
+	if in.TaggingDirective != client.MetadataReplace { // as CopyObject's COPY: the source's tags
+		var tags client.ObjectTags
+		err := m.withSlot(ctx, func() (err error) {
+			tags, err = m.c.GetObjectTagging(ctx, client.ObjectRef{Bucket: in.SourceBucket, Key: in.SourceKey})
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		dest.Tags = tags.Tags
 	}
 	u, err := m.createUpload(ctx, dest, obj, ps)
 	if err != nil {

@@ -48,6 +48,17 @@ func TestCopyKeepSourceProps(t *testing.T) {
 				info.ContentDisposition != "inline" || info.Metadata["owner"] != "ann" || info.TagCount != 1 {
 				t.Errorf("copy %+v", info)
 			}
+			// The default directives keep everything, tags included (a
+			// multipart copy reads them with GetObjectTagging).
+			if _, err := m.Copy(context.Background(), transfer.CopyInput{SourceBucket: "bkt", SourceKey: "src",
+				Dest: transfer.UploadInput{Bucket: "bkt", Key: "kept"}}); err != nil {
+				t.Fatal(err)
+			}
+			tags, err := e.c.GetObjectTagging(context.Background(), client.ObjectRef{Bucket: "bkt", Key: "kept"})
+			kept, _ := e.c.HeadObject(context.Background(), client.HeadObjectInput{Bucket: "bkt", Key: "kept"})
+			if err != nil || len(tags.Tags) != 1 || tags.Tags[0].Value != "prod" || kept.ContentType != "text/x-src" || kept.Metadata["owner"] != "ann" {
+				t.Errorf("default copy: tags %v (%v), %+v", tags.Tags, err, kept)
+			}
 		})
 	}
 }
