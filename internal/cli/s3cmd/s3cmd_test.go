@@ -198,27 +198,27 @@ func TestRbForceRemovesVersions(t *testing.T) {
 		t.Fatalf("%d versions and markers, want 5", versions)
 	}
 	r := e.Run("", "s3", "rb", "s3://ver")
-	if r.Code != 254 || !strings.Contains(r.Stderr, "BucketNotEmpty") {
+	if r.Code != 1 || !strings.Contains(r.Stderr, "BucketNotEmpty") {
 		t.Fatalf("rb of a bucket with versions: exit %d, %q", r.Code, r.Stderr)
 	}
 	out := e.MustRun("s3", "rb", "s3://ver", "--force", "--output", "json").Stdout
 	var deleted []string
 	for line := range strings.Lines(out) {
 		var a struct {
-			Action, Target string
-			VersionID      string `json:"version_id"`
+			Type, Status, Source string
+			VersionID            string `json:"version_id"`
 		}
 		if err := json.Unmarshal([]byte(line), &a); err != nil {
 			t.Fatalf("%q: %v", line, err)
 		}
-		if a.Action == "delete" {
-			if a.VersionID == "" {
-				t.Errorf("a version deleted without its version id: %q", line)
+		if a.Type == "delete" {
+			if a.VersionID == "" || a.Status != "done" {
+				t.Errorf("a version deleted without its version id, or not done: %q", line)
 			}
-			deleted = append(deleted, a.Target)
+			deleted = append(deleted, a.Source)
 		}
 	}
-	if len(deleted) != 5 || !strings.HasSuffix(out, `{"action":"remove_bucket","target":"s3://ver"}`+"\n") {
+	if len(deleted) != 5 || !strings.HasSuffix(out, `{"type":"remove_bucket","status":"done","source":"s3://ver"}`+"\n") {
 		t.Errorf("rb --force deleted %v:\n%s", deleted, out)
 	}
 	if err := c.HeadBucket(ctx, "ver"); !client.IsNotFound(err) {
