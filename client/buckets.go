@@ -25,18 +25,38 @@ type ListBucketsInput struct {
 }
 
 // ListBuckets yields every bucket, fetching pages as the loop advances. A
-// failed page yields its error once and ends the iteration.
+// failed page yields its error once and ends the iteration. Pages are
+// checked as ListObjects checks them (names under Prefix and in order,
+// paging that leads on, a bounded answer); a page breaking a rule yields a
+// *ProtocolError.
 func (c *Client) ListBuckets(ctx context.Context, in ListBucketsInput) iter.Seq2[Bucket, error] {
 	return func(yield func(Bucket, error) bool) {
+		fail := func(problem string) error { return &ProtocolError{Op: "ListBuckets", Problem: problem} }
 		token := in.ContinuationToken
+		guard := newPageGuard(fail, token)
+		order := &keyOrder{noun: "bucket", prefix: in.Prefix, fail: fail}
 		for {
 			req := &s3.ListBucketsInput{ContinuationToken: optString(token), Prefix: optString(in.Prefix)}
 			if in.MaxBuckets > 0 {
 				req.MaxBuckets = aws.Int32(in.MaxBuckets)
 			}
-			out, err := c.s3.ListBuckets(ctx, req)
+			out, err := c.s3.ListBuckets(ctx, req, capAnswer)
 			if err != nil {
 				yield(Bucket{}, c.wrapErr("ListBuckets", "", "", err))
+				return
+			}
+			names := make([]string, len(out.Buckets))
+			for i, b := range out.Buckets {
+				names[i] = aws.ToString(b.Name)
+			}
+			err = order.page(names)
+			if err == nil {
+				// ListBuckets has no IsTruncated: a token is the only sign of more.
+				next := aws.ToString(out.ContinuationToken)
+				token, err = guard.next(next != "", next, len(names))
+			}
+			if err != nil {
+				yield(Bucket{}, err)
 				return
 			}
 			for _, b := range out.Buckets {
@@ -44,11 +64,9 @@ func (c *Client) ListBuckets(ctx context.Context, in ListBucketsInput) iter.Seq2
 					return
 				}
 			}
-			next := aws.ToString(out.ContinuationToken)
-			if next == "" || next == token {
-				return // a server that ignores paging returns no token, or the same one
+			if token == "" {
+				return
 			}
-			token = next
 		}
 	}
 }

@@ -231,6 +231,9 @@ func wrapError(op, endpoint, bucket, key string, err error) error {
 	if ctxErr := contextError(err); ctxErr != nil {
 		return fmt.Errorf("%s %s: %w", op, location(bucket, key), ctxErr)
 	}
+	if errors.Is(err, errAnswerTooLarge) {
+		return &ProtocolError{Op: op, Bucket: bucket, Key: key, Problem: tooLargeProblem}
+	}
 	// The SDK wraps transport failures in a ResponseError too, with no
 	// response; a success whose body broke off is a transport failure too.
 	var re *awshttp.ResponseError

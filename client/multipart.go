@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"iter"
 	"time"
@@ -25,7 +26,8 @@ type CreateMultipartUploadInput struct {
 	ObjectAttributes
 }
 
-// CreateMultipartUpload starts a multipart upload and returns its upload id.
+// CreateMultipartUpload starts a multipart upload and returns its upload id;
+// an answer without one is a *ProtocolError.
 func (c *Client) CreateMultipartUpload(ctx context.Context, in CreateMultipartUploadInput) (string, error) {
 	if err := validateObject(in.Bucket, in.Key); err != nil {
 		return "", err
@@ -56,6 +58,10 @@ func (c *Client) CreateMultipartUpload(ctx context.Context, in CreateMultipartUp
 	})
 	if err != nil {
 		return "", c.wrapErr("CreateMultipartUpload", in.Bucket, in.Key, err)
+	}
+	if aws.ToString(out.UploadId) == "" {
+		// Parts sent without an id go as plain PUTs of the key on some servers.
+		return "", &ProtocolError{Op: "CreateMultipartUpload", Bucket: in.Bucket, Key: in.Key, Problem: "the answer has no UploadId; no part was sent"}
 	}
 	return aws.ToString(out.UploadId), nil
 }
@@ -224,33 +230,99 @@ type Upload struct {
 	Initiated time.Time `json:"initiated"`
 }
 
-// ListMultipartUploads yields the bucket's open multipart uploads under prefix.
+// ListMultipartUploads yields the bucket's open multipart uploads under
+// prefix. Pages are checked as ListObjects checks them (keys URL-encoded
+// and decoded, under prefix, in order and never repeated, paging that leads
+// on, a bounded answer); a page breaking a rule yields a *ProtocolError.
 func (c *Client) ListMultipartUploads(ctx context.Context, bucket, prefix string) iter.Seq2[Upload, error] {
 	return func(yield func(Upload, error) bool) {
 		if err := ValidateBucketName(bucket); err != nil {
 			yield(Upload{}, err)
 			return
 		}
+		fail := func(problem string) error {
+			return &ProtocolError{Op: "ListMultipartUploads", Bucket: bucket, Key: prefix, Problem: problem}
+		}
 		var keyMarker, idMarker string
+		guard := newPageGuard(fail, "")
+		order := uploadOrder{prefix: prefix, fail: fail}
 		for {
 			out, err := c.s3.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String(bucket), Prefix: optString(prefix),
-				KeyMarker: optString(keyMarker), UploadIdMarker: optString(idMarker)})
+				KeyMarker: optString(keyMarker), UploadIdMarker: optString(idMarker), EncodingType: types.EncodingTypeUrl}, capAnswer)
 			if err != nil {
 				yield(Upload{}, c.wrapErr("ListMultipartUploads", bucket, "", err))
 				return
 			}
-			for _, u := range out.Uploads {
-				if !yield(Upload{Key: aws.ToString(u.Key), UploadID: aws.ToString(u.UploadId), Initiated: aws.ToTime(u.Initiated)}, nil) {
+			ups, err := order.page(out, urlDecoder{on: out.EncodingType == types.EncodingTypeUrl, fail: fail})
+			if err == nil {
+				keyMarker, idMarker, err = nextUploadMarkers(guard, out, fail, len(ups)+len(out.CommonPrefixes))
+			}
+			if err != nil {
+				yield(Upload{}, err)
+				return
+			}
+			for _, u := range ups {
+				if !yield(u, nil) {
 					return
 				}
 			}
-			nextKey, nextID := aws.ToString(out.NextKeyMarker), aws.ToString(out.NextUploadIdMarker)
-			if !aws.ToBool(out.IsTruncated) || (nextKey == keyMarker && nextID == idMarker) {
+			if keyMarker == "" && idMarker == "" {
 				return
 			}
-			keyMarker, idMarker = nextKey, nextID
 		}
 	}
+}
+
+// nextUploadMarkers returns the markers of the next page ("" at the end),
+// checked by guard as one token.
+func nextUploadMarkers(guard *pageGuard, out *s3.ListMultipartUploadsOutput, fail func(string) error, entries int) (string, string, error) {
+	key, err := urlDecoder{on: out.EncodingType == types.EncodingTypeUrl, fail: fail}.decode(aws.ToString(out.NextKeyMarker))
+	if err != nil {
+		return "", "", err
+	}
+	id := aws.ToString(out.NextUploadIdMarker)
+	token := ""
+	if key != "" || id != "" {
+		token = key + "\x00" + id
+	}
+	if _, err := guard.next(aws.ToBool(out.IsTruncated), token, entries); err != nil || !aws.ToBool(out.IsTruncated) {
+		return "", "", err
+	}
+	return key, id, nil
+}
+
+// uploadOrder checks that uploads lie under the prefix and come in key
+// order, each (key, upload id) once: uploads of one key are ordered by
+// time, which the ids do not show, so only repeats can be caught there.
+type uploadOrder struct {
+	prefix  string
+	lastKey string
+	ids     map[string]bool // the upload ids seen for lastKey
+	fail    func(problem string) error
+}
+
+func (o *uploadOrder) page(out *s3.ListMultipartUploadsOutput, dec urlDecoder) ([]Upload, error) {
+	ups := make([]Upload, 0, len(out.Uploads))
+	for _, u := range out.Uploads {
+		key, err := dec.decode(aws.ToString(u.Key))
+		if err != nil {
+			return nil, err
+		}
+		id := aws.ToString(u.UploadId)
+		switch {
+		case len(key) < len(o.prefix) || key[:len(o.prefix)] != o.prefix:
+			return nil, o.fail(fmt.Sprintf("key %q is outside the prefix %q asked for", key, o.prefix))
+		case key < o.lastKey:
+			return nil, o.fail(fmt.Sprintf("key %q does not sort after %q: the listing is out of order", key, o.lastKey))
+		case key > o.lastKey || o.ids == nil:
+			o.lastKey, o.ids = key, map[string]bool{}
+		case o.ids[id]:
+			return nil, o.fail(fmt.Sprintf("upload %q of key %q is listed twice: the listing repeats itself", id, key))
+		}
+		o.ids[id] = true
+		ups = append(ups, Upload{Key: key, UploadID: id, Initiated: aws.ToTime(u.Initiated)})
+	}
+	return ups, nil
 }
 
 // Part is an uploaded part of an open multipart upload.
@@ -261,31 +333,50 @@ type Part struct {
 	LastModified time.Time `json:"last_modified"`
 }
 
-// ListParts yields the parts uploaded so far, in part-number order.
+// ListParts yields the parts uploaded so far, in part-number order. Pages
+// are checked (part numbers strictly increasing, paging that leads on, a
+// bounded answer); a page breaking a rule yields a *ProtocolError.
 func (c *Client) ListParts(ctx context.Context, bucket, key, uploadID string) iter.Seq2[Part, error] {
 	return func(yield func(Part, error) bool) {
 		if err := validateObject(bucket, key); err != nil {
 			yield(Part{}, err)
 			return
 		}
+		fail := func(problem string) error {
+			return &ProtocolError{Op: "ListParts", Bucket: bucket, Key: key, Problem: fmt.Sprintf("upload %s: %s", uploadID, problem)}
+		}
 		var marker string
+		var last int32
+		guard := newPageGuard(fail, "")
 		for {
 			out, err := c.s3.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String(bucket), Key: aws.String(key), UploadId: aws.String(uploadID),
-				PartNumberMarker: optString(marker)})
+				PartNumberMarker: optString(marker)}, capAnswer)
 			if err != nil {
 				yield(Part{}, c.wrapErr("ListParts", bucket, key, err))
 				return
 			}
+			parts := make([]Part, 0, len(out.Parts))
 			for _, p := range out.Parts {
-				if !yield(Part{PartNumber: aws.ToInt32(p.PartNumber), ETag: aws.ToString(p.ETag), Size: aws.ToInt64(p.Size), LastModified: aws.ToTime(p.LastModified)}, nil) {
+				n := aws.ToInt32(p.PartNumber)
+				if n <= last {
+					yield(Part{}, fail(fmt.Sprintf("part %d does not come after part %d: the listing is out of order or repeats itself", n, last)))
+					return
+				}
+				last = n
+				parts = append(parts, Part{PartNumber: n, ETag: aws.ToString(p.ETag), Size: aws.ToInt64(p.Size), LastModified: aws.ToTime(p.LastModified)})
+			}
+			if marker, err = guard.next(aws.ToBool(out.IsTruncated), aws.ToString(out.NextPartNumberMarker), len(parts)); err != nil {
+				yield(Part{}, err)
+				return
+			}
+			for _, p := range parts {
+				if !yield(p, nil) {
 					return
 				}
 			}
-			next := aws.ToString(out.NextPartNumberMarker)
-			if !aws.ToBool(out.IsTruncated) || next == marker {
+			if marker == "" {
 				return
 			}
-			marker = next
 		}
 	}
 }

@@ -338,13 +338,33 @@ type DeleteObjectsOutput struct {
 // DeleteObjects deletes keys in batches of 1,000 (one request each, with
 // Content-MD5). Per-key failures are reported in Failed, not as an error; an
 // error means a whole batch failed, and the output holds the batches before it.
+//
+// The answer must account for every key sent: a key it neither reports
+// deleted nor failed is in Failed with code ErrNotConfirmed. A key holding
+// a character XML 1.0 cannot carry (ESC and the other C0 controls but tab,
+// CR and LF) cannot go in a DeleteObjects request, which would send
+// U+FFFD in its place and so name another key; it is deleted with its own
+// DeleteObject instead.
 func (c *Client) DeleteObjects(ctx context.Context, bucket string, ids []ObjectID) (DeleteObjectsOutput, error) {
 	var res DeleteObjectsOutput
 	if err := ValidateBucketName(bucket); err != nil {
 		return res, err
 	}
-	for start := 0; start < len(ids); start += MaxDeleteBatch {
-		batch := ids[start:min(start+MaxDeleteBatch, len(ids))]
+	batchable := make([]ObjectID, 0, len(ids))
+	for _, id := range ids {
+		if err := ValidateKey(id.Key); err != nil {
+			return res, err
+		}
+		if !xmlSafe(id.Key) {
+			if err := c.deleteOne(ctx, bucket, id, &res); err != nil {
+				return res, err
+			}
+			continue
+		}
+		batchable = append(batchable, id)
+	}
+	for start := 0; start < len(batchable); start += MaxDeleteBatch {
+		batch := batchable[start:min(start+MaxDeleteBatch, len(batchable))]
 		if err := c.deleteBatch(ctx, bucket, batch, &res); err != nil {
 			return res, err
 		}
@@ -352,26 +372,72 @@ func (c *Client) DeleteObjects(ctx context.Context, bucket string, ids []ObjectI
 	return res, nil
 }
 
+// ErrNotConfirmed is the code of a DeleteFailure for a key the server's
+// DeleteObjects answer did not mention: it may or may not be gone.
+const ErrNotConfirmed ErrorCode = "NotConfirmed"
+
+// deleteOne deletes a key DeleteObjects cannot carry. A service error is
+// the key's failure, as DeleteObjects would report it; a connection
+// failure fails the call, as a failed batch does.
+func (c *Client) deleteOne(ctx context.Context, bucket string, id ObjectID, res *DeleteObjectsOutput) error {
+	err := c.DeleteObject(ctx, bucket, id.Key, id.VersionID)
+	var se *Error
+	switch {
+	case err == nil:
+		res.Deleted = append(res.Deleted, id)
+	case errors.As(err, &se):
+		res.Failed = append(res.Failed, DeleteFailure{ObjectID: id, Code: se.Code, Message: se.Message})
+	default:
+		return err
+	}
+	return nil
+}
+
 func (c *Client) deleteBatch(ctx context.Context, bucket string, batch []ObjectID, res *DeleteObjectsOutput) error {
 	objs := make([]types.ObjectIdentifier, len(batch))
 	for i, id := range batch {
-		if err := ValidateKey(id.Key); err != nil {
-			return err
-		}
 		objs[i] = types.ObjectIdentifier{Key: aws.String(id.Key), VersionId: optString(id.VersionID)}
 	}
-	out, err := c.s3.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String(bucket), Delete: &types.Delete{Objects: objs}}, withContentMD5)
+	out, err := c.s3.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String(bucket), Delete: &types.Delete{Objects: objs}}, withContentMD5, capAnswer)
 	if err != nil {
 		return c.wrapErr("DeleteObjects", bucket, "", err)
 	}
+	// Only what was sent counts, each once; what the answer leaves out is
+	// unconfirmed.
+	pending := make(map[ObjectID]bool, len(batch))
+	for _, id := range batch {
+		pending[id] = true
+	}
 	for _, d := range out.Deleted {
-		res.Deleted = append(res.Deleted, ObjectID{Key: aws.ToString(d.Key), VersionID: aws.ToString(d.VersionId)})
+		if id := (ObjectID{Key: aws.ToString(d.Key), VersionID: aws.ToString(d.VersionId)}); pending[id] {
+			delete(pending, id)
+			res.Deleted = append(res.Deleted, id)
+		}
 	}
 	for _, e := range out.Errors {
-		res.Failed = append(res.Failed, DeleteFailure{ObjectID: ObjectID{Key: aws.ToString(e.Key), VersionID: aws.ToString(e.VersionId)},
-			Code: ErrorCode(aws.ToString(e.Code)), Message: aws.ToString(e.Message)})
+		if id := (ObjectID{Key: aws.ToString(e.Key), VersionID: aws.ToString(e.VersionId)}); pending[id] {
+			delete(pending, id)
+			res.Failed = append(res.Failed, DeleteFailure{ObjectID: id, Code: ErrorCode(aws.ToString(e.Code)), Message: aws.ToString(e.Message)})
+		}
+	}
+	for _, id := range batch {
+		if pending[id] {
+			delete(pending, id)
+			res.Failed = append(res.Failed, DeleteFailure{ObjectID: id, Code: ErrNotConfirmed,
+				Message: "the DeleteObjects answer did not mention this key, so it may still exist"})
+		}
 	}
 	return nil
+}
+
+// xmlSafe reports whether s holds only characters XML 1.0 can carry.
+func xmlSafe(s string) bool {
+	for _, r := range s {
+		if !(r == '\t' || r == '\n' || r == '\r' || r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF) {
+			return false
+		}
+	}
+	return true
 }
 
 // Metadata directives for CopyObject.

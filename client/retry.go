@@ -80,6 +80,9 @@ func brokenAnswer(err error) bool {
 	if !errors.As(err, &re) || re.Response == nil || re.HTTPStatusCode() < 200 || re.HTTPStatusCode() > 299 {
 		return false
 	}
+	if errors.Is(err, errAnswerTooLarge) {
+		return false // whole, but too large to read: asking again gets the same
+	}
 	var api smithy.APIError
 	return !errors.As(err, &api)
 }

@@ -118,26 +118,34 @@ func (m *Manager) head(ctx context.Context, in DownloadInput) (client.ObjectInfo
 // getWhole reads a small object in one GET, hashing as it writes. A body
 // that breaks off, or ends short of the listed size (a wrong
 // Content-Length), is resumed from where it stopped with ranged GETs
-// pinned to the ETag, as the ranges of a large object are.
+// pinned to the ETag, as the ranges of a large object are. Nothing past
+// the listed size is ever written: a body with more fails the download.
 func (m *Manager) getWhole(ctx context.Context, in DownloadInput, w io.Writer, obj object) (*fileResult, error) {
 	var out *client.GetObjectOutput
 	var written int64
 	var v *verifier
 	var mw io.Writer
+	pin := version{etag: in.Listed.ETag, size: in.Listed.Size}
 	err := m.withSlot(ctx, func() (err error) {
 		out, err = m.c.GetObject(ctx, client.GetObjectInput{Bucket: in.Bucket, Key: in.Key, CustomerKey: in.CustomerKey,
-			Conditions: client.Conditions{IfMatch: in.Listed.ETag}})
+			Conditions: client.Conditions{IfMatch: pin.etag}})
 		if errors.Is(err, client.ErrPreconditionFailed) {
-			return &ChangedError{Object: obj.source, ETag: in.Listed.ETag, Err: err}
+			return &ChangedError{Object: obj.source, ETag: pin.etag, Err: err}
 		}
 		if err != nil {
 			return err
 		}
 		defer out.Body.Close()
-		out.Size = in.Listed.Size // the listing's, not the Content-Length of an answer that may be broken
+		if err := pin.check(obj.source, out.ETag); err != nil {
+			return err
+		}
+		out.Size = pin.size // the listing's, not the Content-Length of an answer that may be broken
 		v = newVerifier(m.smallPlan(out.ObjectInfo, in.CustomerKey))
 		mw = io.MultiWriter(countingWriter{w: w, report: obj.bytes}, v)
-		written, err = io.Copy(mw, bodyReader{out.Body})
+		written, err = io.Copy(mw, bodyReader{io.LimitReader(out.Body, pin.size)})
+		if err == nil && written == pin.size {
+			err = nothingMore(out.Body, obj.source, pin.size)
+		}
 		return err
 	})
 	if err != nil && (out == nil || !isBodyError(err) || ctx.Err() != nil) {
@@ -145,12 +153,24 @@ func (m *Manager) getWhole(ctx context.Context, in DownloadInput, w io.Writer, o
 	}
 	info := out.ObjectInfo
 	if written < info.Size {
-		if err := m.getRange(ctx, in, info.ETag, written, info.Size-written, mw); err != nil {
+		if err := m.getRange(ctx, in, pin, written, info.Size-written, mw); err != nil {
 			return nil, err
 		}
 		written = info.Size
 	}
 	return m.verified(v, info, written, obj, 0, 0)
+}
+
+// nothingMore checks that a body has ended once size bytes were read: a
+// server that sends more (a wrong Content-Length, another version, an
+// endless stream) must not fill the disk or the pipe.
+func nothingMore(body io.Reader, object string, size int64) error {
+	var one [1]byte
+	if n, _ := io.ReadFull(body, one[:]); n > 0 {
+		return &IntegrityError{What: object, Want: fmt.Sprintf("%d bytes", size),
+			Got: "more (the answer went on past the object's size; nothing past it was written)"}
+	}
+	return nil
 }
 
 // smallPlan verifies a single-request download: only a plain MD5 ETag can
@@ -199,7 +219,7 @@ func (m *Manager) getRanges(ctx context.Context, in DownloadInput, info client.O
 		off := int64(i) * rs
 		if !g.Go(func(ctx context.Context) error {
 			w := countingWriter{w: io.NewOffsetWriter(f, off), report: obj.bytes}
-			if err := m.getRange(ctx, in, info.ETag, off, min(rs, info.Size-off), w); err != nil {
+			if err := m.getRange(ctx, in, versionOf(info), off, min(rs, info.Size-off), w); err != nil {
 				return err
 			}
 			close(done[i])
@@ -234,7 +254,7 @@ func (m *Manager) getParts(ctx context.Context, in DownloadInput, info client.Ob
 		if !g.Go(func(ctx context.Context) error {
 			h := md5.New()
 			w := countingWriter{w: io.MultiWriter(io.NewOffsetWriter(f, off), h), report: obj.bytes}
-			if err := m.getRange(ctx, in, info.ETag, off, min(plan.partSize, info.Size-off), w); err != nil {
+			if err := m.getRange(ctx, in, versionOf(info), off, min(plan.partSize, info.Size-off), w); err != nil {
 				return err
 			}
 			h.Sum(sums[i][:0])

@@ -43,7 +43,7 @@ func (m *Manager) download(ctx context.Context, in DownloadInput, w io.Writer, o
 		ranges[i] = make(chan []byte, 1)
 	}
 	g := newGroup(ctx, m.opts.PartConcurrency+1)
-	g.Go(func(ctx context.Context) error { return m.fetchRanges(ctx, g, in, info.ETag, info.Size, rs, ranges) })
+	g.Go(func(ctx context.Context) error { return m.fetchRanges(ctx, g, in, versionOf(info), rs, ranges) })
 	written, werr := m.writeInOrder(g.ctx, w, v, ranges, obj)
 	if werr != nil {
 		g.fail(werr)
@@ -63,17 +63,17 @@ func (m *Manager) download(ctx context.Context, in DownloadInput, w io.Writer, o
 // fetchRanges starts one download per range, in order, each into a pooled
 // buffer taken before it starts: taking buffers in range order means the
 // range the writer waits for always has one, so the pool cannot deadlock.
-func (m *Manager) fetchRanges(ctx context.Context, g *group, in DownloadInput, etag string, size, rs int64, ranges []chan []byte) error {
+func (m *Manager) fetchRanges(ctx context.Context, g *group, in DownloadInput, v version, rs int64, ranges []chan []byte) error {
 	for i := range ranges {
 		off := int64(i) * rs
-		length := min(rs, size-off)
+		length := min(rs, v.size-off)
 		buf, err := m.bufs.get(ctx, length)
 		if err != nil {
 			return err
 		}
 		if !g.Go(func(ctx context.Context) error {
 			b := &fixedBuffer{b: buf}
-			if err := m.getRange(ctx, in, etag, off, length, b); err != nil {
+			if err := m.getRange(ctx, in, v, off, length, b); err != nil {
 				m.bufs.put(buf)
 				return err
 			}

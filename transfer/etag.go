@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 
@@ -23,17 +22,6 @@ type IntegrityError struct {
 // Error names what failed the check, with the expected and actual values.
 func (e *IntegrityError) Error() string {
 	return fmt.Sprintf("integrity check failed for %s: expected %s, got %s", e.What, e.Want, e.Got)
-}
-
-// md5Of hashes r to the end.
-func md5Of(r io.Reader) ([md5.Size]byte, error) {
-	h := md5.New()
-	var sum [md5.Size]byte
-	if _, err := io.Copy(h, r); err != nil {
-		return sum, err
-	}
-	copy(sum[:], h.Sum(nil))
-	return sum, nil
 }
 
 func b64(sum []byte) string { return base64.StdEncoding.EncodeToString(sum) }

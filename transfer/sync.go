@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/quilibrium/qcli/client"
 )
 
 // Sync makes dst hold what src holds: each side is read as a sorted
@@ -27,6 +29,13 @@ import (
 // With Delete, entries only dst has are deleted. Filters apply to both
 // sides: an excluded destination entry is never deleted. Local to S3,
 // S3 to local and S3 to S3 are supported.
+//
+// A deletion is decided only for an entry the source has verifiably
+// passed: the source has yielded a later name, from a listing page whose
+// next page was fetched and found in order too (or from its checked end);
+// entries under a source directory that could not be read are never
+// deleted. When either side fails to list, no deletion decided after the
+// last one sent goes out: the batch still pending is dropped.
 func (m *Manager) Sync(ctx context.Context, src, dst Location, o TreeOptions) (Summary, error) {
 	if src.IsLocal() && dst.IsLocal() {
 		return Summary{}, errors.New("sync needs at least one S3 side")
@@ -40,8 +49,8 @@ func (m *Manager) Sync(ctx context.Context, src, dst Location, o TreeOptions) (S
 		s.dirs = newDirCache(real)
 	}
 	err := s.run()
-	if ferr := s.del.flush(ctx); err == nil {
-		err = ferr
+	if err == nil { // a listing that failed may have misled the pending deletions
+		err = s.del.flush(ctx)
 	}
 	sum, err := finishTree(ctx, s.pool, err)
 	sum.Done += s.del.sum.Done
@@ -57,6 +66,9 @@ type syncer struct {
 	pool     *pool
 	del      *deleter
 	dirs     *dirCache
+	// unread is the Rel of the last source entry that could not be read
+	// (an unreadable directory hides what is under it).
+	unread string
 }
 
 // side reads one location as a filtered, sorted stream.
@@ -74,7 +86,7 @@ func (s *syncer) open(l Location, isDst bool) (*side, func()) {
 			seq = ignoreMissingRoot(seq)
 		}
 	} else {
-		seq = s.m.ListTree(s.ctx, l.Bucket, l.Prefix)
+		seq = s.m.listTreeAhead(s.ctx, l.Bucket, l.Prefix)
 	}
 	next, stop := iter.Pull2(seq)
 	return &side{next: next}, stop
@@ -89,6 +101,9 @@ func (sd *side) advance(s *syncer, isDst bool) error {
 			return err
 		}
 		sd.cur, sd.ok = e, ok
+		if ok && !isDst && e.Err != nil {
+			s.unread = e.Rel
+		}
 		if !ok || s.o.Filter.Included(e.Rel) && !(isDst && isOurTemp(e)) && !(!isDst && isDirMarker(e)) {
 			return nil
 		}
@@ -174,7 +189,7 @@ func (s *syncer) copy(e Entry) {
 
 // extra handles an entry only the destination has.
 func (s *syncer) extra(e Entry) error {
-	if !s.o.Delete || e.Err != nil {
+	if !s.o.Delete || e.Err != nil || s.unread != "" && strings.HasPrefix(e.Rel, s.unread+"/") {
 		return nil
 	}
 	if !s.dst.IsLocal() {
@@ -219,6 +234,39 @@ func ignoreMissingRoot(seq iter.Seq2[Entry, error]) iter.Seq2[Entry, error] {
 			if !yield(e, err) {
 				return
 			}
+		}
+	}
+}
+
+// listTreeAhead is ListTree reading one page ahead: a page's entries are
+// yielded only once the page after it has been fetched and passed the
+// listing's checks (a page that goes back, repeats or leaves the prefix
+// fails them). Sync decides deletions from where the listings have got
+// to, so a listing going wrong is caught before the page it discredits is
+// acted on. It holds two pages.
+func (m *Manager) listTreeAhead(ctx context.Context, bucket, prefix string) iter.Seq2[Entry, error] {
+	return listEntries(pagesAhead(m.listPages(ctx, bucket, prefix)), prefix)
+}
+
+func pagesAhead(pages iter.Seq2[*client.ObjectPage, error]) iter.Seq2[*client.ObjectPage, error] {
+	return func(yield func(*client.ObjectPage, error) bool) {
+		next, stop := iter.Pull2(pages)
+		defer stop()
+		page, err, ok := next()
+		for ok {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			after, aerr, aok := next()
+			if aerr != nil {
+				yield(nil, aerr) // the page after failed: this one is not used either
+				return
+			}
+			if !yield(page, nil) {
+				return
+			}
+			page, err, ok = after, aerr, aok
 		}
 	}
 }

@@ -39,6 +39,13 @@ func S3URL(bucket, key string) string { return "s3://" + bucket + "/" + key }
 // abort (a killed process, a lost network) resumes on the next call.
 // A file that cannot be opened, or is not a regular file, gives a
 // *SourceError (a tree operation skips it with a warning).
+//
+// The file must stay as it was while it is read: its size, modification
+// time, change time and identity are compared at the end with the start.
+// A change fails the upload with a *SourceChangedError (before a multipart
+// upload completes, which is then aborted), since the bytes sent may be
+// of two versions; a success therefore means the object holds the file's
+// final content.
 func (m *Manager) UploadFile(ctx context.Context, path string, in UploadInput) (*Result, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -54,23 +61,35 @@ func (m *Manager) UploadFile(ctx context.Context, path string, in UploadInput) (
 	}
 	obj := object{em: m.em, op: OpUpload, source: path, dest: S3URL(in.Bucket, in.Key), size: info.Size()}
 	obj.emit(Started, 0, nil, nil)
+	src := source{path: path, start: info}
 	var res *Result
 	if info.Size() < m.opts.Threshold {
-		res, err = m.putFile(ctx, f, info.Size(), in, obj)
+		res, err = m.putFile(ctx, f, src, in, obj)
 	} else {
-		res, err = m.uploadFileParts(ctx, f, path, info, in, obj)
+		res, err = m.uploadFileParts(ctx, f, src, in, obj)
 	}
 	obj.finish(res, err)
 	return res, err
 }
 
-// putFile sends a small file in one request.
-func (m *Manager) putFile(ctx context.Context, f *os.File, size int64, in UploadInput, obj object) (*Result, error) {
-	sum, err := md5Of(io.NewSectionReader(f, 0, size))
+// putFile sends a small file in one request. A change to the file explains
+// any failure better than its symptom (a short body, a digest the service
+// refused) and voids a success.
+func (m *Manager) putFile(ctx context.Context, f *os.File, src source, in UploadInput, obj object) (*Result, error) {
+	size := src.start.Size()
+	sum, err := src.md5(f, 0, size)
 	if err != nil {
 		return nil, err
 	}
-	return m.put(ctx, io.NewSectionReader(f, 0, size), size, sum, in, obj)
+	res, err := m.put(ctx, io.NewSectionReader(f, 0, size), size, sum, in, obj)
+	stored := ""
+	if err == nil {
+		stored = obj.dest
+	}
+	if cerr := src.changed(stored); cerr != nil {
+		return nil, cerr
+	}
+	return res, err
 }
 
 // put sends body (seekable, so the client can retry it) in one PutObject
@@ -99,19 +118,24 @@ func (m *Manager) put(ctx context.Context, body io.ReadSeeker, size int64, sum [
 }
 
 // uploadFileParts is the multipart path for a file. The part size is
-// settled, and an object that cannot fit refused, before any request.
-func (m *Manager) uploadFileParts(ctx context.Context, f *os.File, path string, info os.FileInfo, in UploadInput, obj object) (*Result, error) {
-	size := info.Size()
+// settled, and an object that cannot fit refused, before any request. The
+// file is checked for changes once every part is sent, before the upload
+// completes (a change aborts it), and again after.
+func (m *Manager) uploadFileParts(ctx context.Context, f *os.File, src source, in UploadInput, obj object) (*Result, error) {
+	size := src.start.Size()
 	ps, err := PartSize(size, m.opts.PartSize)
 	if err != nil {
 		return nil, err
 	}
-	r, err := m.resumeOrCreate(ctx, path, info, in, obj, ps)
+	r, err := m.resumeOrCreate(ctx, src.path, src.start, in, obj, ps)
 	if err != nil {
 		return nil, err
 	}
 	count := partCount(size, r.ps)
-	kept, err := m.sendFileParts(ctx, f, size, r, count)
+	kept, err := m.sendFileParts(ctx, f, src, r, count)
+	if cerr := src.changed(""); cerr != nil {
+		err = cerr // the change explains a failure better than its symptom
+	}
 	if err != nil {
 		return nil, m.uploadFailed(ctx, r, err)
 	}
@@ -121,6 +145,9 @@ func (m *Manager) uploadFileParts(ctx context.Context, f *os.File, path string, 
 	}
 	if r.file != "" {
 		_ = os.Remove(r.file)
+	}
+	if err := src.changed(obj.dest); err != nil {
+		return nil, err
 	}
 	return &Result{Op: OpUpload, Source: obj.source, Dest: obj.dest, Size: size, ETag: etag, Parts: count,
 		PartSize: r.ps, ResumedParts: kept, Verified: verified}, nil
@@ -144,7 +171,8 @@ func (m *Manager) uploadFailed(ctx context.Context, r *resumed, err error) error
 
 // sendFileParts uploads every part not already on the service, in
 // parallel, and returns how many were kept from an earlier attempt.
-func (m *Manager) sendFileParts(ctx context.Context, f *os.File, size int64, r *resumed, count int) (int, error) {
+func (m *Manager) sendFileParts(ctx context.Context, f *os.File, src source, r *resumed, count int) (int, error) {
+	size := src.start.Size()
 	g := newGroup(ctx, m.opts.PartConcurrency)
 	kept := make([]bool, count+1)
 	for n := 1; n <= count; n++ {
@@ -152,7 +180,7 @@ func (m *Manager) sendFileParts(ctx context.Context, f *os.File, size int64, r *
 		length := min(r.ps, size-off)
 		if !g.Go(func(ctx context.Context) error {
 			var err error
-			kept[n], err = m.filePart(ctx, f, r, int32(n), off, length)
+			kept[n], err = m.filePart(ctx, f, src, r, int32(n), off, length)
 			return err
 		}) {
 			break
@@ -170,8 +198,8 @@ func (m *Manager) sendFileParts(ctx context.Context, f *os.File, size int64, r *
 
 // filePart hashes one section of the file and sends it, unless the
 // service already holds a part with that size and MD5 (a resumed upload).
-func (m *Manager) filePart(ctx context.Context, f *os.File, r *resumed, n int32, off, length int64) (kept bool, err error) {
-	sum, err := md5Of(io.NewSectionReader(f, off, length))
+func (m *Manager) filePart(ctx context.Context, f *os.File, src source, r *resumed, n int32, off, length int64) (kept bool, err error) {
+	sum, err := src.md5(f, off, length)
 	if err != nil {
 		return false, err
 	}

@@ -137,9 +137,18 @@ func (w *walker) read(path string) ([]dirent, error) {
 // ListTree yields the objects under prefix in key order, page by page
 // (Options.PageSize keys a request), with Rel the key after prefix.
 func (m *Manager) ListTree(ctx context.Context, bucket, prefix string) iter.Seq2[Entry, error] {
+	return listEntries(m.listPages(ctx, bucket, prefix), prefix)
+}
+
+// listPages is the listing ListTree reads.
+func (m *Manager) listPages(ctx context.Context, bucket, prefix string) iter.Seq2[*client.ObjectPage, error] {
+	return m.c.ListObjects(ctx, client.ListObjectsInput{Bucket: bucket, Prefix: prefix, MaxKeys: m.opts.PageSize})
+}
+
+// listEntries yields the objects of a listing's pages as entries.
+func listEntries(pages iter.Seq2[*client.ObjectPage, error], prefix string) iter.Seq2[Entry, error] {
 	return func(yield func(Entry, error) bool) {
-		in := client.ListObjectsInput{Bucket: bucket, Prefix: prefix, MaxKeys: m.opts.PageSize}
-		for page, err := range m.c.ListObjects(ctx, in) {
+		for page, err := range pages {
 			if err != nil {
 				yield(Entry{}, err)
 				return

@@ -80,6 +80,7 @@ func ExitCode(err error) int {
 		uriErr       *s3uri.Error
 		clientCfgErr *client.ConfigError
 		s3Err        *S3Error
+		protoErr     *client.ProtocolError
 	)
 	switch {
 	case err == nil:
@@ -94,6 +95,8 @@ func ExitCode(err error) int {
 		return ExitSyntax
 	case errors.As(err, &cfgErr), errors.As(err, &clientCfgErr):
 		return ExitConfig
+	case errors.As(err, &protoErr): // an answer that cannot be trusted: the operation failed
+		return ExitFailed
 	case errors.As(err, &svcErr) && errors.As(err, &s3Err):
 		return ExitFailed
 	case errors.As(err, &svcErr):
