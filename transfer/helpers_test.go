@@ -39,7 +39,14 @@ type env struct {
 // client with fast retries.
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	srv := emulatortest.Start(t, emulator.Options{MinPartSize: testMinPart})
+	return newWrappedEnv(t, nil)
+}
+
+// newWrappedEnv is newEnv with the emulator's handler passed through wrap,
+// for a server that misbehaves.
+func newWrappedEnv(t *testing.T, wrap func(http.Handler) http.Handler) *env {
+	t.Helper()
+	srv := emulatortest.StartWrapped(t, emulator.Options{MinPartSize: testMinPart}, wrap)
 	c, err := client.New(client.Config{Endpoint: srv.URL, RootCAs: srv.CertPool, MaxAttempts: 3,
 		RetryBaseDelay: time.Millisecond, RetryMaxBackoff: 5 * time.Millisecond,
 		Credentials: client.Credentials{AccessKeyID: srv.AccessKey, SecretAccessKey: srv.SecretKey}})

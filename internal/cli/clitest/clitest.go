@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/pem"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,8 +51,15 @@ const (
 // the config file's ca_bundle.
 func New(t testing.TB) *Env {
 	t.Helper()
-	srv := emulatortest.Start(t, emulator.Options{MinPartSize: 1024, ConsoleAPIKey: ConsoleAPIKey,
-		QuickSync: emulator.QuickSyncOptions{Sessions: map[string]string{QuickSyncSession: QuickSyncPassword}}})
+	return NewWrapped(t, nil)
+}
+
+// NewWrapped is New with the emulator's handler passed through wrap (see
+// emulatortest.StartWrapped), for tests against a server that misbehaves.
+func NewWrapped(t testing.TB, wrap func(http.Handler) http.Handler) *Env {
+	t.Helper()
+	srv := emulatortest.StartWrapped(t, emulator.Options{MinPartSize: 1024, ConsoleAPIKey: ConsoleAPIKey,
+		QuickSync: emulator.QuickSyncOptions{Sessions: map[string]string{QuickSyncSession: QuickSyncPassword}}}, wrap)
 	dir := t.TempDir()
 	ca := filepath.Join(dir, "ca.pem")
 	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})

@@ -40,7 +40,15 @@ type Server struct {
 // defaults to Region.
 func Start(tb testing.TB, opts emulator.Options) *Server {
 	tb.Helper()
-	s, err := New(opts)
+	return StartWrapped(tb, opts, nil)
+}
+
+// StartWrapped is Start with the emulator's handler passed through wrap
+// (nil: none), for a server that answers like the emulator but breaks a
+// rule of its own.
+func StartWrapped(tb testing.TB, opts emulator.Options, wrap func(http.Handler) http.Handler) *Server {
+	tb.Helper()
+	s, err := newServer(opts, wrap)
 	if err != nil {
 		tb.Fatalf("emulatortest: %v", err)
 	}
@@ -49,7 +57,9 @@ func Start(tb testing.TB, opts emulator.Options) *Server {
 }
 
 // New is Start without a test: the caller closes the server.
-func New(opts emulator.Options) (*Server, error) {
+func New(opts emulator.Options) (*Server, error) { return newServer(opts, nil) }
+
+func newServer(opts emulator.Options, wrap func(http.Handler) http.Handler) (*Server, error) {
 	ak, sk := AccessKey, SecretKey
 	if len(opts.Credentials) == 0 {
 		opts.Credentials = map[string]string{ak: sk}
@@ -66,7 +76,11 @@ func New(opts emulator.Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv := httptest.NewTLSServer(emu)
+	var h http.Handler = emu
+	if wrap != nil {
+		h = wrap(emu)
+	}
+	srv := httptest.NewTLSServer(h)
 	pool := x509.NewCertPool()
 	pool.AddCert(srv.Certificate())
 	return &Server{Server: srv, Emulator: emu, AccessKey: ak, SecretKey: sk, Region: opts.Region, CertPool: pool}, nil

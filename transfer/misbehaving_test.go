@@ -1,0 +1,293 @@
+package transfer_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/quilibrium/qcli/client"
+	"github.com/quilibrium/qcli/internal/reliability/misbehave"
+	"github.com/quilibrium/qcli/transfer"
+)
+
+// Tests against servers that break one rule (see internal/reliability/
+// misbehave): a transfer must fail, never splice two versions, write past
+// what it expects or call a changed file uploaded.
+
+func newMisbehavingEnv(t *testing.T) (*env, *misbehave.Switch) {
+	t.Helper()
+	sw := &misbehave.Switch{}
+	return newWrappedEnv(t, sw.Wrap), sw
+}
+
+// opaqueETag is an ETag that is not an MD5, as SSE-KMS objects and some
+// servers have: only the size of a download can then be checked.
+func opaqueETag(etag string) string {
+	sum := md5.Sum([]byte(etag))
+	return `"opaque-` + hex.EncodeToString(sum[:8]) + `"`
+}
+
+// ignoringIfMatch answers reads of key with opaque ETags and ignores
+// If-Match; before the second ranged GET it runs replace (once).
+func ignoringIfMatch(sw *misbehave.Switch, key string, replace func()) misbehave.Rule {
+	var ranged atomic.Int64
+	return func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path != "/bkt/"+key || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+			return false
+		}
+		if r.Header.Get("Range") != "" && ranged.Add(1) == 2 {
+			replace()
+		}
+		r2 := r.Clone(r.Context())
+		r2.Header.Del("If-Match")
+		rec := sw.Record(misbehave.Resign(r2, nil))
+		for k, v := range rec.Header() {
+			if k == "Etag" {
+				v = []string{opaqueETag(v[0])}
+			}
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+		return true
+	}
+}
+
+// A server that ignores If-Match while the object is replaced mid-download
+// answers some ranges from the new version: with opaque ETags only the
+// size could be checked, so the file was a splice of two versions, called
+// verified. Every ranged answer's ETag is now compared with the pinned one.
+func TestDownloadFromAServerIgnoringIfMatchNeverSplices(t *testing.T) {
+	for _, toFile := range []bool{true, false} {
+		t.Run(map[bool]string{true: "to a file", false: "to a stream"}[toFile], func(t *testing.T) {
+			e, sw := newMisbehavingEnv(t)
+			old, replacement := pattern(6*testPartSize), bytes.Repeat([]byte{'n'}, 6*testPartSize)
+			e.put("obj", old)
+			sw.Set(ignoringIfMatch(sw, "obj", func() { e.put("obj", replacement) }))
+			dir := t.TempDir()
+			var out bytes.Buffer
+			var err error
+			in := transfer.DownloadInput{Bucket: "bkt", Key: "obj"}
+			if toFile {
+				_, err = e.manager().DownloadFile(context.Background(), in, filepath.Join(dir, "obj"))
+			} else {
+				_, err = e.manager().Download(context.Background(), in, &out)
+			}
+			var changed *transfer.ChangedError
+			if !errors.As(err, &changed) || !strings.Contains(err.Error(), "ignored If-Match") {
+				t.Fatalf("err = %v, want a ChangedError saying the server ignored If-Match", err)
+			}
+			noTempFiles(t, dir)
+			if out.Len() > 0 && !bytes.HasPrefix(old, out.Bytes()) {
+				t.Errorf("the stream got %d bytes that are not a prefix of the version pinned", out.Len())
+			}
+		})
+	}
+}
+
+// endlessBody answers a plain GET of key with the object and then more
+// bytes, up to limit, counting what got out.
+func endlessBody(sw *misbehave.Switch, key string, limit int64, written *atomic.Int64) misbehave.Rule {
+	return func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path != "/bkt/"+key || r.Method != http.MethodGet || r.Header.Get("Range") != "" {
+			return false
+		}
+		rec := sw.Record(r)
+		for k, v := range rec.Header() {
+			if k != "Content-Length" {
+				w.Header()[k] = v
+			}
+		}
+		w.WriteHeader(rec.Code)
+		n, err := w.Write(rec.Body.Bytes())
+		written.Add(int64(n))
+		chunk := bytes.Repeat([]byte{'x'}, 32<<10)
+		for err == nil && written.Load() < limit {
+			n, err = w.Write(chunk)
+			written.Add(int64(n))
+		}
+		return true
+	}
+}
+
+// countingWriter counts what a download wrote.
+type countingWriter struct{ n int64 }
+
+func (c *countingWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
+
+// A single GET whose body goes on past the object's size (a wrong
+// Content-Length, an endless stream) stops at the size: nothing more
+// reaches the writer or the file, and the download fails. Before, the
+// whole body was written (64 MB of it here) and the size compared after.
+func TestSingleGetNeverWritesPastTheExpectedSize(t *testing.T) {
+	const limit = 64 << 20
+	data := pattern(5000)
+	t.Run("to a stream", func(t *testing.T) {
+		e, sw := newMisbehavingEnv(t)
+		e.put("obj", data)
+		var written atomic.Int64
+		sw.Set(endlessBody(sw, "obj", limit, &written))
+		var out countingWriter
+		_, err := e.manager().Download(context.Background(), transfer.DownloadInput{Bucket: "bkt", Key: "obj"}, &out)
+		var ie *transfer.IntegrityError
+		if !errors.As(err, &ie) || out.n > int64(len(data)) {
+			t.Fatalf("err = %v with %d bytes written, want an IntegrityError and at most %d", err, out.n, len(data))
+		}
+	})
+	t.Run("to a file", func(t *testing.T) {
+		e, sw := newMisbehavingEnv(t)
+		e.put("obj", data)
+		var written atomic.Int64
+		sw.Set(endlessBody(sw, "obj", limit, &written))
+		dir := t.TempDir()
+		_, err := e.manager().DownloadFile(context.Background(), transfer.DownloadInput{Bucket: "bkt", Key: "obj"}, filepath.Join(dir, "obj"))
+		var ie *transfer.IntegrityError
+		if !errors.As(err, &ie) {
+			t.Fatalf("err = %v, want an IntegrityError", err)
+		}
+		noTempFiles(t, dir)
+		// The client stopped reading: only socket buffers' worth got out.
+		if written.Load() >= limit {
+			t.Errorf("the server got all %d MB out: the client read on", written.Load()>>20)
+		}
+	})
+}
+
+// oldFile writes data to a file dated an hour ago, so that a rewrite is
+// seen in its modification time whatever the clock's granularity.
+func oldFile(t *testing.T, data []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "file.bin")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	past := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(path, past, past); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// onRequest runs change once, when the first request accepted by match
+// arrives, and then lets the emulator answer as usual.
+func onRequest(match func(*http.Request) bool, change func()) misbehave.Rule {
+	var once atomic.Bool
+	return func(w http.ResponseWriter, r *http.Request) bool {
+		if match(r) && once.CompareAndSwap(false, true) {
+			change()
+		}
+		return false
+	}
+}
+
+// overwrite writes data over the file's bytes without truncating it first,
+// so that its size never changes, as a program updating it in place would.
+func overwrite(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteAt(data, 0)
+	return errors.Join(err, f.Close())
+}
+
+func partNumber(n string) func(*http.Request) bool {
+	return func(r *http.Request) bool { return misbehave.IsUploadPart(r) && r.URL.Query().Get("partNumber") == n }
+}
+
+// A file rewritten or shrunk while it uploads fails the upload with a
+// SourceChangedError (a shrink said as such, not as a network error), the
+// multipart upload aborted and nothing stored; a file changed during a
+// single PUT fails too, saying the object holds what was read. Before, a
+// rewrite produced an object of old and new parts, verified, and mv then
+// removed the file.
+func TestUploadOfAFileChangedWhileUploadingFails(t *testing.T) {
+	data := pattern(6 * testPartSize)
+	for _, tc := range []struct {
+		name   string
+		size   int
+		when   func(*http.Request) bool
+		change func(path string) error
+		says   string
+		stored bool
+	}{
+		{"rewritten in place", len(data), partNumber("3"), func(p string) error { return overwrite(p, bytes.Repeat([]byte{'n'}, len(data))) },
+			"its modification time went from", false},
+		{"shrunk", len(data), partNumber("2"), func(p string) error { return os.Truncate(p, 5000) }, "it shrank", false},
+		{"replaced by another file", len(data), partNumber("2"), func(p string) error {
+			tmp := p + ".new"
+			if err := os.WriteFile(tmp, data, 0o644); err != nil {
+				return err
+			}
+			return os.Rename(tmp, p)
+		}, "another file was put in its place", false},
+		{"appended to during a single PUT", 5000, func(r *http.Request) bool { return r.Method == http.MethodPut && !r.URL.Query().Has("partNumber") },
+			func(p string) error {
+				f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
+				if err != nil {
+					return err
+				}
+				_, err = f.Write([]byte("more"))
+				return errors.Join(err, f.Close())
+			}, "its size went from 5000 to 5004 bytes", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, sw := newMisbehavingEnv(t)
+			path := oldFile(t, data[:tc.size])
+			sw.Set(onRequest(tc.when, func() {
+				if err := tc.change(path); err != nil {
+					t.Error(err)
+				}
+			}))
+			_, err := e.manager().UploadFile(context.Background(), path, transfer.UploadInput{Bucket: "bkt", Key: "obj"})
+			var sc *transfer.SourceChangedError
+			if !errors.As(err, &sc) || !strings.Contains(err.Error(), "changed while uploading ("+tc.says) {
+				t.Fatalf("err = %v, want a SourceChangedError saying %q", err, tc.says)
+			}
+			if (sc.Stored != "") != tc.stored {
+				t.Errorf("Stored = %q", sc.Stored)
+			}
+			if n := e.openUploads(); n != 0 {
+				t.Errorf("%d uploads left open", n)
+			}
+			_, herr := e.c.HeadObject(context.Background(), client.HeadObjectInput{Bucket: "bkt", Key: "obj"})
+			if !tc.stored && !errors.Is(herr, client.ErrNoSuchKey) {
+				t.Errorf("the object: %v, want none", herr)
+			}
+		})
+	}
+}
+
+var uploadIDElement = regexp.MustCompile(`<UploadId>[^<]*</UploadId>`)
+
+// An empty UploadId fails the upload before any part is sent: sent
+// without an id, parts go as plain PUTs of the key on some servers.
+func TestEmptyUploadIDSendsNoPart(t *testing.T) {
+	e, sw := newMisbehavingEnv(t)
+	var parts atomic.Int64
+	empty := sw.Rewrite(misbehave.IsCreateMultipartUpload, func(_ http.Header, body []byte) []byte {
+		return uploadIDElement.ReplaceAll(body, []byte("<UploadId></UploadId>"))
+	})
+	sw.Set(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method == http.MethodPut && r.URL.Path == "/bkt/obj" {
+			parts.Add(1)
+		}
+		return empty(w, r)
+	})
+	path := oldFile(t, pattern(3*testPartSize))
+	_, err := e.manager().UploadFile(context.Background(), path, transfer.UploadInput{Bucket: "bkt", Key: "obj"})
+	var pe *client.ProtocolError
+	if !errors.As(err, &pe) || parts.Load() != 0 {
+		t.Fatalf("err = %v after %d PUTs, want a ProtocolError before any", err, parts.Load())
+	}
+}
