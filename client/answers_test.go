@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -38,10 +37,6 @@ func newMisbehavingClient(t *testing.T) (*client.Client, *misbehave.Switch) {
 	return c, sw
 }
 
-// requestCap bounds how often a misbehaving rule answers, so that a client
-// that loops on it ends the test with the cap's error instead of hanging.
-const requestCap = 500
-
 // pagesByToken answers ListObjectsV2 from a table: the page for each
 // continuation token ("" for the first request).
 func pagesByToken(pages map[string]misbehave.ListResult) misbehave.Rule {
@@ -50,7 +45,7 @@ func pagesByToken(pages map[string]misbehave.ListResult) misbehave.Rule {
 		if !misbehave.IsListObjects(r) {
 			return false
 		}
-		if served.Add(1) > requestCap {
+		if served.Add(1) > misbehave.LoopCap {
 			http.Error(w, "request cap reached: the client loops", http.StatusBadRequest)
 			return true
 		}
@@ -104,18 +99,6 @@ func wantProtocolError(t *testing.T, err error, op string, says ...string) {
 // empty pages, or through pages already seen), and endless empty pages are
 // errors naming the listing, never a silent end and never an endless loop.
 func TestListingThatLeadsNowhereIsAnError(t *testing.T) {
-	var served atomic.Int64
-	endless := func(w http.ResponseWriter, r *http.Request) bool {
-		if !misbehave.IsListObjects(r) {
-			return false
-		}
-		if served.Add(1) > requestCap {
-			http.Error(w, "request cap reached: the client loops", http.StatusBadRequest)
-			return true
-		}
-		misbehave.WriteXML(w, nil, &misbehave.ListResult{Name: "bkt", IsTruncated: true, NextContinuationToken: fmt.Sprint(served.Load())})
-		return true
-	}
 	for _, tc := range []struct {
 		name string
 		rule misbehave.Rule
@@ -134,7 +117,7 @@ func TestListingThatLeadsNowhereIsAnError(t *testing.T) {
 			"":  {Contents: contents("p/a"), IsTruncated: true, NextContinuationToken: "A"},
 			"A": {Contents: contents("p/b"), IsTruncated: true, NextContinuationToken: "B"},
 			"B": {Contents: contents("p/c"), IsTruncated: true, NextContinuationToken: "A"}}), `"p/b" does not sort after "p/c"`},
-		{"endless empty pages", endless, "pages in a row held nothing"},
+		{"endless empty pages", misbehave.EndlessEmptyPages(), "pages in a row held nothing"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, sw := newMisbehavingClient(t)
@@ -151,20 +134,7 @@ func TestListingThatLeadsNowhereIsAnError(t *testing.T) {
 // rm --recursive delete outside it; an unsorted one made sync --delete
 // delete what the source had).
 func TestListingKeysOutsideThePrefixOrOutOfOrderAreRefused(t *testing.T) {
-	ignorePrefix := func(sw *misbehave.Switch) misbehave.Rule {
-		return func(w http.ResponseWriter, r *http.Request) bool {
-			if !misbehave.IsListObjects(r) {
-				return false
-			}
-			r2 := r.Clone(r.Context())
-			q := r2.URL.Query()
-			q.Del("prefix")
-			q.Del("start-after")
-			r2.URL.RawQuery = q.Encode()
-			sw.Serve(w, misbehave.Resign(r2, nil))
-			return true
-		}
-	}
+	ignorePrefix := (*misbehave.Switch).IgnorePrefix
 	for _, tc := range []struct {
 		name string
 		in   client.ListObjectsInput
@@ -176,9 +146,8 @@ func TestListingKeysOutsideThePrefixOrOutOfOrderAreRefused(t *testing.T) {
 			`key "important/db.sqlite" is outside the prefix "tmp/"`, nil},
 		{"StartAfter ignored", client.ListObjectsInput{StartAfter: "tmp/a"}, ignorePrefix,
 			`key "important/db.sqlite" does not sort after "tmp/a"`, nil},
-		{"keys out of order within a page", client.ListObjectsInput{Prefix: "tmp/"}, func(sw *misbehave.Switch) misbehave.Rule {
-			return sw.AlterLists(nil, func(_ *http.Request, res *misbehave.ListResult) { slices.Reverse(res.Contents) })
-		}, `key "tmp/a" does not sort after "tmp/b"`, nil},
+		{"keys out of order within a page", client.ListObjectsInput{Prefix: "tmp/"}, (*misbehave.Switch).ReverseKeys,
+			`key "tmp/a" does not sort after "tmp/b"`, nil},
 		{"a later page going back", client.ListObjectsInput{Prefix: "tmp/", MaxKeys: 1}, func(sw *misbehave.Switch) misbehave.Rule {
 			return sw.AlterLists(nil, func(r *http.Request, res *misbehave.ListResult) {
 				if r.URL.Query().Get("continuation-token") != "" {
@@ -244,15 +213,7 @@ func TestDeleteObjectsAnswerMustAccountForEveryKey(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// The server skips "b" silently: neither deleted nor reported.
-	sw.Set(sw.AlterDeletes(func(req *misbehave.DeleteRequest) {
-		req.Objects = slices.DeleteFunc(req.Objects, func(o struct {
-			Key       string `xml:"Key"`
-			VersionID string `xml:"VersionId,omitempty"`
-		}) bool {
-			return o.Key == "b"
-		})
-	}))
+	sw.Set(sw.SkipDelete("b")) // neither deleted nor reported
 	out, err := c.DeleteObjects(ctx, "bkt", []client.ObjectID{{Key: "a"}, {Key: "b"}, {Key: "c"}})
 	if err != nil {
 		t.Fatal(err)
@@ -265,53 +226,15 @@ func TestDeleteObjectsAnswerMustAccountForEveryKey(t *testing.T) {
 	}
 }
 
-var uploadIDElement = regexp.MustCompile(`<UploadId>[^<]*</UploadId>`)
-
 // An empty UploadId is an error: parts sent without one go as plain PUTs
 // of the key on some servers.
 func TestEmptyUploadIDIsAnError(t *testing.T) {
 	c, sw := newMisbehavingClient(t)
-	sw.Set(sw.Rewrite(misbehave.IsCreateMultipartUpload, func(_ http.Header, body []byte) []byte {
-		return uploadIDElement.ReplaceAll(body, []byte("<UploadId></UploadId>"))
-	}))
+	sw.Set(sw.EmptyUploadID())
 	id, err := c.CreateMultipartUpload(context.Background(), client.CreateMultipartUploadInput{Bucket: "bkt", Key: "k"})
 	wantProtocolError(t, err, "CreateMultipartUpload", "no UploadId")
 	if id != "" {
 		t.Errorf("id = %q", id)
-	}
-}
-
-// hugeAnswer streams a well-formed ListObjectsV2 answer of about size
-// bytes: many keys, or one key of them all; written counts what got out.
-func hugeAnswer(size int64, oneKey bool, written *atomic.Int64) misbehave.Rule {
-	return func(w http.ResponseWriter, r *http.Request) bool {
-		if !misbehave.IsListObjects(r) {
-			return false
-		}
-		w.Header().Set("Content-Type", "application/xml")
-		write := func(s string) bool {
-			n, err := w.Write([]byte(s))
-			written.Add(int64(n))
-			return err == nil
-		}
-		if !write(xml.Header + "<ListBucketResult><Name>bkt</Name><IsTruncated>false</IsTruncated>") {
-			return true
-		}
-		if oneKey {
-			write("<Contents><Key>")
-			chunk := strings.Repeat("k", 64<<10)
-			for written.Load() < size && write(chunk) {
-			}
-			write("</Key><Size>1</Size></Contents>")
-		} else {
-			for i := 0; written.Load() < size; i++ {
-				if !write(fmt.Sprintf("<Contents><Key>k%09d</Key><Size>1</Size><ETag>e</ETag></Contents>", i)) {
-					break
-				}
-			}
-		}
-		write("</ListBucketResult>")
-		return true
 	}
 }
 
@@ -331,7 +254,7 @@ func TestListingAnswerIsBounded(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c, sw := newMisbehavingClient(t)
 			var written atomic.Int64
-			sw.Set(hugeAnswer(tc.size, tc.oneKey, &written))
+			sw.Set(misbehave.HugeList(tc.size, tc.oneKey, &written))
 			runtime.GC()
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
@@ -388,26 +311,7 @@ func TestListBucketsThatRepeatsIsAnError(t *testing.T) {
 func TestUploadAndPartListingsThatRepeatAreErrors(t *testing.T) {
 	t.Run("ListMultipartUploads", func(t *testing.T) {
 		c, sw := newMisbehavingClient(t)
-		var served atomic.Int64
-		sw.Set(func(w http.ResponseWriter, r *http.Request) bool {
-			if !misbehave.IsListUploads(r) {
-				return false
-			}
-			if served.Add(1) > requestCap {
-				http.Error(w, "request cap reached", http.StatusBadRequest)
-				return true
-			}
-			// Two pages that lead to each other.
-			id := "u1"
-			if r.URL.Query().Get("upload-id-marker") == "u1" {
-				id = "u2"
-			}
-			w.Header().Set("Content-Type", "application/xml")
-			fmt.Fprintf(w, xml.Header+`<ListMultipartUploadsResult><Bucket>bkt</Bucket><IsTruncated>true</IsTruncated>`+
-				`<NextKeyMarker>k</NextKeyMarker><NextUploadIdMarker>%s</NextUploadIdMarker>`+
-				`<Upload><Key>k</Key><UploadId>%s</UploadId></Upload></ListMultipartUploadsResult>`, id, id)
-			return true
-		})
+		sw.Set(misbehave.CycleUploads("k", "u1", "u2"))
 		var err error
 		n := 0
 		for _, uerr := range c.ListMultipartUploads(context.Background(), "bkt", "") {

@@ -3,13 +3,10 @@ package transfer_test
 import (
 	"bytes"
 	"context"
-	"crypto/md5"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -30,39 +27,6 @@ func newMisbehavingEnv(t *testing.T) (*env, *misbehave.Switch) {
 	return newWrappedEnv(t, sw.Wrap), sw
 }
 
-// opaqueETag is an ETag that is not an MD5, as SSE-KMS objects and some
-// servers have: only the size of a download can then be checked.
-func opaqueETag(etag string) string {
-	sum := md5.Sum([]byte(etag))
-	return `"opaque-` + hex.EncodeToString(sum[:8]) + `"`
-}
-
-// ignoringIfMatch answers reads of key with opaque ETags and ignores
-// If-Match; before the second ranged GET it runs replace (once).
-func ignoringIfMatch(sw *misbehave.Switch, key string, replace func()) misbehave.Rule {
-	var ranged atomic.Int64
-	return func(w http.ResponseWriter, r *http.Request) bool {
-		if r.URL.Path != "/bkt/"+key || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
-			return false
-		}
-		if r.Header.Get("Range") != "" && ranged.Add(1) == 2 {
-			replace()
-		}
-		r2 := r.Clone(r.Context())
-		r2.Header.Del("If-Match")
-		rec := sw.Record(misbehave.Resign(r2, nil))
-		for k, v := range rec.Header() {
-			if k == "Etag" {
-				v = []string{opaqueETag(v[0])}
-			}
-			w.Header()[k] = v
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(rec.Body.Bytes())
-		return true
-	}
-}
-
 // A server that ignores If-Match while the object is replaced mid-download
 // answers some ranges from the new version: with opaque ETags only the
 // size could be checked, so the file was a splice of two versions, called
@@ -73,7 +37,7 @@ func TestDownloadFromAServerIgnoringIfMatchNeverSplices(t *testing.T) {
 			e, sw := newMisbehavingEnv(t)
 			old, replacement := pattern(6*testPartSize), bytes.Repeat([]byte{'n'}, 6*testPartSize)
 			e.put("obj", old)
-			sw.Set(ignoringIfMatch(sw, "obj", func() { e.put("obj", replacement) }))
+			sw.Set(sw.IgnoreIfMatch("bkt", "obj", func() { e.put("obj", replacement) }))
 			dir := t.TempDir()
 			var out bytes.Buffer
 			var err error
@@ -95,31 +59,6 @@ func TestDownloadFromAServerIgnoringIfMatchNeverSplices(t *testing.T) {
 	}
 }
 
-// endlessBody answers a plain GET of key with the object and then more
-// bytes, up to limit, counting what got out.
-func endlessBody(sw *misbehave.Switch, key string, limit int64, written *atomic.Int64) misbehave.Rule {
-	return func(w http.ResponseWriter, r *http.Request) bool {
-		if r.URL.Path != "/bkt/"+key || r.Method != http.MethodGet || r.Header.Get("Range") != "" {
-			return false
-		}
-		rec := sw.Record(r)
-		for k, v := range rec.Header() {
-			if k != "Content-Length" {
-				w.Header()[k] = v
-			}
-		}
-		w.WriteHeader(rec.Code)
-		n, err := w.Write(rec.Body.Bytes())
-		written.Add(int64(n))
-		chunk := bytes.Repeat([]byte{'x'}, 32<<10)
-		for err == nil && written.Load() < limit {
-			n, err = w.Write(chunk)
-			written.Add(int64(n))
-		}
-		return true
-	}
-}
-
 // countingWriter counts what a download wrote.
 type countingWriter struct{ n int64 }
 
@@ -136,7 +75,7 @@ func TestSingleGetNeverWritesPastTheExpectedSize(t *testing.T) {
 		e, sw := newMisbehavingEnv(t)
 		e.put("obj", data)
 		var written atomic.Int64
-		sw.Set(endlessBody(sw, "obj", limit, &written))
+		sw.Set(sw.EndlessBody("bkt", "obj", limit, &written))
 		var out countingWriter
 		_, err := e.manager().Download(context.Background(), transfer.DownloadInput{Bucket: "bkt", Key: "obj"}, &out)
 		var ie *transfer.IntegrityError
@@ -148,7 +87,7 @@ func TestSingleGetNeverWritesPastTheExpectedSize(t *testing.T) {
 		e, sw := newMisbehavingEnv(t)
 		e.put("obj", data)
 		var written atomic.Int64
-		sw.Set(endlessBody(sw, "obj", limit, &written))
+		sw.Set(sw.EndlessBody("bkt", "obj", limit, &written))
 		dir := t.TempDir()
 		_, err := e.manager().DownloadFile(context.Background(), transfer.DownloadInput{Bucket: "bkt", Key: "obj"}, filepath.Join(dir, "obj"))
 		var ie *transfer.IntegrityError
@@ -176,18 +115,6 @@ func oldFile(t *testing.T, data []byte) string {
 		t.Fatal(err)
 	}
 	return path
-}
-
-// onRequest runs change once, when the first request accepted by match
-// arrives, and then lets the emulator answer as usual.
-func onRequest(match func(*http.Request) bool, change func()) misbehave.Rule {
-	var once atomic.Bool
-	return func(w http.ResponseWriter, r *http.Request) bool {
-		if match(r) && once.CompareAndSwap(false, true) {
-			change()
-		}
-		return false
-	}
 }
 
 // overwrite writes data over the file's bytes without truncating it first,
@@ -222,7 +149,7 @@ func TestUploadOfAFileChangedWhileUploadingFails(t *testing.T) {
 		stored bool
 	}{
 		{"rewritten in place", len(data), partNumber("3"), func(p string) error { return overwrite(p, bytes.Repeat([]byte{'n'}, len(data))) },
-			"its modification time went from", false},
+			"its modification time changed", false},
 		{"shrunk", len(data), partNumber("2"), func(p string) error { return os.Truncate(p, 5000) }, "it shrank", false},
 		{"replaced by another file", len(data), partNumber("2"), func(p string) error {
 			tmp := p + ".new"
@@ -244,7 +171,7 @@ func TestUploadOfAFileChangedWhileUploadingFails(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e, sw := newMisbehavingEnv(t)
 			path := oldFile(t, data[:tc.size])
-			sw.Set(onRequest(tc.when, func() {
+			sw.Set(misbehave.OnRequest(tc.when, func() {
 				if err := tc.change(path); err != nil {
 					t.Error(err)
 				}
@@ -268,16 +195,12 @@ func TestUploadOfAFileChangedWhileUploadingFails(t *testing.T) {
 	}
 }
 
-var uploadIDElement = regexp.MustCompile(`<UploadId>[^<]*</UploadId>`)
-
 // An empty UploadId fails the upload before any part is sent: sent
 // without an id, parts go as plain PUTs of the key on some servers.
 func TestEmptyUploadIDSendsNoPart(t *testing.T) {
 	e, sw := newMisbehavingEnv(t)
 	var parts atomic.Int64
-	empty := sw.Rewrite(misbehave.IsCreateMultipartUpload, func(_ http.Header, body []byte) []byte {
-		return uploadIDElement.ReplaceAll(body, []byte("<UploadId></UploadId>"))
-	})
+	empty := sw.EmptyUploadID()
 	sw.Set(func(w http.ResponseWriter, r *http.Request) bool {
 		if r.Method == http.MethodPut && r.URL.Path == "/bkt/obj" {
 			parts.Add(1)

@@ -47,7 +47,7 @@ func versionOf(info client.ObjectInfo) version { return version{etag: info.ETag,
 func (v version) check(object, etag string) error {
 	if v.etag != "" && !sameETag(etag, v.etag) {
 		return &ChangedError{Object: object, ETag: v.etag,
-			Detail: fmt.Sprintf("an answer has ETag %s, not %s: the server ignored If-Match", printableETag(etag), v.etag)}
+			Detail: fmt.Sprintf("an answer has ETag %s, not %q: the server ignored If-Match", printableETag(etag), trimETag(v.etag))}
 	}
 	return nil
 }
@@ -72,7 +72,7 @@ func printableETag(etag string) string {
 	if etag == "" {
 		return "(none)"
 	}
-	return fmt.Sprintf("%q", etag)
+	return fmt.Sprintf("%q", trimETag(etag))
 }
 
 // DownloadInput names the object a download reads.

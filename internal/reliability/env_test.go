@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
@@ -39,7 +40,14 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	e := clitest.New(t).UseQuickSync().UseConsole()
+	return newWrappedEnv(t, nil)
+}
+
+// newWrappedEnv is newEnv with the emulator's handler passed through wrap,
+// for a server that misbehaves.
+func newWrappedEnv(t testing.TB, wrap func(http.Handler) http.Handler) *env {
+	t.Helper()
+	e := clitest.NewWrapped(t, wrap).UseQuickSync().UseConsole()
 	e.Vars[s3cmd.MinPartSizeEnv] = "1024"
 	cfg := fmt.Sprintf("[default]\nca_bundle = %s\nmax_attempts = %d\nread_timeout = %s\n",
 		filepath.Join(e.Dir, "ca.pem"), maxAttempts, readTimeout)

@@ -148,13 +148,16 @@ func copyAnswer(w http.ResponseWriter, code int, header http.Header, body []byte
 
 // DeleteRequest is a DeleteObjects request body, to alter.
 type DeleteRequest struct {
-	XMLName xml.Name `xml:"Delete"`
-	Xmlns   string   `xml:"xmlns,attr,omitempty"`
-	Objects []struct {
-		Key       string `xml:"Key"`
-		VersionID string `xml:"VersionId,omitempty"`
-	} `xml:"Object"`
-	Quiet bool `xml:"Quiet,omitempty"`
+	XMLName xml.Name       `xml:"Delete"`
+	Xmlns   string         `xml:"xmlns,attr,omitempty"`
+	Objects []DeleteObject `xml:"Object"`
+	Quiet   bool           `xml:"Quiet,omitempty"`
+}
+
+// DeleteObject is one key of a DeleteRequest.
+type DeleteObject struct {
+	Key       string `xml:"Key"`
+	VersionID string `xml:"VersionId,omitempty"`
 }
 
 // AlterDeletes passes every DeleteObjects request to the emulator as alter
