@@ -423,4 +423,3 @@ func uploadCases() []semanticCase {
 		},
 	}}
 }
-
