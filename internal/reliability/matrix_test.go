@@ -6,9 +6,10 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -18,14 +19,15 @@ import (
 
 // mode is how often a fault strikes.
 type mode struct {
+	short  string // for the subtests' names
 	title  string
 	budget int  // matching requests that fail
 	wins   bool // whether retries can outlast it
 }
 
 var modes = []mode{
-	{"Retries can win: the first 2 matching requests fail", 2, true},
-	{"Retries cannot win: every matching request fails", 1 << 30, false},
+	{"win", "Retries can win: the first 2 matching requests fail", 2, true},
+	{"lose", "Retries cannot win: every matching request fails", 1 << 30, false},
 }
 
 const (
@@ -45,7 +47,7 @@ type outcome struct {
 	checked   string // what verify compared
 	injected  int64  // faults that struck
 	message   string // the failure's first line on stderr, paths elided
-	problems  []string
+	failed    bool
 }
 
 // TestFaultMatrix runs every operation under every fault, twice: once
@@ -53,48 +55,77 @@ type outcome struct {
 // where they cannot, when the command must fail with exit 1 (ls: its
 // service or network code), saying what failed, well within cellDeadline.
 // Either way no multipart or QuickSync upload may stay open and no partial
-// file or object may sit where the result goes. With -v it prints the
-// table; QCLI_REPORT=path writes it to path.
+// file or object may sit where the result goes. Each cell is a subtest
+// (-run 'TestFaultMatrix/lose,_HTTP_500,_sync' runs one; a pair that does
+// not apply is skipped). With -v it prints the table of the cells that ran;
+// QCLI_REPORT=path writes it to path.
 func TestFaultMatrix(t *testing.T) {
 	var cells []*outcome
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, matrixParallel)
+	t.Cleanup(func() { // after every cell, parallel ones included
+		report := renderMatrix(cells)
+		if testing.Verbose() {
+			fmt.Print(report)
+		}
+		if path := os.Getenv("QCLI_REPORT"); path != "" {
+			if err := os.WriteFile(path, []byte(report), 0o644); err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	pool := newCellPool(matrixParallel)
 	for _, m := range modes {
 		for _, k := range faultKinds {
 			for _, op := range operations {
 				o := &outcome{fault: k.name, op: op.name, mode: m}
-				cells = append(cells, o)
-				if _, o.na = k.target(op); o.na != "" {
-					continue
-				}
-				wg.Go(func() {
-					sem <- struct{}{}
-					defer func() { <-sem }()
-					o.problems = runCell(t, func(ct *cellT) { runFaultCell(ct, k, op, o) })
+				t.Run(fmt.Sprintf("%s, %s, %s", m.short, k.name, op.name), func(t *testing.T) {
+					cells = append(cells, o) // subtests start one at a time, before t.Parallel
+					if _, o.na = k.target(op); o.na != "" {
+						t.Skip(o.na)
+					}
+					done := pool.run(t, func(t testing.TB) { runFaultCell(t, k, op, o) })
+					t.Parallel()
+					<-done
+					o.failed = t.Failed()
 				})
 			}
 		}
 	}
-	wg.Wait()
-	for _, o := range cells {
-		for _, p := range o.problems {
-			t.Errorf("%s / %s / %s: %s", o.mode.title[:17], o.fault, o.op, p)
-		}
-	}
-	report := renderMatrix(cells)
-	if testing.Verbose() {
-		fmt.Print(report)
-	}
-	if path := os.Getenv("QCLI_REPORT"); path != "" {
-		if err := os.WriteFile(path, []byte(report), 0o644); err != nil {
-			t.Error(err)
-		}
-	}
 }
 
+// cellPool runs matrix cells on goroutines of its own, n at a time: cells
+// mostly wait out backoffs and read timeouts, which the -parallel limit
+// (one per CPU) would serialise. A cell's subtest starts its work here and
+// only then calls t.Parallel, so -run still picks the cells that run.
+type cellPool struct{ sem chan struct{} }
+
+func newCellPool(n int) *cellPool { return &cellPool{sem: make(chan struct{}, n)} }
+
+// run starts f with t's subtest and returns a channel closed when f ends.
+func (p *cellPool) run(t *testing.T, f func(testing.TB)) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		p.sem <- struct{}{}
+		defer func() { <-p.sem }()
+		f(poolT{t})
+	}()
+	return done
+}
+
+// poolT is a subtest's T used from a pool goroutine. Errors, logs, temporary
+// directories and cleanups go to the subtest as usual; FailNow, which
+// testing allows only on the test's own goroutine, ends the pool goroutine
+// instead, after marking the subtest failed.
+type poolT struct{ *testing.T }
+
+func (p poolT) FailNow()                          { p.T.Fail(); runtime.Goexit() }
+func (p poolT) Fatal(args ...any)                 { p.T.Error(args...); runtime.Goexit() }
+func (p poolT) Fatalf(format string, args ...any) { p.T.Errorf(format, args...); runtime.Goexit() }
+
 // runFaultCell runs op once under fault k and checks the aftermath.
-func runFaultCell(t *cellT, k faultKind, op operation, o *outcome) {
+func runFaultCell(t testing.TB, k faultKind, op operation, o *outcome) {
 	e := newEnv(t)
+	tmp := filepath.Dir(t.TempDir()) // the cell's temporary directories are under it
 	j := op.prepare(e)
 	target, _ := k.target(op)
 	var matched atomic.Int64
@@ -112,7 +143,7 @@ func runFaultCell(t *cellT, k faultKind, op operation, o *outcome) {
 	o.elapsed = time.Since(start)
 	e.Server.Emulator.SetFault(nil)
 	o.code, o.injected = r.Code, min(matched.Load(), int64(o.mode.budget))
-	o.message = elide(firstLine(r.Stderr), t.dir, e.Server.URL)
+	o.message = elide(firstLine(r.Stderr), tmp, e.Server.URL)
 	if ctx.Err() != nil {
 		t.Errorf("still running after %s", cellDeadline)
 	}
@@ -121,7 +152,7 @@ func runFaultCell(t *cellT, k faultKind, op operation, o *outcome) {
 }
 
 // judge checks the command's outcome against the cell's mode.
-func judge(t *cellT, op operation, j *job, o *outcome, r clitest.Result) {
+func judge(t testing.TB, op operation, j *job, o *outcome, r clitest.Result) {
 	switch {
 	case o.injected == 0:
 		t.Errorf("the fault never struck")
@@ -140,7 +171,7 @@ func judge(t *cellT, op operation, j *job, o *outcome, r clitest.Result) {
 }
 
 // checkAftermath: no upload left open, nothing partial where the result goes.
-func checkAftermath(t *cellT, e *env, j *job) {
+func checkAftermath(t testing.TB, e *env, j *job) {
 	if err := j.intact(); err != nil {
 		t.Errorf("partial result left: %v", err)
 	}
@@ -160,14 +191,11 @@ func firstLine(s string) string {
 	return lines[0]
 }
 
-// elide replaces the test's temporary paths and the emulator's address,
+// elide replaces the cell's temporary paths and the emulator's address,
 // which change from run to run.
-func elide(s, dir, url string) string {
-	s = strings.ReplaceAll(strings.ReplaceAll(s, dir, "$TMP"), url, "https://emulator")
-	return port.ReplaceAllString(cellDir.ReplaceAllString(s, "$$TMP"), "127.0.0.1:PORT")
+func elide(s, tmp, url string) string {
+	s = regexp.MustCompile(regexp.QuoteMeta(tmp)+`/[0-9]+`).ReplaceAllString(s, "$$TMP")
+	return port.ReplaceAllString(strings.ReplaceAll(s, url, "https://emulator"), "127.0.0.1:PORT")
 }
 
-var (
-	cellDir = regexp.MustCompile(`\$TMP/cell[0-9]+`)
-	port    = regexp.MustCompile(`127\.0\.0\.1:[0-9]+`)
-)
+var port = regexp.MustCompile(`127\.0\.0\.1:[0-9]+`)

@@ -3,6 +3,7 @@ package reliability_test
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 )
 
@@ -37,10 +38,12 @@ func writeTable(b *strings.Builder, cells []*outcome, m mode) {
 	b.WriteString("\n|---|" + strings.Repeat("---|", len(operations)) + "\n")
 	for _, k := range faultKinds {
 		b.WriteString("| " + k.name + " |")
-		for _, o := range cells {
-			if o.mode == m && o.fault == k.name {
-				b.WriteString(" " + o.cell() + " |")
+		for _, op := range operations {
+			text := "not run"
+			if i := slices.IndexFunc(cells, func(o *outcome) bool { return o.mode == m && o.fault == k.name && o.op == op.name }); i >= 0 {
+				text = cells[i].cell()
 			}
+			b.WriteString(" " + text + " |")
 		}
 		b.WriteString("\n")
 	}
@@ -51,8 +54,8 @@ func (o *outcome) cell() string {
 	switch {
 	case o.na != "":
 		return o.na
-	case len(o.problems) > 0:
-		return "**FAILED**: " + strings.ReplaceAll(o.problems[0], "|", "/")
+	case o.failed:
+		return "**FAILED** (see the test's output)"
 	case o.mode.wins:
 		return fmt.Sprintf("retried (%d faults), succeeded (%s)", o.injected, o.checked)
 	case o.code == 0:
