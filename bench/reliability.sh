@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Regenerates the README's "Reliability" report.
 #
-#   bench/reliability.sh                  # the fault matrix, as markdown, on stdout
+#   bench/reliability.sh                  # the fault matrix, then the semantic faults, as markdown, on stdout
 #   bench/reliability.sh --fuzz           # then every fuzz target for FUZZTIME each (default 10m)
 #   FUZZTIME=3m bench/reliability.sh --fuzz
 #
-# The matrix is TestFaultMatrix in internal/reliability (it runs in plain
-# `go test ./...` too, and fails on any cell that loses, corrupts or leaks);
-# here it is run once more with QCLI_REPORT set so that its table is kept.
+# The matrix is TestFaultMatrix in internal/reliability, the semantic faults
+# TestSemanticFaults (they run in plain `go test ./...` too, and fail on any
+# cell or case that loses, corrupts or leaks); here they are run once more
+# with QCLI_REPORT and QCLI_SEMANTIC_REPORT set so that their tables are kept.
 # Fuzz targets run one after the other, since they use every CPU; their
 # corpora (testdata/fuzz/<Target>) run in plain `go test` as well.
 set -euo pipefail
@@ -27,9 +28,13 @@ FUZZ_TARGETS=(
 )
 
 report=$(mktemp)
-trap 'rm -f "$report"' EXIT
-QCLI_REPORT="$report" go test -count=1 ./internal/reliability -run '^TestFaultMatrix$' >&2
+semantic=$(mktemp)
+trap 'rm -f "$report" "$semantic"' EXIT
+QCLI_REPORT="$report" QCLI_SEMANTIC_REPORT="$semantic" \
+  go test -count=1 ./internal/reliability -run '^(TestFaultMatrix|TestSemanticFaults)$' >&2
 cat "$report"
+echo
+cat "$semantic"
 
 if [ "${1:-}" = "--fuzz" ]; then
   echo >&2

@@ -192,7 +192,7 @@ func (d *deleter) flush(ctx context.Context) error {
 	}
 	for _, f := range out.Failed {
 		d.sum.Failed++
-		d.obj(byKey[f.Key]).emit(Failed, 0, fmt.Errorf("delete failed: %s: %s", f.Code, f.Message), nil)
+		d.obj(byKey[f.Key]).emit(Failed, 0, fmt.Errorf("%s: %s", f.Code, f.Message), nil)
 	}
 	return nil
 }
