@@ -214,3 +214,62 @@ func TestEmptyUploadIDSendsNoPart(t *testing.T) {
 		t.Fatalf("err = %v after %d PUTs, want a ProtocolError before any", err, parts.Load())
 	}
 }
+
+// A source directory that cannot be read (here a symlink loop, which the
+// walk reports instead of following) hides what is under it: sync --delete
+// must not take its destination objects for extras. Before, they were
+// deleted.
+func TestSyncDeleteKeepsWhatAnUnreadableSourceDirectoryHides(t *testing.T) {
+	e := newEnv(t)
+	root := writeTree(t, map[string]string{"a": "1", "z": "2"})
+	if err := os.Symlink(".", filepath.Join(root, "loop")); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"s/a", "s/loop/x", "s/stale", "s/z"} {
+		e.put(k, []byte("old"))
+	}
+	sum, err := e.manager().Sync(context.Background(), transfer.Location{Local: root}, transfer.Location{Bucket: "bkt", Prefix: "s/"},
+		transfer.TreeOptions{Delete: true, FollowSymlinks: true})
+	if err != nil || sum.Skipped != 1 {
+		t.Fatalf("sync: %+v, %v; want the loop skipped", sum, err)
+	}
+	keys := e.keys("s/")
+	if !keys["s/loop/x"] || keys["s/stale"] {
+		t.Errorf("left %v: want s/loop/x kept and s/stale deleted", keys)
+	}
+}
+
+// Sync decides a deletion only once the source listing has verifiably
+// passed the name: a page is used only after the page that follows it was
+// checked. Here the source's second page goes back to a key before the
+// first page's: a local file the source does have must not be deleted on
+// the first page's word (local deletions are immediate).
+func TestSyncDeleteWaitsForTheSourcePageAfter(t *testing.T) {
+	e, sw := newMisbehavingEnv(t)
+	dst := writeTree(t, map[string]string{"a": "1", "b": "2", "d": "3"})
+	content := func(key string) misbehave.Content {
+		return misbehave.Content{Key: key, ETag: `"e"`, Size: 1, LastModified: "2026-01-02T03:04:05.000Z"}
+	}
+	sw.Set(func(w http.ResponseWriter, r *http.Request) bool {
+		if !misbehave.IsListObjects(r) {
+			return false
+		}
+		page := misbehave.ListResult{Name: "bkt", Prefix: "src/", IsTruncated: true, NextContinuationToken: "T",
+			Contents: []misbehave.Content{content("src/b"), content("src/d")}}
+		if r.URL.Query().Get("continuation-token") == "T" {
+			page = misbehave.ListResult{Name: "bkt", Prefix: "src/", Contents: []misbehave.Content{content("src/a")}}
+		}
+		misbehave.WriteXML(w, nil, &page)
+		return true
+	})
+	m := e.manager(func(o *transfer.Options) { o.PageSize = 2 })
+	_, err := m.Sync(context.Background(), transfer.Location{Bucket: "bkt", Prefix: "src/"}, transfer.Location{Local: dst},
+		transfer.TreeOptions{Delete: true})
+	var pe *client.ProtocolError
+	if !errors.As(err, &pe) {
+		t.Fatalf("err = %v, want a ProtocolError", err)
+	}
+	if _, err := os.Stat(filepath.Join(dst, "a")); err != nil {
+		t.Errorf("a: %v; want it kept", err)
+	}
+}
