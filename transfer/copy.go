@@ -171,8 +171,28 @@ func (m *Manager) copyParts(ctx context.Context, in CopyInput, info client.Objec
 	if err != nil {
 		return nil, u.failed(ctx, err)
 	}
+	if err := m.sourceUnchanged(ctx, in, info, obj); err != nil {
+		return nil, err
+	}
 	return &Result{Op: OpCopy, Source: obj.source, Dest: obj.dest, Size: info.Size, ETag: etag, Parts: count,
 		PartSize: ps, Verified: verified}, nil
+}
+
+// sourceUnchanged checks, after a multipart copy, that the source is still
+// the version whose parts were asked for: the parts are pinned with
+// x-amz-copy-source-if-match, but a server may ignore it and copy some
+// parts from a newer version. Nothing is claimed copied (and mv removes
+// nothing) unless the source is unchanged.
+func (m *Manager) sourceUnchanged(ctx context.Context, in CopyInput, info client.ObjectInfo, obj object) error {
+	now, err := m.head(ctx, DownloadInput{Bucket: in.SourceBucket, Key: in.SourceKey, CustomerKey: in.SourceCustomerKey})
+	if err != nil {
+		return fmt.Errorf("%s was copied to %s, but the source could not be checked afterwards: %w", obj.source, obj.dest, err)
+	}
+	if !sameETag(now.ETag, info.ETag) {
+		return &ChangedError{Object: obj.source, ETag: info.ETag, Detail: fmt.Sprintf("it has ETag %s now and the server ignored "+
+			"x-amz-copy-source-if-match: %s may mix two versions; copy it again", printableETag(now.ETag), obj.dest)}
+	}
+	return nil
 }
 
 func (m *Manager) copyPart(ctx context.Context, u *mpu, in CopyInput, etag string, n int32, off, length int64) error {

@@ -273,3 +273,31 @@ func TestSyncDeleteWaitsForTheSourcePageAfter(t *testing.T) {
 		t.Errorf("a: %v; want it kept", err)
 	}
 }
+
+// A multipart copy from a server that ignores x-amz-copy-source-if-match
+// while the source is replaced copies parts of two versions: the copy
+// fails once the source is seen changed, so mv keeps the source. Before,
+// it succeeded.
+func TestMultipartCopyFromAServerIgnoringCopySourceIfMatchFails(t *testing.T) {
+	e, sw := newMisbehavingEnv(t)
+	e.put("src", pattern(6*testPartSize))
+	var copies atomic.Int64
+	sw.Set(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Header.Get("X-Amz-Copy-Source") == "" {
+			return false
+		}
+		if copies.Add(1) == 2 {
+			e.put("src", bytes.Repeat([]byte{'n'}, 6*testPartSize))
+		}
+		r2 := r.Clone(r.Context())
+		r2.Header.Del("X-Amz-Copy-Source-If-Match")
+		sw.Serve(w, misbehave.Resign(r2, nil))
+		return true
+	})
+	m := e.manager(func(o *transfer.Options) { o.CopyThreshold = testThreshold })
+	_, err := m.Copy(context.Background(), transfer.CopyInput{SourceBucket: "bkt", SourceKey: "src", Dest: transfer.UploadInput{Bucket: "bkt", Key: "dst"}})
+	var changed *transfer.ChangedError
+	if !errors.As(err, &changed) || !strings.Contains(err.Error(), "may mix two versions") {
+		t.Fatalf("err = %v, want a ChangedError", err)
+	}
+}
