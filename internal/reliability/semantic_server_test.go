@@ -339,6 +339,14 @@ func ageFile(t *testing.T, path string) {
 	}
 }
 
+// bigFile writes a multipart-sized file big.bin into a new directory.
+func bigFile(t *testing.T, seed uint64) (dir, path string) {
+	t.Helper()
+	dir = t.TempDir()
+	tree{"big.bin": randomData(seed, bigSize)}.write(t, dir)
+	return dir, filepath.Join(dir, "big.bin")
+}
+
 func isPart(n string) func(*http.Request) bool {
 	return func(r *http.Request) bool { return misbehave.IsUploadPart(r) && r.URL.Query().Get("partNumber") == n }
 }
@@ -351,9 +359,7 @@ func uploadCases() []semanticCase {
 		command: "s3 mv $TMP/big.bin s3://bkt/big.bin",
 		run: func(t *testing.T) observed {
 			e, sw := misbehavingEnv(t)
-			dir := t.TempDir()
-			path := filepath.Join(dir, "big.bin")
-			tree{"big.bin": randomData(44, bigSize)}.write(t, dir)
+			dir, path := bigFile(t, 44)
 			ageFile(t, path)
 			rewritten := randomData(45, bigSize)
 			sw.Set(misbehave.OnRequest(isPart("3"), func() {
@@ -384,9 +390,7 @@ func uploadCases() []semanticCase {
 		command: "s3 cp $TMP/big.bin s3://bkt/big.bin",
 		run: func(t *testing.T) observed {
 			e, sw := misbehavingEnv(t)
-			dir := t.TempDir()
-			path := filepath.Join(dir, "big.bin")
-			tree{"big.bin": randomData(46, bigSize)}.write(t, dir)
+			dir, path := bigFile(t, 46)
 			sw.Set(misbehave.OnRequest(isPart("2"), func() {
 				if err := os.Truncate(path, 5000); err != nil {
 					t.Error(err)
@@ -404,9 +408,7 @@ func uploadCases() []semanticCase {
 		command: "s3 cp $TMP/big.bin s3://bkt/big.bin",
 		run: func(t *testing.T) observed {
 			e, sw := misbehavingEnv(t)
-			dir := t.TempDir()
-			path := filepath.Join(dir, "big.bin")
-			tree{"big.bin": randomData(47, bigSize)}.write(t, dir)
+			dir, path := bigFile(t, 47)
 			var puts atomic.Int64
 			empty := sw.EmptyUploadID()
 			sw.Set(func(w http.ResponseWriter, r *http.Request) bool {
