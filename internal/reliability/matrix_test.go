@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -107,20 +108,44 @@ func (p *cellPool) run(t *testing.T, f func(testing.TB)) <-chan struct{} {
 		defer close(done)
 		p.sem <- struct{}{}
 		defer func() { <-p.sem }()
-		f(poolT{t})
+		pt := &poolT{T: t}
+		defer pt.cleanup()
+		f(pt)
 	}()
 	return done
 }
 
-// poolT is a subtest's T used from a pool goroutine. Errors, logs, temporary
-// directories and cleanups go to the subtest as usual; FailNow, which
-// testing allows only on the test's own goroutine, ends the pool goroutine
-// instead, after marking the subtest failed.
-type poolT struct{ *testing.T }
+// poolT is a subtest's T used from a pool goroutine. Errors, logs and
+// temporary directories go to the subtest as usual; FailNow, which testing
+// allows only on the test's own goroutine, ends the pool goroutine instead,
+// after marking the subtest failed; cleanups (the cell's emulator) run as
+// soon as the cell ends, not when its subtest gets its turn to finish.
+type poolT struct {
+	*testing.T
+	mu       sync.Mutex
+	cleanups []func()
+}
 
-func (p poolT) FailNow()                          { p.T.Fail(); runtime.Goexit() }
-func (p poolT) Fatal(args ...any)                 { p.T.Error(args...); runtime.Goexit() }
-func (p poolT) Fatalf(format string, args ...any) { p.T.Errorf(format, args...); runtime.Goexit() }
+func (p *poolT) FailNow()                          { p.T.Fail(); runtime.Goexit() }
+func (p *poolT) Fatal(args ...any)                 { p.T.Error(args...); runtime.Goexit() }
+func (p *poolT) Fatalf(format string, args ...any) { p.T.Errorf(format, args...); runtime.Goexit() }
+
+func (p *poolT) Cleanup(f func()) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.cleanups = append(p.cleanups, f)
+}
+
+// cleanup runs the cleanups, last registered first.
+func (p *poolT) cleanup() {
+	p.mu.Lock()
+	fns := p.cleanups
+	p.cleanups = nil
+	p.mu.Unlock()
+	for _, f := range slices.Backward(fns) {
+		f()
+	}
+}
 
 // runFaultCell runs op once under fault k and checks the aftermath.
 func runFaultCell(t testing.TB, k faultKind, op operation, o *outcome) {
