@@ -20,13 +20,16 @@ import (
 	"github.com/quilibrium/qcli/internal/emulator/embedded"
 )
 
-// The client settings every run uses: a short read timeout so that a
-// stalled response costs a second, not a minute, and few attempts so that
-// a fault that never ends fails quickly.
+// The client settings every run uses: few attempts, so that a fault that
+// never ends fails quickly, and a read timeout no answer reaches even on a
+// loaded machine under -race (a second was seen to expire there, failing
+// cells whose fault was something else). The stall fault, which waits out
+// the read timeout, runs with stallReadTimeout instead.
 const (
-	maxAttempts = 3
-	readTimeout = time.Second
-	bucket      = "bkt"
+	maxAttempts      = 3
+	readTimeout      = 20 * time.Second
+	stallReadTimeout = time.Second
+	bucket           = "bkt"
 )
 
 // env is an emulator with bucket "bkt", a joined QuickSync session, and a
@@ -49,11 +52,7 @@ func newWrappedEnv(t testing.TB, wrap func(http.Handler) http.Handler) *env {
 	t.Helper()
 	e := clitest.NewWrapped(t, wrap).UseQuickSync().UseConsole()
 	e.Vars[s3cmd.MinPartSizeEnv] = "1024"
-	cfg := fmt.Sprintf("[default]\nca_bundle = %s\nmax_attempts = %d\nread_timeout = %s\n",
-		filepath.Join(e.Dir, "ca.pem"), maxAttempts, readTimeout)
-	if err := os.WriteFile(filepath.Join(e.Dir, "config"), []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeConfig(t, e, readTimeout)
 	c := e.Client()
 	if err := c.CreateBucket(context.Background(), bucket, client.CreateBucketOptions{}); err != nil {
 		t.Fatal(err)
@@ -69,6 +68,17 @@ func newWrappedEnv(t testing.TB, wrap func(http.Handler) http.Handler) *env {
 	e.Vars["QCLI_QUICKSYNC_TOKEN"] = sess.Token
 	e.Vars["QCLI_QUICKSYNC_SESSION"] = clitest.QuickSyncSession
 	return &env{Env: e, t: t, c: c, qs: qs.WithSession(sess)}
+}
+
+// writeConfig writes the default profile's settings: the emulator's CA,
+// maxAttempts and read_timeout d.
+func writeConfig(t testing.TB, e *clitest.Env, d time.Duration) {
+	t.Helper()
+	cfg := fmt.Sprintf("[default]\nca_bundle = %s\nmax_attempts = %d\nread_timeout = %s\n",
+		filepath.Join(e.Dir, "ca.pem"), maxAttempts, d)
+	if err := os.WriteFile(filepath.Join(e.Dir, "config"), []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // withVars is a copy of e whose environment has vars on top of e's, for

@@ -21,31 +21,34 @@ type faultKind struct {
 	name  string
 	aim   aim
 	build func(n int, match func(*http.Request) bool) faults.Fault
+	// waitsOutReads: the fault is silence that only the client's read
+	// timeout ends, so its cells run with stallReadTimeout.
+	waitsOutReads bool
 }
 
 var faultKinds = []faultKind{
 	{"HTTP 500", aimData, func(n int, m func(*http.Request) bool) faults.Fault {
 		return faults.FailTimes(n, http.StatusInternalServerError, "InternalError", nil, m)
-	}},
+	}, false},
 	{"503 SlowDown", aimData, func(n int, m func(*http.Request) bool) faults.Fault {
 		return faults.FailTimes(n, http.StatusServiceUnavailable, "SlowDown", nil, m)
-	}},
+	}, false},
 	{"429 + Retry-After: 1", aimData, func(n int, m func(*http.Request) bool) faults.Fault {
 		return faults.FailTimes(n, http.StatusTooManyRequests, "TooManyRequests", http.Header{"Retry-After": {"1"}}, m)
-	}},
+	}, false},
 	{"reset while sending the request body", aimRequestBody, func(n int, m func(*http.Request) bool) faults.Fault {
 		return faults.ResetRequestBody(n, 512, m)
-	}},
-	{"reset while reading the response body", aimResponseBody, faults.ResetResponseBody},
+	}, false},
+	{"reset while reading the response body", aimResponseBody, faults.ResetResponseBody, false},
 	{"truncated response body", aimResponseBody, func(n int, m func(*http.Request) bool) faults.Fault {
 		return faults.TruncateBody(n, 20, m)
-	}},
+	}, false},
 	{"stalled response (> read timeout)", aimData, func(n int, m func(*http.Request) bool) faults.Fault {
 		return faults.Stall(n, 30*time.Second, m)
-	}},
+	}, true},
 	{"Content-Length 7 bytes too short", aimResponseBody, func(n int, m func(*http.Request) bool) faults.Fault {
 		return faults.WrongContentLength(n, -7, m)
-	}},
+	}, false},
 }
 
 // target is what k is aimed at in op, or why the pair does not apply.

@@ -150,6 +150,9 @@ func (p *poolT) cleanup() {
 // runFaultCell runs op once under fault k and checks the aftermath.
 func runFaultCell(t testing.TB, k faultKind, op operation, o *outcome) {
 	e := newEnv(t)
+	if k.waitsOutReads {
+		writeConfig(t, e.Env, stallReadTimeout)
+	}
 	tmp := filepath.Dir(t.TempDir()) // the cell's temporary directories are under it
 	j := op.prepare(e)
 	target, _ := k.target(op)
