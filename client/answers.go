@@ -114,6 +114,52 @@ func (o *keyOrder) page(lists ...[]string) error {
 	return nil
 }
 
+// keyID names an entry of a listing that may hold a key many times: an
+// upload or a version.
+type keyID struct{ key, id string }
+
+// idOrder checks listings of keyIDs (uploads, versions): keys under the
+// prefix and in order, each (key, id) once. A key's entries are ordered by
+// time, which the ids do not show, so among them only repeats can be
+// caught; a page that comes back is caught by its keys or its ids.
+type idOrder struct {
+	idNoun string // what the ids name: "upload", "version"
+	prefix string
+	floor  string          // the last key of the pages before
+	ids    map[string]bool // the ids seen for floor
+	fail   func(problem string) error
+}
+
+// page checks one page's entries, in one or more lists each in key order
+// (a version listing has versions and delete markers apart).
+func (o *idOrder) page(lists ...[]keyID) error {
+	top, seen := o.floor, map[keyID]bool{}
+	for _, entries := range lists {
+		prev := o.floor
+		for _, e := range entries {
+			switch {
+			case len(e.key) < len(o.prefix) || e.key[:len(o.prefix)] != o.prefix:
+				return o.fail(fmt.Sprintf("key %q is outside the prefix %q asked for", e.key, o.prefix))
+			case e.key < prev:
+				return o.fail(fmt.Sprintf("key %q does not sort after %q: the listing is out of order", e.key, prev))
+			case seen[e] || e.key == o.floor && o.ids[e.id]:
+				return o.fail(fmt.Sprintf("%s %q of key %q is listed twice: the listing repeats itself", o.idNoun, e.id, e.key))
+			}
+			seen[e], prev = true, e.key
+		}
+		top = max(top, prev)
+	}
+	if top != o.floor || o.ids == nil {
+		o.floor, o.ids = top, map[string]bool{}
+	}
+	for e := range seen {
+		if e.key == o.floor {
+			o.ids[e.id] = true
+		}
+	}
+	return nil
+}
+
 // urlDecoder undoes encoding-type=url, which a listing asks for so that
 // keys holding characters XML 1.0 cannot carry (ESC and the other C0
 // controls) arrive exactly. The SDK does not decode them. Names are decoded

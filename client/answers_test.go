@@ -351,3 +351,31 @@ func TestUploadAndPartListingsThatRepeatAreErrors(t *testing.T) {
 		}
 	})
 }
+
+// ListObjectVersions (rb --force of a versioned bucket) is checked too: a
+// version outside the prefix is refused before any of its page is used.
+func TestListObjectVersionsOutsideThePrefixIsAnError(t *testing.T) {
+	c, sw := newMisbehavingClient(t)
+	sw.Set(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method != http.MethodGet || !r.URL.Query().Has("versions") {
+			return false
+		}
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprint(w, xml.Header+`<ListVersionsResult><Name>bkt</Name><IsTruncated>false</IsTruncated>`+
+			`<Version><Key>tmp/a</Key><VersionId>v1</VersionId></Version><Version><Key>important/db.sqlite</Key><VersionId>v2</VersionId></Version>`+
+			`</ListVersionsResult>`)
+		return true
+	})
+	n := 0
+	var err error
+	for _, perr := range c.ListObjectVersions(context.Background(), client.ListObjectVersionsInput{Bucket: "bkt", Prefix: "tmp/"}) {
+		if err = perr; err != nil {
+			break
+		}
+		n++
+	}
+	wantProtocolError(t, err, "ListObjectVersions", `"important/db.sqlite" is outside the prefix "tmp/"`)
+	if n != 0 {
+		t.Errorf("%d pages yielded", n)
+	}
+}

@@ -245,7 +245,7 @@ func (c *Client) ListMultipartUploads(ctx context.Context, bucket, prefix string
 		}
 		var keyMarker, idMarker string
 		guard := newPageGuard(fail, "")
-		order := uploadOrder{prefix: prefix, fail: fail}
+		order := &idOrder{idNoun: "upload", prefix: prefix, fail: fail}
 		for {
 			out, err := c.s3.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String(bucket), Prefix: optString(prefix),
 				KeyMarker: optString(keyMarker), UploadIdMarker: optString(idMarker), EncodingType: types.EncodingTypeUrl}, capAnswer)
@@ -253,7 +253,7 @@ func (c *Client) ListMultipartUploads(ctx context.Context, bucket, prefix string
 				yield(Upload{}, c.wrapErr("ListMultipartUploads", bucket, "", err))
 				return
 			}
-			ups, err := order.page(out, urlDecoder{on: out.EncodingType == types.EncodingTypeUrl, fail: fail})
+			ups, err := uploadsOf(out, order, urlDecoder{on: out.EncodingType == types.EncodingTypeUrl, fail: fail})
 			if err == nil {
 				keyMarker, idMarker, err = nextUploadMarkers(guard, out, fail, len(ups)+len(out.CommonPrefixes))
 			}
@@ -291,38 +291,19 @@ func nextUploadMarkers(guard *pageGuard, out *s3.ListMultipartUploadsOutput, fai
 	return key, id, nil
 }
 
-// uploadOrder checks that uploads lie under the prefix and come in key
-// order, each (key, upload id) once: uploads of one key are ordered by
-// time, which the ids do not show, so only repeats can be caught there.
-type uploadOrder struct {
-	prefix  string
-	lastKey string
-	ids     map[string]bool // the upload ids seen for lastKey
-	fail    func(problem string) error
-}
-
-func (o *uploadOrder) page(out *s3.ListMultipartUploadsOutput, dec urlDecoder) ([]Upload, error) {
+// uploadsOf decodes a page's uploads and checks them with order.
+func uploadsOf(out *s3.ListMultipartUploadsOutput, order *idOrder, dec urlDecoder) ([]Upload, error) {
 	ups := make([]Upload, 0, len(out.Uploads))
+	entries := make([]keyID, 0, len(out.Uploads))
 	for _, u := range out.Uploads {
 		key, err := dec.decode(aws.ToString(u.Key))
 		if err != nil {
 			return nil, err
 		}
-		id := aws.ToString(u.UploadId)
-		switch {
-		case len(key) < len(o.prefix) || key[:len(o.prefix)] != o.prefix:
-			return nil, o.fail(fmt.Sprintf("key %q is outside the prefix %q asked for", key, o.prefix))
-		case key < o.lastKey:
-			return nil, o.fail(fmt.Sprintf("key %q does not sort after %q: the listing is out of order", key, o.lastKey))
-		case key > o.lastKey || o.ids == nil:
-			o.lastKey, o.ids = key, map[string]bool{}
-		case o.ids[id]:
-			return nil, o.fail(fmt.Sprintf("upload %q of key %q is listed twice: the listing repeats itself", id, key))
-		}
-		o.ids[id] = true
-		ups = append(ups, Upload{Key: key, UploadID: id, Initiated: aws.ToTime(u.Initiated)})
+		ups = append(ups, Upload{Key: key, UploadID: aws.ToString(u.UploadId), Initiated: aws.ToTime(u.Initiated)})
+		entries = append(entries, keyID{key, aws.ToString(u.UploadId)})
 	}
-	return ups, nil
+	return ups, order.page(entries)
 }
 
 // Part is an uploaded part of an open multipart upload.

@@ -95,60 +95,92 @@ type versionMarkers struct{ key, versionID string }
 
 // ListObjectVersions yields the bucket's versions and delete markers page
 // by page. A failed page yields its error once and ends the iteration.
+// Pages are checked as ListObjects checks them (keys URL-encoded and
+// decoded, under the prefix, in order, no version twice, paging that leads
+// on, a bounded answer); a page breaking a rule yields a *ProtocolError:
+// rb --force deletes what this listing names.
 func (c *Client) ListObjectVersions(ctx context.Context, in ListObjectVersionsInput) iter.Seq2[*VersionPage, error] {
 	return func(yield func(*VersionPage, error) bool) {
 		if err := ValidateBucketName(in.Bucket); err != nil {
 			yield(nil, err)
 			return
 		}
+		fail := func(problem string) error {
+			return &ProtocolError{Op: "ListObjectVersions", Bucket: in.Bucket, Key: in.Prefix, Problem: problem}
+		}
 		at := versionMarkers{key: in.KeyMarker, versionID: in.VersionIDMarker}
+		guard := newPageGuard(fail, at.token())
+		order := &idOrder{idNoun: "version", prefix: in.Prefix, fail: fail}
 		for {
-			page, err := c.versionPage(ctx, in, at)
+			page, truncated, err := c.versionPage(ctx, in, at, order, fail)
+			if err == nil {
+				at, err = nextVersionMarkers(guard, page, truncated)
+			}
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if !yield(page, nil) {
+			if !yield(page, nil) || !truncated {
 				return
 			}
-			next, more := nextVersionMarkers(at, page)
-			if !more {
-				return
-			}
-			at = next
 		}
 	}
 }
 
-// nextVersionMarkers decides whether a version listing goes on after page,
-// and from where. It is the one place that judges a server's paging, so
-// the listing checks of ListObjects (tokens that repeat or cycle, keys out
-// of order) belong here too.
-func nextVersionMarkers(at versionMarkers, page *VersionPage) (versionMarkers, bool) {
-	next := versionMarkers{key: page.NextKeyMarker, versionID: page.NextVersionIDMarker}
-	if next.key == "" || next == at {
-		return at, false // the last page, or a server that ignores paging
+// token is the markers as one continuation token, for the page guard.
+func (m versionMarkers) token() string {
+	if m.key == "" && m.versionID == "" {
+		return ""
 	}
-	return next, true
+	return m.key + "\x00" + m.versionID
 }
 
-func (c *Client) versionPage(ctx context.Context, in ListObjectVersionsInput, at versionMarkers) (*VersionPage, error) {
+// nextVersionMarkers decides where a version listing goes on after page:
+// the one place that judges a server's paging, with the guard ListObjects
+// uses (a truncated page must name the next, and the markers must not come
+// back without the listing moving on).
+func nextVersionMarkers(guard *pageGuard, page *VersionPage, truncated bool) (versionMarkers, error) {
+	next := versionMarkers{key: page.NextKeyMarker, versionID: page.NextVersionIDMarker}
+	_, err := guard.next(truncated, next.token(), len(page.Versions)+len(page.CommonPrefixes))
+	return next, err
+}
+
+// versionPage fetches one page, its keys decoded and checked by order;
+// truncated is the answer's IsTruncated.
+func (c *Client) versionPage(ctx context.Context, in ListObjectVersionsInput, at versionMarkers, order *idOrder,
+	fail func(string) error) (*VersionPage, bool, error) {
 	out, err := c.s3.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{
 		Bucket: aws.String(in.Bucket), Prefix: optString(in.Prefix), Delimiter: optString(in.Delimiter),
 		KeyMarker: optString(at.key), VersionIdMarker: optString(at.versionID), MaxKeys: optInt32(in.MaxKeys),
-	})
+		EncodingType: types.EncodingTypeUrl,
+	}, capAnswer)
 	if err != nil {
-		return nil, c.wrapErr("ListObjectVersions", in.Bucket, in.Prefix, err)
+		return nil, false, c.wrapErr("ListObjectVersions", in.Bucket, in.Prefix, err)
 	}
+	dec := urlDecoder{on: out.EncodingType == types.EncodingTypeUrl, fail: fail}
 	page := &VersionPage{Versions: make([]ObjectVersion, 0, len(out.Versions)+len(out.DeleteMarkers))}
+	versions, markers := make([]keyID, 0, len(out.Versions)), make([]keyID, 0, len(out.DeleteMarkers))
 	for _, v := range out.Versions {
-		page.Versions = append(page.Versions, ObjectVersion{Key: aws.ToString(v.Key), VersionID: aws.ToString(v.VersionId),
+		key, err := dec.decode(aws.ToString(v.Key))
+		if err != nil {
+			return nil, false, err
+		}
+		versions = append(versions, keyID{key, aws.ToString(v.VersionId)})
+		page.Versions = append(page.Versions, ObjectVersion{Key: key, VersionID: aws.ToString(v.VersionId),
 			IsLatest: aws.ToBool(v.IsLatest), LastModified: aws.ToTime(v.LastModified), Size: aws.ToInt64(v.Size),
 			ETag: aws.ToString(v.ETag), StorageClass: string(v.StorageClass), Owner: ownerFrom(v.Owner)})
 	}
 	for _, m := range out.DeleteMarkers {
-		page.Versions = append(page.Versions, ObjectVersion{Key: aws.ToString(m.Key), VersionID: aws.ToString(m.VersionId),
+		key, err := dec.decode(aws.ToString(m.Key))
+		if err != nil {
+			return nil, false, err
+		}
+		markers = append(markers, keyID{key, aws.ToString(m.VersionId)})
+		page.Versions = append(page.Versions, ObjectVersion{Key: key, VersionID: aws.ToString(m.VersionId),
 			IsLatest: aws.ToBool(m.IsLatest), DeleteMarker: true, LastModified: aws.ToTime(m.LastModified), Owner: ownerFrom(m.Owner)})
+	}
+	if err := order.page(versions, markers); err != nil {
+		return nil, false, err
 	}
 	// The answer interleaves <Version> and <DeleteMarker> in one order; the
 	// SDK parses them into two lists. Restore it: by key, then newest
@@ -166,12 +198,21 @@ func (c *Client) versionPage(ctx context.Context, in ListObjectVersionsInput, at
 		return b.LastModified.Compare(a.LastModified)
 	})
 	for _, p := range out.CommonPrefixes {
-		page.CommonPrefixes = append(page.CommonPrefixes, aws.ToString(p.Prefix))
+		prefix, err := dec.decode(aws.ToString(p.Prefix))
+		if err != nil {
+			return nil, false, err
+		}
+		page.CommonPrefixes = append(page.CommonPrefixes, prefix)
 	}
-	if aws.ToBool(out.IsTruncated) {
-		page.NextKeyMarker, page.NextVersionIDMarker = aws.ToString(out.NextKeyMarker), aws.ToString(out.NextVersionIdMarker)
+	truncated := aws.ToBool(out.IsTruncated)
+	if truncated {
+		page.NextKeyMarker, err = dec.decode(aws.ToString(out.NextKeyMarker))
+		if err != nil {
+			return nil, false, err
+		}
+		page.NextVersionIDMarker = aws.ToString(out.NextVersionIdMarker)
 	}
-	return page, nil
+	return page, truncated, nil
 }
 
 func ownerFrom(o *types.Owner) *Owner {

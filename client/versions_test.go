@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/quilibrium/qcli/client"
@@ -93,21 +94,27 @@ func TestListObjectVersionsPagesAndOrder(t *testing.T) {
 	}
 }
 
-// A server that repeats its markers ends the listing instead of looping.
-func TestListObjectVersionsRepeatedMarkerStops(t *testing.T) {
+// A server that repeats its markers fails the listing (rb --force deletes
+// what it names) instead of looping or ending as if it were complete.
+func TestListObjectVersionsRepeatedMarkerIsAnError(t *testing.T) {
 	c, f := newFakeS3(t, versionPages(map[string]string{
 		"k|v": `<IsTruncated>true</IsTruncated><NextKeyMarker>k</NextKeyMarker><NextVersionIdMarker>v</NextVersionIdMarker>
 			<Version><Key>k</Key><VersionId>v</VersionId><IsLatest>true</IsLatest><LastModified>2026-01-01T00:00:00.000Z</LastModified></Version>`,
 	}))
 	n := 0
-	for _, err := range c.ListObjectVersions(context.Background(), client.ListObjectVersionsInput{Bucket: "vers", KeyMarker: "k", VersionIDMarker: "v"}) {
-		if err != nil {
-			t.Fatal(err)
+	var err error
+	for _, perr := range c.ListObjectVersions(context.Background(), client.ListObjectVersionsInput{Bucket: "vers", KeyMarker: "k", VersionIDMarker: "v"}) {
+		if err = perr; err != nil {
+			break
 		}
 		n++
 	}
-	if n != 1 || f.count() != 1 {
-		t.Errorf("%d pages from %d requests, want 1 from 1", n, f.count())
+	var pe *client.ProtocolError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), `version "v" of key "k" is listed twice`) {
+		t.Errorf("err = %v, want a ProtocolError", err)
+	}
+	if n != 1 || f.count() != 2 {
+		t.Errorf("%d pages from %d requests, want 1 from 2", n, f.count())
 	}
 }
 
