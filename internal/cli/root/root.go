@@ -11,6 +11,7 @@ import (
 	"github.com/quilibrium/qcli/internal/cli/output"
 	"github.com/quilibrium/qcli/internal/cli/quicksynccmd"
 	"github.com/quilibrium/qcli/internal/cli/runcmd"
+	"github.com/quilibrium/qcli/internal/cli/s3apicmd"
 	"github.com/quilibrium/qcli/internal/cli/s3cmd"
 	"github.com/quilibrium/qcli/internal/cli/servercmd"
 )
@@ -59,6 +60,7 @@ built-in emulator whose data lives in the config directory.`,
 	cmd.AddCommand(
 		configcmd.NewCmdConfigure(f),
 		s3cmd.NewCmdS3(f),
+		s3apicmd.NewCmdS3api(f),
 		consolecmd.NewCmdConsole(f),
 		quicksynccmd.NewCmdQuickSync(f),
 		servercmd.NewCmdServer(f, nil),

@@ -1,0 +1,440 @@
+// Package s3apicmd holds `qcli s3api`: one command per operation of the
+// client's table (client.Operations), named, flagged and printed as the
+// AWS CLI's s3api commands are, so that scripts written for `aws s3api`
+// run against QStorage unchanged.
+//
+// The AWS CLI's flags and JSON are the AWS API's members, and so are the
+// fields of aws-sdk-go-v2's s3.XxxInput and s3.XxxOutput structs: the
+// commands are built by reflection over those structs and call the SDK
+// client the qcli client configured (Client.S3), with its errors wrapped
+// by client.WrapError. The client's table decides which operations exist
+// (a test fails if the two drift); the SDK's own input validation says
+// which members are required; botocore's S3 request handlers that change
+// what is sent (SSE-C key encoding, CopySource quoting, URL-encoded
+// listings) are repeated in customize.go, and the client's rules for names
+// and checksums are applied before a request.
+package s3apicmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+
+	"github.com/aws/smithy-go"
+	"github.com/spf13/cobra"
+
+	"github.com/quilibrium/qcli/client"
+	"github.com/quilibrium/qcli/internal/cli/cmdutil"
+)
+
+// NewCmdS3api is the `qcli s3api` group.
+func NewCmdS3api(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "s3api",
+		Short: "Call S3 operations one by one, as the AWS CLI's s3api does",
+		Long: `The low-level commands, one per S3 operation qcli knows, with the AWS CLI's
+names, flags and JSON output: qcli s3api put-bucket-versioning --bucket b
+--versioning-configuration Status=Enabled.
+
+Flags are the operation's members as the AWS CLI names them. Structures,
+maps and lists take JSON, the AWS CLI's shorthand (Name=Value,...) or
+file://PATH; --generate-cli-skeleton prints an input's JSON shape and
+--cli-input-json takes one. The output is the answer's members as JSON,
+absent members left out, timestamps in ISO 8601. Listings page through
+every result unless --no-paginate (or --max-items N with --starting-token
+TOKEN to resume). Exit codes are the AWS CLI's: 254 for an error the service
+returned, 252 for a bad flag value.`,
+		Args: cmdutil.NoArgs,
+		RunE: cmdutil.GroupRunE,
+	}
+	for _, op := range client.Operations() {
+		cmd.AddCommand(NewCmdOperation(f, op, nil))
+	}
+	return cmd
+}
+
+// Options are one s3api command's inputs.
+type Options struct {
+	Client func(context.Context) (*client.Client, error)
+	Out    func() io.Writer // stdout (a discard with --quiet)
+
+	Op      client.Operation
+	Input   any    // *s3.XxxInput, filled from the flags
+	Body    string // the file a streaming body is read from, or ""
+	Outfile string // where a streamed answer (get-object) is written
+	Paging  Paging
+	// AutoEncoding says the listing asked for URL-encoded keys itself,
+	// and decodes them in the answer.
+	AutoEncoding bool
+}
+
+// NewCmdOperation builds the command of one operation.
+func NewCmdOperation(f *cmdutil.Factory, op client.Operation, runF func(context.Context, *Options) error) *cobra.Command {
+	sdk, ok := sdkOperations[op.Name]
+	if !ok {
+		panic("s3apicmd: no SDK call for " + op.Name) // TestEveryOperationHasACommand keeps this from happening
+	}
+	opts := &Options{Client: f.Client, Out: func() io.Writer { return f.Printer().Writer() }, Op: op}
+	b := &binding{op: op, sdk: sdk, params: inputParams(sdk.input)}
+	pg, paged := paginators[op.Name]
+	streamsOut := hasStreamedBody(sdk.output)
+
+	cmd := &cobra.Command{
+		Use:   op.CLIName() + " [flags]",
+		Short: "S3 " + op.Name,
+		Long:  b.long(paged, streamsOut),
+		Args:  b.args(streamsOut),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if b.skeleton != "" {
+				return b.printSkeleton(opts.Out())
+			}
+			if err := b.fill(opts, args, streamsOut); err != nil {
+				return err
+			}
+			if paged {
+				if err := b.paging(cmd, pg, &opts.Paging); err != nil {
+					return err
+				}
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runOperation(cmd.Context(), opts)
+		},
+	}
+	if streamsOut {
+		cmd.Use = op.CLIName() + " [flags] OUTFILE"
+	}
+	for _, p := range b.params {
+		p.addFlags(cmd)
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&b.cliInput, "cli-input-json", "", "the input as JSON (or file://PATH), as --generate-cli-skeleton shows it; flags override its members")
+	fs.StringVar(&b.skeleton, "generate-cli-skeleton", "", "print the input's JSON shape (input, the default) or the output's (output), and exit")
+	fs.Lookup("generate-cli-skeleton").NoOptDefVal = "input"
+	if paged {
+		fs.StringVar(&b.startingToken, "starting-token", "", "resume a listing where a NextToken of an earlier one says")
+		fs.IntVar(&b.pageSize, "page-size", 0, "results per request (the listing still goes on to the end)")
+		fs.IntVar(&b.maxItems, "max-items", 0, "stop after this many results, printing a NextToken to resume from")
+		fs.BoolVar(&b.noPaginate, "no-paginate", false, "make one request and print its answer whole")
+		for _, name := range pg.manualFlags() {
+			_ = fs.MarkHidden(name) // as in the AWS CLI: they turn paging off
+		}
+	}
+	cmd.SetHelpFunc(func(c *cobra.Command, args []string) {
+		b.markRequired(c)
+		c.Parent().HelpFunc()(c, args)
+	})
+	return cmd
+}
+
+// binding is what one command knows about its operation, and the values
+// of its own flags.
+type binding struct {
+	op     client.Operation
+	sdk    sdkOperation
+	params []*param
+
+	cliInput, skeleton string
+	startingToken      string
+	pageSize           int
+	maxItems           int
+	noPaginate         bool
+}
+
+func (b *binding) long(paged, streamsOut bool) string {
+	var s strings.Builder
+	fmt.Fprintf(&s, "Call S3's %s with the members given as flags (named as the AWS CLI\nnames them) and print its answer as JSON, as aws s3api %s does.", b.op.Name, b.op.CLIName())
+	if paged {
+		s.WriteString(`
+
+The listing is paged through to the end and printed as one answer, its
+result lists joined, as the AWS CLI does. --max-items N stops after N
+results and prints a NextToken, which --starting-token takes to go on (and
+which the AWS CLI takes too). --no-paginate, or any of the hidden flags
+that page by hand, makes one request and prints its answer whole.`)
+	}
+	if streamsOut {
+		s.WriteString("\n\nThe object's bytes go to OUTFILE (written beside it and renamed into place\nonce whole); the rest of the answer is printed.")
+	}
+	if _, ok := b.sdk.input.FieldByName("Body"); ok {
+		s.WriteString("\n\n--body names the file to send; its size is the Content-Length, and with\n--checksum-algorithm its checksum is computed and sent as a header.")
+	}
+	return s.String()
+}
+
+// args takes get-object's OUTFILE; for an operation with a list flag,
+// words after it are more of its values (aws s3api ... --object-attributes
+// ETag ObjectSize).
+func (b *binding) args(streamsOut bool) cobra.PositionalArgs {
+	if streamsOut {
+		return cmdutil.ExactArgs(1, "an OUTFILE for the object's bytes")
+	}
+	if b.listParam() != nil {
+		return cobra.ArbitraryArgs
+	}
+	return cmdutil.NoArgs
+}
+
+// listParam is the operation's one list-of-values flag, or nil.
+func (b *binding) listParam() *param {
+	var found *param
+	for _, p := range b.params {
+		if p.kind == listParam {
+			if found != nil {
+				return nil
+			}
+			found = p
+		}
+	}
+	return found
+}
+
+// fill builds the operation's input from --cli-input-json and the flags,
+// and checks it: required members, bucket names and keys.
+func (b *binding) fill(opts *Options, args []string, streamsOut bool) error {
+	in := reflect.New(b.sdk.input)
+	if b.cliInput != "" {
+		if err := b.readCLIInput(in.Elem()); err != nil {
+			return err
+		}
+	}
+	switch {
+	case streamsOut:
+		opts.Outfile = args[0]
+	case len(args) > 0:
+		p := b.listParam()
+		if !p.given() {
+			return &cmdutil.FlagError{Err: fmt.Errorf("%s takes no arguments, got %q", "qcli s3api "+b.op.CLIName(), strings.Join(args, " "))}
+		}
+		p.raw.values = append(p.raw.values, args...)
+	}
+	for _, p := range b.params {
+		if !p.given() {
+			continue
+		}
+		if err := p.apply(in.Elem()); err != nil {
+			return err
+		}
+		if p.kind == streamParam {
+			opts.Body = p.raw.values[0]
+		}
+	}
+	if err := checkRequired(b.sdk, in.Interface()); err != nil {
+		return err
+	}
+	if err := checkNames(in.Elem()); err != nil {
+		return err
+	}
+	auto, err := customizeInput(b.op.Name, in.Elem())
+	if err != nil {
+		return err
+	}
+	opts.Input, opts.AutoEncoding = in.Interface(), auto
+	return nil
+}
+
+func (b *binding) readCLIInput(in reflect.Value) error {
+	bad := func(err error) error {
+		return &cmdutil.UsageError{Err: fmt.Errorf("--cli-input-json: %v; --generate-cli-skeleton shows the shape", err)}
+	}
+	text, err := readParamFile(b.cliInput)
+	if err != nil {
+		return bad(err)
+	}
+	var data any
+	if err := decodeJSON(text, &data); err != nil {
+		return bad(err)
+	}
+	if err := assign(in, data, "", false); err != nil {
+		return bad(err)
+	}
+	if _, ok := in.Type().FieldByName("Body"); ok && !in.FieldByName("Body").IsNil() {
+		return bad(errors.New("Body cannot be given in JSON"))
+	}
+	return nil
+}
+
+// paging decides whether and how the listing pages.
+func (b *binding) paging(cmd *cobra.Command, pg paginator, p *Paging) error {
+	fs := cmd.Flags()
+	var auto, manual []string
+	for _, name := range []string{"starting-token", "page-size", "max-items"} {
+		if fs.Changed(name) {
+			auto = append(auto, "--"+name)
+		}
+	}
+	for _, name := range pg.manualFlags() {
+		if fs.Changed(name) {
+			manual = append(manual, "--"+name)
+		}
+	}
+	switch {
+	case len(auto) > 0 && b.noPaginate:
+		return &cmdutil.UsageError{Err: fmt.Errorf("%s pages through the listing, --no-paginate asks for one request: drop one", auto[0])}
+	case len(auto) > 0 && len(manual) > 0:
+		return &cmdutil.UsageError{Err: fmt.Errorf("%s pages through the listing, %s pages by hand (one request): drop one", auto[0], manual[0])}
+	case b.pageSize < 0 || b.maxItems < 0:
+		return &cmdutil.UsageError{Err: errors.New("--page-size and --max-items take a positive number")}
+	}
+	*p = Paging{Enabled: !b.noPaginate && len(manual) == 0, StartingToken: b.startingToken, PageSize: b.pageSize, MaxItems: b.maxItems}
+	if p.StartingToken != "" {
+		_, err := pg.decode(p.StartingToken)
+		return err
+	}
+	return nil
+}
+
+// markRequired adds "(required)" to the usage of the flags the operation
+// cannot do without, when help is shown.
+func (b *binding) markRequired(cmd *cobra.Command) {
+	for name := range requiredFlags(b.sdk) {
+		if f := cmd.Flags().Lookup(name); f != nil && !strings.HasPrefix(f.Usage, "(required)") {
+			f.Usage = "(required) " + f.Usage
+		}
+	}
+}
+
+func (b *binding) printSkeleton(w io.Writer) error {
+	t := b.sdk.input
+	switch b.skeleton {
+	case "input":
+	case "output":
+		t = b.sdk.output
+	default:
+		return &cmdutil.UsageError{Err: fmt.Errorf("--generate-cli-skeleton %q: use input or output", b.skeleton)}
+	}
+	return printJSON(w, skeleton(t, 0))
+}
+
+// hasStreamedBody reports an output whose Body is the object's bytes.
+func hasStreamedBody(output reflect.Type) bool {
+	f, ok := output.FieldByName("Body")
+	return ok && f.Type == reflect.TypeFor[io.ReadCloser]()
+}
+
+// runOperation makes the call (pages of it, for a listing) and prints the
+// answer.
+func runOperation(ctx context.Context, opts *Options) error {
+	sdk := sdkOperations[opts.Op.Name]
+	in := reflect.ValueOf(opts.Input).Elem()
+	if opts.Body != "" {
+		f, err := openBody(in, opts.Body)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+	}
+	c, err := opts.Client(ctx)
+	if err != nil {
+		return err
+	}
+	optFns := requestOptions(sdk)
+	call := func() (reflect.Value, error) {
+		out, err := sdk.call(ctx, c.S3(), opts.Input, optFns...)
+		if err != nil {
+			return reflect.Value{}, callError(opts.Op.Name, err)
+		}
+		v := reflect.ValueOf(out).Elem()
+		if opts.AutoEncoding {
+			return v, decodeListing(v)
+		}
+		return v, nil
+	}
+	var result any
+	if opts.Paging.Enabled {
+		result, err = paginators[opts.Op.Name].run(in, call, opts.Paging)
+	} else {
+		var out reflect.Value
+		if out, err = call(); err == nil {
+			if opts.Outfile != "" {
+				err = writeBody(out, opts.Outfile)
+			}
+			result, _ = render(out)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if m, ok := result.(map[string]any); ok && len(m) == 0 {
+		return nil // as the AWS CLI: an empty answer prints nothing
+	}
+	return printJSON(opts.Out(), result)
+}
+
+// callError gives a failed call the client's error types, so that exit
+// codes and messages are those of every qcli command.
+func callError(op string, err error) error {
+	var invalid smithy.InvalidParamsError
+	if errors.As(err, &invalid) { // checked before the call; kept for safety
+		return &cmdutil.UsageError{Err: fmt.Errorf("%s: %v", op, strings.TrimSpace(invalid.Error()))}
+	}
+	return client.WrapError(op, err)
+}
+
+func printJSON(w io.Writer, v any) error {
+	data, err := encodeJSON(v)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(data)
+	return err
+}
+
+// writeBody writes a streamed answer's bytes to path: into a temporary
+// file beside it, renamed into place only once every byte the answer
+// announced has come, so a failure leaves path as it was. A path that is
+// not a regular file (/dev/stdout, a pipe) is written directly.
+func writeBody(out reflect.Value, path string) (err error) {
+	body := out.FieldByName("Body").Interface().(io.ReadCloser)
+	defer body.Close()
+	want := int64(-1)
+	if n := out.FieldByName("ContentLength"); !n.IsNil() {
+		want = n.Elem().Int()
+	}
+	if st, serr := os.Stat(path); serr == nil && !st.Mode().IsRegular() {
+		w, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return &cmdutil.UsageError{Err: fmt.Errorf("OUTFILE %s: %v", path, unwrapPathError(err))}
+		}
+		defer w.Close()
+		return copyBody(w, body, want)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".qcli-*")
+	if err != nil {
+		return &cmdutil.UsageError{Err: fmt.Errorf("OUTFILE %s: cannot write beside it: %v", path, unwrapPathError(err))}
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	_ = tmp.Chmod(0o644) // CreateTemp's 0600 is for secrets; a download is an ordinary file
+	if err = copyBody(tmp, body, want); err != nil {
+		return fmt.Errorf("%w; %s is unchanged", err, path)
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func copyBody(w io.Writer, body io.Reader, want int64) error {
+	n, err := io.Copy(w, body)
+	if err != nil {
+		return fmt.Errorf("get-object: the object's bytes broke off after %d bytes: %v", n, err)
+	}
+	if want >= 0 && n != want {
+		return fmt.Errorf("get-object: got %d bytes of the %d announced", n, want)
+	}
+	return nil
+}
