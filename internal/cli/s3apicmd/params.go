@@ -307,8 +307,6 @@ func skeleton(t reflect.Type, depth int) any {
 	switch {
 	case t == timeType:
 		return "1970-01-01T00:00:00"
-	case t == readerType:
-		return nil
 	case depth > 8: // recursive shapes end here
 		return nil
 	}
@@ -316,7 +314,7 @@ func skeleton(t reflect.Type, depth int) any {
 	case reflect.Struct:
 		m := map[string]any{}
 		for _, f := range members(t) {
-			if f.Type != readerType {
+			if f.Type.Kind() != reflect.Interface { // a body is a file, not JSON
 				m[f.Name] = skeleton(f.Type, depth+1)
 			}
 		}

@@ -90,8 +90,11 @@ func NewCmdOperation(f *cmdutil.Factory, op client.Operation, runF func(context.
 		Long:  b.long(paged, streamsOut),
 		Args:  b.args(streamsOut),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if o := f.Flags.Output; o != "" && !strings.EqualFold(o, "json") {
+				return &cmdutil.UsageError{Err: fmt.Errorf("qcli s3api prints the answer as JSON only (the AWS API's members); drop --output %s", o)}
+			}
 			if b.skeleton != "" {
-				return b.printSkeleton(opts.Out())
+				return b.printSkeleton(opts.Out(), args)
 			}
 			if err := b.fill(opts, args, streamsOut); err != nil {
 				return err
@@ -172,13 +175,17 @@ that page by hand, makes one request and prints its answer whole.`)
 // words after it are more of its values (aws s3api ... --object-attributes
 // ETag ObjectSize).
 func (b *binding) args(streamsOut bool) cobra.PositionalArgs {
-	if streamsOut {
-		return cmdutil.ExactArgs(1, "an OUTFILE for the object's bytes")
+	return func(cmd *cobra.Command, args []string) error {
+		switch {
+		case b.skeleton != "": // --generate-cli-skeleton output: the value may follow as a word
+			return cmdutil.RangeArgs(0, 1, "input or output after --generate-cli-skeleton")(cmd, args)
+		case streamsOut:
+			return cmdutil.ExactArgs(1, "an OUTFILE for the object's bytes")(cmd, args)
+		case b.listParam() != nil:
+			return nil
+		}
+		return cmdutil.NoArgs(cmd, args)
 	}
-	if b.listParam() != nil {
-		return cobra.ArbitraryArgs
-	}
-	return cmdutil.NoArgs
 }
 
 // listParam is the operation's one list-of-values flag, or nil.
@@ -300,8 +307,11 @@ func (b *binding) markRequired(cmd *cobra.Command) {
 	}
 }
 
-func (b *binding) printSkeleton(w io.Writer) error {
+func (b *binding) printSkeleton(w io.Writer, args []string) error {
 	t := b.sdk.input
+	if len(args) == 1 && b.skeleton == "input" {
+		b.skeleton = args[0]
+	}
 	switch b.skeleton {
 	case "input":
 	case "output":

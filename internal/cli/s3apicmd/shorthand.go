@@ -100,9 +100,6 @@ func (p *shorthandParser) parameter() (map[string]any, error) {
 
 func (p *shorthandParser) keyval() (string, any, error) {
 	key := p.key()
-	if key == "" {
-		return "", nil, p.fail("a key")
-	}
 	p.skipSpace()
 	p.resolve = p.current() == '@'
 	if p.resolve {

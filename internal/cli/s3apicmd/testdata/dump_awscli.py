@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Dump the AWS CLI's view of the s3api operations qcli offers, for
 s3apicmd's tests: each operation's arguments (name, type, required,
-positional) and its input and output members (name and shape type).
+positional), its input and output members (name and shape type), and its
+paginator (botocore's paginators-1.json merged with its sdk-extras).
 
 Regenerate after an SDK or AWS CLI upgrade:
   python3 testdata/dump_awscli.py $(go run ./testdata/opnames) > testdata/awscli.json
@@ -26,6 +27,8 @@ def members(shape):
 def main(names):
     driver = create_clidriver()
     table = driver._get_command_table()["s3api"]._get_command_table()
+    session = driver.session
+    paginators = session.get_paginator_model("s3")
     out = {"aws_cli": awscli.__version__, "operations": {}}
     for name in names:
         op = table[name]
@@ -48,6 +51,19 @@ def main(names):
             "args": args,
             "input": members(model.input_shape),
             "output": members(model.output_shape),
+        }
+        try:
+            config = paginators.get_paginator(model.name)
+        except ValueError:
+            continue
+        listify = lambda v: v if isinstance(v, list) else [v]
+        out["operations"][name]["paginator"] = {
+            "input_token": listify(config["input_token"]),
+            "output_token": listify(config["output_token"]),
+            "more_results": config.get("more_results", ""),
+            "limit_key": config.get("limit_key", ""),
+            "result_key": listify(config["result_key"]),
+            "non_aggregate_keys": config.get("non_aggregate_keys", []),
         }
     json.dump(out, sys.stdout, indent=1, sort_keys=True)
     sys.stdout.write("\n")
