@@ -26,11 +26,11 @@ var shorthandCases = []struct{ in, want string }{
 	{"a=1,2,3", `{"a":["1","2","3"]}`},
 	{"a=b,c=d,", ""}, // ShorthandParseSyntaxError
 	{"=x", `{"":"x"}`},
-	{"a", ""}, // ShorthandParseSyntaxError
-	{"a=[b", ""}, // ShorthandParseSyntaxError
-	{"a=b,a=c", ""}, // DuplicateKeyInObjectError
+	{"a", ""},               // ShorthandParseSyntaxError
+	{"a=[b", ""},            // ShorthandParseSyntaxError
+	{"a=b,a=c", ""},         // DuplicateKeyInObjectError
 	{"x='unterminated", ""}, // ShorthandParseSyntaxError
-	{"a={b=c", ""}, // ShorthandParseSyntaxError
+	{"a={b=c", ""},          // ShorthandParseSyntaxError
 	{"a.b-c:d=v", `{"a.b-c:d":"v"}`},
 	{"a=b ,c=d", `{"a":"b","c":"d"}`},
 	{"Mode=GOVERNANCE,RetainUntilDate=2030-01-01T00:00:00Z", `{"Mode":"GOVERNANCE","RetainUntilDate":"2030-01-01T00:00:00Z"}`},
@@ -39,7 +39,7 @@ var shorthandCases = []struct{ in, want string }{
 	{"a={}", `{"a":{}}`},
 	{"a=[ x , y ]", `{"a":["x","y"]}`},
 	{"a='it''s'", ""}, // ShorthandParseSyntaxError
-	{"a=\"x\\\\y\"", `{"a":"x\\y"}`},}
+	{"a=\"x\\\\y\"", `{"a":"x\\y"}`}}
 
 func TestShorthandParsesAsTheAWSCLI(t *testing.T) {
 	for _, c := range shorthandCases {
