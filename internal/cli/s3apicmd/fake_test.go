@@ -86,6 +86,9 @@ var fakeRoutes = map[string]route{
 		want(t, "PutBucketVersioning", body, "<Status>Enabled</Status>")
 		return http.StatusOK, ""
 	},
+	"GET ?versioning": func(t *testing.T, r *http.Request, body string) (int, string) {
+		return http.StatusOK, xmlHeader + `<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>`
+	},
 	"GET ?versions": listVersionsPage,
 	"GET ?attributes": func(t *testing.T, r *http.Request, body string) (int, string) {
 		if got := strings.Join(r.Header.Values("X-Amz-Object-Attributes"), ","); got != "ETag,ObjectSize,Checksum" {
