@@ -25,6 +25,7 @@ FUZZ_TARGETS=(
   client:FuzzErrorResponse
   client/quicksync:FuzzDecryptName
   internal/cli/runcmd:FuzzSplitWords
+  internal/cli/s3apicmd:FuzzShorthand
 )
 
 report=$(mktemp)

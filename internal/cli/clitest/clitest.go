@@ -5,8 +5,11 @@ package clitest
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/pem"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,7 +29,7 @@ import (
 // certificate, and environment variables pointing at it.
 type Env struct {
 	T      testing.TB
-	Server *emulatortest.Server
+	Server *emulatortest.Server // nil for an Env of ForServer
 	Dir    string            // QCLI_CONFIG_DIR
 	Vars   map[string]string // the fake environment
 }
@@ -60,20 +63,38 @@ func NewWrapped(t testing.TB, wrap func(http.Handler) http.Handler) *Env {
 	t.Helper()
 	srv := emulatortest.StartWrapped(t, emulator.Options{MinPartSize: 1024, ConsoleAPIKey: ConsoleAPIKey,
 		QuickSync: emulator.QuickSyncOptions{Sessions: map[string]string{QuickSyncSession: QuickSyncPassword}}}, wrap)
+	e := newEnv(t, srv.URL, srv.Certificate(), srv.AccessKey, srv.SecretKey, 2)
+	e.Server = srv
+	return e
+}
+
+// ForServer is an environment whose default profile reaches srv, a TLS
+// server of the test's own (a fake S3 that checks what it is sent), with
+// srv's certificate trusted and one attempt per request.
+func ForServer(t testing.TB, srv *httptest.Server) *Env {
+	t.Helper()
+	return newEnv(t, srv.URL, srv.Certificate(), "AKCLITEST", "clitest-secret", 1)
+}
+
+// newEnv writes a settings directory trusting cert and returns the
+// environment pointing at endpoint.
+func newEnv(t testing.TB, endpoint string, cert *x509.Certificate, accessKey, secretKey string, attempts int) *Env {
+	t.Helper()
 	dir := t.TempDir()
 	ca := filepath.Join(dir, "ca.pem")
-	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})
 	if err := os.WriteFile(ca, pemBytes, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "config"), []byte("[default]\nca_bundle = "+ca+"\nmax_attempts = 2\n"), 0o600); err != nil {
+	config := fmt.Sprintf("[default]\nca_bundle = %s\nmax_attempts = %d\n", ca, attempts)
+	if err := os.WriteFile(filepath.Join(dir, "config"), []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return &Env{T: t, Server: srv, Dir: dir, Vars: map[string]string{
+	return &Env{T: t, Dir: dir, Vars: map[string]string{
 		"QCLI_CONFIG_DIR":        dir,
-		"QCLI_ENDPOINT_URL":      srv.URL,
-		"QCLI_ACCESS_KEY_ID":     srv.AccessKey,
-		"QCLI_SECRET_ACCESS_KEY": srv.SecretKey,
+		"QCLI_ENDPOINT_URL":      endpoint,
+		"QCLI_ACCESS_KEY_ID":     accessKey,
+		"QCLI_SECRET_ACCESS_KEY": secretKey,
 	}}
 }
 

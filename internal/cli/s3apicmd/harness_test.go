@@ -4,12 +4,9 @@ import (
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -141,21 +138,9 @@ func routeKey(r *http.Request) string {
 // newFakeEnv starts a fake S3 over TLS and a qcli environment that trusts
 // it and reaches it.
 func newFakeEnv(t *testing.T, routes map[string]route) *clitest.Env {
-	f := &fakeS3{t: t, routes: routes}
-	srv := httptest.NewTLSServer(f)
+	srv := httptest.NewTLSServer(&fakeS3{t: t, routes: routes})
 	t.Cleanup(srv.Close)
-	dir := t.TempDir()
-	ca := filepath.Join(dir, "ca.pem")
-	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "config"), []byte("[default]\nca_bundle = "+ca+"\nmax_attempts = 1\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return &clitest.Env{T: t, Dir: dir, Vars: map[string]string{
-		"QCLI_CONFIG_DIR": dir, "QCLI_ENDPOINT_URL": srv.URL,
-		"QCLI_ACCESS_KEY_ID": "AKFAKE", "QCLI_SECRET_ACCESS_KEY": "fake-secret",
-	}}
+	return clitest.ForServer(t, srv)
 }
 
 func (f *fakeS3) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -25,6 +25,7 @@ func NewCmdS3(f *cmdutil.Factory) *cobra.Command {
 	}
 	cmd.AddCommand(NewCmdLs(f, nil), NewCmdMb(f, nil), NewCmdRb(f, nil), NewCmdPresign(f, nil))
 	cmd.AddCommand(NewCmdCp(f, nil), NewCmdMv(f, nil), NewCmdRm(f, nil), NewCmdSync(f, nil), NewCmdCat(f, nil), NewCmdStat(f, nil))
+	cmd.AddCommand(NewCmdWebsite(f, nil))
 	for _, c := range cmd.Commands() {
 		markS3Errors(c)
 	}
