@@ -30,8 +30,8 @@ import (
 type Env struct {
 	T      testing.TB
 	Server *emulatortest.Server // nil for an Env of ForServer
-	Dir    string            // QCLI_CONFIG_DIR
-	Vars   map[string]string // the fake environment
+	Dir    string               // QCLI_CONFIG_DIR
+	Vars   map[string]string    // the fake environment
 }
 
 // Result is one command line's outcome.
