@@ -104,7 +104,13 @@ func (le *leakEnv) commandLines() map[string][][]string {
 		"s3 cat":                     {{"s3://bkt/obj.txt"}, append([]string{"s3://bkt/ssec.bin"}, ssec...)},
 		"s3 cp": {{f, "s3://bkt/f.txt"}, append([]string{f, "s3://bkt/enc.txt", "--sse-c"}, ssec...),
 			append([]string{"s3://bkt/ssec.bin", le.t.TempDir() + "/x"}, ssec...), {f, "s3://bkt/x", "--sse-c", "--sse-c-key", badSSECKey}},
-		"s3 ls":      {{}, {"s3://bkt", "--recursive"}},
+		"s3 ls": {{}, {"s3://bkt", "--recursive"}},
+		"s3api put-object": {append([]string{"--bucket", "bkt", "--key", "enc.bin", "--body", f}, s3apiSSEC(sseCKey)...),
+			append([]string{"--bucket", "bkt", "--key", "bad.bin", "--body", f}, s3apiSSEC(badSSECKey)...)},
+		"s3api get-object":  {append([]string{"--bucket", "bkt", "--key", "ssec.bin", le.t.TempDir() + "/x"}, s3apiSSEC(sseCKey)...)},
+		"s3api head-object": {append([]string{"--bucket", "bkt", "--key", "ssec.bin"}, s3apiSSEC(sseCKey)...), {"--bucket", "bkt", "--key", "obj.txt"}},
+		"s3api copy-object": {append([]string{"--bucket", "bkt", "--key", "c.bin", "--copy-source", "bkt/ssec.bin",
+			"--copy-source-sse-customer-algorithm", "AES256", "--copy-source-sse-customer-key", sseCKey}, s3apiSSEC(sseCKey)...)},
 		"s3 mb":      {{"s3://newbkt"}},
 		"s3 mv":      {{"s3://bkt/obj.txt", "s3://bkt/moved.txt"}},
 		"s3 presign": {{"s3://bkt/obj.txt"}, {"s3://bkt/up.txt", "--method", "PUT"}, {"s3://bkt", "--post", "--key-prefix", "u/"}},
@@ -117,6 +123,11 @@ func (le *leakEnv) commandLines() map[string][][]string {
 		// password: a batch echoes its lines, so it gets a file.
 		"run": {{le.runBatch(f)}, {"--output", "json", le.runBatch(f)}},
 	}
+}
+
+// s3apiSSEC are qcli s3api's SSE-C flags, the key raw as the AWS CLI takes it.
+func s3apiSSEC(key string) []string {
+	return []string{"--sse-customer-algorithm", "AES256", "--sse-customer-key", key}
 }
 
 // runBatch writes a batch for qcli run whose lines carry secrets in flags,

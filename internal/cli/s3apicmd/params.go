@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -25,13 +26,21 @@ const (
 	complexParam                  // a structure, a map, a list of structures: JSON or shorthand
 )
 
-// param is one input member bound to its flag.
-type param struct {
+// paramSpec is what a member's flag is: worked out once per input type
+// (specsOf), since every qcli process, and every line of a qcli run
+// batch, builds every command.
+type paramSpec struct {
 	field   reflect.StructField
 	flag    string // the AWS CLI's name, without the dashes
 	kind    paramKind
-	cliType string // the AWS CLI's type word: string, integer, long, boolean, timestamp, blob, list, map, structure
+	cliType string   // the AWS CLI's type word: string, integer, long, boolean, timestamp, blob, list, map, structure
+	enums   []string // an enum's values (of a list's elements, for a list)
+	usage   string
+}
 
+// param is one input member bound to its flag(s) in one command.
+type param struct {
+	*paramSpec
 	raw     rawFlag // the values given, unparsed
 	on, off bool    // a boolean's --x and --no-x
 }
@@ -48,9 +57,9 @@ func (r *rawFlag) String() string     { return strings.Join(r.values, " ") }
 func (r *rawFlag) Set(s string) error { r.values = append(r.values, s); return nil }
 func (r *rawFlag) Type() string       { return r.typName }
 
-// newParam classifies a member of an input struct.
-func newParam(f reflect.StructField) *param {
-	p := &param{field: f, flag: flagName(f.Name)}
+// newParamSpec classifies a member of an input struct.
+func newParamSpec(f reflect.StructField) *paramSpec {
+	p := &paramSpec{field: f, flag: flagName(f.Name), enums: enumValues(f.Type)}
 	t := f.Type
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -77,7 +86,7 @@ func newParam(f reflect.StructField) *param {
 	default:
 		p.kind, p.cliType = complexParam, "structure"
 	}
-	p.raw.typName = p.cliType
+	p.usage = p.describe()
 	return p
 }
 
@@ -115,23 +124,24 @@ func (p *param) addFlags(cmd *cobra.Command) {
 		fs.BoolVar(&p.off, "no-"+p.flag, false, "set "+p.field.Name+" to false")
 		return
 	}
-	fs.Var(&p.raw, p.flag, p.usage())
-	if vals := enumValues(p.field.Type); len(vals) > 0 {
-		_ = cmd.RegisterFlagCompletionFunc(p.flag, cobra.FixedCompletions(vals, cobra.ShellCompDirectiveNoFileComp))
+	fs.Var(&p.raw, p.flag, p.usage)
+	if len(p.enums) > 0 {
+		_ = cmd.RegisterFlagCompletionFunc(p.flag, cobra.FixedCompletions(p.enums, cobra.ShellCompDirectiveNoFileComp))
 	} else if p.kind != streamParam && p.cliType != "structure" {
 		_ = cmd.RegisterFlagCompletionFunc(p.flag, cobra.NoFileCompletions)
 	}
 }
 
-func (p *param) usage() string {
+// describe is the flag's help text.
+func (p *paramSpec) describe() string {
 	name := p.field.Name
 	switch p.kind {
 	case streamParam:
 		return name + ": the path of the file to send (or fileb://PATH)"
 	case listParam:
 		s := name + ": values separated by commas, the flag repeated, or a JSON list"
-		if vals := enumValues(p.field.Type); len(vals) > 0 {
-			s += "; of " + strings.Join(vals, ", ")
+		if len(p.enums) > 0 {
+			s += "; of " + strings.Join(p.enums, ", ")
 		}
 		return s
 	case complexParam:
@@ -148,8 +158,8 @@ func (p *param) usage() string {
 	if p.cliType == "timestamp" {
 		return name + ": ISO 8601 (2030-01-01T00:00:00Z) or seconds since 1970"
 	}
-	if vals := enumValues(p.field.Type); len(vals) > 0 {
-		return name + ": one of " + strings.Join(vals, ", ")
+	if len(p.enums) > 0 {
+		return name + ": one of " + strings.Join(p.enums, ", ")
 	}
 	return name
 }
@@ -217,8 +227,8 @@ func (p *param) fix() string {
 	if p.cliType == "timestamp" {
 		return ""
 	}
-	if vals := enumValues(p.field.Type); len(vals) > 0 {
-		return "use one of " + strings.Join(vals, ", ")
+	if len(p.enums) > 0 {
+		return "use one of " + strings.Join(p.enums, ", ")
 	}
 	return ""
 }
@@ -289,11 +299,27 @@ func decodeJSON(s string, v any) error {
 	return nil
 }
 
-// inputParams lists the params of an input struct type, in field order.
+// specs caches specsOf by input type.
+var specs sync.Map // reflect.Type -> []*paramSpec
+
+// specsOf lists the param specs of an input struct type, in field order.
+func specsOf(t reflect.Type) []*paramSpec {
+	if v, ok := specs.Load(t); ok {
+		return v.([]*paramSpec)
+	}
+	var out []*paramSpec
+	for _, f := range members(t) {
+		out = append(out, newParamSpec(f))
+	}
+	specs.Store(t, out)
+	return out
+}
+
+// inputParams returns fresh params for one command over an input type.
 func inputParams(t reflect.Type) []*param {
 	var ps []*param
-	for _, f := range members(t) {
-		ps = append(ps, newParam(f))
+	for _, s := range specsOf(t) {
+		ps = append(ps, &param{paramSpec: s, raw: rawFlag{typName: s.cliType}})
 	}
 	return ps
 }

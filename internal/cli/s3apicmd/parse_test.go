@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/quilibrium/qcli/client"
+	"github.com/quilibrium/qcli/internal/cli/clitest"
 	"github.com/quilibrium/qcli/internal/cli/cmdutil"
 	"github.com/quilibrium/qcli/internal/cli/iostreams"
 	"github.com/quilibrium/qcli/internal/cli/s3apicmd"
@@ -157,5 +159,32 @@ func TestHelpMarksRequiredFlags(t *testing.T) {
 	}
 	if !bytes.Contains(out.Bytes(), []byte("--bypass-governance-retention")) {
 		t.Errorf("help lacks the boolean flags:\n%s", out)
+	}
+}
+
+// Shell completion covers the commands, their flags and enum values.
+func TestCompletion(t *testing.T) {
+	e := clitest.New(t)
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"s3api", "put-bucket-w"}, []string{"put-bucket-website"}},
+		{[]string{"s3api", "list-object-versions", "--key-"}, []string{}},
+		{[]string{"s3api", "put-object", "--sse-customer-"}, []string{"--sse-customer-algorithm", "--sse-customer-key", "--sse-customer-key-md5"}},
+		{[]string{"s3api", "put-object", "--acl", ""}, []string{"private", "public-read", "bucket-owner-full-control"}},
+		{[]string{"s3api", "get-object-attributes", "--object-attributes", ""}, []string{"ETag", "ObjectParts"}},
+		{[]string{"s3", "web"}, []string{"website"}},
+	} {
+		out := e.MustRun(append([]string{"__complete"}, c.args...)...).Stdout
+		lines := strings.Split(out, "\n")
+		for _, w := range c.want {
+			if !slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, w+"\t") || l == w }) {
+				t.Errorf("completing %v: no %s in\n%s", c.args, w, out)
+			}
+		}
+		if len(c.want) == 0 && strings.Contains(out, "--key-marker") {
+			t.Errorf("completing %v offers a hidden flag:\n%s", c.args, out)
+		}
 	}
 }

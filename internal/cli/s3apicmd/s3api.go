@@ -24,9 +24,11 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 
 	"github.com/aws/smithy-go"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/quilibrium/qcli/client"
 	"github.com/quilibrium/qcli/internal/cli/cmdutil"
@@ -75,20 +77,14 @@ type Options struct {
 
 // NewCmdOperation builds the command of one operation.
 func NewCmdOperation(f *cmdutil.Factory, op client.Operation, runF func(context.Context, *Options) error) *cobra.Command {
-	sdk, ok := sdkOperations[op.Name]
-	if !ok {
-		panic("s3apicmd: no SDK call for " + op.Name) // TestEveryOperationHasACommand keeps this from happening
-	}
+	d := describeOperation(op)
 	opts := &Options{Client: f.Client, Out: func() io.Writer { return f.Printer().Writer() }, Op: op}
-	b := &binding{op: op, sdk: sdk, params: inputParams(sdk.input)}
-	pg, paged := paginators[op.Name]
-	streamsOut := hasStreamedBody(sdk.output)
-
+	b := &binding{operation: d}
 	cmd := &cobra.Command{
-		Use:   op.CLIName() + " [flags]",
-		Short: "S3 " + op.Name,
-		Long:  b.long(paged, streamsOut),
-		Args:  b.args(streamsOut),
+		Use:   d.use,
+		Short: d.short,
+		Long:  d.long,
+		Args:  b.args,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o := f.Flags.Output; o != "" && !strings.EqualFold(o, "json") {
 				return &cmdutil.UsageError{Err: fmt.Errorf("qcli s3api prints the answer as JSON only (the AWS API's members); drop --output %s", o)}
@@ -96,11 +92,11 @@ func NewCmdOperation(f *cmdutil.Factory, op client.Operation, runF func(context.
 			if b.skeleton != "" {
 				return b.printSkeleton(opts.Out(), args)
 			}
-			if err := b.fill(opts, args, streamsOut); err != nil {
+			if err := b.fill(opts, args); err != nil {
 				return err
 			}
-			if paged {
-				if err := b.paging(cmd, pg, &opts.Paging); err != nil {
+			if d.paged {
+				if err := b.paging(cmd, &opts.Paging); err != nil {
 					return err
 				}
 			}
@@ -110,25 +106,7 @@ func NewCmdOperation(f *cmdutil.Factory, op client.Operation, runF func(context.
 			return runOperation(cmd.Context(), opts)
 		},
 	}
-	if streamsOut {
-		cmd.Use = op.CLIName() + " [flags] OUTFILE"
-	}
-	for _, p := range b.params {
-		p.addFlags(cmd)
-	}
-	fs := cmd.Flags()
-	fs.StringVar(&b.cliInput, "cli-input-json", "", "the input as JSON (or file://PATH), as --generate-cli-skeleton shows it; flags override its members")
-	fs.StringVar(&b.skeleton, "generate-cli-skeleton", "", "print the input's JSON shape (input, the default) or the output's (output), and exit")
-	fs.Lookup("generate-cli-skeleton").NoOptDefVal = "input"
-	if paged {
-		fs.StringVar(&b.startingToken, "starting-token", "", "resume a listing where a NextToken of an earlier one says")
-		fs.IntVar(&b.pageSize, "page-size", 0, "results per request (the listing still goes on to the end)")
-		fs.IntVar(&b.maxItems, "max-items", 0, "stop after this many results, printing a NextToken to resume from")
-		fs.BoolVar(&b.noPaginate, "no-paginate", false, "make one request and print its answer whole")
-		for _, name := range pg.manualFlags() {
-			_ = fs.MarkHidden(name) // as in the AWS CLI: they turn paging off
-		}
-	}
+	lazyFlags(cmd, func() { b.addFlags(cmd) })
 	cmd.SetHelpFunc(func(c *cobra.Command, args []string) {
 		b.markRequired(c)
 		c.Parent().HelpFunc()(c, args)
@@ -136,11 +114,104 @@ func NewCmdOperation(f *cmdutil.Factory, op client.Operation, runF func(context.
 	return cmd
 }
 
-// binding is what one command knows about its operation, and the values
-// of its own flags.
+// operation is what an operation's command is, worked out once per
+// process (describe): every start builds every command.
+type operation struct {
+	op               client.Operation
+	sdk              sdkOperation
+	use, short, long string
+	streamsOut       bool // the answer's Body is the object's bytes, written to OUTFILE
+	streamsIn        bool // the input's Body is a file
+	pg               paginator
+	paged            bool
+}
+
+var operations sync.Map // S3 name -> *operation
+
+func describeOperation(op client.Operation) *operation {
+	if d, ok := operations.Load(op.Name); ok {
+		return d.(*operation)
+	}
+	sdk, ok := sdkOperations[op.Name]
+	if !ok {
+		panic("s3apicmd: no SDK call for " + op.Name) // TestEveryOperationHasACommand keeps this from happening
+	}
+	d := &operation{op: op, sdk: sdk, short: "S3 " + op.Name, streamsOut: hasStreamedBody(sdk.output)}
+	_, d.streamsIn = sdk.input.FieldByName("Body")
+	d.pg, d.paged = paginators[op.Name]
+	d.use = op.CLIName() + " [flags]"
+	if d.streamsOut {
+		d.use += " OUTFILE"
+	}
+	d.long = d.describeLong()
+	operations.Store(op.Name, d)
+	return d
+}
+
+func (d *operation) describeLong() string {
+	var s strings.Builder
+	fmt.Fprintf(&s, "Call S3's %s with the members given as flags (named as the AWS CLI\nnames them) and print its answer as JSON, as aws s3api %s does.", d.op.Name, d.op.CLIName())
+	if d.paged {
+		s.WriteString(`
+
+The listing is paged through to the end and printed as one answer, its
+result lists joined, as the AWS CLI does. --max-items N stops after N
+results and prints a NextToken, which --starting-token takes to go on (and
+which the AWS CLI takes too). --no-paginate, or any of the hidden flags
+that page by hand, makes one request and prints its answer whole.`)
+	}
+	if d.streamsOut {
+		s.WriteString("\n\nThe object's bytes go to OUTFILE (written beside it and renamed into place\nonce whole); the rest of the answer is printed.")
+	}
+	if d.streamsIn {
+		s.WriteString("\n\n--body names the file to send; its size is the Content-Length, and with\n--checksum-algorithm its checksum is computed and sent as a header.")
+	}
+	return s.String()
+}
+
+// lazyFlags defers add, which registers a command's flags, until the
+// flags are first looked at: parsing, help, completion. qcli builds every
+// command on every start (and on every line of a qcli run batch), and the
+// s3api commands hold some 1,300 flags between them, which would cost a
+// millisecond of each start; this way only the command that runs pays for
+// its own. pflag passes every name that is added or looked up through the
+// set's normalize function, which is the hook.
+func lazyFlags(cmd *cobra.Command, add func()) {
+	added := false
+	cmd.Flags().SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+		if !added {
+			added = true
+			add()
+		}
+		return pflag.NormalizedName(name)
+	})
+}
+
+// addFlags registers the command's flags: the operation's members and the
+// AWS CLI's own (paging, --cli-input-json, --generate-cli-skeleton).
+func (b *binding) addFlags(cmd *cobra.Command) {
+	b.params = inputParams(b.sdk.input)
+	for _, p := range b.params {
+		p.addFlags(cmd)
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&b.cliInput, "cli-input-json", "", "the input as JSON (or file://PATH), as --generate-cli-skeleton shows it; flags override its members")
+	fs.StringVar(&b.skeleton, "generate-cli-skeleton", "", "print the input's JSON shape (input, the default) or the output's (output), and exit")
+	fs.Lookup("generate-cli-skeleton").NoOptDefVal = "input"
+	if b.paged {
+		fs.StringVar(&b.startingToken, "starting-token", "", "resume a listing where a NextToken of an earlier one says")
+		fs.IntVar(&b.pageSize, "page-size", 0, "results per request (the listing still goes on to the end)")
+		fs.IntVar(&b.maxItems, "max-items", 0, "stop after this many results, printing a NextToken to resume from")
+		fs.BoolVar(&b.noPaginate, "no-paginate", false, "make one request and print its answer whole")
+		for _, name := range b.pg.manualFlags() {
+			_ = fs.MarkHidden(name) // as in the AWS CLI: they turn paging off
+		}
+	}
+}
+
+// binding is one command's operation, and the values of its flags.
 type binding struct {
-	op     client.Operation
-	sdk    sdkOperation
+	*operation
 	params []*param
 
 	cliInput, skeleton string
@@ -150,42 +221,19 @@ type binding struct {
 	noPaginate         bool
 }
 
-func (b *binding) long(paged, streamsOut bool) string {
-	var s strings.Builder
-	fmt.Fprintf(&s, "Call S3's %s with the members given as flags (named as the AWS CLI\nnames them) and print its answer as JSON, as aws s3api %s does.", b.op.Name, b.op.CLIName())
-	if paged {
-		s.WriteString(`
-
-The listing is paged through to the end and printed as one answer, its
-result lists joined, as the AWS CLI does. --max-items N stops after N
-results and prints a NextToken, which --starting-token takes to go on (and
-which the AWS CLI takes too). --no-paginate, or any of the hidden flags
-that page by hand, makes one request and prints its answer whole.`)
-	}
-	if streamsOut {
-		s.WriteString("\n\nThe object's bytes go to OUTFILE (written beside it and renamed into place\nonce whole); the rest of the answer is printed.")
-	}
-	if _, ok := b.sdk.input.FieldByName("Body"); ok {
-		s.WriteString("\n\n--body names the file to send; its size is the Content-Length, and with\n--checksum-algorithm its checksum is computed and sent as a header.")
-	}
-	return s.String()
-}
-
 // args takes get-object's OUTFILE; for an operation with a list flag,
 // words after it are more of its values (aws s3api ... --object-attributes
 // ETag ObjectSize).
-func (b *binding) args(streamsOut bool) cobra.PositionalArgs {
-	return func(cmd *cobra.Command, args []string) error {
-		switch {
-		case b.skeleton != "": // --generate-cli-skeleton output: the value may follow as a word
-			return cmdutil.RangeArgs(0, 1, "input or output after --generate-cli-skeleton")(cmd, args)
-		case streamsOut:
-			return cmdutil.ExactArgs(1, "an OUTFILE for the object's bytes")(cmd, args)
-		case b.listParam() != nil:
-			return nil
-		}
-		return cmdutil.NoArgs(cmd, args)
+func (b *binding) args(cmd *cobra.Command, args []string) error {
+	switch {
+	case b.skeleton != "": // --generate-cli-skeleton output: the value may follow as a word
+		return cmdutil.RangeArgs(0, 1, "input or output after --generate-cli-skeleton")(cmd, args)
+	case b.streamsOut:
+		return cmdutil.ExactArgs(1, "an OUTFILE for the object's bytes")(cmd, args)
+	case b.listParam() != nil:
+		return nil
 	}
+	return cmdutil.NoArgs(cmd, args)
 }
 
 // listParam is the operation's one list-of-values flag, or nil.
@@ -204,7 +252,7 @@ func (b *binding) listParam() *param {
 
 // fill builds the operation's input from --cli-input-json and the flags,
 // and checks it: required members, bucket names and keys.
-func (b *binding) fill(opts *Options, args []string, streamsOut bool) error {
+func (b *binding) fill(opts *Options, args []string) error {
 	in := reflect.New(b.sdk.input)
 	if b.cliInput != "" {
 		if err := b.readCLIInput(in.Elem()); err != nil {
@@ -212,7 +260,7 @@ func (b *binding) fill(opts *Options, args []string, streamsOut bool) error {
 		}
 	}
 	switch {
-	case streamsOut:
+	case b.streamsOut:
 		opts.Outfile = args[0]
 	case len(args) > 0:
 		p := b.listParam()
@@ -268,7 +316,7 @@ func (b *binding) readCLIInput(in reflect.Value) error {
 }
 
 // paging decides whether and how the listing pages.
-func (b *binding) paging(cmd *cobra.Command, pg paginator, p *Paging) error {
+func (b *binding) paging(cmd *cobra.Command, p *Paging) error {
 	fs := cmd.Flags()
 	var auto, manual []string
 	for _, name := range []string{"starting-token", "page-size", "max-items"} {
@@ -276,7 +324,7 @@ func (b *binding) paging(cmd *cobra.Command, pg paginator, p *Paging) error {
 			auto = append(auto, "--"+name)
 		}
 	}
-	for _, name := range pg.manualFlags() {
+	for _, name := range b.pg.manualFlags() {
 		if fs.Changed(name) {
 			manual = append(manual, "--"+name)
 		}
@@ -291,7 +339,7 @@ func (b *binding) paging(cmd *cobra.Command, pg paginator, p *Paging) error {
 	}
 	*p = Paging{Enabled: !b.noPaginate && len(manual) == 0, StartingToken: b.startingToken, PageSize: b.pageSize, MaxItems: b.maxItems}
 	if p.StartingToken != "" {
-		_, err := pg.decode(p.StartingToken)
+		_, err := b.pg.decode(p.StartingToken)
 		return err
 	}
 	return nil
