@@ -116,15 +116,19 @@ func enumValues(t reflect.Type) []string {
 	return out
 }
 
-// addFlags registers the param's flag(s) on fs.
-func (p *param) addFlags(cmd *cobra.Command) {
+// addFlags registers the param's flag(s) on cmd; help marks a required one.
+func (p *param) addFlags(cmd *cobra.Command, required bool) {
 	fs := cmd.Flags()
 	if p.kind == boolParam {
 		fs.BoolVar(&p.on, p.flag, false, "set "+p.field.Name+" to true")
 		fs.BoolVar(&p.off, "no-"+p.flag, false, "set "+p.field.Name+" to false")
 		return
 	}
-	fs.Var(&p.raw, p.flag, p.usage)
+	usage := p.usage
+	if required {
+		usage = "(required) " + usage
+	}
+	fs.Var(&p.raw, p.flag, usage)
 	if len(p.enums) > 0 {
 		_ = cmd.RegisterFlagCompletionFunc(p.flag, cobra.FixedCompletions(p.enums, cobra.ShellCompDirectiveNoFileComp))
 	} else if p.kind != streamParam && p.cliType != "structure" {

@@ -107,10 +107,6 @@ func NewCmdOperation(f *cmdutil.Factory, op client.Operation, runF func(context.
 		},
 	}
 	lazyFlags(cmd, func() { b.addFlags(cmd) })
-	cmd.SetHelpFunc(func(c *cobra.Command, args []string) {
-		b.markRequired(c)
-		c.Parent().HelpFunc()(c, args)
-	})
 	return cmd
 }
 
@@ -124,6 +120,9 @@ type operation struct {
 	streamsIn        bool // the input's Body is a file
 	pg               paginator
 	paged            bool
+	// required names the flags the operation cannot do without, as the
+	// SDK's validation says (worked out when a command's flags are).
+	required func() map[string]bool
 }
 
 var operations sync.Map // S3 name -> *operation
@@ -144,6 +143,7 @@ func describeOperation(op client.Operation) *operation {
 		d.use += " OUTFILE"
 	}
 	d.long = d.describeLong()
+	d.required = sync.OnceValue(func() map[string]bool { return requiredFlags(sdk) })
 	operations.Store(op.Name, d)
 	return d
 }
@@ -191,8 +191,9 @@ func lazyFlags(cmd *cobra.Command, add func()) {
 // AWS CLI's own (paging, --cli-input-json, --generate-cli-skeleton).
 func (b *binding) addFlags(cmd *cobra.Command) {
 	b.params = inputParams(b.sdk.input)
+	required := b.required()
 	for _, p := range b.params {
-		p.addFlags(cmd)
+		p.addFlags(cmd, required[p.flag])
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&b.cliInput, "cli-input-json", "", "the input as JSON (or file://PATH), as --generate-cli-skeleton shows it; flags override its members")
@@ -343,16 +344,6 @@ func (b *binding) paging(cmd *cobra.Command, p *Paging) error {
 		return err
 	}
 	return nil
-}
-
-// markRequired adds "(required)" to the usage of the flags the operation
-// cannot do without, when help is shown.
-func (b *binding) markRequired(cmd *cobra.Command) {
-	for name := range requiredFlags(b.sdk) {
-		if f := cmd.Flags().Lookup(name); f != nil && !strings.HasPrefix(f.Usage, "(required)") {
-			f.Usage = "(required) " + f.Usage
-		}
-	}
 }
 
 func (b *binding) printSkeleton(w io.Writer, args []string) error {
