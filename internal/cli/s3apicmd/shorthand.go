@@ -99,17 +99,23 @@ func (p *shorthandParser) parameter() (map[string]any, error) {
 }
 
 func (p *shorthandParser) keyval() (string, any, error) {
+	key, err := p.keyAndEquals()
+	if err != nil {
+		return "", nil, err
+	}
+	val, err := p.values()
+	return key, val, err
+}
+
+// keyAndEquals reads "key=" or "key@=" (whose values are file references).
+func (p *shorthandParser) keyAndEquals() (string, error) {
 	key := p.key()
 	p.skipSpace()
 	p.resolve = p.current() == '@'
 	if p.resolve {
 		p.i++
 	}
-	if err := p.expect('=', true); err != nil {
-		return "", nil, err
-	}
-	val, err := p.values()
-	return key, val, err
+	return key, p.expect('=', true)
 }
 
 func (p *shorthandParser) key() string {
@@ -223,13 +229,8 @@ func (p *shorthandParser) hashLiteral() (any, error) {
 		if p.eof() {
 			return nil, p.fail(`"}"`)
 		}
-		key := p.key()
-		p.skipSpace()
-		p.resolve = p.current() == '@'
-		if p.resolve {
-			p.i++
-		}
-		if err := p.expect('=', true); err != nil {
+		key, err := p.keyAndEquals()
+		if err != nil {
 			return nil, err
 		}
 		v, err := p.explicitValue()
