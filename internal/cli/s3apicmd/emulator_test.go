@@ -22,6 +22,9 @@ var emulatorScenarios = []scenario{
 		"delete-objects"}, run: objectsScenario},
 	{name: "versions", ops: []string{"create-bucket", "put-bucket-versioning", "get-bucket-versioning", "put-object", "delete-object",
 		"list-object-versions", "get-object", "get-object-attributes", "head-object"}, run: versionsScenario},
+	{name: "bucket settings", ops: []string{"create-bucket", "put-bucket-website", "get-bucket-website", "delete-bucket-website",
+		"put-bucket-lifecycle-configuration", "get-bucket-lifecycle-configuration", "delete-bucket-lifecycle",
+		"put-bucket-ownership-controls", "get-bucket-ownership-controls", "delete-bucket-ownership-controls"}, run: bucketSettingsScenario},
 	{name: "multipart", ops: []string{"create-bucket", "put-object", "create-multipart-upload", "upload-part", "upload-part-copy",
 		"list-parts", "list-multipart-uploads", "complete-multipart-upload", "abort-multipart-upload", "head-object"}, run: multipartScenario},
 }
@@ -285,5 +288,49 @@ func versionsScenario(s *session) {
 	s.json("delete-object", "--bucket", "ver", "--key", "a", "--version-id", v1)
 	if r := s.s3api("head-object", "--bucket", "ver", "--key", "a", "--version-id", v1); r.Code != 254 {
 		t.Errorf("head-object of a deleted version: exit %d", r.Code)
+	}
+}
+
+// bucketSettingsScenario: website, lifecycle and ownership configurations
+// go in as JSON or shorthand and come back as the AWS CLI prints them.
+func bucketSettingsScenario(s *session) {
+	t := s.t
+	s.json("create-bucket", "--bucket", "site")
+	s.json("put-bucket-website", "--bucket", "site", "--website-configuration",
+		`{"IndexDocument":{"Suffix":"index.html"},"ErrorDocument":{"Key":"error.html"}}`)
+	out := s.json("get-bucket-website", "--bucket", "site")
+	// (The emulator answers an empty <RoutingRules/>, which the AWS CLI
+	// prints as [] too.)
+	if get(out, "IndexDocument", "Suffix") != "index.html" || get(out, "ErrorDocument", "Key") != "error.html" || get(out, "RedirectAllRequestsTo") != nil {
+		t.Errorf("get-bucket-website printed %v", out)
+	}
+	if out := s.json("delete-bucket-website", "--bucket", "site"); out != nil {
+		t.Errorf("delete-bucket-website printed %v", out)
+	}
+	if r := s.s3api("get-bucket-website", "--bucket", "site"); r.Code != 254 || !strings.Contains(r.Stderr, "NoSuchWebsiteConfiguration") {
+		t.Errorf("get-bucket-website after the delete: exit %d %s", r.Code, r.Stderr)
+	}
+
+	s.json("put-bucket-lifecycle-configuration", "--bucket", "site", "--lifecycle-configuration",
+		`{"Rules":[{"ID":"logs","Status":"Enabled","Filter":{"Prefix":"logs/"},"Expiration":{"Date":"2030-01-01"},`+
+			`"NoncurrentVersionExpiration":{"NoncurrentDays":30}}]}`)
+	out = s.json("get-bucket-lifecycle-configuration", "--bucket", "site")
+	if get(out, "Rules", 0, "ID") != "logs" || get(out, "Rules", 0, "Expiration", "Date") != "2030-01-01T00:00:00+00:00" ||
+		get(out, "Rules", 0, "Filter", "Prefix") != "logs/" || get(out, "Rules", 0, "NoncurrentVersionExpiration", "NoncurrentDays") != 30.0 {
+		t.Errorf("get-bucket-lifecycle-configuration printed %v", out)
+	}
+	s.json("delete-bucket-lifecycle", "--bucket", "site")
+	if r := s.s3api("get-bucket-lifecycle-configuration", "--bucket", "site"); r.Code != 254 || !strings.Contains(r.Stderr, "NoSuchLifecycleConfiguration") {
+		t.Errorf("get-bucket-lifecycle-configuration after the delete: exit %d %s", r.Code, r.Stderr)
+	}
+
+	s.json("put-bucket-ownership-controls", "--bucket", "site", "--ownership-controls", "Rules=[{ObjectOwnership=BucketOwnerEnforced}]")
+	out = s.json("get-bucket-ownership-controls", "--bucket", "site")
+	if get(out, "OwnershipControls", "Rules", 0, "ObjectOwnership") != "BucketOwnerEnforced" {
+		t.Errorf("get-bucket-ownership-controls printed %v", out)
+	}
+	s.json("delete-bucket-ownership-controls", "--bucket", "site")
+	if r := s.s3api("get-bucket-ownership-controls", "--bucket", "site"); r.Code != 254 || !strings.Contains(r.Stderr, "OwnershipControlsNotFoundError") {
+		t.Errorf("get-bucket-ownership-controls after the delete: exit %d %s", r.Code, r.Stderr)
 	}
 }

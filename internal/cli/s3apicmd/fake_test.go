@@ -11,11 +11,6 @@ import (
 // a fake S3 over TLS: each route checks what qcli sent and answers with
 // S3's XML.
 var fakeScenarios = []scenario{
-	{name: "website", ops: []string{"put-bucket-website", "get-bucket-website", "delete-bucket-website"}, run: websiteScenario},
-	{name: "lifecycle", ops: []string{"put-bucket-lifecycle-configuration", "get-bucket-lifecycle-configuration", "delete-bucket-lifecycle"},
-		run: lifecycleScenario},
-	{name: "ownership", ops: []string{"put-bucket-ownership-controls", "get-bucket-ownership-controls", "delete-bucket-ownership-controls"},
-		run: ownershipScenario},
 	{name: "object lock", ops: []string{"put-object-retention", "get-object-retention", "put-object-legal-hold", "get-object-legal-hold"},
 		run: objectLockScenario},
 }
@@ -30,36 +25,6 @@ func TestFakeScenarios(t *testing.T) {
 
 // fakeRoutes answer as S3 does, after checking the request.
 var fakeRoutes = map[string]route{
-	"PUT ?website": func(t *testing.T, r *http.Request, body string) (int, string) {
-		want(t, "PutBucketWebsite", body, "<IndexDocument><Suffix>index.html</Suffix></IndexDocument>", "<ErrorDocument><Key>error.html</Key></ErrorDocument>")
-		return http.StatusOK, ""
-	},
-	"GET ?website": func(t *testing.T, r *http.Request, body string) (int, string) {
-		return http.StatusOK, xmlHeader + `<WebsiteConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><IndexDocument><Suffix>index.html</Suffix></IndexDocument>` +
-			`<ErrorDocument><Key>error.html</Key></ErrorDocument></WebsiteConfiguration>`
-	},
-	"DELETE ?website": func(t *testing.T, r *http.Request, body string) (int, string) { return http.StatusNoContent, "" },
-
-	"PUT ?lifecycle": func(t *testing.T, r *http.Request, body string) (int, string) {
-		want(t, "PutBucketLifecycleConfiguration", body, "<ID>logs</ID>", "<Status>Enabled</Status>", "<Prefix>logs/</Prefix>",
-			"<Expiration><Date>2030-01-01T00:00:00Z</Date></Expiration>", "<NoncurrentDays>30</NoncurrentDays>")
-		return http.StatusOK, ""
-	},
-	"GET ?lifecycle": func(t *testing.T, r *http.Request, body string) (int, string) {
-		return http.StatusOK, xmlHeader + `<LifecycleConfiguration><Rule><ID>logs</ID><Filter><Prefix>logs/</Prefix></Filter><Status>Enabled</Status>` +
-			`<Expiration><Days>7</Days></Expiration></Rule></LifecycleConfiguration>`
-	},
-	"DELETE ?lifecycle": func(t *testing.T, r *http.Request, body string) (int, string) { return http.StatusNoContent, "" },
-
-	"PUT ?ownershipControls": func(t *testing.T, r *http.Request, body string) (int, string) {
-		want(t, "PutBucketOwnershipControls", body, "<Rule><ObjectOwnership>BucketOwnerEnforced</ObjectOwnership></Rule>")
-		return http.StatusOK, ""
-	},
-	"GET ?ownershipControls": func(t *testing.T, r *http.Request, body string) (int, string) {
-		return http.StatusOK, xmlHeader + `<OwnershipControls><Rule><ObjectOwnership>BucketOwnerEnforced</ObjectOwnership></Rule></OwnershipControls>`
-	},
-	"DELETE ?ownershipControls": func(t *testing.T, r *http.Request, body string) (int, string) { return http.StatusNoContent, "" },
-
 	"PUT ?retention": func(t *testing.T, r *http.Request, body string) (int, string) {
 		want(t, "PutObjectRetention", body, "<Mode>GOVERNANCE</Mode>", "<RetainUntilDate>2030-01-01T00:00:00Z</RetainUntilDate>")
 		if r.URL.Query().Get("versionId") != "v1" || r.Header.Get("X-Amz-Bypass-Governance-Retention") != "true" {
@@ -82,38 +47,6 @@ var fakeRoutes = map[string]route{
 	},
 
 	"GET ?versions": listVersionsPage,
-}
-
-func websiteScenario(s *session) {
-	s.json("put-bucket-website", "--bucket", "site", "--website-configuration",
-		`{"IndexDocument":{"Suffix":"index.html"},"ErrorDocument":{"Key":"error.html"}}`)
-	out := s.json("get-bucket-website", "--bucket", "site")
-	if get(out, "IndexDocument", "Suffix") != "index.html" || get(out, "ErrorDocument", "Key") != "error.html" || len(out) != 2 {
-		s.t.Errorf("get-bucket-website printed %v", out)
-	}
-	if out := s.json("delete-bucket-website", "--bucket", "site"); out != nil {
-		s.t.Errorf("delete-bucket-website printed %v", out)
-	}
-}
-
-func lifecycleScenario(s *session) {
-	s.json("put-bucket-lifecycle-configuration", "--bucket", "logs", "--lifecycle-configuration",
-		`{"Rules":[{"ID":"logs","Status":"Enabled","Filter":{"Prefix":"logs/"},"Expiration":{"Date":"2030-01-01"},`+
-			`"NoncurrentVersionExpiration":{"NoncurrentDays":30}}]}`)
-	out := s.json("get-bucket-lifecycle-configuration", "--bucket", "logs")
-	if get(out, "Rules", 0, "ID") != "logs" || get(out, "Rules", 0, "Expiration", "Days") != 7.0 || get(out, "Rules", 0, "Filter", "Prefix") != "logs/" {
-		s.t.Errorf("get-bucket-lifecycle-configuration printed %v", out)
-	}
-	s.json("delete-bucket-lifecycle", "--bucket", "logs")
-}
-
-func ownershipScenario(s *session) {
-	s.json("put-bucket-ownership-controls", "--bucket", "owned", "--ownership-controls", "Rules=[{ObjectOwnership=BucketOwnerEnforced}]")
-	out := s.json("get-bucket-ownership-controls", "--bucket", "owned")
-	if get(out, "OwnershipControls", "Rules", 0, "ObjectOwnership") != "BucketOwnerEnforced" {
-		s.t.Errorf("get-bucket-ownership-controls printed %v", out)
-	}
-	s.json("delete-bucket-ownership-controls", "--bucket", "owned")
 }
 
 func objectLockScenario(s *session) {
