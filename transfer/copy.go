@@ -17,7 +17,10 @@ import (
 // CopyInput is a copy within the service.
 type CopyInput struct {
 	SourceBucket, SourceKey string
-	SourceCustomerKey       []byte
+	// SourceVersionID copies that version of the source rather than the
+	// latest; every request of the copy names it.
+	SourceVersionID   string
+	SourceCustomerKey []byte
 	// Listed, when set, is the source as a listing reported it; the copy is
 	// then pinned to the listed ETag.
 	Listed *client.Object
@@ -61,7 +64,7 @@ func (m *Manager) copyObject(ctx context.Context, in CopyInput, obj object) (*Re
 	if in.Listed != nil && in.Listed.Size <= m.opts.CopyThreshold && !keep {
 		return m.copySingle(ctx, in, in.Listed.Size, in.Listed.ETag, obj)
 	}
-	info, err := m.head(ctx, DownloadInput{Bucket: in.SourceBucket, Key: in.SourceKey, CustomerKey: in.SourceCustomerKey})
+	info, err := m.head(ctx, DownloadInput{Bucket: in.SourceBucket, Key: in.SourceKey, VersionID: in.SourceVersionID, CustomerKey: in.SourceCustomerKey})
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +108,7 @@ func withSourceProps(a client.ObjectAttributes, src client.ObjectInfo) client.Ob
 func (m *Manager) copySingle(ctx context.Context, in CopyInput, size int64, etag string, obj object) (*Result, error) {
 	var out client.CopyObjectOutput
 	err := m.withSlot(ctx, func() (err error) {
-		out, err = m.c.CopyObject(ctx, client.CopyObjectInput{SourceBucket: in.SourceBucket, SourceKey: in.SourceKey,
+		out, err = m.c.CopyObject(ctx, client.CopyObjectInput{SourceBucket: in.SourceBucket, SourceKey: in.SourceKey, SourceVersionID: in.SourceVersionID,
 			SourceCustomerKey: in.SourceCustomerKey, SourceIfMatch: etag, Bucket: in.Dest.Bucket, Key: in.Dest.Key,
 			MetadataDirective: in.MetadataDirective, TaggingDirective: in.TaggingDirective, ObjectAttributes: copyAttributes(in)})
 		return err
@@ -143,7 +146,7 @@ func (m *Manager) copyParts(ctx context.Context, in CopyInput, info client.Objec
 	if in.TaggingDirective != client.MetadataReplace { // as CopyObject's COPY: the source's tags
 		var tags client.ObjectTags
 		err := m.withSlot(ctx, func() (err error) {
-			tags, err = m.c.GetObjectTagging(ctx, client.ObjectRef{Bucket: in.SourceBucket, Key: in.SourceKey})
+			tags, err = m.c.GetObjectTagging(ctx, client.ObjectRef{Bucket: in.SourceBucket, Key: in.SourceKey, VersionID: in.SourceVersionID})
 			return err
 		})
 		if err != nil {
@@ -184,7 +187,7 @@ func (m *Manager) copyParts(ctx context.Context, in CopyInput, info client.Objec
 // parts from a newer version. Nothing is claimed copied (and mv removes
 // nothing) unless the source is unchanged.
 func (m *Manager) sourceUnchanged(ctx context.Context, in CopyInput, info client.ObjectInfo, obj object) error {
-	now, err := m.head(ctx, DownloadInput{Bucket: in.SourceBucket, Key: in.SourceKey, CustomerKey: in.SourceCustomerKey})
+	now, err := m.head(ctx, DownloadInput{Bucket: in.SourceBucket, Key: in.SourceKey, VersionID: in.SourceVersionID, CustomerKey: in.SourceCustomerKey})
 	if err != nil {
 		return fmt.Errorf("%s was copied to %s, but the source could not be checked afterwards: %w", obj.source, obj.dest, err)
 	}
@@ -199,7 +202,7 @@ func (m *Manager) copyPart(ctx context.Context, u *mpu, in CopyInput, etag strin
 	var partETag string
 	err := m.withSlot(ctx, func() (err error) {
 		partETag, err = m.c.UploadPartCopy(ctx, client.UploadPartCopyInput{Bucket: u.in.Bucket, Key: u.in.Key, UploadID: u.id,
-			PartNumber: n, SourceBucket: in.SourceBucket, SourceKey: in.SourceKey, SourceIfMatch: etag,
+			PartNumber: n, SourceBucket: in.SourceBucket, SourceKey: in.SourceKey, SourceVersionID: in.SourceVersionID, SourceIfMatch: etag,
 			SourceRange:       fmt.Sprintf("bytes=%d-%d", off, off+length-1),
 			SourceCustomerKey: in.SourceCustomerKey, CustomerKey: u.in.SSE.CustomerKey})
 		return err

@@ -25,7 +25,7 @@ type digestPlan struct {
 // comes from the metadata qcli records at upload, else from a HEAD of part
 // 1; the layout must then account for exactly the ETag's part count, or the
 // object was written with uneven parts and only its size is checked.
-func (m *Manager) planDigest(ctx context.Context, info client.ObjectInfo, customerKey []byte) digestPlan {
+func (m *Manager) planDigest(ctx context.Context, info client.ObjectInfo, customerKey []byte, versionID string) digestPlan {
 	if !md5ComparableInfo(info.SSE, customerKey) {
 		return digestPlan{}
 	}
@@ -38,7 +38,7 @@ func (m *Manager) planDigest(ctx context.Context, info client.ObjectInfo, custom
 	}
 	ps, _ := strconv.ParseInt(info.Metadata[PartSizeMetadata], 10, 64)
 	if ps <= 0 || partCount(info.Size, ps) != n {
-		ps = m.firstPartSize(ctx, info, customerKey)
+		ps = m.firstPartSize(ctx, info, customerKey, versionID)
 	}
 	if ps <= 0 || partCount(info.Size, ps) != n {
 		return digestPlan{}
@@ -46,11 +46,12 @@ func (m *Manager) planDigest(ctx context.Context, info client.ObjectInfo, custom
 	return digestPlan{partSize: ps, composite: true, etag: info.ETag}
 }
 
-// firstPartSize asks for part 1's size (HEAD ?partNumber=1); 0 if unknown.
-func (m *Manager) firstPartSize(ctx context.Context, info client.ObjectInfo, customerKey []byte) int64 {
+// firstPartSize asks for part 1's size (HEAD ?partNumber=1, of versionID
+// when a version was asked for); 0 if unknown.
+func (m *Manager) firstPartSize(ctx context.Context, info client.ObjectInfo, customerKey []byte, versionID string) int64 {
 	var p client.ObjectInfo
 	err := m.withSlot(ctx, func() (err error) {
-		p, err = m.c.HeadObject(ctx, client.HeadObjectInput{Bucket: info.Bucket, Key: info.Key, PartNumber: 1,
+		p, err = m.c.HeadObject(ctx, client.HeadObjectInput{Bucket: info.Bucket, Key: info.Key, VersionID: versionID, PartNumber: 1,
 			CustomerKey: customerKey, Conditions: client.Conditions{IfMatch: info.ETag}})
 		return err
 	})

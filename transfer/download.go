@@ -109,7 +109,7 @@ func (m *Manager) fillFile(ctx context.Context, in DownloadInput, f *os.File, ob
 func (m *Manager) head(ctx context.Context, in DownloadInput) (client.ObjectInfo, error) {
 	var info client.ObjectInfo
 	err := m.withSlot(ctx, func() (err error) {
-		info, err = m.c.HeadObject(ctx, client.HeadObjectInput{Bucket: in.Bucket, Key: in.Key, CustomerKey: in.CustomerKey})
+		info, err = m.c.HeadObject(ctx, client.HeadObjectInput{Bucket: in.Bucket, Key: in.Key, VersionID: in.VersionID, CustomerKey: in.CustomerKey})
 		return err
 	})
 	return info, err
@@ -127,7 +127,7 @@ func (m *Manager) getWhole(ctx context.Context, in DownloadInput, w io.Writer, o
 	var mw io.Writer
 	pin := version{etag: in.Listed.ETag, size: in.Listed.Size}
 	err := m.withSlot(ctx, func() (err error) {
-		out, err = m.c.GetObject(ctx, client.GetObjectInput{Bucket: in.Bucket, Key: in.Key, CustomerKey: in.CustomerKey,
+		out, err = m.c.GetObject(ctx, client.GetObjectInput{Bucket: in.Bucket, Key: in.Key, VersionID: in.VersionID, CustomerKey: in.CustomerKey,
 			Conditions: client.Conditions{IfMatch: pin.etag}})
 		if errors.Is(err, client.ErrPreconditionFailed) {
 			return &ChangedError{Object: obj.source, ETag: pin.etag, Err: err}
@@ -199,7 +199,7 @@ func (m *Manager) verified(v *verifier, info client.ObjectInfo, written int64, o
 // while a second goroutine reads completed ranges back in order to verify.
 // A multipart object of moderate part size goes through getParts instead.
 func (m *Manager) getRanges(ctx context.Context, in DownloadInput, info client.ObjectInfo, f *os.File, obj object) (*fileResult, error) {
-	plan := m.planDigest(ctx, info, in.CustomerKey)
+	plan := m.planDigest(ctx, info, in.CustomerKey, in.VersionID)
 	if plan.composite && plan.partSize <= maxHashedRange {
 		return m.getParts(ctx, in, info, f, obj, plan)
 	}

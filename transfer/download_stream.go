@@ -28,13 +28,13 @@ func (m *Manager) download(ctx context.Context, in DownloadInput, w io.Writer, o
 	obj.size = info.Size
 	if info.Size < m.opts.Threshold {
 		res, err := m.getWhole(ctx, DownloadInput{Bucket: in.Bucket, Key: in.Key, CustomerKey: in.CustomerKey,
-			Listed: listedFrom(info.Key, info.Size, info.ETag)}, w, obj)
+			Listed: listedFrom(info.Key, info.Size, info.ETag), VersionID: in.VersionID}, w, obj)
 		if err != nil {
 			return nil, err
 		}
 		return res.Result, nil
 	}
-	plan := m.planDigest(ctx, info, in.CustomerKey)
+	plan := m.planDigest(ctx, info, in.CustomerKey, in.VersionID)
 	v := newVerifier(plan)
 	rs := m.opts.PartSize
 	count := partCount(info.Size, rs)

@@ -83,6 +83,9 @@ type DownloadInput struct {
 	// Listed, when set, is the object as a listing reported it: a small
 	// object is then read with one GET pinned to the listed ETag, no HEAD.
 	Listed *client.Object
+	// VersionID reads that version of the object rather than the latest;
+	// every request of the download names it.
+	VersionID string
 }
 
 // getRange writes bytes [off, off+length) of the object to w, pinned to
@@ -127,7 +130,7 @@ func isBodyError(err error) bool {
 // answer is the range asked for, of the pinned version.
 func (m *Manager) getOnce(ctx context.Context, in DownloadInput, v version, off, length int64, w io.Writer) (int64, error) {
 	object := S3URL(in.Bucket, in.Key)
-	out, err := m.c.GetObject(ctx, client.GetObjectInput{Bucket: in.Bucket, Key: in.Key, CustomerKey: in.CustomerKey,
+	out, err := m.c.GetObject(ctx, client.GetObjectInput{Bucket: in.Bucket, Key: in.Key, VersionID: in.VersionID, CustomerKey: in.CustomerKey,
 		Range: fmt.Sprintf("bytes=%d-%d", off, off+length-1), Conditions: client.Conditions{IfMatch: v.etag}})
 	if errors.Is(err, client.ErrPreconditionFailed) {
 		return 0, &ChangedError{Object: object, ETag: v.etag, Err: err}

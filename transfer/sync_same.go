@@ -43,7 +43,7 @@ func (m *Manager) sameAsObject(ctx context.Context, bucket string, e Entry, path
 		}
 		info = head
 	}
-	plan := m.planDigest(ctx, info, customerKey)
+	plan := m.planDigest(ctx, info, customerKey, "")
 	if plan.partSize == 0 {
 		return false
 	}
