@@ -18,9 +18,10 @@ type CatOptions struct {
 	Manager managerFunc
 	Getenv  func(string) string
 
-	Target   string
-	Transfer transferFlags
-	SSECKey  string
+	Target    string
+	Transfer  transferFlags
+	SSECKey   string
+	VersionID string
 }
 
 // NewCmdCat builds `qcli s3 cat`.
@@ -47,6 +48,7 @@ after the fact.`,
 	fl.StringVar(&opts.Transfer.PartSize, "part-size", "8MiB", "range size")
 	fl.StringVar(&opts.Transfer.Threshold, "multipart-threshold", "8MiB", "objects this large or larger are read in parallel ranges")
 	fl.StringVar(&opts.SSECKey, "sse-c-key", "", "SSE-C key the object was written with: 32 bytes, raw or base64, or @file")
+	fl.StringVar(&opts.VersionID, "version-id", "", "write that version of the object, not the latest")
 	return cmd
 }
 
@@ -72,7 +74,7 @@ func runCat(ctx context.Context, opts *CatOptions) error {
 	if err != nil {
 		return err
 	}
-	_, err = m.Download(ctx, transfer.DownloadInput{Bucket: u.Bucket, Key: u.Key, CustomerKey: key}, opts.IO.Out)
+	_, err = m.Download(ctx, transfer.DownloadInput{Bucket: u.Bucket, Key: u.Key, VersionID: opts.VersionID, CustomerKey: key}, opts.IO.Out)
 	if err != nil && ctx.Err() == nil {
 		return transferError(err)
 	}

@@ -29,7 +29,8 @@ type CpOptions struct {
 	Src, Dst    string
 	Recursive   bool
 	NoOverwrite bool
-	Move        bool // mv: remove each source once its copy is verified
+	Move        bool   // mv: remove each source once its copy is verified
+	VersionID   string // cp: that version of an S3 source, not the latest
 	Transfer    transferFlags
 	Attrs       attrFlags
 }
@@ -88,6 +89,9 @@ func newCopyCommand(f *cmdutil.Factory, runF func(context.Context, *CpOptions) e
 		},
 	}
 	addCpFlags(cmd, opts)
+	if !move {
+		cmd.Flags().StringVar(&opts.VersionID, "version-id", "", "copy or download that version of the S3 source, not the latest")
+	}
 	return cmd
 }
 
@@ -122,7 +126,7 @@ func runCp(ctx context.Context, opts *CpOptions) error {
 		sum, err := j.runTree(ctx)
 		return j.rep.finish(ctx, sum, err)
 	}
-	j.rep.single = true
+	j.rep.single, j.rep.sourceVersion = true, opts.VersionID
 	res, err := j.runSingle(ctx)
 	sum := singleSummary(res, err)
 	if errors.Is(err, errExists) {
@@ -232,6 +236,8 @@ func checkDirections(src, dst location, opts *CpOptions) error {
 		return usage("%s needs at least one S3 location (s3://bucket/key)", cmd)
 	case (src.stdio || dst.stdio) && (opts.Recursive || opts.Move):
 		return usage("- (stdin or stdout) works only with a single object and cp, not --recursive or mv")
+	case opts.VersionID != "" && (!src.s3 || opts.Recursive):
+		return usage("--version-id names a version of one S3 object: it needs an S3 source and no --recursive")
 	case src.s3 && !opts.Recursive && src.uri.Key == "":
 		return usage("%s of a whole bucket needs --recursive", cmd)
 	case src.s3 && !opts.Recursive && strings.HasSuffix(src.uri.Key, "/"):

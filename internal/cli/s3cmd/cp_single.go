@@ -25,7 +25,7 @@ func (j *cpJob) runSingle(ctx context.Context) (*transfer.Result, error) {
 	case j.src.stdio:
 		res, err = j.fromStdin(ctx)
 	case j.dst.stdio:
-		res, err = j.m.Download(ctx, transfer.DownloadInput{Bucket: j.src.uri.Bucket, Key: j.src.uri.Key, CustomerKey: j.tree.SourceCustomerKey}, j.opts.IO.Out)
+		res, err = j.m.Download(ctx, j.downloadInput(), j.opts.IO.Out)
 	case !j.src.s3:
 		res, err = j.upload(ctx)
 	case !j.dst.s3:
@@ -54,8 +54,15 @@ func dryRun(op transfer.Op, src, dst string, size int64) (*transfer.Result, erro
 // sourceSize is an S3 source's size, for a dry run's report: a HEAD,
 // which reads nothing and also finds a missing source.
 func (j *cpJob) sourceSize(ctx context.Context) (int64, error) {
-	info, err := j.m.Client().HeadObject(ctx, client.HeadObjectInput{Bucket: j.src.uri.Bucket, Key: j.src.uri.Key, CustomerKey: j.tree.SourceCustomerKey})
+	info, err := j.m.Client().HeadObject(ctx, client.HeadObjectInput{Bucket: j.src.uri.Bucket, Key: j.src.uri.Key,
+		VersionID: j.opts.VersionID, CustomerKey: j.tree.SourceCustomerKey})
 	return info.Size, err
+}
+
+// downloadInput names the S3 source of a single download (a version of it
+// with --version-id).
+func (j *cpJob) downloadInput() transfer.DownloadInput {
+	return transfer.DownloadInput{Bucket: j.src.uri.Bucket, Key: j.src.uri.Key, VersionID: j.opts.VersionID, CustomerKey: j.tree.SourceCustomerKey}
 }
 
 func (j *cpJob) fromStdin(ctx context.Context) (*transfer.Result, error) {
@@ -120,7 +127,7 @@ func (j *cpJob) download(ctx context.Context) (*transfer.Result, error) {
 		}
 		return dryRun(transfer.OpDownload, j.src.uri.String(), dst, size)
 	}
-	return j.m.DownloadFile(ctx, transfer.DownloadInput{Bucket: j.src.uri.Bucket, Key: j.src.uri.Key, CustomerKey: j.tree.SourceCustomerKey}, dst)
+	return j.m.DownloadFile(ctx, j.downloadInput(), dst)
 }
 
 func (j *cpJob) copy(ctx context.Context) (*transfer.Result, error) {
@@ -141,7 +148,7 @@ func (j *cpJob) copy(ctx context.Context) (*transfer.Result, error) {
 		}
 		return dryRun(transfer.OpCopy, j.src.uri.String(), transfer.S3URL(dest.Bucket, dest.Key), size)
 	}
-	return j.m.Copy(ctx, transfer.CopyInput{SourceBucket: j.src.uri.Bucket, SourceKey: j.src.uri.Key,
+	return j.m.Copy(ctx, transfer.CopyInput{SourceBucket: j.src.uri.Bucket, SourceKey: j.src.uri.Key, SourceVersionID: j.opts.VersionID,
 		SourceCustomerKey: j.tree.SourceCustomerKey, MetadataDirective: j.tree.MetadataDirective,
 		KeepSourceProps: j.tree.KeepSourceProps, TaggingDirective: j.tree.TaggingDirective, Dest: dest})
 }

@@ -24,6 +24,7 @@ type LsOptions struct {
 	HumanReadable bool
 	Summarize     bool
 	PageSize      int32
+	Versions      bool // every version and delete marker (ListObjectVersions)
 }
 
 const lsLong = `List buckets, or the objects and common prefixes under an S3 URI.
@@ -39,6 +40,18 @@ size streams:
   {"type":"prefix","prefix":"photos/"}
   {"type":"object","key":"notes.txt","size":1234,"last_modified":"2026-01-02T03:04:05.000Z","etag":"\"...\"","storage_class":"STANDARD"}
   {"type":"summary","objects":1,"bytes":1234}   (with --summarize)
+
+--versions lists every version and delete marker under the URI
+(ListObjectVersions), newest first within a key: the version ID, then
+LATEST for the current one, and DELETE in place of the size of a delete
+marker:
+  2026-01-02 03:04:05       1234 3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrH LATEST notes.txt
+  2026-01-01 03:04:05        980 n0LbZ1cfCcoIXgVtYB0tqyGj3uMeFU8b        notes.txt
+  2026-01-03 03:04:05     DELETE Vp3e2.kD8fgKrYtkIzLCVZG8nVWnXVfo LATEST old.txt
+and in JSON:
+  {"type":"version","key":"notes.txt","version_id":"3HL4...","is_latest":true,"size":1234,"last_modified":"...","etag":"\"...\"","storage_class":"STANDARD"}
+  {"type":"delete_marker","key":"old.txt","version_id":"Vp3e...","is_latest":true,"last_modified":"..."}
+--summarize counts the versions and their bytes, and the delete markers.
 
 A key or prefix that matches nothing exits 1, as aws s3 ls does, so
 "qcli s3 ls s3://bucket/key" works as an existence test; s3:// alone
@@ -73,6 +86,7 @@ func NewCmdLs(f *cmdutil.Factory, runF func(context.Context, *LsOptions) error) 
 	fl.BoolVar(&opts.HumanReadable, "human-readable", false, "show sizes as KiB, MiB, GiB")
 	fl.BoolVar(&opts.Summarize, "summarize", false, "end with the number of objects and their total size")
 	fl.Int32Var(&opts.PageSize, "page-size", 0, "keys per request, 1 to 1000 (default: the service's, 1000)")
+	fl.BoolVar(&opts.Versions, "versions", false, "list every version and delete marker, with version IDs")
 	return cmd
 }
 
@@ -93,8 +107,13 @@ func runLs(ctx context.Context, opts *LsOptions) error {
 	}
 	p := newLsPrinter(opts.Printer(), opts.HumanReadable)
 	defer p.close()
-	if opts.Target == "" {
+	switch {
+	case opts.Target == "" && opts.Versions:
+		return &cmdutil.UsageError{Err: fmt.Errorf("--versions lists what a bucket holds: give s3://bucket[/prefix]")}
+	case opts.Target == "":
 		return listBuckets(ctx, c, p, opts.PageSize)
+	case opts.Versions:
+		return listVersions(ctx, c, p, uri, opts)
 	}
 	return listObjects(ctx, c, p, uri, opts)
 }
@@ -145,6 +164,46 @@ func listObjects(ctx context.Context, c *client.Client, p *lsPrinter, uri s3uri.
 		// As aws s3 ls: a key or prefix that matches nothing exits 1, so
 		// scripts can use ls as an existence test.
 		return &cmdutil.ExitError{Code: cmdutil.ExitFailed, Err: fmt.Errorf("no object or prefix matches %s", uri)}
+	}
+	return nil
+}
+
+// listVersions is ls --versions: versions and delete markers, page by page.
+func listVersions(ctx context.Context, c *client.Client, p *lsPrinter, uri s3uri.URI, opts *LsOptions) error {
+	in := client.ListObjectVersionsInput{Bucket: uri.Bucket, Prefix: uri.Key, MaxKeys: opts.PageSize}
+	if !opts.Recursive {
+		in.Delimiter = "/"
+		p.trim = uri.Key[:strings.LastIndex(uri.Key, "/")+1]
+	}
+	var versions, size, markers, prefixes int64
+	for page, err := range c.ListObjectVersions(ctx, in) {
+		if err != nil {
+			return err
+		}
+		for _, prefix := range page.CommonPrefixes {
+			prefixes++
+			if err := p.prefix(prefix); err != nil {
+				return err
+			}
+		}
+		for _, v := range page.Versions {
+			if v.DeleteMarker {
+				markers++
+			} else {
+				versions, size = versions+1, size+v.Size
+			}
+			if err := p.version(v); err != nil {
+				return err
+			}
+		}
+	}
+	if opts.Summarize {
+		if err := p.versionSummary(versions, size, markers); err != nil {
+			return err
+		}
+	}
+	if uri.Key != "" && versions+markers+prefixes == 0 {
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailed, Err: fmt.Errorf("no version or prefix matches %s", uri)}
 	}
 	return nil
 }
@@ -202,6 +261,42 @@ func (p *lsPrinter) object(o client.Object) error {
 	return p.out.Line("%s %10s %s", o.LastModified.Local().Format(lsTime), p.size(o.Size), strings.TrimPrefix(o.Key, p.trim))
 }
 
+var versionColumns = []string{"Last modified", "Size", "Version", "Latest", "Name"}
+
+// version prints a version or a delete marker (DELETE where the size goes).
+func (p *lsPrinter) version(v client.ObjectVersion) error {
+	if p.out.Format == output.JSON {
+		if v.DeleteMarker {
+			return p.out.JSON(jsonDeleteMarker{Type: "delete_marker", Key: v.Key, VersionID: v.VersionID, IsLatest: v.IsLatest,
+				LastModified: output.Time(v.LastModified)})
+		}
+		return p.out.JSON(jsonVersion{Type: "version", Key: v.Key, VersionID: v.VersionID, IsLatest: v.IsLatest, Size: v.Size,
+			LastModified: output.Time(v.LastModified), ETag: v.ETag, StorageClass: v.StorageClass})
+	}
+	size, latest := p.size(v.Size), ""
+	if v.DeleteMarker {
+		size = "DELETE"
+	}
+	if v.IsLatest {
+		latest = "LATEST"
+	}
+	name := strings.TrimPrefix(v.Key, p.trim)
+	if p.out.Format == output.Table {
+		return p.row(versionColumns, v.LastModified.Local().Format(lsTime), size, v.VersionID, latest, name)
+	}
+	return p.out.Line("%s %10s %-32s %-6s %s", v.LastModified.Local().Format(lsTime), size, v.VersionID, latest, name)
+}
+
+func (p *lsPrinter) versionSummary(versions, size, markers int64) error {
+	if p.out.Format == output.JSON {
+		return p.out.JSON(jsonListSummary{Type: "summary", Objects: versions, Bytes: size, DeleteMarkers: &markers})
+	}
+	if err := p.summary(versions, size); err != nil {
+		return err
+	}
+	return p.out.Line("Delete Markers: %d", markers)
+}
+
 func (p *lsPrinter) summary(count, size int64) error {
 	if p.out.Format == output.JSON {
 		return p.out.JSON(jsonListSummary{Type: "summary", Objects: count, Bytes: size})
@@ -245,8 +340,26 @@ type (
 		StorageClass string      `json:"storage_class,omitempty"`
 	}
 	jsonListSummary struct {
-		Type    string `json:"type"`
-		Objects int64  `json:"objects"`
-		Bytes   int64  `json:"bytes"`
+		Type          string `json:"type"`
+		Objects       int64  `json:"objects"`
+		Bytes         int64  `json:"bytes"`
+		DeleteMarkers *int64 `json:"delete_markers,omitempty"` // ls --versions
+	}
+	jsonVersion struct {
+		Type         string      `json:"type"`
+		Key          string      `json:"key"`
+		VersionID    string      `json:"version_id"`
+		IsLatest     bool        `json:"is_latest"`
+		Size         int64       `json:"size"`
+		LastModified output.Time `json:"last_modified,omitzero"`
+		ETag         string      `json:"etag"`
+		StorageClass string      `json:"storage_class,omitempty"`
+	}
+	jsonDeleteMarker struct {
+		Type         string      `json:"type"`
+		Key          string      `json:"key"`
+		VersionID    string      `json:"version_id"`
+		IsLatest     bool        `json:"is_latest"`
+		LastModified output.Time `json:"last_modified,omitzero"`
 	}
 )

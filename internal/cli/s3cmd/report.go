@@ -23,16 +23,19 @@ import (
 // ("upload: ./a to s3://b/a") or JSON lines on stdout, error and warning
 // lines on stderr, and the progress display.
 type reporter struct {
-	mu        sync.Mutex
-	p         *output.Printer
-	errOut    io.Writer
-	display   progress.Display
-	move      bool // mv: an object is reported when its source is removed
-	single    bool // one object: its error is the command's, printed once by the caller
-	onlyErrs  bool // --only-show-errors or --quiet: no per-object lines
-	start     time.Time
-	cwd       string // for the AWS CLI's relative local paths
-	printErrs error  // the first error writing stdout (a closed pipe)
+	mu       sync.Mutex
+	p        *output.Printer
+	errOut   io.Writer
+	display  progress.Display
+	move     bool // mv: an object is reported when its source is removed
+	single   bool // one object: its error is the command's, printed once by the caller
+	onlyErrs bool // --only-show-errors or --quiet: no per-object lines
+	// sourceVersion is the version --version-id named, which text lines
+	// show after the source ("delete: s3://b/k (version v)").
+	sourceVersion string
+	start         time.Time
+	cwd           string // for the AWS CLI's relative local paths
+	printErrs     error  // the first error writing stdout (a closed pipe)
 }
 
 // newReporter sets up reporting for a transfer command. With quiet, per-object
@@ -120,11 +123,12 @@ func (r *reporter) done(ev transfer.Event) {
 		if res.DryRun {
 			prefix = "(dryrun) "
 		}
+		source := r.shown(res.Source) + versionSuffix(r.sourceVersion)
 		if res.Dest == "" {
-			r.write(r.p.Line("%s%s: %s", prefix, r.action(ev.Op), r.shown(res.Source)))
+			r.write(r.p.Line("%s%s: %s", prefix, r.action(ev.Op), source))
 			return
 		}
-		r.write(r.p.Line("%s%s: %s to %s", prefix, r.action(ev.Op), r.shown(res.Source), r.shown(res.Dest)))
+		r.write(r.p.Line("%s%s: %s to %s", prefix, r.action(ev.Op), source, r.shown(res.Dest)))
 	})
 }
 

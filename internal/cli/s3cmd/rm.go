@@ -24,6 +24,7 @@ type RmOptions struct {
 
 	Target    string
 	Recursive bool
+	VersionID string // delete that version (for good), not the latest
 	Transfer  transferFlags
 }
 
@@ -37,9 +38,13 @@ last matching pattern wins); --dryrun prints what would be deleted.
   qcli s3 rm s3://bucket/old.txt
   qcli s3 rm s3://bucket/tmp/ --recursive --exclude "*" --include "*.tmp"
 
-Output lines read "delete: s3://bucket/key"; --output json prints one
-JSON object per key and a summary line. Exit status 1 if any key could
-not be deleted.`
+In a versioned bucket a delete adds a delete marker and keeps the versions;
+--version-id deletes that one version for good (a delete marker's version
+removes the marker; qcli s3 ls --versions lists them).
+
+Output lines read "delete: s3://bucket/key" ("(version ID)" after it with
+--version-id); --output json prints one JSON object per key and a summary
+line. Exit status 1 if any key could not be deleted.`
 
 // NewCmdRm builds `qcli s3 rm`.
 func NewCmdRm(f *cmdutil.Factory, runF func(context.Context, *RmOptions) error) *cobra.Command {
@@ -59,6 +64,7 @@ func NewCmdRm(f *cmdutil.Factory, runF func(context.Context, *RmOptions) error) 
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&opts.Recursive, "recursive", false, "delete every object under the prefix")
+	fl.StringVar(&opts.VersionID, "version-id", "", "delete that version of the object for good")
 	opts.Transfer.addFilters(fl)
 	fl.BoolVar(&opts.Transfer.DryRun, "dryrun", false, "show what would be deleted, delete nothing")
 	fl.Int32Var(&opts.Transfer.PageSize, "page-size", 1000, "keys per listing request, 1 to 1000")
@@ -72,7 +78,10 @@ func runRm(ctx context.Context, opts *RmOptions) error {
 	if err != nil {
 		return err
 	}
-	if u.Key == "" && !opts.Recursive {
+	switch {
+	case opts.VersionID != "" && (opts.Recursive || u.Key == ""):
+		return &cmdutil.UsageError{Err: fmt.Errorf("--version-id names a version of one object: give its key, without --recursive")}
+	case u.Key == "" && !opts.Recursive:
 		return &cmdutil.UsageError{Err: fmt.Errorf("rm of a whole bucket needs --recursive")}
 	}
 	topts, err := opts.Transfer.options(opts.Getenv, "")
@@ -89,19 +98,19 @@ func runRm(ctx context.Context, opts *RmOptions) error {
 		return err
 	}
 	if !opts.Recursive {
-		rep.single = true
-		return rmOne(ctx, m, rep, u, opts.Transfer.DryRun)
+		rep.single, rep.sourceVersion = true, opts.VersionID
+		return rmOne(ctx, m, rep, u, opts.VersionID, opts.Transfer.DryRun)
 	}
 	loc := location{s3: true, uri: u}
 	sum, err := m.DeleteTree(ctx, loc.tree(), transfer.TreeOptions{Filter: filter.New(opts.Transfer.Rules...), DryRun: opts.Transfer.DryRun})
 	return rep.finish(ctx, sum, err)
 }
 
-// rmOne deletes a single key with DeleteObject.
-func rmOne(ctx context.Context, m *transfer.Manager, rep *reporter, u s3uri.URI, dryRun bool) error {
-	res := &transfer.Result{Op: transfer.OpDelete, Source: u.String(), DryRun: dryRun}
+// rmOne deletes a single key (or one version of it) with DeleteObject.
+func rmOne(ctx context.Context, m *transfer.Manager, rep *reporter, u s3uri.URI, versionID string, dryRun bool) error {
+	res := &transfer.Result{Op: transfer.OpDelete, Source: u.String(), VersionID: versionID, DryRun: dryRun}
 	if !dryRun {
-		if err := m.Client().DeleteObject(ctx, u.Bucket, u.Key, ""); err != nil {
+		if err := m.Client().DeleteObject(ctx, u.Bucket, u.Key, versionID); err != nil {
 			rep.finish(ctx, transfer.Summary{Failed: 1}, nil)
 			return transferError(err)
 		}
