@@ -131,22 +131,15 @@ func listBuckets(ctx context.Context, c *client.Client, p *lsPrinter, pageSize i
 }
 
 func listObjects(ctx context.Context, c *client.Client, p *lsPrinter, uri s3uri.URI, opts *LsOptions) error {
-	in := client.ListObjectsInput{Bucket: uri.Bucket, Prefix: uri.Key, MaxKeys: opts.PageSize}
-	if !opts.Recursive {
-		in.Delimiter = "/"
-		// Names print relative to the "directory" being listed, as aws s3 ls does.
-		p.trim = uri.Key[:strings.LastIndex(uri.Key, "/")+1]
-	}
+	in := client.ListObjectsInput{Bucket: uri.Bucket, Prefix: uri.Key, MaxKeys: opts.PageSize, Delimiter: p.scope(uri, opts.Recursive)}
 	var count, size, prefixes int64
 	for page, err := range c.ListObjects(ctx, in) {
 		if err != nil {
 			return err
 		}
-		for _, prefix := range page.CommonPrefixes {
-			prefixes++
-			if err := p.prefix(prefix); err != nil {
-				return err
-			}
+		n, err := p.prefixes(page.CommonPrefixes)
+		if prefixes += n; err != nil {
+			return err
 		}
 		for _, o := range page.Objects {
 			count, size = count+1, size+o.Size
@@ -160,31 +153,20 @@ func listObjects(ctx context.Context, c *client.Client, p *lsPrinter, uri s3uri.
 			return err
 		}
 	}
-	if uri.Key != "" && count+prefixes == 0 {
-		// As aws s3 ls: a key or prefix that matches nothing exits 1, so
-		// scripts can use ls as an existence test.
-		return &cmdutil.ExitError{Code: cmdutil.ExitFailed, Err: fmt.Errorf("no object or prefix matches %s", uri)}
-	}
-	return nil
+	return matched(uri, count+prefixes, "object")
 }
 
 // listVersions is ls --versions: versions and delete markers, page by page.
 func listVersions(ctx context.Context, c *client.Client, p *lsPrinter, uri s3uri.URI, opts *LsOptions) error {
-	in := client.ListObjectVersionsInput{Bucket: uri.Bucket, Prefix: uri.Key, MaxKeys: opts.PageSize}
-	if !opts.Recursive {
-		in.Delimiter = "/"
-		p.trim = uri.Key[:strings.LastIndex(uri.Key, "/")+1]
-	}
+	in := client.ListObjectVersionsInput{Bucket: uri.Bucket, Prefix: uri.Key, MaxKeys: opts.PageSize, Delimiter: p.scope(uri, opts.Recursive)}
 	var versions, size, markers, prefixes int64
 	for page, err := range c.ListObjectVersions(ctx, in) {
 		if err != nil {
 			return err
 		}
-		for _, prefix := range page.CommonPrefixes {
-			prefixes++
-			if err := p.prefix(prefix); err != nil {
-				return err
-			}
+		n, err := p.prefixes(page.CommonPrefixes)
+		if prefixes += n; err != nil {
+			return err
 		}
 		for _, v := range page.Versions {
 			if v.DeleteMarker {
@@ -202,8 +184,14 @@ func listVersions(ctx context.Context, c *client.Client, p *lsPrinter, uri s3uri
 			return err
 		}
 	}
-	if uri.Key != "" && versions+markers+prefixes == 0 {
-		return &cmdutil.ExitError{Code: cmdutil.ExitFailed, Err: fmt.Errorf("no version or prefix matches %s", uri)}
+	return matched(uri, versions+markers+prefixes, "version")
+}
+
+// matched is ls's existence test: as aws s3 ls, a key or prefix that
+// matches nothing (no what, no prefix) exits 1.
+func matched(uri s3uri.URI, found int64, what string) error {
+	if uri.Key != "" && found == 0 {
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailed, Err: fmt.Errorf("no %s or prefix matches %s", what, uri)}
 	}
 	return nil
 }
@@ -237,6 +225,27 @@ func (p *lsPrinter) bucket(b client.Bucket) error {
 		return p.row([]string{"Created", "Bucket"}, b.CreationDate.Local().Format(lsTime), b.Name)
 	}
 	return p.out.Line("%s %s", b.CreationDate.Local().Format(lsTime), b.Name)
+}
+
+// scope is how a listing of uri goes: one level, "/" the delimiter and
+// names printed relative to the "directory" being listed, as aws s3 ls
+// does; or, recursive, everything under it with full keys.
+func (p *lsPrinter) scope(uri s3uri.URI, recursive bool) (delimiter string) {
+	if recursive {
+		return ""
+	}
+	p.trim = uri.Key[:strings.LastIndex(uri.Key, "/")+1]
+	return "/"
+}
+
+// prefixes prints a page's common prefixes and counts them.
+func (p *lsPrinter) prefixes(list []string) (int64, error) {
+	for i, prefix := range list {
+		if err := p.prefix(prefix); err != nil {
+			return int64(i), err
+		}
+	}
+	return int64(len(list)), nil
 }
 
 func (p *lsPrinter) prefix(prefix string) error {
