@@ -50,9 +50,11 @@ func New(cfg Config) (*Client, error) {
 	return &Client{s3: s3.New(s3Options(cfg), cfg.S3Options...), cfg: cfg}, nil
 }
 
-// ErrNoCredentials is returned by New when the access key id or secret is missing.
+// ErrNoCredentials is returned by New when the access key id or secret is
+// missing and no CredentialsProvider is set. (configure.Resolve reads them
+// from qcli's profiles and environment.)
 var ErrNoCredentials = &ConfigError{Setting: "credentials", Problem: "no access key id and secret access key",
-	Fix: "run `qcli configure`, or set QCLI_ACCESS_KEY_ID and QCLI_SECRET_ACCESS_KEY"}
+	Fix: "set Config.Credentials or Config.CredentialsProvider"}
 
 // s3Options is the whole SDK configuration; nothing comes from the
 // environment or ~/.aws. cfg.S3Options are applied after it, by s3.New.

@@ -113,12 +113,14 @@ func (e *Error) Is(target error) bool {
 	return ok && code == e.Code
 }
 
+// hintFor says what to check for the codes whose fix is on the caller's
+// side. It names no qcli command: the CLI adds those (cmdutil.Advise).
 func hintFor(code ErrorCode) string {
 	switch code {
 	case ErrSignatureDoesNotMatch:
-		return "check the secret access key (qcli configure list shows where it comes from)"
+		return "check the secret access key"
 	case ErrInvalidAccessKeyID:
-		return "check the access key id (qcli configure list shows where it comes from)"
+		return "check the access key id"
 	case ErrRequestTimeTooSkewed:
 		return "this machine's clock is off; sync it"
 	}

@@ -3,7 +3,8 @@
 // sizes, objects with batch delete, unfinished multipart uploads and
 // presigned URLs.
 //
-// Requests carry the API key as X-API-Key (and, when set, a bearer token).
+// Requests carry the API key as X-API-Key (and, when set, a bearer token);
+// Config.APIKeyProvider supplies a key that rotates.
 // The HTTP layout is one table (see Routes) under a configurable base path,
 // DefaultBasePath by default. Transport settings (timeouts, TLS, retries,
 // debug tracing, user agent) are the S3 client's: Config.Transport is a
@@ -13,6 +14,7 @@
 package console
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -29,14 +31,23 @@ type Config struct {
 	Endpoint string
 	// BasePath prefixes every route. Default DefaultBasePath.
 	BasePath string
-	// APIKey is sent as X-API-Key on every request. Required.
+	// APIKey is sent as X-API-Key on every request. It, or APIKeyProvider,
+	// is required.
 	APIKey string
+	// APIKeyProvider, when set, is asked for the API key on every call
+	// instead (APIKey must then be empty): a key that rotates, or lives in
+	// a secret store. Its error fails the call before anything is sent.
+	APIKeyProvider func(context.Context) (string, error)
 	// BearerToken, when set, is sent as "Authorization: Bearer <token>".
 	BearerToken string
 	// Transport holds the settings shared with the S3 client: MaxAttempts,
 	// ConnectTimeout, ReadTimeout, RetryBaseDelay, RetryMaxBackoff,
-	// InsecureSkipVerify, RootCAs, MaxConnsPerHost, UserAgent and Debug.
-	// Its endpoint, region, credentials and addressing are not used.
+	// InsecureSkipVerify, RootCAs, MaxConnsPerHost, UserAgent, Debug, and
+	// the injection points HTTPClient (as client.NewHTTPClient takes it)
+	// and Logger (one Debug record per call: its name, HTTP status,
+	// attempts, duration; never keys, headers or bodies). Its endpoint,
+	// region, credentials, addressing and S3-only hooks (APIOptions,
+	// S3Options) are not used.
 	Transport client.Config
 	// HTTPClient, when set, is used instead of one built from Transport.
 	HTTPClient *http.Client
@@ -45,8 +56,15 @@ type Config struct {
 // String describes the configuration with the API key and token redacted,
 // so that it can be logged.
 func (c Config) String() string {
-	return fmt.Sprintf("console.Config{Endpoint: %q, BasePath: %q, APIKey: %s, BearerToken: %s}",
-		c.Endpoint, c.BasePath, redacted(c.APIKey), redacted(c.BearerToken))
+	return fmt.Sprintf("console.Config{Endpoint: %q, BasePath: %q, APIKey: %s, APIKeyProvider: %s, BearerToken: %s}",
+		c.Endpoint, c.BasePath, redacted(c.APIKey), setOrNot(c.APIKeyProvider != nil), redacted(c.BearerToken))
+}
+
+func setOrNot(set bool) string {
+	if set {
+		return "set"
+	}
+	return "none"
 }
 
 // GoString keeps %#v from printing the key too.
@@ -77,8 +95,11 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.APIKey == "" {
+	switch {
+	case cfg.APIKey == "" && cfg.APIKeyProvider == nil:
 		return nil, ErrNoAPIKey
+	case cfg.APIKey != "" && cfg.APIKeyProvider != nil:
+		return nil, &client.ConfigError{Setting: "console_api_key", Problem: "both an API key and an APIKeyProvider are set", Fix: "set one of them"}
 	}
 	if cfg.Transport.MaxAttempts < 1 {
 		return nil, &client.ConfigError{Setting: "max_attempts", Problem: "below 1", Fix: "use 1 or more"}

@@ -38,11 +38,16 @@ func newCaller(cfg Config, base *url.URL, hc *http.Client) *jsonapi.Client {
 	t := cfg.Transport
 	return &jsonapi.Client{
 		BaseURL: base.String(), HTTP: hc, UserAgent: t.UserAgent,
-		Auth: func(h http.Header) {
-			h.Set("X-API-Key", cfg.APIKey)
+		Auth: func(ctx context.Context, h http.Header) ([]string, error) {
+			key, err := apiKey(ctx, cfg)
+			if err != nil {
+				return nil, err
+			}
+			h.Set("X-API-Key", key)
 			if cfg.BearerToken != "" {
 				h.Set("Authorization", "Bearer "+cfg.BearerToken)
 			}
+			return []string{key}, nil
 		},
 		Secrets: []string{cfg.APIKey, cfg.BearerToken},
 		Retry:   jsonapi.Policy{MaxAttempts: t.MaxAttempts, BaseDelay: t.RetryBaseDelay, MaxBackoff: t.RetryMaxBackoff},
@@ -52,5 +57,22 @@ func newCaller(cfg Config, base *url.URL, hc *http.Client) *jsonapi.Client {
 		ConnectionError: func(op string, err error) error {
 			return &client.ConnectionError{Op: op, Endpoint: cfg.Endpoint, Err: err}
 		},
+		Logger: t.Logger, API: "console",
 	}
+}
+
+// apiKey is the key a call is sent with: cfg.APIKey, or what
+// cfg.APIKeyProvider gives now.
+func apiKey(ctx context.Context, cfg Config) (string, error) {
+	if cfg.APIKeyProvider == nil {
+		return cfg.APIKey, nil
+	}
+	key, err := cfg.APIKeyProvider(ctx)
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("getting the API key: %w", err)
+	case key == "":
+		return "", ErrNoAPIKey
+	}
+	return key, nil
 }

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/quilibrium/qcli/client"
 	"github.com/quilibrium/qcli/internal/backoff"
-	"github.com/quilibrium/qcli/internal/httptransport"
 	"github.com/quilibrium/qcli/internal/jsonapi"
 )
 
@@ -30,7 +30,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	return &Client{
-		cfg: cfg, hc: newHTTPClient(cfg), base: strings.TrimRight(cfg.Endpoint, "/"),
+		cfg: cfg, hc: client.NewHTTPClient(cfg.transport()), base: strings.TrimRight(cfg.Endpoint, "/"),
 		sleep: backoff.Sleep, now: time.Now,
 	}, nil
 }
@@ -39,19 +39,17 @@ func New(cfg Config) (*Client, error) {
 func (c *Client) Config() Config { return c.cfg }
 
 // WithSession returns a client that shares c's connections and sends
-// token, for example the one JoinSession just returned.
+// token, for example the one JoinSession just returned, instead of c's
+// Token or TokenProvider.
 func (c *Client) WithSession(s *Session) *Client {
 	cc := *c
-	cc.cfg.Token, cc.cfg.SessionID = s.Token, s.SessionID
+	cc.cfg.Token, cc.cfg.TokenProvider, cc.cfg.SessionID = s.Token, nil, s.SessionID
 	return &cc
 }
 
 // do sends call (retried as jsonapi.Retryable allows) and decodes a 2xx
 // JSON answer into out (nil: the body is ignored).
 func (c *Client) do(ctx context.Context, call jsonapi.Call, out any) error {
-	if !call.NoAuth && c.cfg.Token == "" {
-		return fmt.Errorf("%s: %w", call.Op, ErrNoToken)
-	}
 	return c.api().Do(ctx, call, out)
 }
 
@@ -60,7 +58,14 @@ func (c *Client) do(ctx context.Context, call jsonapi.Call, out any) error {
 func (c *Client) api() *jsonapi.Client {
 	return &jsonapi.Client{
 		BaseURL: c.base, HTTP: c.hc, UserAgent: c.cfg.UserAgent,
-		Auth:    func(h http.Header) { h.Set("Authorization", "Bearer "+c.cfg.Token) },
+		Auth: func(ctx context.Context, h http.Header) ([]string, error) {
+			tok, err := c.token(ctx)
+			if err != nil {
+				return nil, err
+			}
+			h.Set("Authorization", "Bearer "+tok)
+			return []string{tok}, nil
+		},
 		Secrets: []string{c.cfg.Token, c.cfg.SessionID},
 		Retry: jsonapi.Policy{MaxAttempts: c.cfg.MaxAttempts, BaseDelay: c.cfg.RetryBaseDelay,
 			MaxBackoff: c.cfg.RetryMaxBackoff, Sleep: c.sleep},
@@ -68,18 +73,26 @@ func (c *Client) api() *jsonapi.Client {
 			return &Error{Op: f.Op, FileID: f.Subject, StatusCode: f.StatusCode, Message: f.Message, RetryAfter: f.RetryAfter}
 		},
 		ConnectionError: func(op string, err error) error { return &ConnectionError{Op: op, Endpoint: c.base, Err: err} },
+		Logger:          c.cfg.Logger, API: "quicksync",
 	}
 }
 
-// newHTTPClient is cfg.HTTPClient, or the transport every qcli API client
-// shares (pool, deadlines, same-host redirects, --debug trace).
-func newHTTPClient(cfg Config) *http.Client {
-	if cfg.HTTPClient != nil {
-		return cfg.HTTPClient
+// hasToken says whether calls can carry a token: a Token, or a
+// TokenProvider to ask.
+func (c *Client) hasToken() bool { return c.cfg.Token != "" || c.cfg.TokenProvider != nil }
+
+// token is the bearer token a call is sent with: Token, else what
+// TokenProvider gives now; ErrNoToken when there is none.
+func (c *Client) token(ctx context.Context) (string, error) {
+	tok := c.cfg.Token
+	if tok == "" && c.cfg.TokenProvider != nil {
+		var err error
+		if tok, err = c.cfg.TokenProvider(ctx); err != nil {
+			return "", fmt.Errorf("getting the token: %w", err)
+		}
 	}
-	return httptransport.New(httptransport.Options{
-		ConnectTimeout: cfg.ConnectTimeout, ReadTimeout: cfg.ReadTimeout,
-		RootCAs: cfg.RootCAs, InsecureSkipVerify: cfg.InsecureSkipVerify,
-		MaxConnsPerHost: cfg.MaxConnsPerHost, Debug: cfg.Debug,
-	})
+	if tok == "" {
+		return "", ErrNoToken
+	}
+	return tok, nil
 }

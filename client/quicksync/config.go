@@ -1,10 +1,12 @@
 package quicksync
 
 import (
+	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -20,8 +22,13 @@ type Config struct {
 	// Endpoint is the API's base URL. Default DefaultEndpoint.
 	Endpoint string
 	// Token is the bearer token from JoinSession. Every call but
-	// JoinSession needs it.
+	// JoinSession needs it, or TokenProvider.
 	Token string
+	// TokenProvider, when set and Token is empty, is asked for the token
+	// on every call: a token that is refreshed elsewhere, or lives in a
+	// secret store. Its error fails the call before anything is sent; an
+	// empty token is ErrNoToken. WithSession's token takes its place.
+	TokenProvider func(context.Context) (string, error)
 	// SessionID is the session the token belongs to; Upload encrypts file
 	// names with it. It is never sent to the service by this package
 	// except in JoinSession.
@@ -49,15 +56,36 @@ type Config struct {
 	// Debug, when set, receives a trace of every request and response
 	// (headers only, the token redacted).
 	Debug io.Writer
-	// HTTPClient, when set, replaces the client built from the settings
-	// above (timeouts, TLS, pool and Debug are then its business).
+	// HTTPClient, when set, sends every request instead of the client
+	// built from the settings above, as client.Config.HTTPClient does for
+	// the QStorage client (see client.NewHTTPClient): timeouts, TLS and the
+	// pool are then its business; Debug still traces.
 	HTTPClient *http.Client
+	// Logger, when set, receives one Debug record per call (its name, HTTP
+	// status, attempts, duration and error), as client.Config.Logger does.
+	// It never receives the token, headers or bodies.
+	Logger *slog.Logger
 }
 
 // String hides the token and the session ID, so a Config can be logged.
 func (c Config) String() string {
-	return fmt.Sprintf("quicksync.Config{Endpoint: %q, Token: %s, SessionID: %s}",
-		c.Endpoint, redacted(c.Token), redacted(c.SessionID))
+	return fmt.Sprintf("quicksync.Config{Endpoint: %q, Token: %s, TokenProvider: %s, SessionID: %s}",
+		c.Endpoint, redacted(c.Token), setOrNot(c.TokenProvider != nil), redacted(c.SessionID))
+}
+
+func setOrNot(set bool) string {
+	if set {
+		return "set"
+	}
+	return "none"
+}
+
+// transport is c's transport settings as the QStorage client takes them,
+// so that both build their HTTP client the same way.
+func (c Config) transport() client.Config {
+	return client.Config{ConnectTimeout: c.ConnectTimeout, ReadTimeout: c.ReadTimeout,
+		RootCAs: c.RootCAs, InsecureSkipVerify: c.InsecureSkipVerify, MaxConnsPerHost: c.MaxConnsPerHost,
+		Debug: c.Debug, HTTPClient: c.HTTPClient}
 }
 
 // GoString keeps %#v from printing secrets too.

@@ -30,7 +30,7 @@ func (c *Client) Download(ctx context.Context, fileID string, w io.Writer, progr
 func (c *Client) Fetch(ctx context.Context, rawURL string, w io.Writer, progress func(n int64)) (int64, error) {
 	var written int64
 	api := c.api()
-	err := api.Retry.Run(ctx, opDownload, true, func() jsonapi.Attempt {
+	err := api.Run(ctx, opDownload, true, func() jsonapi.Attempt {
 		n, a := c.fetchFrom(ctx, api, rawURL, w, written, progress)
 		written += n
 		return a

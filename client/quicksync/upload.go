@@ -102,7 +102,7 @@ func (c *Client) planUpload(name string, r io.Reader, size int64, opts UploadOpt
 		return nil, ErrEmptyFile
 	case c.cfg.SessionID == "":
 		return nil, ErrNoSession
-	case c.cfg.Token == "":
+	case !c.hasToken():
 		return nil, fmt.Errorf("%s: %w", opInitiate, ErrNoToken)
 	}
 	preferred := opts.PartSize

@@ -14,10 +14,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/quilibrium/qcli/client"
 )
@@ -49,8 +52,11 @@ type Client struct {
 	BaseURL   string // scheme, host and base path, without a trailing slash
 	HTTP      *http.Client
 	UserAgent string // appended to qcli/<client.Version>
-	// Auth sets the credentials' headers on every call but NoAuth ones.
-	Auth func(http.Header)
+	// Auth sets the credentials' headers for a call (not for NoAuth ones)
+	// and returns the secrets it used, which error messages never show. It
+	// is asked once per call, not per attempt, so a provider behind it can
+	// rotate credentials between calls; its error fails the call unsent.
+	Auth func(ctx context.Context, h http.Header) (secrets []string, err error)
 	// Secrets (API keys, tokens) never appear in an error message, even
 	// when the service echoes them.
 	Secrets []string
@@ -60,6 +66,11 @@ type Client struct {
 	// ConnectionError gives a call that got no usable answer the API's
 	// type; nil: the network error, prefixed with the call's name.
 	ConnectionError func(op string, err error) error
+	// Logger, when set, receives one Debug record per call, as the S3
+	// client's Config.Logger does: API and call, HTTP status, attempts,
+	// duration, and the error. Never credentials, headers or bodies.
+	Logger *slog.Logger
+	API    string // names the API in log records: "console", "quicksync"
 }
 
 // maxAnswer bounds a success's body: a listing can be long, not endless.
@@ -75,12 +86,42 @@ func (c *Client) Do(ctx context.Context, call Call, out any) error {
 			return fmt.Errorf("%s: encoding the request: %w", call.Op, err)
 		}
 	}
-	return c.Retry.Run(ctx, call.Op, call.Idempotent, func() Attempt { return c.attempt(ctx, &call, payload, out) })
+	auth := http.Header{}
+	if !call.NoAuth && c.Auth != nil {
+		secrets, err := c.Auth(ctx, auth)
+		if err != nil {
+			return fmt.Errorf("%s: %w", call.Op, err)
+		}
+		call.Secrets = slices.Concat(call.Secrets, secrets)
+	}
+	return c.Run(ctx, call.Op, call.Idempotent, func() Attempt { return c.attempt(ctx, &call, auth, payload, out) })
 }
 
-// attempt sends call once.
-func (c *Client) attempt(ctx context.Context, call *Call, payload []byte, out any) Attempt {
-	req, guard, err := c.newRequest(ctx, call, payload)
+// Run is Retry.Run, logged: it tries until try succeeds or fails for good,
+// and gives the Logger one record of the whole call.
+func (c *Client) Run(ctx context.Context, op string, idempotent bool, try func() Attempt) error {
+	if c.Logger == nil {
+		return c.Retry.Run(ctx, op, idempotent, try)
+	}
+	start := time.Now()
+	var attempts, status int
+	err := c.Retry.Run(ctx, op, idempotent, func() Attempt {
+		a := try()
+		attempts, status = attempts+1, a.Status
+		return a
+	})
+	attrs := []slog.Attr{slog.String("op", op), slog.Int("status", status), slog.Int("attempts", attempts),
+		slog.Duration("duration", time.Since(start))}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	c.Logger.LogAttrs(ctx, slog.LevelDebug, c.API+" operation", attrs...)
+	return err
+}
+
+// attempt sends call once, with the credentials' headers auth.
+func (c *Client) attempt(ctx context.Context, call *Call, auth http.Header, payload []byte, out any) Attempt {
+	req, guard, err := c.newRequest(ctx, call, auth, payload)
 	if err != nil {
 		return Attempt{Err: fmt.Errorf("%s: %w", call.Op, err)}
 	}
@@ -100,7 +141,7 @@ func (c *Client) attempt(ctx context.Context, call *Call, payload []byte, out an
 	case len(data) > maxAnswer:
 		return Attempt{Err: fmt.Errorf("%s: the answer from %s is over %d MiB", call.Op, c.BaseURL, maxAnswer>>20)}
 	case out == nil || len(bytes.TrimSpace(data)) == 0:
-		return Attempt{}
+		return Attempt{Status: resp.StatusCode}
 	}
 	if err := json.Unmarshal(data, out); err != nil {
 		// A wrong Content-Length cuts a body silently: a success that
@@ -109,7 +150,7 @@ func (c *Client) attempt(ctx context.Context, call *Call, payload []byte, out an
 		return Attempt{Broken: true, Err: fmt.Errorf("%s: the answer from %s (HTTP %d) is not the expected JSON: %w",
 			call.Op, c.BaseURL, resp.StatusCode, err)}
 	}
-	return Attempt{}
+	return Attempt{Status: resp.StatusCode}
 }
 
 func (c *Client) connectionError(op string, err error) error {
@@ -123,7 +164,7 @@ func (c *Client) connectionError(op string, err error) error {
 // behind a guard that the caller detaches once Do returns: net/http may go
 // on reading a failed request's body in the background, and the next
 // attempt must not share the reader with it.
-func (c *Client) newRequest(ctx context.Context, call *Call, payload []byte) (*http.Request, *bodyGuard, error) {
+func (c *Client) newRequest(ctx context.Context, call *Call, auth http.Header, payload []byte) (*http.Request, *bodyGuard, error) {
 	target := c.BaseURL + call.Path
 	if len(call.Query) > 0 {
 		target += "?" + call.Query.Encode()
@@ -156,8 +197,8 @@ func (c *Client) newRequest(ctx context.Context, call *Call, payload []byte) (*h
 	if body != nil {
 		h.Set("Content-Type", ctype)
 	}
-	if !call.NoAuth && c.Auth != nil {
-		c.Auth(h)
+	for k, v := range auth {
+		h[k] = v
 	}
 	for k, v := range call.Header {
 		h[k] = []string{v}

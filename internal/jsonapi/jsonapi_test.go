@@ -224,7 +224,10 @@ func TestRequestShape(t *testing.T) {
 		body, _ = io.ReadAll(r.Body)
 	})
 	c.UserAgent = "test/1"
-	c.Auth = func(h http.Header) { h.Set("X-API-Key", "the-api-key") }
+	c.Auth = func(_ context.Context, h http.Header) ([]string, error) {
+		h.Set("X-API-Key", "the-api-key")
+		return []string{"the-api-key"}, nil
+	}
 	in := map[string]int{"n": 1}
 	if err := c.Do(t.Context(), jsonapi.Call{Op: "Op", Method: http.MethodPost, Path: "/b/a%20b", In: in,
 		Query: map[string][]string{"prefix": {"p/q"}}}, nil); err != nil {
