@@ -3,8 +3,11 @@ package cmdutil
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/quilibrium/qcli/client"
+	"github.com/quilibrium/qcli/client/console"
+	"github.com/quilibrium/qcli/client/quicksync"
 	"github.com/quilibrium/qcli/internal/s3uri"
 )
 
@@ -68,7 +71,8 @@ func (e *S3Error) Unwrap() error { return e.Err }
 // ErrInterrupted is the error of a command stopped by SIGINT.
 var ErrInterrupted = errors.New("interrupted")
 
-// ExitCode maps an error to the process exit code.
+// ExitCode maps an error to the process exit code: the one place that
+// does, for the errors of every SDK client and every command.
 func ExitCode(err error) int {
 	var (
 		exitErr      *ExitError
@@ -81,6 +85,9 @@ func ExitCode(err error) int {
 		clientCfgErr *client.ConfigError
 		s3Err        *S3Error
 		protoErr     *client.ProtocolError
+		consoleErr   *console.Error
+		qsErr        *quicksync.Error
+		qsUploadErr  *quicksync.UploadError
 	)
 	switch {
 	case err == nil:
@@ -89,7 +96,13 @@ func ExitCode(err error) int {
 		return exitErr.Code
 	case errors.Is(err, ErrInterrupted), errors.Is(err, context.Canceled):
 		return ExitInterrupted
-	case errors.As(err, &flagErr):
+	case errors.As(err, &qsUploadErr): // a QuickSync transfer failed, whatever the cause
+		return ExitFailed
+	case errors.As(err, &consoleErr), errors.As(err, &qsErr):
+		return ExitService
+	case errors.Is(err, quicksync.ErrNoToken), errors.Is(err, quicksync.ErrNoSession):
+		return ExitConfig
+	case errors.As(err, &flagErr), isCobraParseError(err):
 		return ExitParse
 	case errors.As(err, &usageErr), errors.As(err, &valErr), errors.As(err, &uriErr):
 		return ExitSyntax
@@ -103,4 +116,13 @@ func ExitCode(err error) int {
 		return ExitService
 	}
 	return ExitOther
+}
+
+// isCobraParseError reports the parse errors cobra returns as plain errors.
+// Commands turn theirs into FlagErrors (FlagErrorFunc, NoArgs); this keeps
+// any that cobra makes on a path of its own at exit 2.
+func isCobraParseError(err error) bool {
+	msg := err.Error()
+	return strings.HasPrefix(msg, "unknown command") || strings.HasPrefix(msg, "unknown flag") ||
+		strings.HasPrefix(msg, "unknown shorthand flag")
 }

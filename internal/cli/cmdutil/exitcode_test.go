@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/quilibrium/qcli/client"
+	"github.com/quilibrium/qcli/client/console"
+	"github.com/quilibrium/qcli/client/quicksync"
 	"github.com/quilibrium/qcli/internal/s3uri"
 )
 
@@ -34,6 +36,16 @@ func TestExitCode(t *testing.T) {
 		{&S3Error{Err: context.Canceled}, 130},
 		{&client.ConnectionError{Err: errors.New("refused")}, 255},
 		{errors.New("anything else"), 255},
+		// The console's and QuickSync's errors: service answers 254, a
+		// failed QuickSync upload 1, a missing token or session 253.
+		{&console.Error{Op: console.OpStats, StatusCode: 401}, 254},
+		{fmt.Errorf("stats: %w", &console.Error{Op: console.OpStats, StatusCode: 500}), 254},
+		{&quicksync.Error{Op: "List", StatusCode: 404}, 254},
+		{&quicksync.UploadError{Name: "f", Err: &quicksync.Error{Op: "UploadPart", StatusCode: 500}}, 1},
+		{&quicksync.UploadError{Name: "f", Err: context.Canceled}, 130},
+		{fmt.Errorf("List: %w", quicksync.ErrNoToken), 253},
+		{quicksync.ErrNoSession, 253},
+		{&quicksync.ConnectionError{Op: "List", Err: errors.New("refused")}, 255},
 	}
 	for _, tc := range cases {
 		if got := ExitCode(tc.err); got != tc.want {

@@ -1,5 +1,7 @@
 // Package cmdutil holds what every command shares: the Factory that builds
-// configuration, clients and printers on demand, error kinds and exit codes.
+// configuration, the S3, console and QuickSync clients and printers on
+// demand; error kinds, exit codes and the advice that names qcli's
+// commands in errors.
 package cmdutil
 
 import (
@@ -8,8 +10,11 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/quilibrium/qcli/client"
+	"github.com/quilibrium/qcli/client/console"
+	"github.com/quilibrium/qcli/client/quicksync"
 	"github.com/quilibrium/qcli/configure"
 	"github.com/quilibrium/qcli/internal/cli/iostreams"
 	"github.com/quilibrium/qcli/internal/cli/output"
@@ -70,14 +75,13 @@ func (f *Factory) ClientConfig() (client.Config, error) {
 	if f.batch != nil {
 		return f.batch.clientConfig()
 	}
-	r, err := f.Config()
+	r, cfg, err := f.transport()
 	if err != nil {
 		return client.Config{}, err
 	}
 	if err := r.RequireCredentials(); err != nil {
 		return client.Config{}, &ConfigError{Err: err}
 	}
-	cfg := r.Client
 	if r.Embedded && cfg.Endpoint == "" {
 		endpoint, err := f.startEmbedded(r.Dir)
 		if err != nil {
@@ -85,10 +89,23 @@ func (f *Factory) ClientConfig() (client.Config, error) {
 		}
 		r.Client.Endpoint, cfg.Endpoint = endpoint, endpoint
 	}
+	return cfg, nil
+}
+
+// transport is the resolved configuration and the settings every client
+// takes from it, S3, console and QuickSync alike: TLS, timeouts, retries,
+// the user agent and the --debug trace (a client.Config, whose S3-only
+// fields the other clients ignore).
+func (f *Factory) transport() (*configure.Resolved, client.Config, error) {
+	r, err := f.Config()
+	if err != nil {
+		return nil, client.Config{}, err
+	}
+	cfg := r.Client
 	if f.Debug {
 		cfg.Debug = f.IO.ErrOut
 	}
-	return cfg, nil
+	return r, cfg, nil
 }
 
 func (f *Factory) startEmbedded(dir string) (string, error) {
@@ -127,6 +144,95 @@ func (f *Factory) TransferClient(ctx context.Context, connsPerHost int) (*client
 		return nil, &ConfigError{Err: err}
 	}
 	return c, nil
+}
+
+// ConsoleClient builds a client of the storage console's management API
+// from the profile's console settings. It fails before any request, with
+// the fix, when the endpoint or the API key is missing.
+func (f *Factory) ConsoleClient(context.Context) (*console.Client, error) {
+	r, t, err := f.transport()
+	if err != nil {
+		return nil, err
+	}
+	if err := requireConsole(r); err != nil {
+		return nil, &ConfigError{Err: err}
+	}
+	c, err := console.New(console.Config{Endpoint: r.Console.Endpoint, APIKey: r.Console.APIKey, Transport: t})
+	if err != nil {
+		return nil, &ConfigError{Err: err}
+	}
+	return c, nil
+}
+
+// QuickSyncClient builds a QuickSync client with the profile's session.
+// It fails before any request, with the fix, when there is no token or
+// the one stored by login is known to have expired.
+func (f *Factory) QuickSyncClient(context.Context) (*quicksync.Client, error) {
+	return f.quickSyncClient(true)
+}
+
+// QuickSyncLoginClient is QuickSyncClient for `qcli quicksync login`,
+// which needs no token: it gets one.
+func (f *Factory) QuickSyncLoginClient(context.Context) (*quicksync.Client, error) {
+	return f.quickSyncClient(false)
+}
+
+func (f *Factory) quickSyncClient(needToken bool) (*quicksync.Client, error) {
+	r, t, err := f.transport()
+	if err != nil {
+		return nil, err
+	}
+	if needToken {
+		if err := requireToken(r, time.Now()); err != nil {
+			return nil, &ConfigError{Err: err}
+		}
+	}
+	c, err := quicksync.New(quickSyncConfig(r, t))
+	if err != nil {
+		return nil, &ConfigError{Err: err}
+	}
+	return c, nil
+}
+
+// quickSyncConfig is the profile's QuickSync session over the transport
+// settings t, which quicksync.Config holds field by field.
+func quickSyncConfig(r *configure.Resolved, t client.Config) quicksync.Config {
+	return quicksync.Config{
+		Endpoint: r.QuickSync.Endpoint, Token: r.QuickSync.Token, SessionID: r.QuickSync.SessionID,
+		MaxAttempts: t.MaxAttempts, ConnectTimeout: t.ConnectTimeout, ReadTimeout: t.ReadTimeout,
+		RetryBaseDelay: t.RetryBaseDelay, RetryMaxBackoff: t.RetryMaxBackoff,
+		RootCAs: t.RootCAs, InsecureSkipVerify: t.InsecureSkipVerify, MaxConnsPerHost: t.MaxConnsPerHost,
+		UserAgent: t.UserAgent, Debug: t.Debug, HTTPClient: t.HTTPClient, Logger: t.Logger,
+	}
+}
+
+// requireConsole says, with the fix, which console setting is missing.
+func requireConsole(r *configure.Resolved) error {
+	switch {
+	case r.Console.Endpoint == "":
+		return fmt.Errorf("no console endpoint for profile %q: run `qcli configure set console_endpoint URL%s`, or set QCLI_CONSOLE_ENDPOINT or --console-endpoint",
+			r.Profile, profileFlag(r.Profile))
+	case r.Console.APIKey == "":
+		return fmt.Errorf("no console API key for profile %q: %s", r.Profile, consoleAPIKeyFix(r.Profile))
+	}
+	return nil
+}
+
+// requireToken says, with the fix, that there is no token or that the one
+// stored by login has expired. The stored expiry is trusted only for the
+// stored token: a token from QCLI_QUICKSYNC_TOKEN is the service's to judge.
+func requireToken(r *configure.Resolved, now time.Time) error {
+	if r.QuickSync.Token == "" {
+		return fmt.Errorf("no QuickSync token for profile %q: run `%s --session ID`, or set QCLI_QUICKSYNC_TOKEN",
+			r.Profile, quickSyncLogin(r.Profile))
+	}
+	tok, _ := r.Lookup(configure.KeyQuickSyncToken)
+	exp := r.QuickSync.TokenExpiry
+	if tok.Source == configure.SourceCredentialsFile && !exp.IsZero() && !now.Before(exp) {
+		return fmt.Errorf("the QuickSync token of profile %q expired at %s: run `%s`",
+			r.Profile, exp.Local().Format(time.RFC3339), quickSyncLogin(r.Profile))
+	}
+	return nil
 }
 
 // Printer writes to stdout in the resolved output format (text when the

@@ -28,7 +28,7 @@ type BucketsOptions struct {
 }
 
 func newBucketsOptions(f *cmdutil.Factory) *BucketsOptions {
-	return &BucketsOptions{Client: newClientFunc(f), Printer: f.Printer}
+	return &BucketsOptions{Client: f.ConsoleClient, Printer: f.Printer}
 }
 
 // bucketArg takes the bucket name, checked before any request.
@@ -45,7 +45,7 @@ func NewCmdBucketsList(f *cmdutil.Factory, runF func(context.Context, *BucketsOp
 		Short: "List buckets with their owners, object counts and sizes",
 		Args:  cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return execute(cmd.Context(), opts, runF, runBucketsList)
+			return cmdutil.Run(cmd.Context(), opts, runF, runBucketsList)
 		},
 	}
 }
@@ -101,7 +101,7 @@ dots and hyphens, starting and ending with a letter or digit.`,
 			if err := bucketArg(opts, args); err != nil {
 				return err
 			}
-			return execute(cmd.Context(), opts, runF, runBucketsCreate)
+			return cmdutil.Run(cmd.Context(), opts, runF, runBucketsCreate)
 		},
 	}
 	cmd.Flags().Int64Var(&opts.OwnerID, "owner-id", 0, "id of the credential that owns the bucket (required)")
@@ -136,7 +136,7 @@ func NewCmdBucketsGet(f *cmdutil.Factory, runF func(context.Context, *BucketsOpt
 			if err := bucketArg(opts, args); err != nil {
 				return err
 			}
-			return execute(cmd.Context(), opts, runF, runBucketsGet)
+			return cmdutil.Run(cmd.Context(), opts, runF, runBucketsGet)
 		},
 	}
 }
@@ -178,7 +178,7 @@ them first (qcli console objects rm, or qcli s3 rb --force).`,
 			if err := bucketArg(opts, args); err != nil {
 				return err
 			}
-			return execute(cmd.Context(), opts, runF, runBucketsRm)
+			return cmdutil.Run(cmd.Context(), opts, runF, runBucketsRm)
 		},
 	}
 }

@@ -6,13 +6,10 @@ package consolecmd
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/quilibrium/qcli/client/console"
-	"github.com/quilibrium/qcli/configure"
 	"github.com/quilibrium/qcli/internal/cli/cmdutil"
 )
 
@@ -56,73 +53,5 @@ func group(use, short string, subs ...*cobra.Command) *cobra.Command {
 	return cmd
 }
 
-// clientFunc builds the client a command talks to.
+// clientFunc builds the client a command talks to (Factory.ConsoleClient).
 type clientFunc func(context.Context) (*console.Client, error)
-
-// newClientFunc resolves the profile's console settings, with the same
-// transport settings (TLS, timeouts, retries, --debug) as S3 commands.
-func newClientFunc(f *cmdutil.Factory) clientFunc {
-	return func(context.Context) (*console.Client, error) {
-		r, err := f.Config()
-		if err != nil {
-			return nil, err
-		}
-		if err := requireConsole(r); err != nil {
-			return nil, &cmdutil.ConfigError{Err: err}
-		}
-		settings := r.Client
-		if f.Debug {
-			settings.Debug = f.IO.ErrOut
-		}
-		c, err := console.New(console.Config{Endpoint: r.Console.Endpoint, APIKey: r.Console.APIKey, Transport: settings})
-		if err != nil {
-			return nil, &cmdutil.ConfigError{Err: err}
-		}
-		return c, nil
-	}
-}
-
-// requireConsole says, with the fix, which console setting is missing.
-func requireConsole(r *configure.Resolved) error {
-	switch {
-	case r.Console.Endpoint == "":
-		return fmt.Errorf("no console endpoint for profile %q: run `qcli configure set console_endpoint URL%s`, or set QCLI_CONSOLE_ENDPOINT or --console-endpoint",
-			r.Profile, profileFlag(r.Profile))
-	case r.Console.APIKey == "":
-		return fmt.Errorf("no console API key for profile %q: %s", r.Profile, apiKeyFix(r.Profile))
-	}
-	return nil
-}
-
-func apiKeyFix(profile string) string {
-	return fmt.Sprintf("run `qcli configure set console_api_key KEY%s`, or set QCLI_CONSOLE_API_KEY", profileFlag(profile))
-}
-
-func profileFlag(profile string) string {
-	if profile == "" || profile == configure.DefaultProfile {
-		return ""
-	}
-	return " --profile " + profile
-}
-
-// classify gives the console's error answers the service-error exit code
-// and, when the API key was refused, the fix. Other errors already carry
-// their kind (validation 252, configuration 253, network 255).
-func classify(err error) error {
-	var ce *console.Error
-	if !errors.As(err, &ce) {
-		return err
-	}
-	if errors.Is(err, console.ErrUnauthorized) || errors.Is(err, console.ErrForbidden) {
-		err = fmt.Errorf("%w; the console refused the API key: %s", err, apiKeyFix(""))
-	}
-	return &cmdutil.ExitError{Code: cmdutil.ExitService, Err: err}
-}
-
-// execute runs runF (tests of flag parsing) or run, classifying run's error.
-func execute[O any](ctx context.Context, opts *O, runF, run func(context.Context, *O) error) error {
-	if runF != nil {
-		return runF(ctx, opts)
-	}
-	return classify(run(ctx, opts))
-}

@@ -36,7 +36,7 @@ type CredentialsOptions struct {
 }
 
 func newCredentialsOptions(f *cmdutil.Factory) *CredentialsOptions {
-	return &CredentialsOptions{Client: newClientFunc(f), Printer: f.Printer, ErrOut: f.IO.ErrOut, SecretIn: f.IO.In}
+	return &CredentialsOptions{Client: f.ConsoleClient, Printer: f.Printer, ErrOut: f.IO.ErrOut, SecretIn: f.IO.In}
 }
 
 // NewCmdCredentialsCreate builds `qcli console credentials create`.
@@ -52,7 +52,7 @@ the shell history and the process list.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ReadStdin = opts.Create.SecretKey == "-"
-			return execute(cmd.Context(), opts, runF, runCredentialsCreate)
+			return cmdutil.Run(cmd.Context(), opts, runF, runCredentialsCreate)
 		},
 	}
 	fl := cmd.Flags()
@@ -107,7 +107,7 @@ func NewCmdCredentialsGet(f *cmdutil.Factory, runF func(context.Context, *Creden
 			if opts.ID, err = parseID(args[0]); err != nil {
 				return err
 			}
-			return execute(cmd.Context(), opts, runF, runCredentialsGet)
+			return cmdutil.Run(cmd.Context(), opts, runF, runCredentialsGet)
 		},
 	}
 }
@@ -178,7 +178,7 @@ requests signed with a credential that is off are refused (403).`,
 			if opts.Update.UserName == nil && opts.Update.IsActive == nil {
 				return &cmdutil.FlagError{Err: fmt.Errorf("nothing to update: give --user-name and/or --active")}
 			}
-			return execute(cmd.Context(), opts, runF, runCredentialsUpdate)
+			return cmdutil.Run(cmd.Context(), opts, runF, runCredentialsUpdate)
 		},
 	}
 	cmd.Flags().StringVar(&userName, "user-name", "", "new user name")
@@ -217,7 +217,7 @@ func NewCmdCredentialsList(f *cmdutil.Factory, runF func(context.Context, *Crede
 		Short: "List access credentials (without secrets)",
 		Args:  cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return execute(cmd.Context(), opts, runF, runCredentialsList)
+			return cmdutil.Run(cmd.Context(), opts, runF, runCredentialsList)
 		},
 	}
 }

@@ -31,7 +31,7 @@ type ObjectsOptions struct {
 }
 
 func newObjectsOptions(f *cmdutil.Factory) *ObjectsOptions {
-	return &ObjectsOptions{Client: newClientFunc(f), Printer: f.Printer}
+	return &ObjectsOptions{Client: f.ConsoleClient, Printer: f.Printer}
 }
 
 // objectArgs takes BUCKET KEY..., checked before any request.
@@ -59,7 +59,7 @@ func NewCmdObjectsList(f *cmdutil.Factory, runF func(context.Context, *ObjectsOp
 			if err := objectArgs(opts, args); err != nil {
 				return err
 			}
-			return execute(cmd.Context(), opts, runF, runObjectsList)
+			return cmdutil.Run(cmd.Context(), opts, runF, runObjectsList)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Prefix, "prefix", "", "only keys that start with this")
@@ -106,7 +106,7 @@ func NewCmdObjectsGet(f *cmdutil.Factory, runF func(context.Context, *ObjectsOpt
 			if err := objectArgs(opts, args); err != nil {
 				return err
 			}
-			return execute(cmd.Context(), opts, runF, runObjectsGet)
+			return cmdutil.Run(cmd.Context(), opts, runF, runObjectsGet)
 		},
 	}
 }
@@ -150,7 +150,7 @@ named on stderr and make the command fail (exit 1).`,
 			if err := objectArgs(opts, args); err != nil {
 				return err
 			}
-			return execute(cmd.Context(), opts, runF, runObjectsRm)
+			return cmdutil.Run(cmd.Context(), opts, runF, runObjectsRm)
 		},
 	}
 }

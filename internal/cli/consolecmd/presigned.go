@@ -28,7 +28,7 @@ type PresignedOptions struct {
 }
 
 func newPresignedOptions(f *cmdutil.Factory) *PresignedOptions {
-	return &PresignedOptions{Client: newClientFunc(f), Printer: f.Printer, ProfileAccessKey: func() string {
+	return &PresignedOptions{Client: f.ConsoleClient, Printer: f.Printer, ProfileAccessKey: func() string {
 		if r, err := f.Config(); err == nil {
 			return r.Client.Credentials.AccessKeyID
 		}
@@ -44,7 +44,7 @@ func NewCmdPresignedList(f *cmdutil.Factory, runF func(context.Context, *Presign
 		Short: "List the presigned URLs that have not expired",
 		Args:  cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return execute(cmd.Context(), opts, runF, runPresignedList)
+			return cmdutil.Run(cmd.Context(), opts, runF, runPresignedList)
 		},
 	}
 }
@@ -87,7 +87,7 @@ returns as a path is made absolute with the console endpoint.`,
 			if err := checkPresign(opts); err != nil {
 				return err
 			}
-			return execute(cmd.Context(), opts, runF, runPresignedCreate)
+			return cmdutil.Run(cmd.Context(), opts, runF, runPresignedCreate)
 		},
 	}
 	fl := cmd.Flags()

@@ -18,7 +18,7 @@ type StatsOptions struct {
 
 // NewCmdStats builds `qcli console stats`. runF replaces runStats in tests.
 func NewCmdStats(f *cmdutil.Factory, runF func(context.Context, *StatsOptions) error) *cobra.Command {
-	opts := &StatsOptions{Client: newClientFunc(f), Printer: f.Printer}
+	opts := &StatsOptions{Client: f.ConsoleClient, Printer: f.Printer}
 	return &cobra.Command{
 		Use:   "stats",
 		Short: "Show system statistics",
@@ -26,7 +26,7 @@ func NewCmdStats(f *cmdutil.Factory, runF func(context.Context, *StatsOptions) e
 unfinished multipart uploads and active presigned URLs.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return execute(cmd.Context(), opts, runF, runStats)
+			return cmdutil.Run(cmd.Context(), opts, runF, runStats)
 		},
 	}
 }

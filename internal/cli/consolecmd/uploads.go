@@ -26,7 +26,7 @@ type UploadsOptions struct {
 
 // NewCmdUploadsList builds `qcli console uploads list BUCKET`.
 func NewCmdUploadsList(f *cmdutil.Factory, runF func(context.Context, *UploadsOptions) error) *cobra.Command {
-	opts := &UploadsOptions{Client: newClientFunc(f), Printer: f.Printer}
+	opts := &UploadsOptions{Client: f.ConsoleClient, Printer: f.Printer}
 	return &cobra.Command{
 		Use:   "list BUCKET",
 		Short: "List a bucket's unfinished multipart uploads",
@@ -38,7 +38,7 @@ until the upload is completed or aborted.`,
 			if err := client.ValidateBucketName(opts.Bucket); err != nil {
 				return err
 			}
-			return execute(cmd.Context(), opts, runF, runUploadsList)
+			return cmdutil.Run(cmd.Context(), opts, runF, runUploadsList)
 		},
 	}
 }

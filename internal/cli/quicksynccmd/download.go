@@ -43,7 +43,7 @@ current directory, or the file key when the name is unknown. Prints
 
 // NewCmdDownload builds `qcli quicksync download`.
 func NewCmdDownload(f *cmdutil.Factory, runF func(context.Context, *DownloadOptions) error) *cobra.Command {
-	opts := &DownloadOptions{IO: f.IO, Client: newClientFunc(f, true), Printer: f.Printer}
+	opts := &DownloadOptions{IO: f.IO, Client: f.QuickSyncClient, Printer: f.Printer}
 	var mode string
 	cmd := &cobra.Command{
 		Use:   "download FILE_ID [-o PATH]",
@@ -56,7 +56,7 @@ func NewCmdDownload(f *cmdutil.Factory, runF func(context.Context, *DownloadOpti
 			if opts.Progress, err = parseProgress(mode); err != nil {
 				return err
 			}
-			return execute(cmd.Context(), opts, runF, runDownload)
+			return cmdutil.Run(cmd.Context(), opts, runF, runDownload)
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Output, "output-file", "o", "", "target file or directory; - for stdout")

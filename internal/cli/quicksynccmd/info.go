@@ -22,7 +22,7 @@ type FileOptions struct {
 
 // newFileCmd builds a command taking one FILE_ID.
 func newFileCmd(f *cmdutil.Factory, use, short, long string, runF, run func(context.Context, *FileOptions) error) *cobra.Command {
-	opts := &FileOptions{Client: newClientFunc(f, true), Printer: f.Printer}
+	opts := &FileOptions{Client: f.QuickSyncClient, Printer: f.Printer}
 	return &cobra.Command{
 		Use:   use + " FILE_ID",
 		Short: short,
@@ -30,7 +30,7 @@ func newFileCmd(f *cmdutil.Factory, use, short, long string, runF, run func(cont
 		Args:  cmdutil.ExactArgs(1, "one file ID (a file key from qcli quicksync ls)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.FileID = args[0]
-			return execute(cmd.Context(), opts, runF, run)
+			return cmdutil.Run(cmd.Context(), opts, runF, run)
 		},
 	}
 }

@@ -48,7 +48,7 @@ is never stored, printed or traced.`
 
 // NewCmdLogin builds `qcli quicksync login`.
 func NewCmdLogin(f *cmdutil.Factory, runF func(context.Context, *LoginOptions) error) *cobra.Command {
-	opts := &LoginOptions{IO: f.IO, Config: f.Config, Client: newClientFunc(f, false), Printer: f.Printer,
+	opts := &LoginOptions{IO: f.IO, Config: f.Config, Client: f.QuickSyncLoginClient, Printer: f.Printer,
 		Getenv: f.Getenv, ReadPassword: terminalPassword(f.IO)}
 	cmd := &cobra.Command{
 		Use:   "login [--session ID]",
@@ -56,7 +56,7 @@ func NewCmdLogin(f *cmdutil.Factory, runF func(context.Context, *LoginOptions) e
 		Long:  loginLong,
 		Args:  cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return execute(cmd.Context(), opts, runF, runLogin)
+			return cmdutil.Run(cmd.Context(), opts, runF, runLogin)
 		},
 	}
 	cmd.Flags().StringVar(&opts.SessionID, "session", "", "the session ID to join (default: the profile's stored one)")

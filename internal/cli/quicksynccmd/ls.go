@@ -34,14 +34,14 @@ it cannot be decrypted.`
 
 // NewCmdLs builds `qcli quicksync ls`.
 func NewCmdLs(f *cmdutil.Factory, runF func(context.Context, *LsOptions) error) *cobra.Command {
-	opts := &LsOptions{Client: newClientFunc(f, true), Printer: f.Printer}
+	opts := &LsOptions{Client: f.QuickSyncClient, Printer: f.Printer}
 	return &cobra.Command{
 		Use:   "ls",
 		Short: "List files",
 		Long:  lsLong,
 		Args:  cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return execute(cmd.Context(), opts, runF, runLs)
+			return cmdutil.Run(cmd.Context(), opts, runF, runLs)
 		},
 	}
 }

@@ -54,7 +54,7 @@ bar, log or none.`
 
 // NewCmdUpload builds `qcli quicksync upload`.
 func NewCmdUpload(f *cmdutil.Factory, runF func(context.Context, *UploadOptions) error) *cobra.Command {
-	opts := &UploadOptions{IO: f.IO, Client: newClientFunc(f, true), Printer: f.Printer}
+	opts := &UploadOptions{IO: f.IO, Client: f.QuickSyncClient, Printer: f.Printer}
 	var partSize, mode string
 	cmd := &cobra.Command{
 		Use:   "upload FILE... [--name NAME]",
@@ -83,7 +83,7 @@ func NewCmdUpload(f *cmdutil.Factory, runF func(context.Context, *UploadOptions)
 			if opts.Concurrency < 1 || opts.Concurrency > 1000 {
 				return &cmdutil.UsageError{Err: fmt.Errorf("invalid --concurrency %d: use 1 to 1000", opts.Concurrency)}
 			}
-			return execute(cmd.Context(), opts, runF, runUpload)
+			return cmdutil.Run(cmd.Context(), opts, runF, runUpload)
 		},
 	}
 	fl := cmd.Flags()

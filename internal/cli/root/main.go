@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"strings"
 
 	"github.com/quilibrium/qcli/internal/cli/cmdutil"
 	"github.com/quilibrium/qcli/internal/cli/s3cmd"
@@ -50,25 +49,5 @@ func Execute(ctx context.Context, f *cmdutil.Factory, args []string) (code int, 
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
 		err = cmdutil.ErrInterrupted
 	}
-	err = classifyCobraError(err)
-	return cmdutil.ExitCode(err), oneLine(err.Error())
-}
-
-// classifyCobraError marks the parse errors cobra returns as plain errors
-// (unknown commands) as FlagErrors.
-func classifyCobraError(err error) error {
-	var fe *cmdutil.FlagError
-	if errors.As(err, &fe) {
-		return err
-	}
-	if strings.HasPrefix(err.Error(), "unknown command") || strings.HasPrefix(err.Error(), "unknown flag") ||
-		strings.HasPrefix(err.Error(), "unknown shorthand flag") {
-		return &cmdutil.FlagError{Err: err}
-	}
-	return err
-}
-
-// oneLine keeps an error to one line, so logs and scripts see it whole.
-func oneLine(s string) string {
-	return strings.TrimSpace(strings.ReplaceAll(s, "\n", " "))
+	return cmdutil.ExitCode(err), cmdutil.ErrorLine(err)
 }

@@ -83,7 +83,7 @@ func (r *reporter) invalid(b badLine) {
 	defer r.mu.Unlock()
 	r.sum.Lines++
 	r.sum.Invalid++
-	msg := oneLine(b.err)
+	msg := cmdutil.ErrorLine(b.err)
 	fmt.Fprintf(r.errOut, "line %d cannot run: %s: %s\n", b.num, b.text, msg)
 	if r.p.Format == output.JSON {
 		r.write(r.p.JSON(lineResult{Type: "line", Line: b.num, Command: b.text, ExitCode: cmdutil.ExitCode(b.err), Error: msg}))
@@ -148,12 +148,6 @@ func embed(out []byte) ([]json.RawMessage, []string) {
 		}
 		values = append(values, v)
 	}
-}
-
-// oneLine keeps an error to its first line.
-func oneLine(err error) string {
-	s, _, _ := strings.Cut(err.Error(), "\n")
-	return s
 }
 
 // lockedBuffer is a line's stdout or stderr: a command may write from more

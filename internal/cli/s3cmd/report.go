@@ -202,11 +202,13 @@ func (r *reporter) write(err error) {
 	}
 }
 
+// oneLine is an object's error as its line shows it: the first line, with
+// the qcli command that fixes it (cmdutil.Advise).
 func oneLine(err error) string {
 	if err == nil {
 		return ""
 	}
-	s := err.Error()
+	s := cmdutil.Advise(err).Error()
 	for i := 0; i < len(s); i++ {
 		if s[i] == '\n' {
 			return s[:i]
