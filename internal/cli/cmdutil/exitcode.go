@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/quilibrium/qcli/client"
@@ -118,11 +119,15 @@ func ExitCode(err error) int {
 	return ExitOther
 }
 
-// isCobraParseError reports the parse errors cobra returns as plain errors.
-// Commands turn theirs into FlagErrors (FlagErrorFunc, NoArgs); this keeps
-// any that cobra makes on a path of its own at exit 2.
+// cobraParseErrors begin the parse errors cobra returns as plain errors:
+// unknown commands and flags on paths of its own (commands turn theirs
+// into FlagErrors: FlagErrorFunc, NoArgs), and the checks of flag groups
+// and required flags (MarkFlagsMutuallyExclusive and its kin).
+var cobraParseErrors = []string{"unknown command", "unknown flag", "unknown shorthand flag",
+	"if any flags in the group", "at least one of the flags in the group", "required flag(s)"}
+
+// isCobraParseError reports a parse error of cobra's: exit 2, as any
+// command line that does not parse.
 func isCobraParseError(err error) bool {
-	msg := err.Error()
-	return strings.HasPrefix(msg, "unknown command") || strings.HasPrefix(msg, "unknown flag") ||
-		strings.HasPrefix(msg, "unknown shorthand flag")
+	return slices.ContainsFunc(cobraParseErrors, func(p string) bool { return strings.HasPrefix(err.Error(), p) })
 }

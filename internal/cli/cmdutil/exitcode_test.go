@@ -20,6 +20,10 @@ func TestExitCode(t *testing.T) {
 		{nil, 0},
 		{&ExitError{Code: 1, Err: errors.New("transfer failed")}, 1},
 		{&FlagError{Err: errors.New("unknown flag")}, 2},
+		// cobra's own parse errors are plain errors.
+		{errors.New(`unknown command "x" for "qcli"`), 2},
+		{errors.New("if any flags in the group [size-only exact-timestamps] are set none of the others can be; [exact-timestamps size-only] were all set"), 2},
+		{errors.New(`required flag(s) "name" not set`), 2},
 		{fmt.Errorf("wrapped: %w", context.Canceled), 130},
 		{ErrInterrupted, 130},
 		{&UsageError{Err: errors.New("bad value")}, 252},

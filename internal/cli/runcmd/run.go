@@ -88,10 +88,10 @@ func NewCmdRun(f *cmdutil.Factory, tree Tree, runF func(context.Context, *Option
 			if len(args) == 1 {
 				opts.File = args[0]
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
+			if opts.Concurrency < 1 || opts.Concurrency > 1000 {
+				return &cmdutil.UsageError{Err: fmt.Errorf("invalid --concurrency %d: use 1 to 1000", opts.Concurrency)}
 			}
-			return runRun(cmd.Context(), opts)
+			return cmdutil.Run(cmd.Context(), opts, runF, runRun)
 		},
 	}
 	cmd.Flags().IntVar(&opts.Concurrency, "concurrency", transfer.DefaultConcurrency, "lines running at once, 1 to 1000")
@@ -99,9 +99,6 @@ func NewCmdRun(f *cmdutil.Factory, tree Tree, runF func(context.Context, *Option
 }
 
 func runRun(ctx context.Context, opts *Options) error {
-	if opts.Concurrency < 1 || opts.Concurrency > 1000 {
-		return &cmdutil.UsageError{Err: fmt.Errorf("invalid --concurrency %d: use 1 to 1000", opts.Concurrency)}
-	}
 	text, err := readBatch(ctx, opts)
 	if err != nil {
 		return err

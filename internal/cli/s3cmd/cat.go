@@ -37,10 +37,7 @@ after the fact.`,
 		Args: cmdutil.ExactArgs(1, "one S3 URI"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Target = args[0]
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return runCat(cmd.Context(), opts)
+			return cmdutil.Run(cmd.Context(), opts, runF, runCat)
 		},
 	}
 	fl := cmd.Flags()

@@ -82,10 +82,7 @@ func newCopyCommand(f *cmdutil.Factory, runF func(context.Context, *CpOptions) e
 		Args:  opts.Attrs.args(cmdutil.ExactArgs(2, "a source and a destination")),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Src, opts.Dst = args[0], args[1]
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return runCp(cmd.Context(), opts)
+			return cmdutil.Run(cmd.Context(), opts, runF, runCp)
 		},
 	}
 	addCpFlags(cmd, opts)

@@ -75,10 +75,7 @@ func NewCmdLs(f *cmdutil.Factory, runF func(context.Context, *LsOptions) error) 
 			if err := checkPageSize(opts.PageSize); err != nil {
 				return err
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return runLs(cmd.Context(), opts)
+			return cmdutil.Run(cmd.Context(), opts, runF, runLs)
 		},
 	}
 	fl := cmd.Flags()

@@ -40,10 +40,7 @@ digit, not shaped like an IP address.`,
 			if opts.ACL != "" && !slices.Contains(bucketACLs, opts.ACL) {
 				return &cmdutil.UsageError{Err: fmt.Errorf("invalid --acl %q: use one of %v", opts.ACL, bucketACLs)}
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return runMb(cmd.Context(), opts)
+			return cmdutil.Run(cmd.Context(), opts, runF, runMb)
 		},
 	}
 	cmd.Flags().StringVar(&opts.ACL, "acl", "", "canned ACL: private, public-read, public-read-write or authenticated-read")

@@ -78,10 +78,7 @@ func NewCmdPresign(f *cmdutil.Factory, runF func(context.Context, *PresignOption
 			if err := opts.checkFlags(cmd.Flags(), expires); err != nil {
 				return err
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return runPresign(cmd.Context(), opts)
+			return cmdutil.Run(cmd.Context(), opts, runF, runPresign)
 		},
 	}
 	fl := cmd.Flags()

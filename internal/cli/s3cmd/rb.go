@@ -41,10 +41,7 @@ versioned, every version and delete marker.`,
 			if err := checkPageSize(opts.PageSize); err != nil {
 				return err
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return runRb(cmd.Context(), opts)
+			return cmdutil.Run(cmd.Context(), opts, runF, runRb)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "delete every object (every version, if versioned) and abort open multipart uploads first")

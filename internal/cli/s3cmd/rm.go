@@ -56,10 +56,7 @@ func NewCmdRm(f *cmdutil.Factory, runF func(context.Context, *RmOptions) error) 
 		Args:  cmdutil.ExactArgs(1, "one S3 URI"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Target = args[0]
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return runRm(cmd.Context(), opts)
+			return cmdutil.Run(cmd.Context(), opts, runF, runRm)
 		},
 	}
 	fl := cmd.Flags()

@@ -43,10 +43,7 @@ A missing object exits 1, as aws s3 does for a failed operation.`,
 		Args: cmdutil.ExactArgs(1, "one S3 URI"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Target = args[0]
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return runStat(cmd.Context(), opts)
+			return cmdutil.Run(cmd.Context(), opts, runF, runStat)
 		},
 	}
 	cmd.Flags().StringVar(&opts.SSECKey, "sse-c-key", "", "SSE-C key the object was written with: 32 bytes, raw or base64, or @file")

@@ -50,10 +50,7 @@ func NewCmdSync(f *cmdutil.Factory, runF func(context.Context, *SyncOptions) err
 		Args:  opts.Attrs.args(cmdutil.ExactArgs(2, "a source and a destination")),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Src, opts.Dst = args[0], args[1]
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return runSync(cmd.Context(), opts)
+			return cmdutil.Run(cmd.Context(), opts, runF, runSync)
 		},
 	}
 	fl := cmd.Flags()

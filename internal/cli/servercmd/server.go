@@ -81,10 +81,7 @@ Stop it with Ctrl-C.`,
 				}
 				opts.DataDir = filepath.Join(dir, embedded.DataDirName)
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return runServer(cmd.Context(), opts)
+			return cmdutil.Run(cmd.Context(), opts, runF, runServer)
 		},
 	}
 	fl := cmd.Flags()
