@@ -100,10 +100,7 @@ func NewCmdOperation(f *cmdutil.Factory, op client.Operation, runF func(context.
 					return err
 				}
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return runOperation(cmd.Context(), opts)
+			return cmdutil.Run(cmd.Context(), opts, runF, runOperation)
 		},
 	}
 	lazyFlags(cmd, func() { b.addFlags(cmd) })

@@ -39,8 +39,8 @@ func s3Cases[O any](cases []cmdtest.Case[O]) []cmdtest.Case[O] {
 func TestLsFlags(t *testing.T) {
 	cmdtest.Run(t, newCmd(t, NewCmdLs), []cmdtest.Case[LsOptions]{
 		{Args: nil, Want: LsOptions{}},
-		{Args: []string{"s3://b/p/", "--recursive", "--human-readable", "--summarize", "--page-size", "10"},
-			Want: LsOptions{Target: "s3://b/p/", Recursive: true, HumanReadable: true, Summarize: true, PageSize: 10}},
+		{Args: []string{"s3://b/p/", "--recursive", "--human-readable", "--summarize", "--page-size", "10", "--versions"},
+			Want: LsOptions{Target: "s3://b/p/", Recursive: true, HumanReadable: true, Summarize: true, PageSize: 10, Versions: true}},
 		{Args: []string{"s3://b", "--page-size", "1001"}, Err: "invalid --page-size 1001: use 1 to 1000", Code: exitSyntax},
 		{Args: []string{"s3://a", "s3://b"}, Err: "takes at most one S3 URI", Code: exitParse},
 		{Args: []string{"--recursve"}, Err: "unknown flag: --recursve; did you mean --recursive?", Code: exitParse},
@@ -59,6 +59,14 @@ func TestMbRbFlags(t *testing.T) {
 		{Args: []string{"s3://b", "--force", "--page-size", "5"}, Want: RbOptions{Target: "s3://b", Force: true, PageSize: 5}},
 		{Args: []string{"s3://b", "--page-size", "0"}, Want: RbOptions{Target: "s3://b"}}, // 0: the service's default
 		{Args: []string{"s3://b", "--page-size", "-1"}, Err: "invalid --page-size -1", Code: exitSyntax},
+	})
+}
+
+func TestWebsiteFlags(t *testing.T) {
+	cmdtest.Run(t, newCmd(t, NewCmdWebsite), []cmdtest.Case[WebsiteOptions]{
+		{Args: []string{"s3://b", "--index-document", "index.html", "--error-document", "404.html"},
+			Want: WebsiteOptions{Target: "s3://b", IndexDocument: "index.html", ErrorDocument: "404.html"}},
+		{Args: []string{"s3://b", "s3://c"}, Err: "needs one bucket", Code: exitParse},
 	})
 }
 
@@ -119,8 +127,13 @@ func TestCpMvFlags(t *testing.T) {
 			{Args: []string{"a"}, Err: "needs a source and a destination", Code: exitParse},
 		})
 	}
-	t.Run("cp", func(t *testing.T) { cmdtest.Run(t, newCmd(t, NewCmdCp), cases(false)) })
-	t.Run("mv", func(t *testing.T) { cmdtest.Run(t, newCmd(t, NewCmdMv), cases(true)) })
+	// A copy or download can be pinned to a version; a move cannot.
+	cp := append(cases(false), cmdtest.Case[CpOptions]{Args: []string{"s3://b/k", ".", "--version-id", "v1"},
+		Want: cpWant("s3://b/k", ".", false, func(o *CpOptions) { o.VersionID = "v1" })})
+	mv := append(cases(true), cmdtest.Case[CpOptions]{Args: []string{"s3://b/k", ".", "--version-id", "v1"},
+		Err: "unknown flag: --version-id", Code: exitParse})
+	t.Run("cp", func(t *testing.T) { cmdtest.Run(t, newCmd(t, NewCmdCp), cp) })
+	t.Run("mv", func(t *testing.T) { cmdtest.Run(t, newCmd(t, NewCmdMv), mv) })
 }
 
 func TestSyncFlags(t *testing.T) {
@@ -143,12 +156,13 @@ func TestRmCatStatFlags(t *testing.T) {
 		{Args: []string{"s3://b/k"}, Want: RmOptions{Target: "s3://b/k", Transfer: rmDefaults}},
 		{Args: []string{"s3://b/p/", "--recursive", "--exclude", "*.log", "--dryrun", "--only-show-errors"},
 			Want: RmOptions{Target: "s3://b/p/", Recursive: true, Transfer: withRules}},
+		{Args: []string{"s3://b/k", "--version-id", "v1"}, Want: RmOptions{Target: "s3://b/k", VersionID: "v1", Transfer: rmDefaults}},
 		{Args: []string{"s3://b/k", "--concurrency", "2"}, Err: "unknown flag: --concurrency", Code: exitParse},
 	})
 	cmdtest.Run(t, newCmd(t, NewCmdCat), []cmdtest.Case[CatOptions]{
 		{Args: []string{"s3://b/k"}, Want: CatOptions{Target: "s3://b/k", Transfer: transferFlags{Concurrency: transfer.DefaultConcurrency, PartSize: "8MiB", Threshold: "8MiB"}}},
-		{Args: []string{"s3://b/k", "--concurrency", "2", "--part-size", "1MiB", "--sse-c-key", "@key"},
-			Want: CatOptions{Target: "s3://b/k", SSECKey: "@key", Transfer: transferFlags{Concurrency: 2, PartSize: "1MiB", Threshold: "8MiB"}}},
+		{Args: []string{"s3://b/k", "--concurrency", "2", "--part-size", "1MiB", "--sse-c-key", "@key", "--version-id", "v1"},
+			Want: CatOptions{Target: "s3://b/k", SSECKey: "@key", VersionID: "v1", Transfer: transferFlags{Concurrency: 2, PartSize: "1MiB", Threshold: "8MiB"}}},
 		{Args: []string{"s3://b/k", "-"}, Err: "needs one S3 URI", Code: exitParse},
 	})
 	cmdtest.Run(t, newCmd(t, NewCmdStat), []cmdtest.Case[StatOptions]{

@@ -34,10 +34,7 @@ qcli s3api get-bucket-website shows it; delete-bucket-website removes it.`,
 		Args: cmdutil.ExactArgs(1, "one bucket (s3://bucket, or its name)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Target = args[0]
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return runWebsite(cmd.Context(), opts)
+			return cmdutil.Run(cmd.Context(), opts, runF, runWebsite)
 		},
 	}
 	cmd.Flags().StringVar(&opts.IndexDocument, "index-document", "", "the index document's suffix, e.g. index.html")
