@@ -21,7 +21,8 @@ import (
 //	WRITE_ACP         Put{Bucket,Object}Acl
 //	the owner only    everything else: DeleteBucket and the bucket's configuration
 //	                  (tagging, website, lifecycle, ownership controls,
-//	                  versioning, location), and object tagging
+//	                  versioning, location, Object Lock), and object tagging,
+//	                  retention and legal hold
 //
 // Root keys skip all of it. An anonymous request may do what grants to
 // AllUsers allow and nothing else (not ListBuckets, not CreateBucket).

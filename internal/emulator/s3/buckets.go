@@ -61,7 +61,9 @@ func (srv *Server) lists(p access.Principal, b *store.Bucket) bool {
 
 // createBucket makes a bucket owned by the request's access key, with the
 // ACL (x-amz-acl or x-amz-grant-*), the ownership controls
-// (x-amz-object-ownership) and the location constraint it asks for.
+// (x-amz-object-ownership), Object Lock
+// (x-amz-bucket-object-lock-enabled) and the location constraint it asks
+// for.
 func (srv *Server) createBucket(w http.ResponseWriter, r *http.Request, bucket string) error {
 	p := access.FromContext(r.Context())
 	ownership, err := ownershipHeader(r.Header)
@@ -86,6 +88,9 @@ func (srv *Server) createBucket(w http.ResponseWriter, r *http.Request, bucket s
 		}
 	}
 	rec := store.Bucket{Name: bucket, ACL: acl, Owner: p.AccessKey, Ownership: ownership}
+	if lockEnabledAtCreation(r.Header) { // as in S3, Object Lock comes with versioning
+		rec.ObjectLock, rec.Versioning = &store.LockConfig{}, store.VersioningEnabled
+	}
 	sameOwner := func(b *store.Bucket) bool { return access.OwnerID(srv.verifier.Keys, b.Owner) == p.ID() }
 	if err := srv.store.CreateBucket(rec, sameOwner); err != nil {
 		return err

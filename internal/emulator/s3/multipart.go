@@ -30,8 +30,12 @@ func (srv *Server) initiateUpload(w http.ResponseWriter, r *http.Request, bucket
 	if err != nil {
 		return err
 	}
+	lock, _, err := srv.writeLock(r.Header, bucket)
+	if err != nil {
+		return err
+	}
 	u := &store.Upload{Bucket: bucket, Key: key, Meta: in.Meta, Tags: in.Tags, ACL: in.ACL, Owner: in.Owner,
-		ChecksumAlgorithm: alg, ChecksumType: typ}
+		ChecksumAlgorithm: alg, ChecksumType: typ, ObjectLock: lock}
 	if err := srv.store.CreateUpload(u); err != nil {
 		return err
 	}

@@ -62,6 +62,7 @@ func (srv *Server) getObject(w http.ResponseWriter, r *http.Request, bucket, key
 		setReadChecksum(h, o, part, rng)
 	}
 	objectHeaders(h, o, r.URL.Query())
+	setLockHeaders(h, o)
 	return sendBody(w, r, body, o.Size, rng)
 }
 
@@ -121,6 +122,9 @@ func (srv *Server) putObject(w http.ResponseWriter, r *http.Request, bucket, key
 		return err
 	}
 	if in.ChecksumAlgorithm, err = requestChecksum(r.Header); err != nil {
+		return err
+	}
+	if in.ObjectLock, err = srv.putLock(r.Header, bucket); err != nil {
 		return err
 	}
 	in.Body, in.Size, in.Cond = r.Body, r.ContentLength, putCondition(r.Header)
@@ -189,13 +193,17 @@ func (srv *Server) copyObject(w http.ResponseWriter, r *http.Request, bucket, ke
 	if err != nil {
 		return err
 	}
+	lock, _, err := srv.writeLock(r.Header, bucket) // the source's lock is not copied, as in S3
+	if err != nil {
+		return err
+	}
 	var source *store.Object
 	mk := func(from *store.Object) (*store.Object, error) {
 		if err := checkCopySourceConditions(r.Header, from); err != nil {
 			return nil, err
 		}
 		source = from
-		rec := &store.Object{Bucket: bucket, Key: key, Meta: in.Meta, Tags: in.Tags, ACL: in.ACL, Owner: in.Owner}
+		rec := &store.Object{Bucket: bucket, Key: key, Meta: in.Meta, Tags: in.Tags, ACL: in.ACL, Owner: in.Owner, ObjectLock: lock}
 		switch {
 		case alg != "":
 			rec.Checksum = &store.Checksum{Algorithm: alg}
@@ -288,9 +296,10 @@ func parseCopySource(v string) (copySource, error) {
 	return copySource{bucket: bucket, key: key, version: version}, nil
 }
 
-// deleteObject serves DeleteObject: a simple DELETE, or of ?versionId.
+// deleteObject serves DeleteObject: a simple DELETE, or of ?versionId
+// (refused while Object Lock protects that version).
 func (srv *Server) deleteObject(w http.ResponseWriter, r *http.Request, bucket, key string) error {
-	res, err := srv.store.Delete(bucket, key, r.URL.Query().Get("versionId"))
+	res, err := srv.store.Delete(bucket, key, r.URL.Query().Get("versionId"), srv.bypassesGovernance(r))
 	if err != nil {
 		return err
 	}
@@ -325,8 +334,9 @@ func (srv *Server) deleteObjects(w http.ResponseWriter, r *http.Request, bucket 
 		return s3err.NoSuchBucket(bucket)
 	}
 	res := &deleteResult{Xmlns: s3Namespace}
+	bypass := srv.bypassesGovernance(r)
 	for _, o := range req.Objects {
-		d, err := srv.store.Delete(bucket, o.Key, o.VersionID)
+		d, err := srv.store.Delete(bucket, o.Key, o.VersionID, bypass)
 		switch {
 		case err != nil:
 			ae := s3err.As(err)

@@ -1,7 +1,7 @@
 // Package s3 serves the S3 API over the emulator's store, with handlers
 // grouped by resource: buckets, objects, multipart uploads, listing,
 // sub-resources (tagging, ACLs, website, lifecycle, ownership controls,
-// and NotImplemented for the rest) and browser POST uploads. Requests
+// Object Lock, and NotImplemented for the rest) and browser POST uploads. Requests
 // reach it authenticated (or anonymous), their bodies verified as they are
 // read (package sigv4), their principal in their context (package access);
 // each is authorized before it is routed (authorize.go). Only POST
@@ -162,6 +162,8 @@ func (srv *Server) routeBucket(w http.ResponseWriter, r *http.Request, bucket st
 		return srv.bucketLifecycle(w, r, bucket)
 	case q.Has("ownershipControls"):
 		return srv.bucketOwnershipControls(w, r, bucket)
+	case q.Has("object-lock"):
+		return srv.bucketObjectLock(w, r, bucket)
 	case q.Has("delete"):
 		return onlyMethod(r, http.MethodPost, func() error { return srv.deleteObjects(w, r, bucket) })
 	}
@@ -190,6 +192,10 @@ func (srv *Server) routeObject(w http.ResponseWriter, r *http.Request, bucket, k
 		return srv.objectACL(w, r, bucket, key)
 	case q.Has("attributes"):
 		return onlyMethod(r, http.MethodGet, func() error { return srv.getObjectAttributes(w, r, bucket, key) })
+	case q.Has("retention"):
+		return srv.objectRetention(w, r, bucket, key)
+	case q.Has("legal-hold"):
+		return srv.objectLegalHold(w, r, bucket, key)
 	case subresource(q) != "": // a bucket's, never the object's to take
 		return s3err.NotImplemented("?" + subresource(q) + " on an object")
 	}

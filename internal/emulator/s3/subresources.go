@@ -13,22 +13,22 @@ import (
 // through to the object (a PUT to ?tagging would overwrite it with the
 // tagging XML). Every sub-resource is therefore dispatched first: those
 // the emulator serves have their own files (tagging.go, acl.go,
-// website.go, lifecycle.go, ownership.go), the rest answer 501
+// website.go, lifecycle.go, ownership.go, objectlock.go), the rest answer 501
 // NotImplemented as S3 answers functionality it does not have. CORS and
 // bucket policies are among them: QStorage has neither.
 
 // unsupportedSubresources are S3 sub-resources the emulator does not serve.
 var unsupportedSubresources = []string{
 	"accelerate", "analytics", "cors", "encryption", "intelligent-tiering",
-	"inventory", "legal-hold", "logging", "metadataTable", "metrics",
-	"notification", "object-lock", "policy", "policyStatus",
+	"inventory", "logging", "metadataTable", "metrics",
+	"notification", "policy", "policyStatus",
 	"publicAccessBlock", "renameObject", "replication", "requestPayment", "restore",
-	"retention", "select", "session", "torrent",
+	"select", "session", "torrent",
 }
 
 // knownFlags are valueless query flags the emulator does understand.
-var knownFlags = []string{"acl", "attributes", "delete", "fetch-owner", "lifecycle", "location", "ownershipControls",
-	"tagging", "uploads", "versioning", "versions", "website"}
+var knownFlags = []string{"acl", "attributes", "delete", "fetch-owner", "legal-hold", "lifecycle", "location",
+	"object-lock", "ownershipControls", "retention", "tagging", "uploads", "versioning", "versions", "website"}
 
 // unsupportedSubresource names the first sub-resource in q that the
 // emulator does not implement. Unknown valueless flags count as

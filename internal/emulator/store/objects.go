@@ -164,6 +164,7 @@ func (s *Store) commitLocked(b *bucketState, rec *Object) (replaced *Object, err
 		rec.VersionID = newVersionID(rec.Seq)
 	}
 	rec.Modified = s.now().UTC()
+	applyDefaultRetention(b.rec, rec)
 	if err := s.disk.saveObject(rec); err != nil {
 		return nil, s3err.Internal(err)
 	}
@@ -195,6 +196,9 @@ type PutInput struct {
 	// ChecksumAlgorithm is the checksum kept with the object (""
 	// checksum.Default, as S3 computes one for every object).
 	ChecksumAlgorithm checksum.Algorithm
+	// ObjectLock is the retention and legal hold the request asked for;
+	// without a retention the bucket's default applies.
+	ObjectLock ObjectLock
 }
 
 // PutObject stores a new object, replacing any object under its key.
@@ -218,7 +222,7 @@ func (s *Store) PutObject(in PutInput) (*Object, error) {
 		Bucket: in.Bucket, Key: in.Key, Blob: b.id, Size: b.size,
 		ETag:     quoteETag(hex.EncodeToString(b.md5)),
 		Checksum: &Checksum{Algorithm: alg, Type: checksum.FullObject, Value: b.sums[alg]},
-		Meta:     in.Meta, Tags: in.Tags, ACL: in.ACL, Owner: in.Owner,
+		Meta:     in.Meta, Tags: in.Tags, ACL: in.ACL, Owner: in.Owner, ObjectLock: in.ObjectLock,
 	}
 	return rec, s.commitObject(rec, conflictOnChange(in.Cond))
 }
@@ -282,6 +286,12 @@ func (s *Store) UpdateObject(bucket, key string, fn func(*Object) error) error {
 // UpdateObjectVersion replaces a version's record ("" the current one)
 // with fn applied to a copy.
 func (s *Store) UpdateObjectVersion(bucket, key, versionID string, fn func(*Object) error) error {
+	return s.updateVersion(bucket, key, versionID, func(_ *Bucket, o *Object) error { return fn(o) })
+}
+
+// updateVersion is UpdateObjectVersion whose fn also sees the bucket's
+// record.
+func (s *Store) updateVersion(bucket, key, versionID string, fn func(*Bucket, *Object) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o, err := s.lookupLocked(bucket, key, versionID)
@@ -291,7 +301,7 @@ func (s *Store) UpdateObjectVersion(bucket, key, versionID string, fn func(*Obje
 	rec := *o
 	rec.Meta = maps.Clone(o.Meta)
 	rec.Tags = slices.Clone(o.Tags)
-	if err := fn(&rec); err != nil {
+	if err := fn(s.buckets[bucket].rec, &rec); err != nil {
 		return err
 	}
 	if err := s.disk.saveObject(&rec); err != nil {

@@ -41,6 +41,9 @@ type Bucket struct {
 	// them; "" when there is none.
 	Website   string `json:",omitempty"`
 	Lifecycle string `json:",omitempty"`
+	// ObjectLock is set on a bucket created with Object Lock (lock.go),
+	// whose versioning is then enabled for good; nil otherwise.
+	ObjectLock *LockConfig `json:",omitempty"`
 }
 
 // Object is the record of one version of an object (persisted as JSON);
@@ -66,6 +69,7 @@ type Object struct {
 	ACL           []Grant   `json:",omitempty"`
 	Owner         string    `json:",omitempty"` // access key; "" as for Bucket.Owner
 	Seq           uint64    // orders versions, and two records of one null version after a crash
+	ObjectLock              // retention and legal hold (lock.go); none for records written before them
 }
 
 // Checksum is an object's flexible checksum: its algorithm, its type

@@ -32,6 +32,9 @@ type Upload struct {
 	// asked for; "" (neither) is S3's default: a full-object CRC64NVME.
 	ChecksumAlgorithm checksum.Algorithm `json:",omitempty"`
 	ChecksumType      string             `json:",omitempty"`
+	// ObjectLock is the retention and legal hold the object is to get;
+	// without a retention the bucket's default applies at completion.
+	ObjectLock
 
 	Parts map[int]*Part `json:"-"` // persisted one file per part
 }
@@ -265,6 +268,7 @@ func (s *Store) assemble(u *Upload, parts []*Part) (*Object, error) {
 	return &Object{
 		Bucket: u.Bucket, Key: u.Key, Blob: b.id, Size: b.size, ETag: multipartETag(etags),
 		Meta: u.Meta, Tags: u.Tags, ACL: u.ACL, Owner: u.Owner, PartSizes: sizes, Checksum: sum, PartChecksums: sums,
+		ObjectLock: u.ObjectLock,
 	}, nil
 }
 

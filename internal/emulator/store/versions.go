@@ -194,9 +194,13 @@ func (s *Store) HeadVersion(bucket, key, versionID string) (*Object, error) {
 	return s.lookupLocked(bucket, key, versionID)
 }
 
-// SetVersioning enables or suspends versioning on a bucket.
+// SetVersioning enables or suspends versioning on a bucket; a bucket with
+// Object Lock keeps it enabled.
 func (s *Store) SetVersioning(bucket, status string) error {
 	return s.UpdateBucket(bucket, func(b *Bucket) error {
+		if b.ObjectLock != nil && status != VersioningEnabled {
+			return errLockedVersioning(bucket)
+		}
 		b.Versioning = status
 		return nil
 	})
@@ -216,8 +220,10 @@ type DeleteResult struct {
 // deletes key as S3 does for the bucket's versioning state: unversioned,
 // the object goes; otherwise a delete marker becomes the latest version
 // (a null one when versioning is suspended, replacing the null version).
-// Deleting what does not exist is not an error, as in S3.
-func (s *Store) Delete(bucket, key, versionID string) (DeleteResult, error) {
+// Deleting what does not exist is not an error, as in S3. A version that
+// Object Lock protects is not removed (ErrLocked); bypassGovernance lifts
+// a GOVERNANCE retention.
+func (s *Store) Delete(bucket, key, versionID string, bypassGovernance bool) (DeleteResult, error) {
 	if err := CheckVersionID(versionID); err != nil {
 		return DeleteResult{}, err
 	}
@@ -232,6 +238,10 @@ func (s *Store) Delete(bucket, key, versionID string) (DeleteResult, error) {
 	var err error
 	switch {
 	case versionID != "":
+		if err := s.checkDeletableLocked(b, key, internalVersion(versionID), bypassGovernance); err != nil {
+			s.mu.Unlock()
+			return DeleteResult{}, err
+		}
 		drop = b.removeVersion(key, internalVersion(versionID))
 		res = DeleteResult{VersionID: versionID, DeleteMarker: drop != nil && drop.DeleteMarker}
 	case b.rec.Versioning == "":
@@ -248,7 +258,7 @@ func (s *Store) Delete(bucket, key, versionID string) (DeleteResult, error) {
 
 // DeleteObject deletes key as a simple DELETE does (see Delete).
 func (s *Store) DeleteObject(bucket, key string) error {
-	_, err := s.Delete(bucket, key, "")
+	_, err := s.Delete(bucket, key, "", false)
 	return err
 }
 
