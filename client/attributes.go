@@ -78,7 +78,10 @@ func customerKeyHeaders(key []byte) (alg, k, md *string) {
 		aws.String(base64.StdEncoding.EncodeToString(sum[:]))
 }
 
-// ObjectLock holds an object's retention settings for a write.
+// ObjectLock holds an object's retention settings for a write: a Mode and
+// a RetainUntil date (both or neither), and a legal hold. The bucket must
+// have Object Lock; S3 takes a locked PutObject (or one into a bucket with
+// a default retention) only with Content-MD5 or a checksum.
 type ObjectLock struct {
 	Mode        string // GOVERNANCE or COMPLIANCE
 	RetainUntil time.Time
@@ -118,6 +121,9 @@ func (a ObjectAttributes) validate() error {
 	case "", "GOVERNANCE", "COMPLIANCE":
 	default:
 		return &ValidationError{Field: "object lock mode", Value: a.Lock.Mode, Problem: "is not a mode", Fix: "use GOVERNANCE or COMPLIANCE"}
+	}
+	if (a.Lock.Mode == "") != a.Lock.RetainUntil.IsZero() {
+		return &ValidationError{Field: "object lock", Value: a.Lock.Mode, Problem: "needs both a mode and a retain-until date", Fix: "set both Mode and RetainUntil, or neither"}
 	}
 	return nil
 }

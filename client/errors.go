@@ -58,7 +58,8 @@ const (
 // the configuration asked for answers NoSuchWebsiteConfiguration,
 // NoSuchLifecycleConfiguration, OwnershipControlsNotFoundError, or (object
 // retention and legal hold) ObjectLockConfigurationNotFoundError or
-// NoSuchObjectLockConfiguration.
+// NoSuchObjectLockConfiguration; Object Lock asked of a bucket made without
+// it is InvalidBucketState (its configuration) or InvalidRequest.
 const (
 	ErrNoSuchVersion                   ErrorCode = "NoSuchVersion"
 	ErrNoSuchWebsiteConfiguration      ErrorCode = "NoSuchWebsiteConfiguration"
@@ -67,6 +68,7 @@ const (
 	ErrObjectLockConfigurationNotFound ErrorCode = "ObjectLockConfigurationNotFoundError"
 	ErrNoSuchObjectLockConfiguration   ErrorCode = "NoSuchObjectLockConfiguration"
 	ErrInvalidRequest                  ErrorCode = "InvalidRequest"
+	ErrInvalidBucketState              ErrorCode = "InvalidBucketState"
 	ErrNotImplemented                  ErrorCode = "NotImplemented"
 )
 

@@ -307,12 +307,16 @@ func headInfo(bucket, key string, out *s3.HeadObjectOutput) ObjectInfo {
 }
 
 // DeleteObject deletes an object, or one version of it when versionID is
-// set. Deleting a missing key succeeds, as in S3.
-func (c *Client) DeleteObject(ctx context.Context, bucket, key, versionID string) error {
+// set. Deleting a missing key succeeds, as in S3. A version that Object
+// Lock protects is refused (IsObjectLocked); WithBypassGovernanceRetention
+// lifts a GOVERNANCE retention. Without a version, a versioned bucket only
+// gets a delete marker, which Object Lock allows.
+func (c *Client) DeleteObject(ctx context.Context, bucket, key, versionID string, opts ...DeleteOption) error {
 	if err := validateObject(bucket, key); err != nil {
 		return err
 	}
-	_, err := c.s3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), VersionId: optString(versionID)})
+	_, err := c.s3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), VersionId: optString(versionID),
+		BypassGovernanceRetention: deleteSettingsOf(opts).bypass()})
 	return c.wrapErr("DeleteObject", bucket, key, err)
 }
 
@@ -344,8 +348,9 @@ type DeleteObjectsOutput struct {
 // a character XML 1.0 cannot carry (ESC and the other C0 controls but tab,
 // CR and LF) cannot go in a DeleteObjects request, which would send
 // U+FFFD in its place and so name another key; it is deleted with its own
-// DeleteObject instead.
-func (c *Client) DeleteObjects(ctx context.Context, bucket string, ids []ObjectID) (DeleteObjectsOutput, error) {
+// DeleteObject instead. Versions that Object Lock protects are failures
+// (DeleteFailure.ObjectLocked); opts apply to every key, as DeleteObject's.
+func (c *Client) DeleteObjects(ctx context.Context, bucket string, ids []ObjectID, opts ...DeleteOption) (DeleteObjectsOutput, error) {
 	var res DeleteObjectsOutput
 	if err := ValidateBucketName(bucket); err != nil {
 		return res, err
@@ -356,7 +361,7 @@ func (c *Client) DeleteObjects(ctx context.Context, bucket string, ids []ObjectI
 			return res, err
 		}
 		if !xmlSafe(id.Key) {
-			if err := c.deleteOne(ctx, bucket, id, &res); err != nil {
+			if err := c.deleteOne(ctx, bucket, id, &res, opts); err != nil {
 				return res, err
 			}
 			continue
@@ -365,7 +370,7 @@ func (c *Client) DeleteObjects(ctx context.Context, bucket string, ids []ObjectI
 	}
 	for start := 0; start < len(batchable); start += MaxDeleteBatch {
 		batch := batchable[start:min(start+MaxDeleteBatch, len(batchable))]
-		if err := c.deleteBatch(ctx, bucket, batch, &res); err != nil {
+		if err := c.deleteBatch(ctx, bucket, batch, &res, opts); err != nil {
 			return res, err
 		}
 	}
@@ -379,8 +384,8 @@ const ErrNotConfirmed ErrorCode = "NotConfirmed"
 // deleteOne deletes a key DeleteObjects cannot carry. A service error is
 // the key's failure, as DeleteObjects would report it; a connection
 // failure fails the call, as a failed batch does.
-func (c *Client) deleteOne(ctx context.Context, bucket string, id ObjectID, res *DeleteObjectsOutput) error {
-	err := c.DeleteObject(ctx, bucket, id.Key, id.VersionID)
+func (c *Client) deleteOne(ctx context.Context, bucket string, id ObjectID, res *DeleteObjectsOutput, opts []DeleteOption) error {
+	err := c.DeleteObject(ctx, bucket, id.Key, id.VersionID, opts...)
 	var se *Error
 	switch {
 	case err == nil:
@@ -393,12 +398,13 @@ func (c *Client) deleteOne(ctx context.Context, bucket string, id ObjectID, res 
 	return nil
 }
 
-func (c *Client) deleteBatch(ctx context.Context, bucket string, batch []ObjectID, res *DeleteObjectsOutput) error {
+func (c *Client) deleteBatch(ctx context.Context, bucket string, batch []ObjectID, res *DeleteObjectsOutput, opts []DeleteOption) error {
 	objs := make([]types.ObjectIdentifier, len(batch))
 	for i, id := range batch {
 		objs[i] = types.ObjectIdentifier{Key: aws.String(id.Key), VersionId: optString(id.VersionID)}
 	}
-	out, err := c.s3.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String(bucket), Delete: &types.Delete{Objects: objs}}, withContentMD5, capAnswer)
+	out, err := c.s3.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String(bucket), Delete: &types.Delete{Objects: objs},
+		BypassGovernanceRetention: deleteSettingsOf(opts).bypass()}, withContentMD5, capAnswer)
 	if err != nil {
 		return c.wrapErr("DeleteObjects", bucket, "", err)
 	}

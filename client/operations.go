@@ -69,6 +69,8 @@ var operations = []Operation{
 	{Name: "GetBucketOwnershipControls", Method: "GetBucketOwnershipControls", Target: TargetBucket},
 	{Name: "PutBucketOwnershipControls", Method: "PutBucketOwnershipControls", Target: TargetBucket},
 	{Name: "DeleteBucketOwnershipControls", Method: "DeleteBucketOwnershipControls", Target: TargetBucket},
+	{Name: "GetObjectLockConfiguration", Method: "GetObjectLockConfiguration", Target: TargetBucket},
+	{Name: "PutObjectLockConfiguration", Method: "PutObjectLockConfiguration", Target: TargetBucket},
 
 	{Name: "PutObject", Method: "PutObject", Target: TargetObject},
 	{Name: "GetObject", Method: "GetObject", Target: TargetObject},

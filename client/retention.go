@@ -61,8 +61,12 @@ type PutObjectRetentionInput struct {
 	BypassGovernanceRetention bool
 }
 
-// PutObjectRetention sets (or, with GOVERNANCE and the bypass, changes)
-// the object's retention. The bucket must have Object Lock enabled.
+// PutObjectRetention sets the object's retention. The bucket must have
+// Object Lock enabled. A retention in force may only grow: COMPLIANCE may
+// be extended and nothing else; GOVERNANCE may be extended or made
+// COMPLIANCE, and shortened or lifted only with BypassGovernanceRetention.
+// The service refuses the rest as it refuses a locked delete
+// (IsObjectLocked).
 func (c *Client) PutObjectRetention(ctx context.Context, in PutObjectRetentionInput) error {
 	if err := in.validate(); err != nil {
 		return err
