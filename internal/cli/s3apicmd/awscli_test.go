@@ -68,6 +68,8 @@ func TestSameAnswersAsTheAWSCLI(t *testing.T) {
 		t.Skip("the AWS CLI (aws) is not installed; this test compares qcli s3api's answers with aws s3api's")
 	}
 	env := serverEnv(t)
+	body := filepath.Join(env.Dir, "body")
+	os.WriteFile(body, []byte("locked"), 0o644)
 	for _, args := range [][]string{
 		{"create-bucket", "--bucket", "same"},
 		{"put-bucket-versioning", "--bucket", "same", "--versioning-configuration", "Status=Enabled"},
@@ -75,6 +77,9 @@ func TestSameAnswersAsTheAWSCLI(t *testing.T) {
 		{"put-object", "--bucket", "same", "--key", "dir/a.txt"},
 		{"put-object", "--bucket", "same", "--key", "b.txt"},
 		{"delete-object", "--bucket", "same", "--key", "b.txt"},
+		{"create-bucket", "--bucket", "vault", "--object-lock-enabled-for-bucket"},
+		{"put-object-lock-configuration", "--bucket", "vault", "--object-lock-configuration", "ObjectLockEnabled=Enabled,Rule={DefaultRetention={Mode=GOVERNANCE,Years=1}}"},
+		{"put-object", "--bucket", "vault", "--key", "k", "--body", body, "--checksum-algorithm", "SHA256", "--object-lock-legal-hold-status", "ON"},
 	} {
 		env.MustRun(append([]string{"s3api"}, args...)...)
 	}
@@ -84,6 +89,10 @@ func TestSameAnswersAsTheAWSCLI(t *testing.T) {
 		{"get-object-tagging", "--bucket", "same", "--key", "dir/a.txt"},
 		{"get-object-attributes", "--bucket", "same", "--key", "dir/a.txt", "--object-attributes", "ETag", "Checksum", "ObjectSize"},
 		{"head-object", "--bucket", "same", "--key", "dir/a.txt"},
+		{"get-object-lock-configuration", "--bucket", "vault"},
+		{"get-object-retention", "--bucket", "vault", "--key", "k"},
+		{"get-object-legal-hold", "--bucket", "vault", "--key", "k"},
+		{"head-object", "--bucket", "vault", "--key", "k"},
 	} {
 		ours := env.MustRun(append([]string{"s3api"}, args...)...).Stdout
 		theirs := awsCLI(t, env, args...)

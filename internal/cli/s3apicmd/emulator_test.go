@@ -27,6 +27,9 @@ var emulatorScenarios = []scenario{
 		"put-bucket-ownership-controls", "get-bucket-ownership-controls", "delete-bucket-ownership-controls"}, run: bucketSettingsScenario},
 	{name: "multipart", ops: []string{"create-bucket", "put-object", "create-multipart-upload", "upload-part", "upload-part-copy",
 		"list-parts", "list-multipart-uploads", "complete-multipart-upload", "abort-multipart-upload", "head-object"}, run: multipartScenario},
+	{name: "object lock", ops: []string{"create-bucket", "put-object-lock-configuration", "get-object-lock-configuration", "put-object",
+		"head-object", "put-object-retention", "get-object-retention", "put-object-legal-hold", "get-object-legal-hold", "delete-object",
+		"delete-objects"}, run: objectLockScenario},
 }
 
 func TestEmulatorScenarios(t *testing.T) {
