@@ -466,3 +466,43 @@ func TestOldDataDirHasNoObjectLock(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestBoto3ObjectLock: boto3 makes a locked bucket, sets its default
+// retention, puts locked versions, reads their retention and legal hold,
+// and is refused deleting them (and shortening COMPLIANCE), as by S3.
+func TestBoto3ObjectLock(t *testing.T) {
+	srv, _ := emulatortest.StartS3(t)
+	runBoto3(t, srv, `
+import datetime
+v = "vault"
+s3.create_bucket(Bucket=v, ObjectLockEnabledForBucket=True)
+check(s3.get_bucket_versioning(Bucket=v).get("Status") == "Enabled", "a locked bucket is versioned")
+s3.put_object_lock_configuration(Bucket=v, ObjectLockConfiguration={"ObjectLockEnabled": "Enabled",
+    "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}})
+cfg = s3.get_object_lock_configuration(Bucket=v)["ObjectLockConfiguration"]
+check(cfg["Rule"]["DefaultRetention"] == {"Mode": "GOVERNANCE", "Days": 1}, "configuration %r" % cfg)
+check(code(s3.get_object_lock_configuration, Bucket=b) == ("ObjectLockConfigurationNotFoundError", 404), "a plain bucket's configuration")
+check(code(s3.put_object_retention, Bucket=b, Key="k", Retention={"Mode": "GOVERNANCE",
+    "RetainUntilDate": datetime.datetime(2099, 1, 1, tzinfo=datetime.timezone.utc)}) == ("InvalidRequest", 400), "retention in a plain bucket")
+
+gov = s3.put_object(Bucket=v, Key="gov", Body=b"g")["VersionId"]
+h = s3.head_object(Bucket=v, Key="gov")
+check(h.get("ObjectLockMode") == "GOVERNANCE" and h.get("ObjectLockRetainUntilDate") is not None, "default retention on HEAD %r" % h)
+until = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) + datetime.timedelta(days=2)
+comp = s3.put_object(Bucket=v, Key="comp", Body=b"c", ObjectLockMode="COMPLIANCE", ObjectLockRetainUntilDate=until,
+    ObjectLockLegalHoldStatus="ON")["VersionId"]
+r = s3.get_object_retention(Bucket=v, Key="comp", VersionId=comp)["Retention"]
+check(r["Mode"] == "COMPLIANCE" and r["RetainUntilDate"] == until, "retention %r, want until %r" % (r, until))
+check(s3.get_object_legal_hold(Bucket=v, Key="comp")["LegalHold"]["Status"] == "ON", "legal hold")
+check(code(s3.put_object_retention, Bucket=v, Key="comp", VersionId=comp, BypassGovernanceRetention=True,
+    Retention={"Mode": "COMPLIANCE", "RetainUntilDate": until - datetime.timedelta(days=1)}) == ("AccessDenied", 403), "shortening COMPLIANCE")
+check(code(s3.delete_object, Bucket=v, Key="comp", VersionId=comp) == ("AccessDenied", 403), "deleting a COMPLIANCE version")
+check(code(s3.delete_object, Bucket=v, Key="gov", VersionId=gov) == ("AccessDenied", 403), "deleting a GOVERNANCE version")
+check(s3.delete_object(Bucket=v, Key="comp").get("DeleteMarker") is True, "a delete marker over a locked version")
+res = s3.delete_objects(Bucket=v, Delete={"Objects": [{"Key": "gov", "VersionId": gov}, {"Key": "comp", "VersionId": comp}]})
+check(sorted(e["Code"] for e in res.get("Errors", [])) == ["AccessDenied", "AccessDenied"], "DeleteObjects of locked versions %r" % res)
+res = s3.delete_objects(Bucket=v, BypassGovernanceRetention=True, Delete={"Objects": [{"Key": "gov", "VersionId": gov}]})
+check([d["VersionId"] for d in res.get("Deleted", [])] == [gov] and not res.get("Errors"), "the bypass deletes GOVERNANCE %r" % res)
+check(code(s3.delete_bucket, Bucket=v) == ("BucketNotEmpty", 409), "a bucket holding a locked version stays")
+`)
+}
