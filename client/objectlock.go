@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -147,4 +148,19 @@ func (f DeleteFailure) ObjectLocked() bool { return lockRefusal(f.Code, f.Messag
 
 func lockRefusal(code ErrorCode, message string) bool {
 	return code == ErrAccessDenied && strings.Contains(strings.ToLower(message), "object lock")
+}
+
+// LegalHoldOn is the legal hold status (ObjectInfo.LegalHold) that blocks
+// deletion.
+const LegalHoldOn = "ON"
+
+// ObjectLocked reports whether Object Lock forbids deleting the version
+// HeadObject described, at now: a legal hold on, or a retention still in
+// force, unless bypassGovernance and the retention is GOVERNANCE. It is
+// S3's rule as the headers show it; the service decides.
+func (o ObjectInfo) ObjectLocked(now time.Time, bypassGovernance bool) bool {
+	if o.LegalHold == LegalHoldOn {
+		return true
+	}
+	return o.LockMode != "" && now.Before(o.LockRetainUntil) && !(bypassGovernance && o.LockMode == RetentionGovernance)
 }

@@ -138,3 +138,27 @@ func TestObjectLockInputsAreValidated(t *testing.T) {
 		t.Errorf("%d requests were sent", n)
 	}
 }
+
+// ObjectInfo.ObjectLocked is S3's rule as HEAD shows it.
+func TestObjectInfoObjectLocked(t *testing.T) {
+	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	later, earlier := now.Add(time.Hour), now.Add(-time.Hour)
+	for _, c := range []struct {
+		info   client.ObjectInfo
+		bypass bool
+		want   bool
+	}{
+		{client.ObjectInfo{}, false, false},
+		{client.ObjectInfo{LegalHold: "OFF"}, false, false},
+		{client.ObjectInfo{LegalHold: "ON"}, true, true},
+		{client.ObjectInfo{LockMode: "GOVERNANCE", LockRetainUntil: later}, false, true},
+		{client.ObjectInfo{LockMode: "GOVERNANCE", LockRetainUntil: later}, true, false},
+		{client.ObjectInfo{LockMode: "GOVERNANCE", LockRetainUntil: later, LegalHold: "ON"}, true, true},
+		{client.ObjectInfo{LockMode: "COMPLIANCE", LockRetainUntil: later}, true, true},
+		{client.ObjectInfo{LockMode: "COMPLIANCE", LockRetainUntil: earlier}, false, false},
+	} {
+		if got := c.info.ObjectLocked(now, c.bypass); got != c.want {
+			t.Errorf("%+v bypass %v: %v, want %v", c.info, c.bypass, got, c.want)
+		}
+	}
+}

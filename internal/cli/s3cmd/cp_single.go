@@ -169,11 +169,16 @@ func (j *cpJob) noOverwrite(ctx context.Context, bucket, key string) error {
 	return err
 }
 
-// removeSource finishes a single mv: the copy is verified, so the source goes.
+// removeSource finishes a single mv: the copy is verified, so the source
+// goes. A source the server keeps for Object Lock is named with what
+// protects it.
 func (j *cpJob) removeSource(ctx context.Context, res *transfer.Result) error {
 	var err error
 	if j.src.s3 {
-		err = j.m.Client().DeleteObject(ctx, j.src.uri.Bucket, j.src.uri.Key, "")
+		c := j.m.Client()
+		if err = c.DeleteObject(ctx, j.src.uri.Bucket, j.src.uri.Key, ""); err != nil {
+			err = lockedDeleteError(ctx, c, j.src.uri.Bucket, client.ObjectID{Key: j.src.uri.Key}, err, false)
+		}
 	} else {
 		err = os.Remove(j.src.arg)
 	}

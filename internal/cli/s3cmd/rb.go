@@ -24,6 +24,9 @@ type RbOptions struct {
 	Target   string
 	Force    bool
 	PageSize int32
+	// BypassGovernance deletes versions under GOVERNANCE retention (with
+	// --force), for a user the service lets bypass it.
+	BypassGovernance bool
 }
 
 // NewCmdRb builds `qcli s3 rb`.
@@ -34,18 +37,30 @@ func NewCmdRb(f *cmdutil.Factory, runF func(context.Context, *RbOptions) error) 
 		Short: "Remove a bucket",
 		Long: `Remove an empty bucket. With --force, first delete every object (1,000 per
 request) and abort every open multipart upload; in a bucket that is or was
-versioned, every version and delete marker.`,
+versioned, every version and delete marker.
+
+In a bucket with Object Lock, --force first looks for a version that a
+retention or a legal hold protects (one HEAD per version, until it finds
+one): if there is one, it names it and what protects it, deletes nothing,
+leaves the bucket and exits 1. --bypass-governance-retention counts
+GOVERNANCE retention as no obstacle and deletes those versions, for a user
+the service lets bypass it; nothing lifts COMPLIANCE retention or a legal
+hold.`,
 		Args: cmdutil.ExactArgs(1, "one bucket URI"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Target = args[0]
 			if err := checkPageSize(opts.PageSize); err != nil {
 				return err
 			}
+			if opts.BypassGovernance && !opts.Force {
+				return &cmdutil.UsageError{Err: fmt.Errorf("--%s applies to the versions --force deletes: add --force", bypassFlag)}
+			}
 			return cmdutil.Run(cmd.Context(), opts, runF, runRb)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "delete every object (every version, if versioned) and abort open multipart uploads first")
 	cmd.Flags().Int32Var(&opts.PageSize, "page-size", 1000, "with --force: keys per listing request (and per delete), 1 to 1000")
+	cmd.Flags().BoolVar(&opts.BypassGovernance, bypassFlag, false, "with --force: delete versions under GOVERNANCE retention too (needs the permission to bypass it)")
 	return cmd
 }
 
@@ -60,7 +75,14 @@ func runRb(ctx context.Context, opts *RbOptions) error {
 	}
 	p := actionPrinter(opts.Printer(), opts.Quiet())
 	if opts.Force {
-		if err := emptyBucket(ctx, c, p, opts.ErrOut, uri.Bucket, opts.PageSize); err != nil {
+		locked, err := findLockedVersion(ctx, c, uri.Bucket, opts.PageSize, opts.BypassGovernance)
+		if err != nil {
+			return err
+		}
+		if locked != "" {
+			return &cmdutil.ExitError{Code: cmdutil.ExitFailed, Err: fmt.Errorf("rb --force: %s; nothing was deleted and s3://%s was not removed", locked, uri.Bucket)}
+		}
+		if err := emptyBucket(ctx, c, p, opts.ErrOut, uri.Bucket, opts.PageSize, opts.BypassGovernance); err != nil {
 			return err
 		}
 	}
@@ -72,18 +94,20 @@ func runRb(ctx context.Context, opts *RbOptions) error {
 
 // emptyBucket deletes a page of objects per DeleteObjects request as the
 // listing streams, then aborts open multipart uploads. Any object that could
-// not be deleted fails the command: the bucket would not be removable.
-func emptyBucket(ctx context.Context, c *client.Client, p *output.Printer, errOut io.Writer, bucket string, pageSize int32) error {
+// not be deleted fails the command: the bucket would not be removable. A
+// version Object Lock kept (locked since findLockedVersion looked) is
+// named with what protects it.
+func emptyBucket(ctx context.Context, c *client.Client, p *output.Printer, errOut io.Writer, bucket string, pageSize int32, bypass bool) error {
 	pages, err := objectsToDelete(ctx, c, bucket, pageSize)
 	if err != nil {
 		return err
 	}
-	failed := 0
+	failed, locked := 0, 0
 	for ids, err := range pages {
 		if err != nil {
 			return err
 		}
-		res, err := c.DeleteObjects(ctx, bucket, ids)
+		res, err := c.DeleteObjects(ctx, bucket, ids, deleteOptions(bypass)...)
 		for _, d := range res.Deleted {
 			if perr := printDeleted(p, bucket, d); perr != nil {
 				return perr
@@ -94,11 +118,20 @@ func emptyBucket(ctx context.Context, c *client.Client, p *output.Printer, errOu
 		}
 		failed += len(res.Failed)
 		for _, f := range res.Failed {
+			if msg, ok := lockRefusal(ctx, c, bucket, f.ObjectID, f.Code, f.Message, bypass); ok {
+				locked++
+				fmt.Fprintf(errOut, "delete failed: %s\n", msg)
+				continue
+			}
 			fmt.Fprintf(errOut, "delete failed: s3://%s/%s%s: %s: %s\n", bucket, f.Key, versionSuffix(f.VersionID), f.Code, f.Message)
 		}
 	}
 	if failed > 0 {
-		return &cmdutil.ExitError{Code: cmdutil.ExitFailed, Err: fmt.Errorf("rb --force: %d objects could not be deleted; s3://%s was not removed", failed, bucket)}
+		why := ""
+		if locked > 0 {
+			why = fmt.Sprintf(" (%d protected by Object Lock)", locked)
+		}
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailed, Err: fmt.Errorf("rb --force: %d objects could not be deleted%s; s3://%s was not removed", failed, why, bucket)}
 	}
 	return abortUploads(ctx, c, p, bucket)
 }

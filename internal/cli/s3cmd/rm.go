@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/quilibrium/qcli/client"
 	"github.com/quilibrium/qcli/internal/cli/cmdutil"
 	"github.com/quilibrium/qcli/internal/cli/iostreams"
 	"github.com/quilibrium/qcli/internal/cli/output"
@@ -25,7 +26,10 @@ type RmOptions struct {
 	Target    string
 	Recursive bool
 	VersionID string // delete that version (for good), not the latest
-	Transfer  transferFlags
+	// BypassGovernance deletes a --version-id under GOVERNANCE retention,
+	// for a user the service lets bypass it.
+	BypassGovernance bool
+	Transfer         transferFlags
 }
 
 const rmLong = `Delete an object, or with --recursive every object under a prefix.
@@ -41,6 +45,13 @@ last matching pattern wins); --dryrun prints what would be deleted.
 In a versioned bucket a delete adds a delete marker and keeps the versions;
 --version-id deletes that one version for good (a delete marker's version
 removes the marker; qcli s3 ls --versions lists them).
+
+Object Lock: a version under retention or a legal hold cannot be deleted;
+rm --version-id then names it and what protects it and exits 1 (a delete
+without a version only adds a marker, which Object Lock allows).
+--bypass-governance-retention, with --version-id, deletes a version under
+GOVERNANCE retention for a user the service lets bypass it; nothing lifts
+COMPLIANCE retention or a legal hold.
 
 Output lines read "delete: s3://bucket/key" ("(version ID)" after it with
 --version-id); --output json prints one JSON object per key and a summary
@@ -62,6 +73,7 @@ func NewCmdRm(f *cmdutil.Factory, runF func(context.Context, *RmOptions) error) 
 	fl := cmd.Flags()
 	fl.BoolVar(&opts.Recursive, "recursive", false, "delete every object under the prefix")
 	fl.StringVar(&opts.VersionID, "version-id", "", "delete that version of the object for good")
+	fl.BoolVar(&opts.BypassGovernance, bypassFlag, false, "with --version-id: delete it even under GOVERNANCE retention (needs the permission to bypass it)")
 	opts.Transfer.addFilters(fl)
 	fl.BoolVar(&opts.Transfer.DryRun, "dryrun", false, "show what would be deleted, delete nothing")
 	fl.Int32Var(&opts.Transfer.PageSize, "page-size", 1000, "keys per listing request, 1 to 1000")
@@ -80,6 +92,8 @@ func runRm(ctx context.Context, opts *RmOptions) error {
 		return &cmdutil.UsageError{Err: fmt.Errorf("--version-id names a version of one object: give its key, without --recursive")}
 	case u.Key == "" && !opts.Recursive:
 		return &cmdutil.UsageError{Err: fmt.Errorf("rm of a whole bucket needs --recursive")}
+	case opts.BypassGovernance && opts.VersionID == "":
+		return &cmdutil.UsageError{Err: fmt.Errorf("--%s applies to deleting a version: add --version-id (a delete without one only adds a delete marker, which Object Lock allows)", bypassFlag)}
 	}
 	topts, err := opts.Transfer.options(opts.Getenv, "")
 	if err != nil {
@@ -96,20 +110,22 @@ func runRm(ctx context.Context, opts *RmOptions) error {
 	}
 	if !opts.Recursive {
 		rep.single, rep.sourceVersion = true, opts.VersionID
-		return rmOne(ctx, m, rep, u, opts.VersionID, opts.Transfer.DryRun)
+		return rmOne(ctx, m, rep, u, opts.VersionID, opts.BypassGovernance, opts.Transfer.DryRun)
 	}
 	loc := location{s3: true, uri: u}
 	sum, err := m.DeleteTree(ctx, loc.tree(), transfer.TreeOptions{Filter: filter.New(opts.Transfer.Rules...), DryRun: opts.Transfer.DryRun})
 	return rep.finish(ctx, sum, err)
 }
 
-// rmOne deletes a single key (or one version of it) with DeleteObject.
-func rmOne(ctx context.Context, m *transfer.Manager, rep *reporter, u s3uri.URI, versionID string, dryRun bool) error {
+// rmOne deletes a single key (or one version of it) with DeleteObject; a
+// version Object Lock keeps is named with what protects it.
+func rmOne(ctx context.Context, m *transfer.Manager, rep *reporter, u s3uri.URI, versionID string, bypass, dryRun bool) error {
 	res := &transfer.Result{Op: transfer.OpDelete, Source: u.String(), VersionID: versionID, DryRun: dryRun}
 	if !dryRun {
-		if err := m.Client().DeleteObject(ctx, u.Bucket, u.Key, versionID); err != nil {
+		c := m.Client()
+		if err := c.DeleteObject(ctx, u.Bucket, u.Key, versionID, deleteOptions(bypass)...); err != nil {
 			rep.finish(ctx, transfer.Summary{Failed: 1}, nil)
-			return transferError(err)
+			return transferError(lockedDeleteError(ctx, c, u.Bucket, client.ObjectID{Key: u.Key, VersionID: versionID}, err, bypass))
 		}
 	}
 	rep.done(transfer.Event{Type: transfer.Done, Op: transfer.OpDelete, Result: res})
