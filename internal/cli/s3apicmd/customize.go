@@ -168,8 +168,41 @@ func openBody(in reflect.Value, name string) (*os.File, error) {
 		f.Close()
 		return nil, err
 	}
+	if err := contentMD5(in, f); err != nil {
+		f.Close()
+		return nil, err
+	}
 	in.FieldByName("Body").Set(reflect.ValueOf(io.Reader(f)))
 	return f, nil
+}
+
+// contentMD5 fills ContentMD5 from the body when the input carries no
+// digest of it (no Content-MD5, no checksum): the AWS CLI sends a checksum
+// of every body it uploads, and S3 takes an upload that Object Lock will
+// protect (by its own x-amz-object-lock-* members, or by the bucket's
+// default retention) only with one.
+func contentMD5(in reflect.Value, body io.ReadSeeker) error {
+	md := in.FieldByName("ContentMD5")
+	if !md.IsValid() || !md.IsNil() {
+		return nil
+	}
+	if alg := in.FieldByName("ChecksumAlgorithm"); alg.IsValid() && alg.String() != "" {
+		return nil
+	}
+	for _, a := range client.ChecksumAlgorithms() {
+		if v := in.FieldByName("Checksum" + string(a)); v.IsValid() && !v.IsNil() {
+			return nil
+		}
+	}
+	h := md5.New()
+	if _, err := io.Copy(h, body); err != nil {
+		return err
+	}
+	if _, err := body.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	md.Set(reflect.ValueOf(ptr(base64.StdEncoding.EncodeToString(h.Sum(nil)))))
+	return nil
 }
 
 // checksumHeader fills Checksum<ALGORITHM> from the body when
