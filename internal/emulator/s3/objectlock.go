@@ -169,8 +169,18 @@ func (srv *Server) lockedBucket(bucket string) (*store.Bucket, error) {
 	return b, err
 }
 
-// objectRetention serves Get/PutObjectRetention.
-func (srv *Server) objectRetention(w http.ResponseWriter, r *http.Request, bucket, key string) error {
+// lockSetting is one of a version's Object Lock settings that GET and PUT
+// serve as a document: its retention or its legal hold.
+type lockSetting struct {
+	doc func(o *store.Object) any // the GET answer; nil when never set
+	// put reads a PUT's document and stores the setting.
+	put func(r *http.Request, bucket, key, version string) error
+}
+
+// serveLockSetting serves GET and PUT of a version's setting (?versionId,
+// else the current version) in a bucket with Object Lock; a PUT wants a
+// digest of its document, as S3's do.
+func (srv *Server) serveLockSetting(w http.ResponseWriter, r *http.Request, bucket, key string, s lockSetting) error {
 	version, err := versionParam(r)
 	if err != nil {
 		return err
@@ -184,69 +194,64 @@ func (srv *Server) objectRetention(w http.ResponseWriter, r *http.Request, bucke
 		if err != nil {
 			return err
 		}
-		if o.Retention == nil {
-			return errNoObjectLock()
+		doc := s.doc(o)
+		if doc == nil {
+			return s3err.Errorf("NoSuchObjectLockConfiguration", "The specified object does not have a ObjectLock configuration")
 		}
-		s3err.WriteXML(w, http.StatusOK, &retentionDoc{Xmlns: s3Namespace, Mode: o.Retention.Mode,
-			RetainUntilDate: o.Retention.Until.UTC().Format(lockTimeFormat)})
+		s3err.WriteXML(w, http.StatusOK, doc)
 		return nil
 	case http.MethodPut:
 		if err := requireDigest(r.Header); err != nil {
 			return err
 		}
-		var doc retentionDoc
-		if err := readXML(r, &doc); err != nil {
-			return err
-		}
-		ret, err := srv.retention(doc.Mode, doc.RetainUntilDate, s3err.MalformedXML)
-		if err != nil {
-			return err
-		}
-		return srv.respond(w, http.StatusOK, srv.store.SetRetention(bucket, key, version, ret, srv.bypassesGovernance(r)))
+		return srv.respond(w, http.StatusOK, s.put(r, bucket, key, version))
 	}
 	return s3err.MethodNotAllowed()
+}
+
+// objectRetention serves Get/PutObjectRetention.
+func (srv *Server) objectRetention(w http.ResponseWriter, r *http.Request, bucket, key string) error {
+	return srv.serveLockSetting(w, r, bucket, key, lockSetting{
+		doc: func(o *store.Object) any {
+			if o.Retention == nil {
+				return nil
+			}
+			return &retentionDoc{Xmlns: s3Namespace, Mode: o.Retention.Mode, RetainUntilDate: o.Retention.Until.UTC().Format(lockTimeFormat)}
+		},
+		put: func(r *http.Request, bucket, key, version string) error {
+			var doc retentionDoc
+			if err := readXML(r, &doc); err != nil {
+				return err
+			}
+			ret, err := srv.retention(doc.Mode, doc.RetainUntilDate, s3err.MalformedXML)
+			if err != nil {
+				return err
+			}
+			return srv.store.SetRetention(bucket, key, version, ret, srv.bypassesGovernance(r))
+		},
+	})
 }
 
 // objectLegalHold serves Get/PutObjectLegalHold.
 func (srv *Server) objectLegalHold(w http.ResponseWriter, r *http.Request, bucket, key string) error {
-	version, err := versionParam(r)
-	if err != nil {
-		return err
-	}
-	if _, err := srv.lockedBucket(bucket); err != nil {
-		return err
-	}
-	switch r.Method {
-	case http.MethodGet:
-		o, err := srv.store.HeadVersion(bucket, key, version)
-		if err != nil {
-			return err
-		}
-		if o.LegalHold == "" {
-			return errNoObjectLock()
-		}
-		s3err.WriteXML(w, http.StatusOK, &legalHoldDoc{Xmlns: s3Namespace, Status: o.LegalHold})
-		return nil
-	case http.MethodPut:
-		if err := requireDigest(r.Header); err != nil {
-			return err
-		}
-		var doc legalHoldDoc
-		if err := readXML(r, &doc); err != nil {
-			return err
-		}
-		if doc.Status != store.LegalHoldOn && doc.Status != store.LegalHoldOff {
-			return s3err.MalformedXML()
-		}
-		return srv.respond(w, http.StatusOK, srv.store.SetLegalHold(bucket, key, version, doc.Status))
-	}
-	return s3err.MethodNotAllowed()
-}
-
-// errNoObjectLock answers a GET of a retention or legal hold the version
-// does not have.
-func errNoObjectLock() error {
-	return s3err.Errorf("NoSuchObjectLockConfiguration", "The specified object does not have a ObjectLock configuration")
+	return srv.serveLockSetting(w, r, bucket, key, lockSetting{
+		doc: func(o *store.Object) any {
+			if o.LegalHold == "" {
+				return nil
+			}
+			return &legalHoldDoc{Xmlns: s3Namespace, Status: o.LegalHold}
+		},
+		put: func(r *http.Request, bucket, key, version string) error {
+			var doc legalHoldDoc
+			if err := readXML(r, &doc); err != nil {
+				return err
+			}
+			if doc.Status != store.LegalHoldOn && doc.Status != store.LegalHoldOff {
+				return s3err.MalformedXML()
+			}
+			return srv.store.SetLegalHold(bucket, key, version, doc.Status)
+		},
+	})
 }
 
 // retention reads a retention's mode and date: both empty is none (nil);
