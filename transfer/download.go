@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/quilibrium/qcli/client"
 )
@@ -35,7 +34,7 @@ func (m *Manager) downloadFile(ctx context.Context, in DownloadInput, path strin
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), tempPattern(path))
+	tmp, err := m.createTemp(path)
 	if err != nil {
 		// Name the file the user asked for; the temporary name means nothing to them.
 		var pe *fs.PathError
@@ -44,7 +43,6 @@ func (m *Manager) downloadFile(ctx context.Context, in DownloadInput, path strin
 		}
 		return nil, &fs.PathError{Op: "create", Path: path, Err: err}
 	}
-	_ = tmp.Chmod(0o644) // CreateTemp's 0600 is for secrets; a download is an ordinary file
 	res, err := m.fillFile(ctx, in, tmp, obj)
 	if err == nil {
 		err = finishFile(tmp, path, res)
@@ -57,15 +55,17 @@ func (m *Manager) downloadFile(ctx context.Context, in DownloadInput, path strin
 	return res.Result, nil
 }
 
-// tempPattern is the temporary file's name pattern: ".NAME.qcli-*",
-// with NAME cut so that the name stays within the 255 bytes file systems
-// allow, whatever the length of the target's.
-func tempPattern(path string) string {
-	base := filepath.Base(path)
-	if len(base) > 200 {
-		base = strings.ToValidUTF8(base[:200], "")
+// createTemp is CreateTemp, sweeping each directory for stale temporaries
+// once per Manager rather than once per file of a tree.
+func (m *Manager) createTemp(target string) (*os.File, error) {
+	dir := filepath.Dir(target)
+	if _, swept := m.sweptDirs.LoadOrStore(dir, true); !swept {
+		if err := RemoveStaleTemps(dir); err != nil {
+			m.sweptDirs.Delete(dir)
+			return nil, err
+		}
 	}
-	return "." + base + ".qcli-*"
+	return newTemp(target)
 }
 
 // fileResult is a downloaded file's result and the object's mtime.

@@ -19,6 +19,7 @@ type Manager struct {
 	bufs  *bufferPool   // part buffers for streams
 
 	cleanOnce sync.Once // stale resume states are swept once per Manager
+	sweptDirs sync.Map  // directories already swept of stale download temporaries
 }
 
 // New returns a Manager over c. Invalid options (a part size below the

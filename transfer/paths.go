@@ -84,3 +84,27 @@ func checkInside(rootReal, dir, key string) error {
 	}
 	return nil
 }
+
+// removeInside deletes one entry of a local tree whose root resolves to
+// rootReal: the file, or the symbolic link itself, never what a link
+// points to. The directory holding it must resolve inside the root, so
+// that a file reached through a link to a directory elsewhere is never
+// removed.
+func removeInside(rootReal, path string) error {
+	if err := checkInside(rootReal, filepath.Dir(path), path); err != nil {
+		return &OutsideError{Path: path}
+	}
+	return os.Remove(path)
+}
+
+// OutsideError is a local file a tree operation would have removed although
+// it lies outside the tree, reached through a symbolic link to a directory
+// elsewhere. It is kept; the entry counts as skipped.
+type OutsideError struct {
+	Path string
+}
+
+// Error says which file was kept and why.
+func (e *OutsideError) Error() string {
+	return fmt.Sprintf("not removing %s: it is reached through a symbolic link out of the tree", e.Path)
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io/fs"
 	"iter"
-	"os"
 	"strings"
 	"time"
 
@@ -48,6 +47,12 @@ func (m *Manager) Sync(ctx context.Context, src, dst Location, o TreeOptions) (S
 		}
 		s.dirs = newDirCache(real)
 	}
+	if src.IsLocal() && o.RemoveSource {
+		var err error
+		if s.srcReal, err = resolveRoot(src.Local); err != nil {
+			return Summary{}, err
+		}
+	}
 	err := s.run()
 	if err == nil { // a listing that failed may have misled the pending deletions
 		err = s.del.flush(ctx)
@@ -68,7 +73,8 @@ type syncer struct {
 	dirs     *dirCache
 	// unread is the Rel of the last source entry that could not be read
 	// (an unreadable directory hides what is under it).
-	unread string
+	unread  string
+	srcReal string // a local source's resolved root, when sources are removed
 }
 
 // side reads one location as a filtered, sorted stream.
@@ -80,12 +86,14 @@ type side struct {
 
 func (s *syncer) open(l Location, isDst bool) (*side, func()) {
 	var seq iter.Seq2[Entry, error]
-	if l.IsLocal() {
+	switch {
+	case l.IsLocal() && isDst:
+		// Links in the destination are entries of their own whatever
+		// FollowSymlinks says: --delete removes a link, never its target.
+		seq = ignoreMissingRoot(WalkDestination(s.ctx, l.Local))
+	case l.IsLocal():
 		seq = WalkLocal(s.ctx, l.Local, s.o.FollowSymlinks)
-		if isDst {
-			seq = ignoreMissingRoot(seq)
-		}
-	} else {
+	default:
 		seq = s.m.listTreeAhead(s.ctx, l.Bucket, l.Prefix)
 	}
 	next, stop := iter.Pull2(seq)
@@ -104,7 +112,7 @@ func (sd *side) advance(s *syncer, isDst bool) error {
 		if ok && !isDst && e.Err != nil {
 			s.unread = e.Rel
 		}
-		if !ok || s.o.Filter.Included(e.Rel) && !(isDst && isOurTemp(e)) && !(!isDst && isDirMarker(e)) {
+		if !ok || s.o.Filter.Included(e.Rel) && !(!isDst && isDirMarker(e)) {
 			return nil
 		}
 	}
@@ -149,8 +157,10 @@ func (s *syncer) run() error {
 }
 
 // compare copies src over dst when the sync rule says dst is out of date.
+// A symbolic link in the destination is replaced by the file, as rsync
+// replaces it: its own size and time say nothing about the object.
 func (s *syncer) compare(src, dst Entry) {
-	if src.Err != nil || dst.Err != nil || needsCopy(src, dst, s.o) && !s.sameBytes(src, dst) {
+	if src.Err != nil || dst.Err != nil || dst.Symlink || needsCopy(src, dst, s.o) && !s.sameBytes(src, dst) {
 		s.copy(src)
 		return
 	}
@@ -178,7 +188,7 @@ func (s *syncer) copy(e Entry) {
 	var pl plan
 	switch {
 	case s.src.IsLocal():
-		pl = s.m.planUpload(e, s.dst, s.o)
+		pl = s.m.planUpload(e, s.dst, s.srcReal, s.o)
 	case s.dst.IsLocal():
 		pl = s.m.planDownload(e, s.src, s.dst.Local, s.dirs, s.o)
 	default:
@@ -201,7 +211,7 @@ func (s *syncer) extra(e Entry) error {
 		s.pool.dryRun(obj)
 		return nil
 	}
-	err := os.Remove(e.Path)
+	err := removeInside(s.dirs.rootReal, e.Path)
 	s.pool.count(obj, &Result{Op: OpDelete, Source: e.Path, Size: e.Size}, asEarly(err))
 	if err == nil {
 		obj.emit(Done, 0, nil, &Result{Op: OpDelete, Source: e.Path, Size: e.Size})
@@ -214,13 +224,6 @@ func asEarly(err error) error {
 		return nil
 	}
 	return &earlyError{err}
-}
-
-// isOurTemp recognises a download's temporary file (".name.qcli-123"),
-// which a destination walk must neither compare nor delete.
-func isOurTemp(e Entry) bool {
-	name := e.Rel[strings.LastIndex(e.Rel, "/")+1:]
-	return strings.HasPrefix(name, ".") && strings.Contains(name, ".qcli-")
 }
 
 // ignoreMissingRoot makes a destination directory that does not exist yet

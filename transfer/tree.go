@@ -19,8 +19,14 @@ import (
 // UploadTree uploads the files under root to dst.Prefix + their relative
 // path, in key order.
 func (m *Manager) UploadTree(ctx context.Context, root string, dst Location, o TreeOptions) (Summary, error) {
-	p := m.newPool()
+	var rootReal string
 	var err error
+	if o.RemoveSource {
+		if rootReal, err = resolveRoot(root); err != nil {
+			return Summary{}, err
+		}
+	}
+	p := m.newPool()
 	for e, werr := range WalkLocal(ctx, root, o.FollowSymlinks) {
 		if werr != nil {
 			err = werr
@@ -29,7 +35,7 @@ func (m *Manager) UploadTree(ctx context.Context, root string, dst Location, o T
 		if !o.Filter.Included(e.Rel) {
 			continue
 		}
-		if !m.submit(ctx, p, m.planUpload(e, dst, o), o) {
+		if !m.submit(ctx, p, m.planUpload(e, dst, rootReal, o), o) {
 			break
 		}
 	}
@@ -79,6 +85,12 @@ func prepareRoot(root string, dryRun bool) (string, error) {
 	} else if err := os.MkdirAll(root, 0o755); err != nil {
 		return "", err
 	}
+	return resolveRoot(root)
+}
+
+// resolveRoot is the absolute path of a tree's root with its symbolic
+// links resolved, against which the files of the tree are checked.
+func resolveRoot(root string) (string, error) {
 	real, err := filepath.EvalSymlinks(root)
 	if err != nil {
 		return "", err

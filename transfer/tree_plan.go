@@ -75,6 +75,19 @@ type Summary struct {
 	Bytes     int64 `json:"bytes"`
 }
 
+// skipReason is implemented by the errors that leave one entry out with a
+// warning (Skipped, exit 2) instead of failing it: a key no file can be
+// named after, two keys for one file, a file outside the tree, a source
+// file that cannot be read.
+type skipReason interface {
+	error
+	skipsEntry()
+}
+
+func (*UnsafeKeyError) skipsEntry() {}
+func (*OutsideError) skipsEntry()   {}
+func (*SourceError) skipsEntry()    {}
+
 // errUnchanged marks an entry left alone on purpose.
 var errUnchanged = errors.New("unchanged")
 
@@ -112,7 +125,7 @@ func (p *pool) count(obj object, res *Result, err error) {
 	case errors.Is(err, errUnchanged):
 		p.sum.Unchanged++
 		obj.emit(Skipped, 0, nil, nil)
-	case errors.As(err, new(*UnsafeKeyError)), errors.As(err, new(*SourceError)):
+	case errors.As(err, new(skipReason)):
 		p.sum.Skipped++
 		obj.emit(Skipped, 0, err, nil)
 	case errors.As(err, new(*earlyError)):
@@ -173,7 +186,9 @@ func withRemoval(pl plan, o TreeOptions, remove func(context.Context) error) pla
 		if err != nil {
 			return res, err
 		}
-		if err := remove(ctx); err != nil {
+		if err := remove(ctx); errors.As(err, new(*OutsideError)) {
+			return res, err
+		} else if err != nil {
 			return res, &earlyError{fmt.Errorf("%s was transferred to %s, but could not be removed: %w", pl.obj.source, pl.obj.dest, err)}
 		}
 		pl.obj.emit(Removed, 0, nil, res)
@@ -197,8 +212,9 @@ func (m *Manager) submit(ctx context.Context, p *pool, pl plan, o TreeOptions) b
 	return p.run(ctx, pl.obj, pl.task)
 }
 
-// planUpload plans the upload of a local entry to dst.
-func (m *Manager) planUpload(e Entry, dst Location, o TreeOptions) plan {
+// planUpload plans the upload of a local entry to dst; rootReal is the
+// resolved source root, inside which a move may remove the file.
+func (m *Manager) planUpload(e Entry, dst Location, rootReal string, o TreeOptions) plan {
 	in := UploadInput{Bucket: dst.Bucket, Key: dst.Prefix + e.Rel, ObjectAttributes: o.Attributes, ChecksumAlgorithm: o.ChecksumAlgorithm}
 	if in.ContentType == "" && o.GuessContentType {
 		in.ContentType = client.ContentTypeFor(e.Path)
@@ -216,7 +232,7 @@ func (m *Manager) planUpload(e Entry, dst Location, o TreeOptions) plan {
 		}
 		return m.UploadFile(ctx, e.Path, in)
 	}
-	return withRemoval(pl, o, func(context.Context) error { return os.Remove(e.Path) })
+	return withRemoval(pl, o, func(context.Context) error { return removeInside(rootReal, e.Path) })
 }
 
 // SourceError is a local file a tree walk could not read; it is skipped.

@@ -23,6 +23,9 @@ type Entry struct {
 	ETag    string // objects only
 	Path    string // files only: the path to open
 	Key     string // objects only: the full key
+	// Symlink marks a symbolic link listed as an entry of its own, as a
+	// destination walk lists them (see WalkDestination): never followed.
+	Symlink bool
 	// Err is set for an entry that cannot be transferred (an unreadable
 	// directory, a broken symlink, a socket); it is skipped with this error.
 	Err error
@@ -35,24 +38,53 @@ var ErrNotRegular = errors.New("not a regular file")
 // their slash-separated relative paths), so that a local tree can be
 // compared with a listing in one pass. Symlinks are followed when follow
 // is set (loops are reported, not followed) and ignored otherwise.
-// Directories are read one at a time: memory grows with the depth of the
-// tree and the size of its directories, not with the number of files.
+// qcli's own download temporaries (see IsTempName) are left out: they are
+// never uploaded or counted. Directories are read one at a time: memory
+// grows with the depth of the tree and the size of its directories, not
+// with the number of files.
 func WalkLocal(ctx context.Context, root string, follow bool) iter.Seq2[Entry, error] {
+	links := skipLinks
+	if follow {
+		links = followLinks
+	}
+	return walk(ctx, root, links)
+}
+
+// WalkDestination yields the entries of a directory that is about to be
+// written to, in the order of WalkLocal, for deciding what to replace or
+// delete. A symbolic link is an entry of its own (Symlink set) and is never
+// followed, wherever it points: deleting it means deleting the link, as
+// rsync does, so nothing outside root is ever reached, and no file is seen
+// twice through a link to a directory inside root.
+func WalkDestination(ctx context.Context, root string) iter.Seq2[Entry, error] {
+	return walk(ctx, root, linksAsEntries)
+}
+
+// linkMode is how a walk treats symbolic links.
+type linkMode int
+
+const (
+	skipLinks      linkMode = iota // a source walk without --follow-symlinks
+	followLinks                    // a source walk with --follow-symlinks
+	linksAsEntries                 // a destination walk
+)
+
+func walk(ctx context.Context, root string, links linkMode) iter.Seq2[Entry, error] {
 	return func(yield func(Entry, error) bool) {
 		info, err := os.Stat(root)
 		if err != nil {
 			yield(Entry{}, err)
 			return
 		}
-		w := walker{ctx: ctx, follow: follow, yield: yield}
+		w := walker{ctx: ctx, links: links, yield: yield}
 		w.dir(root, "", []os.FileInfo{info})
 	}
 }
 
 type walker struct {
-	ctx    context.Context
-	follow bool
-	yield  func(Entry, error) bool
+	ctx   context.Context
+	links linkMode
+	yield func(Entry, error) bool
 }
 
 type dirent struct {
@@ -100,14 +132,17 @@ func (w *walker) dir(path, rel string, ancestors []os.FileInfo) bool {
 
 func (w *walker) file(path, rel string, info os.FileInfo) Entry {
 	e := Entry{Rel: rel, Path: path, Size: info.Size(), ModTime: info.ModTime()}
-	if !info.Mode().IsRegular() {
+	switch {
+	case info.Mode()&os.ModeSymlink != 0:
+		e.Symlink = true
+	case !info.Mode().IsRegular():
 		e.Err = ErrNotRegular
 	}
 	return e
 }
 
-// read lists a directory sorted in key order, following or dropping
-// symlinks.
+// read lists a directory sorted in key order, its symlinks followed,
+// dropped or listed as they are, by the walk's linkMode.
 func (w *walker) read(path string) ([]dirent, error) {
 	des, err := os.ReadDir(path)
 	if err != nil {
@@ -116,13 +151,16 @@ func (w *walker) read(path string) ([]dirent, error) {
 	out := make([]dirent, 0, len(des))
 	for _, de := range des {
 		d := dirent{name: de.Name()}
-		if de.Type()&os.ModeSymlink != 0 {
-			if !w.follow {
-				continue
-			}
+		if IsTempName(d.name) {
+			continue
+		}
+		switch {
+		case de.Type()&os.ModeSymlink == 0 || w.links == linksAsEntries:
+			d.info, d.err = de.Info() // a link's own (lstat) information
+		case w.links == followLinks:
 			d.info, d.err = os.Stat(filepath.Join(path, d.name))
-		} else {
-			d.info, d.err = de.Info()
+		default:
+			continue
 		}
 		d.sortKey = d.name
 		if d.err == nil && d.info.IsDir() {
