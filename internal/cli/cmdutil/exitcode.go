@@ -3,8 +3,11 @@ package cmdutil
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/quilibrium/qcli/client"
 	"github.com/quilibrium/qcli/client/console"
@@ -25,7 +28,9 @@ const (
 	ExitOK          = 0   // success
 	ExitFailed      = 1   // a `qcli s3` operation or a transfer failed (the service refused it, or nothing matched)
 	ExitParse       = 2   // the command line could not be parsed, or a file was skipped
-	ExitInterrupted = 130 // SIGINT
+	ExitHangup      = 129 // SIGHUP: the terminal went away (128 + 1)
+	ExitInterrupted = 130 // SIGINT: Ctrl-C (128 + 2)
+	ExitTerminated  = 143 // SIGTERM: kill, a cancelled CI job, docker stop (128 + 15)
 	ExitSyntax      = 252 // a parameter value is invalid
 	ExitConfig      = 253 // bad configuration or environment
 	ExitService     = 254 // the service returned an error
@@ -69,8 +74,46 @@ type S3Error struct{ Err error }
 func (e *S3Error) Error() string { return e.Err.Error() }
 func (e *S3Error) Unwrap() error { return e.Err }
 
-// ErrInterrupted is the error of a command stopped by SIGINT.
+// ErrInterrupted is the error of a command stopped by SIGINT; a SignalError
+// wraps it for the other signals that stop a command.
 var ErrInterrupted = errors.New("interrupted")
+
+// SignalError is a command stopped by a signal: SIGINT, SIGTERM or SIGHUP
+// are handled alike (uploads aborted, temporary files removed); only the
+// exit code, 128 + the signal's number as shells report it, tells them
+// apart.
+type SignalError struct{ Signal os.Signal }
+
+func (e *SignalError) Error() string {
+	if e.Signal == os.Interrupt {
+		return ErrInterrupted.Error()
+	}
+	return fmt.Sprintf("%s by %s", ErrInterrupted, signalName(e.Signal))
+}
+
+// Unwrap makes every SignalError an ErrInterrupted.
+func (e *SignalError) Unwrap() error { return ErrInterrupted }
+
+// exitCode is 128 + the signal's number.
+func (e *SignalError) exitCode() int {
+	switch e.Signal {
+	case syscall.SIGHUP:
+		return ExitHangup
+	case syscall.SIGTERM:
+		return ExitTerminated
+	}
+	return ExitInterrupted
+}
+
+func signalName(s os.Signal) string {
+	switch s {
+	case syscall.SIGHUP:
+		return "SIGHUP"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return s.String()
+}
 
 // ExitCode maps an error to the process exit code: the one place that
 // does, for the errors of every SDK client and every command.
@@ -89,12 +132,15 @@ func ExitCode(err error) int {
 		consoleErr   *console.Error
 		qsErr        *quicksync.Error
 		qsUploadErr  *quicksync.UploadError
+		sigErr       *SignalError
 	)
 	switch {
 	case err == nil:
 		return ExitOK
 	case errors.As(err, &exitErr):
 		return exitErr.Code
+	case errors.As(err, &sigErr):
+		return sigErr.exitCode()
 	case errors.Is(err, ErrInterrupted), errors.Is(err, context.Canceled):
 		return ExitInterrupted
 	case errors.As(err, &qsUploadErr): // a QuickSync transfer failed, whatever the cause

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"syscall"
 	"testing"
 
 	"github.com/quilibrium/qcli/client"
@@ -26,6 +28,9 @@ func TestExitCode(t *testing.T) {
 		{errors.New(`required flag(s) "name" not set`), 2},
 		{fmt.Errorf("wrapped: %w", context.Canceled), 130},
 		{ErrInterrupted, 130},
+		{&SignalError{Signal: os.Interrupt}, 130},
+		{&SignalError{Signal: syscall.SIGTERM}, 143},
+		{fmt.Errorf("cp: %w", &SignalError{Signal: syscall.SIGHUP}), 129},
 		{&UsageError{Err: errors.New("bad value")}, 252},
 		{&client.ValidationError{Field: "bucket name"}, 252},
 		{&s3uri.Error{Arg: "s3:/x"}, 252},

@@ -16,6 +16,7 @@ import (
 	"github.com/quilibrium/qcli/internal/cli/iostreams"
 	"github.com/quilibrium/qcli/internal/cli/output"
 	"github.com/quilibrium/qcli/internal/cli/progress"
+	"github.com/quilibrium/qcli/transfer"
 )
 
 // DownloadOptions are `qcli quicksync download`'s inputs.
@@ -117,7 +118,7 @@ func fetch(ctx context.Context, c *quicksync.Client, info *quicksync.File, w io.
 // downloadTo writes to a temporary file beside target and renames it over
 // target only when complete, so a failure never leaves a partial target.
 func downloadTo(ctx context.Context, c *quicksync.Client, info *quicksync.File, target string, report func(int64)) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".qcli-*")
+	tmp, err := transfer.CreateTemp(target)
 	if err != nil {
 		return &cmdutil.UsageError{Err: fmt.Errorf("cannot write beside %s: %v", target, errors.Unwrap(err))}
 	}
@@ -131,9 +132,6 @@ func downloadTo(ctx context.Context, c *quicksync.Client, info *quicksync.File, 
 		return err
 	}
 	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Chmod(0o644); err != nil { // CreateTemp's 0600 would surprise for a download
 		return err
 	}
 	if err = tmp.Close(); err != nil {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 
 	"github.com/quilibrium/qcli/internal/cli/cmdutil"
 	"github.com/quilibrium/qcli/internal/cli/s3cmd"
@@ -18,7 +17,7 @@ func Main() int {
 	f.StartEmbedded = embedded.Start
 	defer f.Close()
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signalContext(context.Background())
 	defer stop()
 	return Run(ctx, f, os.Args[1:])
 }
@@ -46,8 +45,8 @@ func Execute(ctx context.Context, f *cmdutil.Factory, args []string) (code int, 
 	if err == nil {
 		return cmdutil.ExitOK, ""
 	}
-	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		err = cmdutil.ErrInterrupted
+	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, cmdutil.ErrInterrupted)) {
+		err = stoppedBy(ctx)
 	}
 	return cmdutil.ExitCode(err), cmdutil.ErrorLine(err)
 }

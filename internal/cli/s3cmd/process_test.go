@@ -9,8 +9,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -106,12 +108,13 @@ func waitFor(t *testing.T, ch <-chan struct{}, what string) {
 }
 
 // TestProcessCtrlC interrupts an upload, a download and a sync while a
-// request hangs in the emulator: each must exit 130 promptly (the bound is
-// generous; a hang fails), abort its multipart upload and leave no
-// temporary file in the destination.
+// request hangs in the emulator, with SIGINT (Ctrl-C), SIGTERM (kill, a
+// cancelled CI job) and SIGHUP (a closed terminal): each must exit 128 + the
+// signal's number promptly (the bound is generous; a hang fails), abort its
+// multipart upload and leave no temporary file in the destination.
 func TestProcessCtrlC(t *testing.T) {
 	if runtime.GOOS == "windows" {
-		t.Skip("no SIGINT on Windows")
+		t.Skip("no SIGINT, SIGTERM or SIGHUP on Windows")
 	}
 	e := xferEnv(t)
 	bin := clitest.Binary(t)
@@ -132,27 +135,32 @@ func TestProcessCtrlC(t *testing.T) {
 		{"download", []string{"s3", "cp", "s3://bkt/remote.bin", filepath.Join(dst, "remote.bin")}, isRange},
 		{"sync", []string{"s3", "sync", filepath.Join(src, "tree"), "s3://bkt/tree/"}, isPart},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			arrived, release := blockRequest(e, 3, tc.block)
-			defer release()
-			cmd, _, errOut := qcliCommand(bin, e, nil, args(append(tc.argv, "--concurrency", "1")...)...)
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			waitFor(t, arrived, "the third request")
-			if err := cmd.Process.Signal(os.Interrupt); err != nil {
-				t.Fatal(err)
-			}
-			if code := exitWithin(t, cmd, time.Minute); code != 130 {
-				t.Errorf("exit %d after Ctrl-C, want 130: %s", code, errOut)
-			}
-			if n := openUploads(t, e); n != 0 {
-				t.Errorf("%d uploads left after Ctrl-C", n)
-			}
-			if entries, _ := os.ReadDir(dst); len(entries) != 0 {
-				t.Errorf("left in the destination: %v", entries)
-			}
-		})
+		for _, sig := range []struct {
+			signal os.Signal
+			code   int
+		}{{os.Interrupt, 130}, {syscall.SIGTERM, 143}, {syscall.SIGHUP, 129}} {
+			t.Run(tc.name+" "+sig.signal.String(), func(t *testing.T) {
+				arrived, release := blockRequest(e, 3, tc.block)
+				defer release()
+				cmd, _, errOut := qcliCommand(bin, e, nil, args(append(tc.argv, "--concurrency", "1")...)...)
+				if err := cmd.Start(); err != nil {
+					t.Fatal(err)
+				}
+				waitFor(t, arrived, "the third request")
+				if err := cmd.Process.Signal(sig.signal); err != nil {
+					t.Fatal(err)
+				}
+				if code := exitWithin(t, cmd, time.Minute); code != sig.code {
+					t.Errorf("exit %d after %s, want %d: %s", code, sig.signal, sig.code, errOut)
+				}
+				if n := openUploads(t, e); n != 0 {
+					t.Errorf("%d uploads left after %s", n, sig.signal)
+				}
+				if entries, _ := os.ReadDir(dst); len(entries) != 0 {
+					t.Errorf("left in the destination: %v", entries)
+				}
+			})
+		}
 	}
 }
 
@@ -210,5 +218,53 @@ func TestProcessKilledUploadResumes(t *testing.T) {
 	}
 	if states, _ := os.ReadDir(filepath.Join(e.Dir, "uploads")); len(states) != 0 {
 		t.Errorf("resume state left behind: %v", states)
+	}
+}
+
+// TestProcessKilledDownloadTemporaryIsSwept kills a download with kill -9,
+// which leaves its temporary file: a recursive upload and a sync of that
+// directory must neither upload nor count it, and the next download into
+// the directory removes it, its process being gone.
+func TestProcessKilledDownloadTemporaryIsSwept(t *testing.T) {
+	e := xferEnv(t)
+	bin := buildQcli(t)
+	e.Put("bkt", map[string]string{"remote.bin": string(randomBytes(10 * 4096)), "next.txt": "next"})
+	dst := t.TempDir()
+	writeFile(t, filepath.Join(dst, "mine.txt"), []byte("mine"))
+	arrived, release := blockRequest(e, 3, func(r *http.Request) bool { return r.Method == http.MethodGet && r.Header.Get("Range") != "" })
+	cmd, _, _ := qcliCommand(bin, e, nil, args("s3", "cp", "s3://bkt/remote.bin", filepath.Join(dst, "remote.bin"), "--concurrency", "1")...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, arrived, "the third ranged GET")
+	if err := cmd.Process.Kill(); err != nil { // kill -9: no chance to clean up
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	release()
+	temps, _ := filepath.Glob(filepath.Join(dst, ".remote.bin.qcli-*"))
+	if len(temps) != 1 {
+		t.Fatalf("temporaries after kill -9: %v, want the one left behind", temps)
+	}
+
+	for _, argv := range [][]string{
+		{"s3", "cp", dst, "s3://bkt/up/", "--recursive"},
+		{"s3", "sync", dst, "s3://bkt/sync/"},
+	} {
+		cmd, out, errOut := qcliCommand(bin, e, nil, args(argv...)...)
+		if code := exitCode(t, cmd.Run()); code != 0 || strings.Contains(out.String()+errOut.String(), ".qcli-") {
+			t.Errorf("%s: exit %d, %s %s; want mine.txt alone uploaded", strings.Join(argv, " "), code, out, errOut)
+		}
+	}
+	if got := keys(t, e, ""); !slices.Equal(got, []string{"next.txt", "remote.bin", "sync/mine.txt", "up/mine.txt"}) {
+		t.Errorf("keys %v: a temporary was uploaded", got)
+	}
+
+	cmd, _, errOut := qcliCommand(bin, e, nil, args("s3", "cp", "s3://bkt/next.txt", filepath.Join(dst, "next.txt"))...)
+	if code := exitCode(t, cmd.Run()); code != 0 {
+		t.Fatalf("next download: exit %d, %s", code, errOut)
+	}
+	if temps, _ := filepath.Glob(filepath.Join(dst, ".*.qcli-*")); len(temps) != 0 {
+		t.Errorf("the next download left %v", temps)
 	}
 }
