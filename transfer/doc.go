@@ -67,6 +67,8 @@
 //	files, either way:  C x ~128 KiB (HTTP and copy buffers; parts are not buffered)
 //	streams (stdin up, stdout down):  C x part size   (default 16 x 8 MiB = 128 MiB)
 //	trees:  the above + one listing page (1,000 keys) + ObjectConcurrency pending objects
+//	        (+ for downloads, the rare keys whose names need cleaning, such
+//	        as "a//b", held back to the end; see CollisionError)
 //
 // plus the Go runtime's few MiB. A stream whose parts have grown (past
 // about 8 GB without ExpectedSize) holds C of the grown part size.

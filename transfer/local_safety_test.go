@@ -193,3 +193,52 @@ func TestStaleDownloadTemporaries(t *testing.T) {
 		t.Errorf("after a download the directory holds %v, want %v", left, want)
 	}
 }
+
+// Keys that land on one local path in one download ("dup/./x", "dup//x"
+// and "dup/x"; "a" beside "a/b"; "t/" beside "t") are each skipped with a
+// CollisionError naming both keys: no object overwrites another, and the
+// key whose name needs no cleaning keeps the path.
+func TestDownloadCollisionsAreSkippedNamingBothKeys(t *testing.T) {
+	keys := map[string]string{"c/dup/./x": "dot", "c/dup//x": "double", "c/dup/x": "plain",
+		"c/a": "file a", "c/a/b": "under a", "c/t": "t", "c/t/": "t slash", "c/ok": "ok"}
+	for _, op := range []string{"cp --recursive", "sync"} {
+		t.Run(op, func(t *testing.T) {
+			skipped := map[string]string{"c/dup/./x": "c/dup/x", "c/dup//x": "c/dup/x", "c/a/b": "c/a", "c/t/": "c/t"}
+			e := newEnv(t)
+			for k, v := range keys {
+				e.put(k, []byte(v))
+			}
+			out := t.TempDir()
+			src := transfer.Location{Bucket: "bkt", Prefix: "c/"}
+			var sum transfer.Summary
+			var err error
+			if op == "sync" {
+				sum, err = e.manager().Sync(context.Background(), src, transfer.Location{Local: out}, transfer.TreeOptions{})
+			} else {
+				sum, err = e.manager().DownloadTree(context.Background(), src, out, transfer.TreeOptions{})
+			}
+			if err != nil || sum.Done != 4 || sum.Skipped != 4 || sum.Failed != 0 {
+				t.Errorf("summary %+v, %v; want 4 downloaded, 4 skipped", sum, err)
+			}
+			mustExist(t, filepath.Join(out, "dup", "x"), "plain")
+			mustExist(t, filepath.Join(out, "a"), "file a")
+			mustExist(t, filepath.Join(out, "t"), "t")
+			mustExist(t, filepath.Join(out, "ok"), "ok")
+			e.events.mu.Lock()
+			defer e.events.mu.Unlock()
+			for _, ev := range e.events.evs {
+				if ev.Type != transfer.Skipped {
+					continue
+				}
+				var ce *transfer.CollisionError
+				if !errors.As(ev.Err, &ce) || skipped[ce.Key] != ce.Other || transfer.S3URL("bkt", ce.Key) != ev.Source {
+					t.Errorf("skip of %s: %v", ev.Source, ev.Err)
+				}
+				delete(skipped, ce.Key)
+			}
+			if len(skipped) != 0 {
+				t.Errorf("not skipped: %v", skipped)
+			}
+		})
+	}
+}

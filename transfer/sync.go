@@ -46,6 +46,7 @@ func (m *Manager) Sync(ctx context.Context, src, dst Location, o TreeOptions) (S
 			return Summary{}, err
 		}
 		s.dirs = newDirCache(real)
+		s.claims = newClaims(m, src, dst.Local, o)
 	}
 	if src.IsLocal() && o.RemoveSource {
 		var err error
@@ -54,6 +55,11 @@ func (m *Manager) Sync(ctx context.Context, src, dst Location, o TreeOptions) (S
 		}
 	}
 	err := s.run()
+	if err == nil && ctx.Err() == nil && s.claims != nil {
+		for e, skip := range s.claims.late(ctx) {
+			s.settle(e, skip, nil)
+		}
+	}
 	if err == nil { // a listing that failed may have misled the pending deletions
 		err = s.del.flush(ctx)
 	}
@@ -74,7 +80,8 @@ type syncer struct {
 	// unread is the Rel of the last source entry that could not be read
 	// (an unreadable directory hides what is under it).
 	unread  string
-	srcReal string // a local source's resolved root, when sources are removed
+	claims  *claims // downloads: keys that land on one local path
+	srcReal string  // a local source's resolved root, when sources are removed
 }
 
 // side reads one location as a filtered, sorted stream.
@@ -141,10 +148,10 @@ func (s *syncer) run() error {
 				err = b.advance(s, true)
 			}
 		case a.ok && (!b.ok || a.cur.Rel < b.cur.Rel):
-			s.copy(a.cur)
+			s.take(a.cur, nil)
 			err = a.advance(s, false)
 		default:
-			s.compare(a.cur, b.cur)
+			s.take(a.cur, &b.cur)
 			if err = a.advance(s, false); err == nil {
 				err = b.advance(s, true)
 			}
@@ -154,6 +161,35 @@ func (s *syncer) run() error {
 		}
 	}
 	return nil
+}
+
+// take handles a source entry that dst (nil: none) may hold already. A
+// download first settles whether the key lands on the path of another
+// (see claims): such keys are skipped, or held back for the end.
+func (s *syncer) take(src Entry, dst *Entry) {
+	var skip error
+	if s.claims != nil {
+		var later bool
+		if later, skip = s.claims.admit(src); later {
+			return
+		}
+	}
+	s.settle(src, skip, dst)
+}
+
+// settle skips a source entry with skip, or compares it with dst, or
+// copies it.
+func (s *syncer) settle(src Entry, skip error, dst *Entry) {
+	switch {
+	case skip != nil:
+		pl := s.m.planDownload(src, s.src, s.dst.Local, s.dirs, s.o)
+		pl.task, pl.skipErr = nil, skip
+		s.m.submit(s.ctx, s.pool, pl, s.o)
+	case dst != nil:
+		s.compare(src, *dst)
+	default:
+		s.copy(src)
+	}
 }
 
 // compare copies src over dst when the sync rule says dst is out of date.

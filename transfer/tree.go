@@ -53,13 +53,22 @@ func finishTree(ctx context.Context, p *pool, err error) (Summary, error) {
 
 // DownloadTree downloads the objects under src.Prefix into the directory
 // root. Keys that would land outside root (../x, /x, a/../../x, NUL) are
-// skipped with an UnsafeKeyError; zero-byte "dir/" markers are ignored.
+// skipped with an UnsafeKeyError, keys that land on the path of another
+// (dup//x beside dup/x, a beside a/b) with a CollisionError; zero-byte
+// "dir/" markers are ignored.
 func (m *Manager) DownloadTree(ctx context.Context, src Location, root string, o TreeOptions) (Summary, error) {
 	rootReal, err := prepareRoot(root, o.DryRun)
 	if err != nil {
 		return Summary{}, err
 	}
-	p, dirs := m.newPool(), newDirCache(rootReal)
+	p, dirs, cl := m.newPool(), newDirCache(rootReal), newClaims(m, src, root, o)
+	download := func(e Entry, skip error) bool {
+		pl := m.planDownload(e, src, root, dirs, o)
+		if skip != nil {
+			pl.task, pl.skipErr = nil, skip
+		}
+		return m.submit(ctx, p, pl, o)
+	}
 	for e, lerr := range m.ListTree(ctx, src.Bucket, src.Prefix) {
 		if lerr != nil {
 			err = lerr
@@ -68,8 +77,15 @@ func (m *Manager) DownloadTree(ctx context.Context, src Location, root string, o
 		if isDirMarker(e) || !o.Filter.Included(e.Rel) {
 			continue
 		}
-		if !m.submit(ctx, p, m.planDownload(e, src, root, dirs, o), o) {
+		if later, skip := cl.admit(e); !later && !download(e, skip) {
 			break
+		}
+	}
+	if err == nil && ctx.Err() == nil {
+		for e, skip := range cl.late(ctx) {
+			if !download(e, skip) {
+				break
+			}
 		}
 	}
 	return finishTree(ctx, p, err)

@@ -141,13 +141,19 @@ func (p *pool) count(obj object, res *Result, err error) {
 	}
 }
 
-// skip records an entry left out before any task ran.
+// skip records an entry left out before any task ran; an earlyError
+// (deciding about the entry failed) counts as a failure.
 func (p *pool) skip(obj object, err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if err == nil {
+	switch {
+	case err == nil:
 		p.sum.Unchanged++
-	} else {
+	case errors.As(err, new(*earlyError)):
+		p.sum.Failed++
+		obj.emit(Failed, 0, err, nil)
+		return
+	default:
 		p.sum.Skipped++
 	}
 	obj.emit(Skipped, 0, err, nil)
