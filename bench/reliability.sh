@@ -26,6 +26,7 @@ FUZZ_TARGETS=(
   client/quicksync:FuzzDecryptName
   internal/cli/runcmd:FuzzSplitWords
   internal/cli/s3apicmd:FuzzShorthand
+  internal/cli/output:FuzzName
 )
 
 report=$(mktemp)

@@ -90,7 +90,7 @@ func printObjectList(p *output.Printer, objects []console.Object, underRecord bo
 	}
 	rows := make([][]string, len(objects))
 	for i, o := range objects {
-		rows[i] = []string{cell(o.Key), size(o.Size), orDash(o.ContentType), yesNo(o.IsMultipart), when(o.CreatedAt)}
+		rows[i] = []string{o.Key, size(o.Size), orDash(o.ContentType), yesNo(o.IsMultipart), when(o.CreatedAt)}
 	}
 	return printRows(p, []string{"Key", "Size", "Content type", "Multipart", "Created"}, rows)
 }
@@ -125,13 +125,13 @@ func runObjectsGet(ctx context.Context, opts *ObjectsOptions) error {
 		return p.JSONIndented(o)
 	}
 	fields := []field{
-		{"key", cell(o.Key)}, {"size", fmt.Sprintf("%s (%d bytes)", size(o.Size), o.Size)},
+		{"key", o.Key}, {"size", fmt.Sprintf("%s (%d bytes)", size(o.Size), o.Size)},
 		{"content_type", orDash(o.ContentType)}, {"etag", o.ETag}, {"is_multipart", yesNo(o.IsMultipart)},
 		{"part_count", fmt.Sprint(o.PartCount)}, {"storage_path", orDash(o.StoragePath)},
 		{"created_at", when(o.CreatedAt)}, {"updated_at", when(o.UpdatedAt)},
 	}
 	for _, name := range slices.Sorted(maps.Keys(o.Metadata)) {
-		fields = append(fields, field{"metadata." + name, cell(o.Metadata[name])})
+		fields = append(fields, field{"metadata." + name, o.Metadata[name]})
 	}
 	return printFields(p, fields)
 }
@@ -169,7 +169,7 @@ func runObjectsRm(ctx context.Context, opts *ObjectsOptions) error {
 		err = p.JSONIndented(console.DeleteObjectsOutput{Deleted: nonNil(deleted)})
 	} else {
 		for _, k := range deleted {
-			if err = p.Line("delete: s3://%s/%s", opts.Bucket, k); err != nil {
+			if err = p.Line("delete: %s", "s3://"+opts.Bucket+"/"+k); err != nil {
 				break
 			}
 		}

@@ -64,7 +64,7 @@ func runPresignedList(ctx context.Context, opts *PresignedOptions) error {
 	}
 	rows := make([][]string, len(urls))
 	for i, u := range urls {
-		rows[i] = []string{u.BucketName, cell(u.ObjectKey), u.Method, u.AccessKey, when(u.ExpiresAt), when(u.CreatedAt)}
+		rows[i] = []string{u.BucketName, u.ObjectKey, u.Method, u.AccessKey, when(u.ExpiresAt), when(u.CreatedAt)}
 	}
 	return printRows(p, []string{"Bucket", "Key", "Method", "Access key", "Expires", "Created"}, rows)
 }

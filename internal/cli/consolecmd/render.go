@@ -2,7 +2,6 @@ package consolecmd
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -30,7 +29,11 @@ func printRows(p *output.Printer, headers []string, rows [][]string) error {
 	w := tabwriter.NewWriter(p.Writer(), 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, strings.ToUpper(strings.Join(headers, "\t")))
 	for _, r := range rows {
-		fmt.Fprintln(w, strings.Join(r, "\t"))
+		cells := make([]string, len(r))
+		for i, c := range r {
+			cells[i] = output.Name(c) // a tab or line break in a name cannot break the columns
+		}
+		fmt.Fprintln(w, strings.Join(cells, "\t"))
 	}
 	return w.Flush()
 }
@@ -52,18 +55,9 @@ func printFields(p *output.Printer, fields []field) error {
 	}
 	w := tabwriter.NewWriter(p.Writer(), 0, 0, 1, ' ', 0)
 	for _, f := range fields {
-		fmt.Fprintf(w, "%s:\t%s\n", f.name, f.value)
+		fmt.Fprintf(w, "%s:\t%s\n", output.Name(f.name), output.Name(f.value))
 	}
 	return w.Flush()
-}
-
-// cell keeps a value to one cell: keys and names may hold tabs or line
-// breaks, which would break the columns, so those are shown quoted.
-func cell(s string) string {
-	if strings.ContainsAny(s, "\t\r\n") {
-		return strconv.Quote(s)
-	}
-	return s
 }
 
 const timeLayout = "2006-01-02 15:04:05"
@@ -89,5 +83,5 @@ func orDash(s string) string {
 	if s == "" {
 		return "-"
 	}
-	return cell(s)
+	return s
 }

@@ -58,7 +58,7 @@ func runUploadsList(ctx context.Context, opts *UploadsOptions) error {
 	}
 	rows := make([][]string, len(uploads))
 	for i, u := range uploads {
-		rows[i] = []string{cell(u.ObjectKey), u.UploadID, fmt.Sprint(u.PartCount), size(u.TotalSize), orDash(u.InitiatedBy), when(u.InitiatedAt)}
+		rows[i] = []string{u.ObjectKey, u.UploadID, fmt.Sprint(u.PartCount), size(u.TotalSize), orDash(u.InitiatedBy), when(u.InitiatedAt)}
 	}
 	return printRows(p, []string{"Key", "Upload id", "Parts", "Size", "Initiated by", "Initiated"}, rows)
 }

@@ -4,9 +4,11 @@
 package output
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"time"
 
@@ -62,27 +64,57 @@ func New(w io.Writer, f Format) *Printer { return &Printer{Format: f, w: w} }
 // Writer is the stream the printer writes to, for text a command lays out itself.
 func (p *Printer) Writer() io.Writer { return p.w }
 
-// Line writes one line of text.
+// Line writes one line of text. Every string (of any string type) or error
+// among args is printed through Name, so a key or path can never write
+// control sequences to the terminal; give each name its own argument,
+// whole (a URL, not its bucket and key glued by the format).
 func (p *Printer) Line(format string, args ...any) error {
-	_, err := fmt.Fprintf(p.w, format+"\n", args...)
+	_, err := fmt.Fprintf(p.w, format+"\n", escapeArgs(args)...)
 	return err
+}
+
+func escapeArgs(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case string:
+			out[i] = Name(v)
+		case error:
+			out[i] = Name(v.Error())
+		default:
+			if rv := reflect.ValueOf(a); rv.Kind() == reflect.String {
+				out[i] = Name(rv.String())
+			} else {
+				out[i] = a
+			}
+		}
+	}
+	return out
 }
 
 // JSON writes v as one line of JSON. Streaming commands (ls, cp) write one
 // value per line so a listing of millions never sits in memory; the schema
-// of each is documented with the command.
+// of each is documented with the command. Strings stay exact: JSON's own
+// escapes carry control characters (see safeJSON).
 func (p *Printer) JSON(v any) error {
-	enc := json.NewEncoder(p.w)
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	return p.encode(v, "")
 }
 
 // JSONIndented writes v as indented JSON, for single results.
 func (p *Printer) JSONIndented(v any) error {
-	enc := json.NewEncoder(p.w)
+	return p.encode(v, "  ")
+}
+
+func (p *Printer) encode(v any, indent string) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	enc.SetIndent("", indent)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := p.w.Write(safeJSON(buf.Bytes()))
+	return err
 }
 
 // TableWriter collects rows and draws them as a table. Rows are drawn in
@@ -102,9 +134,13 @@ func (p *Printer) Table(headers ...string) *TableWriter {
 	return &TableWriter{w: p.w, headers: headers}
 }
 
-// Row appends one row.
+// Row appends one row; each cell is printed through Name.
 func (tw *TableWriter) Row(cells ...string) error {
-	tw.rows = append(tw.rows, cells)
+	row := make([]string, len(cells))
+	for i, c := range cells {
+		row[i] = Name(c)
+	}
+	tw.rows = append(tw.rows, row)
 	if len(tw.rows) >= tableBatch {
 		return tw.flush()
 	}

@@ -73,7 +73,7 @@ func runInfo(ctx context.Context, opts *FileOptions) error {
 	}
 	w := tabwriter.NewWriter(p.Writer(), 0, 0, 1, ' ', 0)
 	for _, f := range fields {
-		fmt.Fprintf(w, "%s:\t%s\n", f[0], f[1])
+		fmt.Fprintf(w, "%s:\t%s\n", f[0], output.Name(f[1]))
 	}
 	return w.Flush()
 }

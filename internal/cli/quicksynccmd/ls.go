@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -104,7 +103,7 @@ func orDash(s string) string {
 	if s == "" {
 		return "-"
 	}
-	return cell(s)
+	return s
 }
 
 func lsText(p *output.Printer, files []quicksync.File, session string) error {
@@ -114,8 +113,8 @@ func lsText(p *output.Printer, files []quicksync.File, session string) error {
 	w := tabwriter.NewWriter(p.Writer(), 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "FILE KEY\tSIZE\tPARTS\tCOMPLETED\tCREATOR\tNAME")
 	for _, f := range files {
-		fmt.Fprintf(w, "%s\t%d\t%d\t%t\t%s\t%s\n", cell(f.FileKey), f.OriginalSizeInBytes, f.TotalParts, f.Completed,
-			orDash(f.CreatorID), orDash(plainName(f, session)))
+		fmt.Fprintf(w, "%s\t%d\t%d\t%t\t%s\t%s\n", output.Name(f.FileKey), f.OriginalSizeInBytes, f.TotalParts, f.Completed,
+			output.Name(orDash(f.CreatorID)), output.Name(orDash(plainName(f, session))))
 	}
 	return w.Flush()
 }
@@ -129,20 +128,4 @@ func lsTable(p *output.Printer, files []quicksync.File, session string) error {
 		}
 	}
 	return t.Close()
-}
-
-// cell keeps a value to one line: names may hold tabs or line breaks,
-// which would break the columns, so those are shown quoted.
-func cell(s string) string {
-	if strings.ContainsAny(s, "\t\r\n") || !strconv.IsPrint(firstRune(s)) {
-		return strconv.Quote(s)
-	}
-	return s
-}
-
-func firstRune(s string) rune {
-	for _, r := range s {
-		return r
-	}
-	return ' '
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/quilibrium/qcli/internal/cli/cmdutil"
+	"github.com/quilibrium/qcli/internal/cli/output"
 	"github.com/quilibrium/qcli/internal/cli/s3cmd"
 	"github.com/quilibrium/qcli/internal/emulator/embedded"
 )
@@ -27,7 +28,8 @@ func Main() int {
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	code, msg := Execute(ctx, f, args)
 	if msg != "" {
-		fmt.Fprintf(f.IO.ErrOut, "qcli: %s\n", msg)
+		// The message may quote keys and paths: escaped as every name printed is.
+		fmt.Fprintf(f.IO.ErrOut, "qcli: %s\n", output.Name(msg))
 	}
 	return code
 }

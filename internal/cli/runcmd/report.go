@@ -66,7 +66,7 @@ func (r *reporter) done(l line, res result) {
 	}
 	_, _ = r.errOut.Write(res.errOut)
 	if res.code != cmdutil.ExitOK {
-		fmt.Fprintf(r.errOut, "line %d failed (exit %d): %s: %s\n", l.num, res.code, l.text, res.msg)
+		fmt.Fprintf(r.errOut, "line %d failed (exit %d): %s: %s\n", l.num, res.code, output.Name(l.text), output.Name(res.msg))
 	}
 	if r.p.Format != output.JSON {
 		r.write(writeAll(r.p.Writer(), res.out))
@@ -84,7 +84,7 @@ func (r *reporter) invalid(b badLine) {
 	r.sum.Lines++
 	r.sum.Invalid++
 	msg := cmdutil.ErrorLine(b.err)
-	fmt.Fprintf(r.errOut, "line %d cannot run: %s: %s\n", b.num, b.text, msg)
+	fmt.Fprintf(r.errOut, "line %d cannot run: %s: %s\n", b.num, output.Name(b.text), output.Name(msg))
 	if r.p.Format == output.JSON {
 		r.write(r.p.JSON(lineResult{Type: "line", Line: b.num, Command: b.text, ExitCode: cmdutil.ExitCode(b.err), Error: msg}))
 	}

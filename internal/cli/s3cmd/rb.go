@@ -120,10 +120,10 @@ func emptyBucket(ctx context.Context, c *client.Client, p *output.Printer, errOu
 		for _, f := range res.Failed {
 			if msg, ok := lockRefusal(ctx, c, bucket, f.ObjectID, f.Code, f.Message, bypass); ok {
 				locked++
-				fmt.Fprintf(errOut, "delete failed: %s\n", msg)
+				fmt.Fprintf(errOut, "delete failed: %s\n", output.Name(msg))
 				continue
 			}
-			fmt.Fprintf(errOut, "delete failed: s3://%s/%s%s: %s: %s\n", bucket, f.Key, versionSuffix(f.VersionID), f.Code, f.Message)
+			fmt.Fprintf(errOut, "delete failed: %s: %s: %s\n", output.Name("s3://"+bucket+"/"+f.Key)+versionSuffix(f.VersionID), f.Code, output.Name(f.Message))
 		}
 	}
 	if failed > 0 {
@@ -200,7 +200,7 @@ func printDeleted(p *output.Printer, bucket string, id client.ObjectID) error {
 			VersionID string `json:"version_id,omitempty"`
 		}{jsonAction{Type: "delete", Status: statusDone, Source: "s3://" + bucket + "/" + id.Key}, id.VersionID})
 	}
-	return p.Line("delete: s3://%s/%s%s", bucket, id.Key, versionSuffix(id.VersionID))
+	return p.Line("delete: %s%s", "s3://"+bucket+"/"+id.Key, versionSuffix(id.VersionID)) // the URL whole: Line escapes it as one name
 }
 
 func abortUploads(ctx context.Context, c *client.Client, p *output.Printer, bucket string) error {

@@ -134,12 +134,12 @@ func (r *reporter) done(ev transfer.Event) {
 
 func (r *reporter) failed(ev transfer.Event) {
 	r.display.Print(func() {
-		where := r.shown(ev.Source)
+		where := output.Name(r.shown(ev.Source))
 		if ev.Dest != "" {
-			where += " to " + r.shown(ev.Dest)
+			where += " to " + output.Name(r.shown(ev.Dest))
 		}
 		if !r.single { // a single object's error is the command's, printed once by the caller
-			fmt.Fprintf(r.errOut, "%s failed: %s: %v\n", r.action(ev.Op), where, oneLine(ev.Err))
+			fmt.Fprintf(r.errOut, "%s failed: %s: %v\n", r.action(ev.Op), where, output.Name(oneLine(ev.Err)))
 		}
 		if r.p.Format == output.JSON {
 			r.write(r.p.JSON(jsonLine{Type: r.action(ev.Op), Status: statusFailed, Error: oneLine(ev.Err),
@@ -151,7 +151,7 @@ func (r *reporter) failed(ev transfer.Event) {
 func (r *reporter) skipped(ev transfer.Event) {
 	reason := skipReason(ev.Err)
 	r.display.Print(func() {
-		fmt.Fprintf(r.errOut, "warning: skipping %s: %s\n", r.shown(ev.Source), reason)
+		fmt.Fprintf(r.errOut, "warning: skipping %s: %s\n", output.Name(r.shown(ev.Source)), output.Name(reason))
 		if r.p.Format == output.JSON {
 			r.write(r.p.JSON(jsonLine{Type: r.action(ev.Op), Status: statusSkipped, Error: reason,
 				Result: &transfer.Result{Op: ev.Op, Source: ev.Source, Dest: ev.Dest, Size: max(ev.Size, 0)}}))
