@@ -69,7 +69,7 @@ func s3Options(cfg Config) s3.Options {
 		ResponseChecksumValidation: responseChecksum(cfg.ChecksumMode),
 		Retryer:                    newRetryer(cfg),
 		HTTPClient:                 NewHTTPClient(cfg),
-		APIOptions:                 append([]func(*middleware.Stack) error{addUserAgent(cfg.UserAgent)}, cfg.APIOptions...),
+		APIOptions:                 append([]func(*middleware.Stack) error{addUserAgent(cfg.UserAgent), addCallBudget}, cfg.APIOptions...),
 	}
 	if cfg.Logger != nil {
 		o.Logger = sdkLogger{cfg.Logger}

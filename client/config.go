@@ -30,7 +30,8 @@ const (
 	DefaultRegion          = "q-world-1"
 	DefaultMaxAttempts     = 5
 	DefaultConnectTimeout  = 10 * time.Second
-	DefaultReadTimeout     = 60 * time.Second
+	DefaultReadTimeout     = 20 * time.Second
+	DefaultCallTimeout     = 50 * time.Second
 	DefaultRetryMaxBackoff = 20 * time.Second
 	DefaultRetryBaseDelay  = 250 * time.Millisecond
 	DefaultMaxConnsPerHost = 64
@@ -106,8 +107,17 @@ type Config struct {
 	MaxAttempts int
 	// ConnectTimeout bounds dialing and the TLS handshake. Default DefaultConnectTimeout.
 	ConnectTimeout time.Duration
-	// ReadTimeout bounds the wait for response headers. Default DefaultReadTimeout.
+	// ReadTimeout is an idle timeout: an attempt fails when no byte has
+	// moved in either direction for this long (sending, waiting for the
+	// answer, reading it). A slow transfer that keeps moving is never cut.
+	// Default DefaultReadTimeout.
 	ReadTimeout time.Duration
+	// CallTimeout bounds the time one call (a listing page, a HEAD, a
+	// part) spends stalled, added up over all its attempts: attempts stop
+	// when another stall could pass it, so a dead or black-holed endpoint
+	// fails every call within it. Time moving bytes does not count.
+	// Default DefaultCallTimeout.
+	CallTimeout time.Duration
 	// RetryMaxBackoff caps the wait between attempts, including waits asked
 	// for by Retry-After. Default DefaultRetryMaxBackoff.
 	RetryMaxBackoff time.Duration
@@ -204,6 +214,9 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.ReadTimeout == 0 {
 		c.ReadTimeout = DefaultReadTimeout
+	}
+	if c.CallTimeout == 0 {
+		c.CallTimeout = DefaultCallTimeout
 	}
 	if c.RetryMaxBackoff == 0 {
 		c.RetryMaxBackoff = DefaultRetryMaxBackoff

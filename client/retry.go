@@ -12,6 +12,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/quilibrium/qcli/internal/backoff"
+	"github.com/quilibrium/qcli/internal/httptransport"
 )
 
 // newRetryer is the SDK's standard retry policy with three changes:
@@ -22,7 +23,9 @@ import (
 //   - no client-wide retry quota: the SDK's token bucket runs dry when many
 //     parallel part uploads fail at once and then stops retrying any of them;
 //   - an answer whose body broke off or came up short is retried, as a
-//     broken connection is (see retryBrokenAnswer).
+//     broken connection is (see retryBrokenAnswer);
+//   - nothing is retried once the call's stall budget is spent
+//     (httptransport.StallError, Config.CallTimeout).
 func newRetryer(cfg Config) aws.Retryer {
 	return retry.NewStandard(func(o *retry.StandardOptions) {
 		o.MaxAttempts = cfg.MaxAttempts
@@ -34,6 +37,13 @@ func newRetryer(cfg Config) aws.Retryer {
 			retry.RetryableErrorCode{Codes: map[string]struct{}{string(ErrInternalError): {}, string(ErrSlowDown): {}}},
 			retry.IsErrorRetryableFunc(retryBrokenAnswer),
 		)
+		// A call whose stall budget is spent refuses every further attempt.
+		o.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
+			if httptransport.IsStallError(err) {
+				return aws.FalseTernary
+			}
+			return aws.UnknownTernary
+		})}, o.Retryables...)
 	})
 }
 

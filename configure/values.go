@@ -121,6 +121,11 @@ func applyReadTimeout(r *Resolved, v string) (err error) {
 	return err
 }
 
+func applyCallTimeout(r *Resolved, v string) (err error) {
+	r.Client.CallTimeout, err = parseTimeout("call_timeout", v)
+	return err
+}
+
 // parseTimeout accepts a Go duration ("1m30s") or, like the AWS CLI, a
 // number of seconds ("90", "2.5").
 func parseTimeout(key, v string) (time.Duration, error) {

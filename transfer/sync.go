@@ -140,6 +140,9 @@ func (s *syncer) run() error {
 		if s.ctx.Err() != nil {
 			return s.ctx.Err()
 		}
+		if err := s.pool.stopped(); err != nil {
+			return err
+		}
 		var err error
 		switch {
 		case b.ok && (!a.ok || b.cur.Rel < a.cur.Rel):

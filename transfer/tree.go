@@ -48,6 +48,9 @@ func finishTree(ctx context.Context, p *pool, err error) (Summary, error) {
 	if err == nil {
 		err = ctx.Err()
 	}
+	if err == nil {
+		err = p.stopped()
+	}
 	return sum, err
 }
 

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/quilibrium/qcli/client"
+	"github.com/quilibrium/qcli/internal/httptransport"
 	"github.com/quilibrium/qcli/transfer/filter"
 )
 
@@ -92,21 +93,36 @@ func (*SourceError) skipsEntry()    {}
 var errUnchanged = errors.New("unchanged")
 
 // pool runs per-object tasks on at most n goroutines and counts outcomes.
-// Unlike group, a failed object does not stop the others.
+// Unlike group, a failed object does not stop the others, with one
+// exception: an object whose requests stalled for their whole budget (see
+// httptransport.StallError) means the endpoint stopped answering, so no
+// further object is started; the operation fails with that error instead
+// of spending the budget again on every object left.
 type pool struct {
-	sem chan struct{}
-	wg  sync.WaitGroup
-	mu  sync.Mutex
-	sum Summary
+	sem  chan struct{}
+	wg   sync.WaitGroup
+	mu   sync.Mutex
+	sum  Summary
+	dead chan struct{} // closed when the endpoint stopped answering
+	stop error         // why, set once before dead is closed
 }
 
-func (m *Manager) newPool() *pool { return &pool{sem: make(chan struct{}, m.opts.ObjectConcurrency)} }
+func (m *Manager) newPool() *pool {
+	return &pool{sem: make(chan struct{}, m.opts.ObjectConcurrency), dead: make(chan struct{})}
+}
 
-// run starts task once a goroutine is free; false when ctx ended first.
+// run starts task once a goroutine is free; false when ctx ended, or the
+// endpoint stopped answering, first.
 func (p *pool) run(ctx context.Context, obj object, task func(context.Context) (*Result, error)) bool {
 	select {
 	case p.sem <- struct{}{}:
 	case <-ctx.Done():
+		return false
+	case <-p.dead:
+		return false
+	}
+	if p.stopped() != nil {
+		<-p.sem
 		return false
 	}
 	p.wg.Add(1)
@@ -118,9 +134,24 @@ func (p *pool) run(ctx context.Context, obj object, task func(context.Context) (
 	return true
 }
 
+// stopped is the error that stopped the pool, if the endpoint stopped
+// answering.
+func (p *pool) stopped() error {
+	select {
+	case <-p.dead:
+		return p.stop
+	default:
+		return nil
+	}
+}
+
 func (p *pool) count(obj object, res *Result, err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if httptransport.IsStallError(err) && p.stop == nil {
+		p.stop = fmt.Errorf("the endpoint stopped answering, so no further object was tried: %w", err)
+		close(p.dead)
+	}
 	switch {
 	case errors.Is(err, errUnchanged):
 		p.sum.Unchanged++

@@ -38,9 +38,10 @@ type Config struct {
 	MaxAttempts int
 	// ConnectTimeout bounds dialing and the TLS handshake.
 	ConnectTimeout time.Duration
-	// ReadTimeout bounds waiting for response headers, and any stall in
-	// reading or writing a body.
-	ReadTimeout time.Duration
+	// ReadTimeout is an idle timeout: an attempt fails when no byte has
+	// moved either way for this long. CallTimeout bounds one call's stalled
+	// time over all its attempts. See client.Config.
+	ReadTimeout, CallTimeout time.Duration
 	// RetryBaseDelay is the first retry's mean wait; it doubles per retry
 	// (full jitter) up to RetryMaxBackoff, which also caps Retry-After.
 	RetryBaseDelay  time.Duration
@@ -83,7 +84,7 @@ func setOrNot(set bool) string {
 // transport is c's transport settings as the QStorage client takes them,
 // so that both build their HTTP client the same way.
 func (c Config) transport() client.Config {
-	return client.Config{ConnectTimeout: c.ConnectTimeout, ReadTimeout: c.ReadTimeout,
+	return client.Config{ConnectTimeout: c.ConnectTimeout, ReadTimeout: c.ReadTimeout, CallTimeout: c.CallTimeout,
 		RootCAs: c.RootCAs, InsecureSkipVerify: c.InsecureSkipVerify, MaxConnsPerHost: c.MaxConnsPerHost,
 		Debug: c.Debug, HTTPClient: c.HTTPClient}
 }
@@ -104,6 +105,7 @@ func (c Config) WithDefaults() Config {
 	setDefault(&c.MaxAttempts, client.DefaultMaxAttempts)
 	setDefault(&c.ConnectTimeout, client.DefaultConnectTimeout)
 	setDefault(&c.ReadTimeout, client.DefaultReadTimeout)
+	setDefault(&c.CallTimeout, client.DefaultCallTimeout)
 	setDefault(&c.RetryBaseDelay, client.DefaultRetryBaseDelay)
 	setDefault(&c.RetryMaxBackoff, client.DefaultRetryMaxBackoff)
 	setDefault(&c.MaxConnsPerHost, client.DefaultMaxConnsPerHost)

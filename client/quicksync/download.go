@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/quilibrium/qcli/internal/httptransport"
 	"github.com/quilibrium/qcli/internal/jsonapi"
 )
 
@@ -30,6 +31,7 @@ func (c *Client) Download(ctx context.Context, fileID string, w io.Writer, progr
 func (c *Client) Fetch(ctx context.Context, rawURL string, w io.Writer, progress func(n int64)) (int64, error) {
 	var written int64
 	api := c.api()
+	ctx = httptransport.WithCall(ctx) // the resumed GETs are one call: they share one stall budget
 	err := api.Run(ctx, opDownload, true, func() jsonapi.Attempt {
 		n, a := c.fetchFrom(ctx, api, rawURL, w, written, progress)
 		written += n

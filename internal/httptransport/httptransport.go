@@ -1,8 +1,17 @@
 // Package httptransport builds the one kind of HTTP client every qcli API
 // client uses (S3, the console, QuickSync): a connection pool sized for
-// parallel transfers, bounded dials and handshakes, a deadline per I/O call
-// so a stalled connection fails instead of hanging, redirects confined to
-// the original host, and the --debug trace.
+// parallel transfers, bounded dials and handshakes, redirects confined to
+// the original host, the --debug trace, and two limits that tell a dead
+// endpoint from a slow one:
+//
+//   - ReadTimeout is an idle timeout: an attempt fails when no byte has
+//     moved, in either direction, for that long (sending the request,
+//     waiting for the answer, reading it). A transfer on a slow link that
+//     keeps moving is never cut, however long it takes.
+//   - CallTimeout bounds the time one call spends stalled, added up over
+//     all its attempts (see WithCall): against a black-holed endpoint,
+//     where every attempt stalls, the call gives up within it instead of
+//     after max_attempts times the idle timeout.
 package httptransport
 
 import (
@@ -20,8 +29,9 @@ import (
 // Options are the transport settings; callers fill every field (the API
 // clients apply their own defaults first).
 type Options struct {
-	ConnectTimeout     time.Duration // dial and TLS handshake
-	ReadTimeout        time.Duration // no progress for this long fails the call
+	ConnectTimeout     time.Duration // dial and TLS handshake, per attempt
+	ReadTimeout        time.Duration // idle: no byte moving either way for this long fails an attempt
+	CallTimeout        time.Duration // stalled time of one call, over all its attempts (0: no limit)
 	RootCAs            *x509.CertPool
 	InsecureSkipVerify bool
 	MaxConnsPerHost    int
@@ -56,6 +66,10 @@ func New(opts Options) *http.Client {
 	var rt http.RoundTripper = tr
 	if opts.Debug != nil {
 		rt = &httpdebug.Transport{Base: tr, Out: opts.Debug}
+	}
+	if opts.CallTimeout > 0 {
+		rt = &budgetTransport{base: rt, budget: opts.CallTimeout,
+			maxStall: max(opts.ConnectTimeout, opts.ReadTimeout), readTimeout: opts.ReadTimeout}
 	}
 	return &http.Client{Transport: rt, CheckRedirect: SameHostRedirect}
 }

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/quilibrium/qcli/client"
+	"github.com/quilibrium/qcli/internal/httptransport"
 )
 
 // Call is one API request, described once and sent as often as retries need.
@@ -79,6 +80,7 @@ const maxAnswer = 256 << 20
 // Do sends call under the retry policy and decodes a 2xx JSON answer into
 // out (nil: the body is ignored; an empty body leaves out as it is).
 func (c *Client) Do(ctx context.Context, call Call, out any) error {
+	ctx = httptransport.WithCall(ctx) // its attempts share one stall budget
 	var payload []byte
 	if call.In != nil {
 		var err error

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/quilibrium/qcli/internal/backoff"
+	"github.com/quilibrium/qcli/internal/httptransport"
 )
 
 // Policy is how often and how patiently a call is sent again. The rules
@@ -37,8 +38,13 @@ type Attempt struct {
 }
 
 // NoAnswer is the Attempt of a request that got no usable answer: err is
-// the network error, reported what the caller is told.
+// the network error, reported what the caller is told. A call whose
+// attempts stalled for its whole budget (httptransport.StallError) is not
+// tried again: every further attempt would be refused.
 func NoAnswer(err, reported error) Attempt {
+	if httptransport.IsStallError(err) {
+		return Attempt{Err: reported}
+	}
 	var op *net.OpError
 	return Attempt{Broken: true, NotSent: errors.As(err, &op) && op.Op == "dial", Err: reported}
 }

@@ -1,15 +1,20 @@
 package reliability_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/quilibrium/qcli/internal/emulator/faults"
 )
 
 // blackHole accepts connections and never answers, as a firewall that
@@ -103,5 +108,78 @@ func TestDeadAndBlackHoledEndpoints(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// TestBlackHoleEndsWithinTheCallTimeout gives every client far more
+// attempts than the call_timeout allows: against a listener that accepts
+// and never answers, each command must end once its attempts have stalled
+// for call_timeout, saying so, not after max_attempts times the idle
+// timeout. A recursive upload stops at the first object that stalls that
+// long instead of spending the budget again on every other file. (With
+// the defaults, read_timeout 20s and call_timeout 50s, a call ends within
+// 50s plus the waits between attempts: under a minute.)
+func TestBlackHoleEndsWithinTheCallTimeout(t *testing.T) {
+	e := newEnv(t)
+	cfg := fmt.Sprintf("[default]\nca_bundle = %s\nmax_attempts = 50\nconnect_timeout = 0.2\nread_timeout = 0.2\ncall_timeout = 0.5\n", filepath.Join(e.Dir, "ca.pem"))
+	if err := os.WriteFile(filepath.Join(e.Dir, "config"), []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	files := tree{}
+	for i := range 40 {
+		files[fmt.Sprintf("f%02d.txt", i)] = []byte("data")
+	}
+	src := t.TempDir()
+	files.write(t, src)
+	commands := [][]string{
+		{"s3", "ls"},
+		{"s3", "cp", filepath.Join(src, "f00.txt"), "s3://bkt/f.txt"},
+		{"s3", "cp", src, "s3://bkt/tree/", "--recursive"},
+		{"s3", "cp", "s3://bkt/f.txt", filepath.Join(t.TempDir(), "f.txt")},
+		{"console", "stats"},
+		{"quicksync", "ls"},
+	}
+	addr := newBlackHole(t)
+	for _, scheme := range []string{"http", "https"} {
+		endpoint := scheme + "://" + addr
+		for _, argv := range commands {
+			t.Run(scheme+" "+strings.Join(argv[:2], " ")+fmt.Sprint(len(argv)), func(t *testing.T) {
+				t.Parallel()
+				e := e.withVars(map[string]string{"QCLI_ENDPOINT_URL": endpoint, "QCLI_CONSOLE_ENDPOINT": endpoint, "QCLI_QUICKSYNC_ENDPOINT": endpoint})
+				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+				defer cancel()
+				r := e.run(ctx, "", argv...)
+				if ctx.Err() != nil {
+					t.Fatalf("still running after a minute: %s", r.Stderr)
+				}
+				if r.Code != 255 && !(argv[1] == "cp" && r.Code == 1) || !strings.Contains(r.Stderr, "stalled") || !strings.Contains(r.Stderr, endpoint) {
+					t.Errorf("exit %d, %q; want 255 (cp: 1) saying the attempts stalled at %s", r.Code, r.Stderr, endpoint)
+				}
+				if n := strings.Count(r.Stderr, "\n"); n > 17 {
+					t.Errorf("%d lines: the upload went on after the endpoint stopped answering:\n%s", n, r.Stderr)
+				}
+				t.Log(r.Stderr)
+			})
+		}
+	}
+}
+
+// TestSlowButMovingDownloadIsNotCut trickles a download's answer, 4 KiB
+// every 20 ms, far longer than call_timeout: bytes keep moving, so neither
+// the idle timeout nor the call's budget may cut it.
+func TestSlowButMovingDownloadIsNotCut(t *testing.T) {
+	e := newEnv(t)
+	cfg := fmt.Sprintf("[default]\nca_bundle = %s\nread_timeout = 10\ncall_timeout = 0.2\n", filepath.Join(e.Dir, "ca.pem"))
+	if err := os.WriteFile(filepath.Join(e.Dir, "config"), []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	data := make([]byte, 200<<10)
+	_, _ = rand.Read(data)
+	e.Put(bucket, map[string]string{"slow.bin": string(data)})
+	e.Server.Emulator.SetFault(faults.Trickle(4<<10, 20*time.Millisecond, func(r *http.Request) bool { return r.Method == http.MethodGet }))
+	dst := filepath.Join(t.TempDir(), "slow.bin")
+	r := e.run(t.Context(), "", "s3", "cp", "s3://bkt/slow.bin", dst)
+	if got, _ := os.ReadFile(dst); r.Code != 0 || !bytes.Equal(got, data) {
+		t.Errorf("exit %d, %s; %d of %d bytes", r.Code, r.Stderr, len(got), len(data))
 	}
 }

@@ -199,7 +199,7 @@ func (f *Factory) quickSyncClient(needToken bool) (*quicksync.Client, error) {
 func quickSyncConfig(r *configure.Resolved, t client.Config) quicksync.Config {
 	return quicksync.Config{
 		Endpoint: r.QuickSync.Endpoint, Token: r.QuickSync.Token, SessionID: r.QuickSync.SessionID,
-		MaxAttempts: t.MaxAttempts, ConnectTimeout: t.ConnectTimeout, ReadTimeout: t.ReadTimeout,
+		MaxAttempts: t.MaxAttempts, ConnectTimeout: t.ConnectTimeout, ReadTimeout: t.ReadTimeout, CallTimeout: t.CallTimeout,
 		RetryBaseDelay: t.RetryBaseDelay, RetryMaxBackoff: t.RetryMaxBackoff,
 		RootCAs: t.RootCAs, InsecureSkipVerify: t.InsecureSkipVerify, MaxConnsPerHost: t.MaxConnsPerHost,
 		UserAgent: t.UserAgent, Debug: t.Debug, HTTPClient: t.HTTPClient, Logger: t.Logger,

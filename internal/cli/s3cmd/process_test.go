@@ -227,7 +227,7 @@ func TestProcessKilledUploadResumes(t *testing.T) {
 // the directory removes it, its process being gone.
 func TestProcessKilledDownloadTemporaryIsSwept(t *testing.T) {
 	e := xferEnv(t)
-	bin := buildQcli(t)
+	bin := clitest.Binary(t)
 	e.Put("bkt", map[string]string{"remote.bin": string(randomBytes(10 * 4096)), "next.txt": "next"})
 	dst := t.TempDir()
 	writeFile(t, filepath.Join(dst, "mine.txt"), []byte("mine"))

@@ -208,6 +208,36 @@ func Stall(n int, limit time.Duration, match func(*http.Request) bool) Fault {
 	}
 }
 
+// Trickle serves every request accepted by match with its response body
+// sent chunk bytes at a time, pause apart: a slow link that never stops
+// moving, which no timeout may cut however long the answer takes.
+func Trickle(chunk int, pause time.Duration, match func(*http.Request) bool) Fault {
+	return func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
+		if !match(r) {
+			return false
+		}
+		rec := record(next, w, r)
+		body := rec.body.Bytes()
+		rec.send(w, len(body), nil)
+		for len(body) > 0 {
+			n := min(chunk, len(body))
+			if _, err := w.Write(body[:n]); err != nil {
+				return true
+			}
+			_ = http.NewResponseController(w).Flush()
+			body = body[n:]
+			t := time.NewTimer(pause)
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+				t.Stop()
+				return true
+			}
+		}
+		return true
+	}
+}
+
 // recorder holds a routed response in memory, so that a fault can send it
 // wrongly.
 type recorder struct {
