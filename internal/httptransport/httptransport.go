@@ -63,9 +63,9 @@ func New(opts Options) *http.Client {
 		MaxIdleConnsPerHost:   opts.MaxConnsPerHost,
 		IdleConnTimeout:       idleTimeout(opts.ReadTimeout),
 	}
-	var rt http.RoundTripper = tr
+	var rt http.RoundTripper = plainBodies{tr}
 	if opts.Debug != nil {
-		rt = &httpdebug.Transport{Base: tr, Out: opts.Debug}
+		rt = &httpdebug.Transport{Base: rt, Out: opts.Debug}
 	}
 	if opts.CallTimeout > 0 {
 		rt = &budgetTransport{base: rt, budget: opts.CallTimeout,
@@ -118,3 +118,37 @@ func (c *deadlineConn) Write(p []byte) (int, error) {
 	}
 	return c.Conn.Write(p)
 }
+
+// plainBodies hides a request body's WriteTo from net/http. The AWS SDK
+// (smithy-go) wraps every request body in a reader whose WriteTo returns
+// io.EOF, as an error, once the SDK has closed it, and the SDK closes it as
+// soon as the response headers are in. net/http, after sending
+// Content-Length bytes, reads the body once more through WriteTo to check
+// for extra bytes; when its writer goroutine gets there only after the
+// server has answered, it takes that io.EOF for a failed write and closes
+// the connection under the response being read: decoding a 200 answer
+// fails with "use of closed network connection" and the SDK sends the
+// request again although the server processed it (a DeleteObjects twice).
+// Read returns io.EOF the way io.Copy expects, so nothing else changes.
+type plainBodies struct{ base http.RoundTripper }
+
+func (t plainBodies) RoundTrip(req *http.Request) (*http.Response, error) {
+	if _, ok := req.Body.(io.WriterTo); !ok || req.Body == http.NoBody {
+		return t.base.RoundTrip(req)
+	}
+	r := *req // a RoundTripper must not modify the caller's request
+	r.Body = readCloser{req.Body}
+	if get := req.GetBody; get != nil {
+		r.GetBody = func() (io.ReadCloser, error) {
+			b, err := get()
+			if b != nil && b != http.NoBody {
+				b = readCloser{b}
+			}
+			return b, err
+		}
+	}
+	return t.base.RoundTrip(&r)
+}
+
+// readCloser has only Read and Close.
+type readCloser struct{ io.ReadCloser }

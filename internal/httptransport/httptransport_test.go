@@ -1,12 +1,14 @@
 package httptransport
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -97,5 +99,62 @@ func TestIdleAsLongAsTheReadTimeout(t *testing.T) {
 		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 		time.Sleep(opts.ReadTimeout) // the idle period under test, not synchronisation
+	}
+}
+
+// sdkBody behaves as the AWS SDK's request bodies do at their worst: the
+// SDK closes the body as soon as the response headers are in, and WriteTo
+// on a closed body returns io.EOF. Its WriteTo waits for that close, as a
+// writer goroutine scheduled late would reach it.
+type sdkBody struct {
+	*bytes.Reader
+	once     sync.Once
+	closed   chan struct{}
+	calledTo atomic.Bool
+}
+
+func (b *sdkBody) Close() error {
+	b.once.Do(func() { close(b.closed) })
+	return nil
+}
+
+func (b *sdkBody) WriteTo(w io.Writer) (int64, error) {
+	b.calledTo.Store(true)
+	<-b.closed
+	return 0, io.EOF
+}
+
+// TestClosedRequestBodyDoesNotCutTheAnswer: a request body the caller
+// closes once the answer's headers are in must not make the transport
+// close the connection under the answer's body (the flaky
+// TestDeleteTreeBatchesAsTheListingStreams: a DeleteObjects sent twice
+// after its 200 body failed with "use of closed network connection").
+func TestClosedRequestBodyDoesNotCutTheAnswer(t *testing.T) {
+	payload := bytes.Repeat([]byte("k"), 64<<10) // past the write buffer: written straight to the connection
+	rest := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		io.WriteString(w, "<Deleted>")
+		w.(http.Flusher).Flush()
+		<-rest // the rest of the answer comes after the caller closed its request body
+		io.WriteString(w, "</Deleted>")
+	}))
+	defer srv.Close()
+	body := &sdkBody{Reader: bytes.NewReader(payload), closed: make(chan struct{})}
+	req, _ := http.NewRequest(http.MethodPost, srv.URL, body)
+	req.ContentLength = int64(len(payload))
+	resp, err := New(testOptions()).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body.Close()
+	close(rest)
+	got, err := io.ReadAll(resp.Body)
+	if err != nil || string(got) != "<Deleted></Deleted>" {
+		t.Errorf("answer %q, %v", got, err)
+	}
+	if body.calledTo.Load() {
+		t.Error("the transport read the request body through WriteTo")
 	}
 }
