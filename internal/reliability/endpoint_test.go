@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/quilibrium/qcli/internal/cli/clitest"
 	"github.com/quilibrium/qcli/internal/emulator/faults"
 )
 
@@ -69,6 +70,38 @@ func deadAddress(t *testing.T) string {
 	return addr
 }
 
+// useSettings replaces the environment's config file with one that trusts
+// the emulator's CA and holds settings (INI lines).
+func (e *env) useSettings(t *testing.T, settings string) {
+	t.Helper()
+	cfg := fmt.Sprintf("[default]\nca_bundle = %s\n%s", filepath.Join(e.Dir, "ca.pem"), settings)
+	if err := os.WriteFile(filepath.Join(e.Dir, "config"), []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// runAgainst runs a command line with every client pointed at endpoint; a
+// command still running after a minute fails the test (a hang, not a
+// timing assertion).
+func (e *env) runAgainst(t *testing.T, endpoint string, argv ...string) clitest.Result {
+	t.Helper()
+	e = e.withVars(map[string]string{"QCLI_ENDPOINT_URL": endpoint, "QCLI_CONSOLE_ENDPOINT": endpoint, "QCLI_QUICKSYNC_ENDPOINT": endpoint})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	r := e.run(ctx, "", argv...)
+	if ctx.Err() != nil {
+		t.Fatalf("still running after a minute: %s", r.Stderr)
+	}
+	t.Log(r.Stderr)
+	return r
+}
+
+// failedReaching reports the exit code and message of a command that could
+// not reach endpoint: 255, or 1 for a transfer, naming the endpoint.
+func failedReaching(r clitest.Result, argv []string, endpoint string) bool {
+	return (r.Code == 255 || argv[1] == "cp" && r.Code == 1) && strings.Contains(r.Stderr, endpoint)
+}
+
 // TestDeadAndBlackHoledEndpoints points every client (S3, console,
 // QuickSync) at an endpoint that refuses connections and at one that
 // accepts and never answers, over HTTP and HTTPS. Each command must give
@@ -76,10 +109,7 @@ func deadAddress(t *testing.T) string {
 // 255 and name the endpoint; the test's deadline only catches a hang.
 func TestDeadAndBlackHoledEndpoints(t *testing.T) {
 	e := newEnv(t)
-	cfg := fmt.Sprintf("[default]\nca_bundle = %s\nmax_attempts = 2\nconnect_timeout = 0.5\nread_timeout = 0.5\n", filepath.Join(e.Dir, "ca.pem"))
-	if err := os.WriteFile(filepath.Join(e.Dir, "config"), []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	e.useSettings(t, "max_attempts = 2\nconnect_timeout = 0.5\nread_timeout = 0.5\n")
 	src := filepath.Join(t.TempDir(), "f.txt")
 	tree{"f.txt": []byte("data")}.write(t, filepath.Dir(src))
 	commands := [][]string{
@@ -94,17 +124,9 @@ func TestDeadAndBlackHoledEndpoints(t *testing.T) {
 			for _, argv := range commands {
 				t.Run(fmt.Sprintf("%s %s %s", where.name, scheme, argv[0]+" "+argv[1]), func(t *testing.T) {
 					t.Parallel()
-					e := e.withVars(map[string]string{"QCLI_ENDPOINT_URL": endpoint, "QCLI_CONSOLE_ENDPOINT": endpoint, "QCLI_QUICKSYNC_ENDPOINT": endpoint})
-					ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-					defer cancel()
-					r := e.run(ctx, "", argv...)
-					if ctx.Err() != nil {
-						t.Fatalf("still running after a minute: %s", r.Stderr)
-					}
-					if r.Code != 255 && !(argv[1] == "cp" && r.Code == 1) || !strings.Contains(r.Stderr, endpoint) {
+					if r := e.runAgainst(t, endpoint, argv...); !failedReaching(r, argv, endpoint) {
 						t.Errorf("exit %d, %q; want 255 (cp: 1) naming %s", r.Code, r.Stderr, endpoint)
 					}
-					t.Log(r.Stderr)
 				})
 			}
 		}
@@ -121,10 +143,7 @@ func TestDeadAndBlackHoledEndpoints(t *testing.T) {
 // 50s plus the waits between attempts: under a minute.)
 func TestBlackHoleEndsWithinTheCallTimeout(t *testing.T) {
 	e := newEnv(t)
-	cfg := fmt.Sprintf("[default]\nca_bundle = %s\nmax_attempts = 50\nconnect_timeout = 0.2\nread_timeout = 0.2\ncall_timeout = 0.5\n", filepath.Join(e.Dir, "ca.pem"))
-	if err := os.WriteFile(filepath.Join(e.Dir, "config"), []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	e.useSettings(t, "max_attempts = 50\nconnect_timeout = 0.2\nread_timeout = 0.2\ncall_timeout = 0.5\n")
 	files := tree{}
 	for i := range 40 {
 		files[fmt.Sprintf("f%02d.txt", i)] = []byte("data")
@@ -145,20 +164,13 @@ func TestBlackHoleEndsWithinTheCallTimeout(t *testing.T) {
 		for _, argv := range commands {
 			t.Run(scheme+" "+strings.Join(argv[:2], " ")+fmt.Sprint(len(argv)), func(t *testing.T) {
 				t.Parallel()
-				e := e.withVars(map[string]string{"QCLI_ENDPOINT_URL": endpoint, "QCLI_CONSOLE_ENDPOINT": endpoint, "QCLI_QUICKSYNC_ENDPOINT": endpoint})
-				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-				defer cancel()
-				r := e.run(ctx, "", argv...)
-				if ctx.Err() != nil {
-					t.Fatalf("still running after a minute: %s", r.Stderr)
-				}
-				if r.Code != 255 && !(argv[1] == "cp" && r.Code == 1) || !strings.Contains(r.Stderr, "stalled") || !strings.Contains(r.Stderr, endpoint) {
+				r := e.runAgainst(t, endpoint, argv...)
+				if !failedReaching(r, argv, endpoint) || !strings.Contains(r.Stderr, "stalled") {
 					t.Errorf("exit %d, %q; want 255 (cp: 1) saying the attempts stalled at %s", r.Code, r.Stderr, endpoint)
 				}
 				if n := strings.Count(r.Stderr, "\n"); n > 17 {
 					t.Errorf("%d lines: the upload went on after the endpoint stopped answering:\n%s", n, r.Stderr)
 				}
-				t.Log(r.Stderr)
 			})
 		}
 	}
@@ -169,10 +181,7 @@ func TestBlackHoleEndsWithinTheCallTimeout(t *testing.T) {
 // the idle timeout nor the call's budget may cut it.
 func TestSlowButMovingDownloadIsNotCut(t *testing.T) {
 	e := newEnv(t)
-	cfg := fmt.Sprintf("[default]\nca_bundle = %s\nread_timeout = 10\ncall_timeout = 0.2\n", filepath.Join(e.Dir, "ca.pem"))
-	if err := os.WriteFile(filepath.Join(e.Dir, "config"), []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	e.useSettings(t, "read_timeout = 10\ncall_timeout = 0.2\n")
 	data := make([]byte, 200<<10)
 	_, _ = rand.Read(data)
 	e.Put(bucket, map[string]string{"slow.bin": string(data)})
