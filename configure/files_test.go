@@ -116,6 +116,7 @@ func TestSetValidates(t *testing.T) {
 		{"connect_timeout", "-1s", "use seconds"},
 		{"read_timeout", "soon", "use seconds"},
 		{"read_timeout", "1e300", "use seconds"},
+		{"call_timeout", "0", "use seconds"},
 		{"verify_ssl", "maybe", "use true or false"},
 		{"ca_bundle", filepath.Join(t.TempDir(), "none.pem"), "point it at a readable PEM file"},
 		{"access_key_id", "has space", "without spaces"},

@@ -108,10 +108,10 @@ func FuzzSettingValue(f *testing.F) {
 		if err != nil {
 			t.Fatalf("%s=%q: stored but does not resolve: %v", k.Name, value, err)
 		}
-		if c := r.Client; c.ConnectTimeout < 0 || c.ReadTimeout < 0 || c.MaxAttempts < 0 ||
+		if c := r.Client; c.ConnectTimeout < 0 || c.ReadTimeout < 0 || c.CallTimeout < 0 || c.MaxAttempts < 0 ||
 			k.Name == "connect_timeout" && c.ConnectTimeout <= 0 || k.Name == "read_timeout" && c.ReadTimeout <= 0 ||
-			k.Name == "max_attempts" && c.MaxAttempts < 1 {
-			t.Fatalf("%s=%q resolved to timeouts %v/%v, attempts %d", k.Name, value, c.ConnectTimeout, c.ReadTimeout, c.MaxAttempts)
+			k.Name == "call_timeout" && c.CallTimeout <= 0 || k.Name == "max_attempts" && c.MaxAttempts < 1 {
+			t.Fatalf("%s=%q resolved to timeouts %v/%v/%v, attempts %d", k.Name, value, c.ConnectTimeout, c.ReadTimeout, c.CallTimeout, c.MaxAttempts)
 		}
 	})
 }
