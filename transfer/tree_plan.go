@@ -45,7 +45,9 @@ type TreeOptions struct {
 	// NoOverwrite leaves existing destination objects and files alone.
 	NoOverwrite bool
 	// FollowSymlinks follows symlinks in a local source (loops are
-	// reported); without it they are ignored.
+	// reported); without it they are ignored. A local destination's links
+	// are never followed, whatever it says (see WalkDestination), and a
+	// moved source is never removed through a link out of its tree.
 	FollowSymlinks bool
 	// Attributes are set on every object written; an empty ContentType
 	// is guessed from the file name when GuessContentType is set.
