@@ -61,19 +61,13 @@ var escapedMarkers = []string{`\x1b`, `\r`, `\u202e`, `\u009b`, `\x7f`}
 // bidirectional characters as Go escapes), while JSON output carries them
 // exactly. Each command runs over objects and local files with hostile
 // names; an escape in its output proves that a name was printed, escaped.
-// (ESC cannot travel in a listing's XML until listings ask for
-// encoding-type=url, so the ESC name is only used where nothing lists it.)
 func TestNamesCannotDriveTheTerminal(t *testing.T) {
 	e := newEnv(t)
 	ctx := t.Context()
-	local, escDir := t.TempDir(), t.TempDir()
+	local := t.TempDir()
 	for _, name := range hostileNames {
-		dir, prefix := local, "t/"
-		if name == escName {
-			dir, prefix = escDir, "e/"
-		}
-		e.Put(bucket, map[string]string{prefix + name: name})
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(name), 0o644); err != nil {
+		e.Put(bucket, map[string]string{"t/" + name: name})
+		if err := os.WriteFile(filepath.Join(local, name), []byte(name), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -86,10 +80,10 @@ func TestNamesCannotDriveTheTerminal(t *testing.T) {
 		{[]string{"s3", "ls", "--recursive", "s3://bkt/t/"}, true},
 		{[]string{"--output", "table", "s3", "ls", "s3://bkt/t/"}, true},
 		{[]string{"s3", "stat", "s3://bkt/t/" + bidiName}, true},
-		{[]string{"s3", "stat", "s3://bkt/e/" + escName}, true},
+		{[]string{"s3", "stat", "s3://bkt/t/" + escName}, true},
 		{[]string{"--output", "table", "s3", "stat", "s3://bkt/t/" + c1Name}, true},
-		{[]string{"s3", "cp", "s3://bkt/e/" + escName, filepath.Join(down, "single", crlfName)}, true},
-		{[]string{"s3", "cp", filepath.Join(escDir, escName), "s3://bkt/e/copy-" + escName}, true},
+		{[]string{"s3", "cp", "s3://bkt/t/" + escName, filepath.Join(down, "single", crlfName)}, true},
+		{[]string{"s3", "cp", filepath.Join(local, escName), "s3://bkt/e/copy-" + escName}, true},
 		{[]string{"s3", "cp", "s3://bkt/t/", filepath.Join(down, "tree"), "--recursive"}, true},
 		{[]string{"s3", "cp", local, "s3://bkt/up/", "--recursive"}, true},
 		{[]string{"s3", "sync", local, "s3://bkt/sync/"}, true},
@@ -98,8 +92,8 @@ func TestNamesCannotDriveTheTerminal(t *testing.T) {
 		{[]string{"s3", "rm", "s3://bkt/moved/" + bidiName}, true},
 		{[]string{"s3", "rm", "s3://bkt/moved/", "--recursive"}, true},
 		{[]string{"console", "objects", "list", "bkt", "--prefix", "t/"}, true},
-		{[]string{"--output", "table", "console", "objects", "list", "bkt", "--prefix", "e/"}, true},
-		{[]string{"quicksync", "upload", filepath.Join(escDir, escName)}, false},
+		{[]string{"--output", "table", "console", "objects", "list", "bkt", "--prefix", "t/"}, true},
+		{[]string{"quicksync", "upload", filepath.Join(local, escName)}, false},
 		{[]string{"quicksync", "ls"}, true},
 		{[]string{"--output", "table", "quicksync", "ls"}, true},
 	} {
@@ -115,7 +109,7 @@ func TestNamesCannotDriveTheTerminal(t *testing.T) {
 	}
 
 	// Errors and warnings name keys too.
-	r := e.run(ctx, "", "s3", "stat", "s3://bkt/e/missing"+escName)
+	r := e.run(ctx, "", "s3", "stat", "s3://bkt/t/missing"+escName)
 	checkTerminalSafe(t, "stat of a missing key", r.Stderr)
 	if r.Code == 0 || !strings.Contains(r.Stderr, `\x1b]0;owned\x07\x1b[2J`) {
 		t.Errorf("stat of a missing key: exit %d, %q", r.Code, r.Stderr)
@@ -134,10 +128,8 @@ func TestJSONCarriesHostileNamesExactly(t *testing.T) {
 	e := newEnv(t)
 	want := map[string]bool{}
 	for _, name := range hostileNames {
-		if name != escName { // XML cannot carry ESC without encoding-type=url
-			e.Put(bucket, map[string]string{"t/" + name: name})
-			want["t/"+name] = true
-		}
+		e.Put(bucket, map[string]string{"t/" + name: name})
+		want["t/"+name] = true
 	}
 	r := e.run(t.Context(), "", "--output", "json", "s3", "ls", "s3://bkt/t/")
 	checkTerminalSafe(t, "ls --output json", r.Stdout)
