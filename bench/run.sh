@@ -1,115 +1,357 @@
 #!/usr/bin/env bash
-# Benchmarks qcli against the AWS CLI (and rclone, curl) on one
-# `qcli server --memory` on loopback: the same server for every client, in
-# one run, reported as ratios. Wall time, client CPU time (user+sys) and
-# peak RSS come from /usr/bin/time -v.
+# Benchmarks qcli beside curl (one plain PUT/GET of a presigned URL) and
+# rclone on the same S3 server, in one run, and prints the table of issue 13:
+# a large file up and down (wall time and client CPU per GiB), 1,000 small
+# files up and down, and peak memory. Every tool runs once per round on the
+# same server, back to back, so the ratios compare like with like even on a
+# busy machine; the table shows medians of RUNS rounds, and the ratios are
+# the medians of each round's ratio. Wall time, client CPU (user+sys) and
+# peak RSS come from /usr/bin/time -v (getrusage of the client process).
 #
-#   bench/run.sh                 # 1,000 x 16 KiB files and a 1 GiB file
-#   SMALL_FILES=200 BIG_MIB=256 bench/run.sh
+#   bench/run.sh                   # MinIO and `qcli server --memory` on loopback
+#   TARGETS=qcli bench/run.sh      # only qcli's emulator (no MinIO needed)
+#   ENDPOINT=https://s3.example.com ACCESS_KEY=... SECRET_KEY=... [BUCKET=...] bench/run.sh
 #
-# Needs: go, curl, /usr/bin/time; aws (AWS CLI) and rclone are used when
-# installed. Timings are printed, never asserted: this is not a test.
+# Settings (environment):
+#   RUNS=3             rounds; the table shows medians
+#   BIG_MIB=256        size of the large file
+#   SMALL_FILES=1000 SMALL_KIB=16   the tree of small files
+#   TARGETS="minio qcli"  servers to start on loopback; ignored when ENDPOINT is set
+#   TOOLS="qcli curl rclone"  clients, each used when installed (aws works too)
+#   QCLI=path          a qcli binary to measure (default: built from this tree)
+#   QCLI_FLAGS="..."   extra flags for every qcli cp (e.g. --concurrency 8)
+#   COLD=1             evict the large file from the page cache before each upload
+#   MINIO_BIN=path     MinIO server binary; else `minio` on PATH; else built
+#                      with `go install github.com/minio/minio@latest` into
+#                      $BENCH_CACHE/bin (default ~/.cache/qcli-bench; slow, once)
+#   ENDPOINT, ACCESS_KEY, SECRET_KEY, REGION (q-world-1), BUCKET: a given
+#                      service; without BUCKET a bucket is made and removed.
+#
+# Needs: go (unless QCLI is given), curl, /usr/bin/time (GNU time).
+# Timings are printed, never asserted: this is not a test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+RUNS=${RUNS:-3}
+BIG_MIB=${BIG_MIB:-256}
 SMALL_FILES=${SMALL_FILES:-1000}
 SMALL_KIB=${SMALL_KIB:-16}
-BIG_MIB=${BIG_MIB:-1024}
-PORT=${PORT:-19123}
-AK=BENCHACCESSKEY000001
-SK=bench-secret-key-000000000000000000000001
+TARGETS=${TARGETS:-minio qcli}
+TOOLS=${TOOLS:-qcli curl rclone}
+QCLI_FLAGS=${QCLI_FLAGS:-}
+COLD=${COLD:-}
+REGION=${REGION:-q-world-1}
+BENCH_CACHE=${BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/qcli-bench}
+[ -n "${ENDPOINT:-}" ] && TARGETS=endpoint
+
+have() { command -v "$1" >/dev/null 2>&1; }
+die() { echo "bench: $*" >&2; exit 1; }
+[ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is needed: apt-get install time"
+have curl || die "curl is needed"
 
 WORK=$(mktemp -d)
 SERVER_PID=
 cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  stop_server
   rm -rf "$WORK"
+}
+stop_server() {
+  if [ -n "$SERVER_PID" ]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=
+  fi
 }
 trap cleanup EXIT
 
-echo "building qcli..." >&2
-go build -o "$WORK/qcli" ./cmd/qcli
-QCLI="$WORK/qcli"
-ENDPOINT="http://127.0.0.1:$PORT"
+if [ -z "${QCLI:-}" ]; then
+  echo "building qcli..." >&2
+  go build -o "$WORK/qcli" ./cmd/qcli
+  QCLI="$WORK/qcli"
+fi
 
-"$QCLI" server --memory --addr "127.0.0.1:$PORT" --access-key "$AK" --secret-key "$SK" >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 100); do
-  curl -s -o /dev/null "$ENDPOINT/" && break
-  sleep 0.1 # waiting for a server to listen; not a measurement
+# Keep only the tools that are installed; qcli is always measured.
+tools=qcli
+for t in $TOOLS; do
+  [ "$t" = qcli ] && continue
+  if have "$t"; then tools="$tools $t"; else echo "bench: $t is not installed; leaving it out" >&2; fi
 done
 
-export QCLI_CONFIG_DIR="$WORK/qcli-config" QCLI_ENDPOINT_URL="$ENDPOINT"
-export QCLI_ACCESS_KEY_ID="$AK" QCLI_SECRET_ACCESS_KEY="$SK"
-export AWS_ACCESS_KEY_ID="$AK" AWS_SECRET_ACCESS_KEY="$SK" AWS_DEFAULT_REGION=q-world-1
-export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
-export AWS_REQUEST_CHECKSUM_CALCULATION=when_required AWS_RESPONSE_CHECKSUM_VALIDATION=when_required
-export RCLONE_CONFIG_Q_TYPE=s3 RCLONE_CONFIG_Q_PROVIDER=Other RCLONE_CONFIG_Q_ENDPOINT="$ENDPOINT"
-export RCLONE_CONFIG_Q_ACCESS_KEY_ID="$AK" RCLONE_CONFIG_Q_SECRET_ACCESS_KEY="$SK" RCLONE_CONFIG_Q_REGION=q-world-1
-export RCLONE_CONFIG="$WORK/rclone.conf"
-: >"$RCLONE_CONFIG"
+minio_bin() {
+  if [ -n "${MINIO_BIN:-}" ]; then echo "$MINIO_BIN"; return; fi
+  if have minio; then command -v minio; return; fi
+  if [ ! -x "$BENCH_CACHE/bin/minio" ]; then
+    echo "building MinIO into $BENCH_CACHE/bin (go install github.com/minio/minio@latest; this takes a while, once)..." >&2
+    GOBIN="$BENCH_CACHE/bin" go install github.com/minio/minio@latest >&2
+  fi
+  echo "$BENCH_CACHE/bin/minio"
+}
 
-"$QCLI" s3 mb s3://bench >/dev/null
+free_port() { echo $((20000 + RANDOM % 20000)); }
+
+# wait_http URL: until the server answers at all (any status).
+wait_http() {
+  for _ in $(seq 300); do
+    curl -s -o /dev/null "$1" && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || return 1
+    sleep 0.1 # waiting for a server to listen; not a measurement
+  done
+  return 1
+}
+
+# start_target NAME: starts a server (or points at ENDPOINT) and sets
+# ENDPOINT_URL, AK, SK, PROVIDER and SERVER_DESC.
+start_target() {
+  case $1 in
+  qcli)
+    AK=BENCHACCESSKEY000001 SK=bench-secret-key-000000000000000000000001 PROVIDER=Other
+    ENDPOINT_URL="http://127.0.0.1:$(free_port)"
+    "$QCLI" server --memory --addr "${ENDPOINT_URL#http://}" --access-key "$AK" --secret-key "$SK" \
+      >"$WORK/server.log" 2>&1 &
+    SERVER_PID=$!
+    SERVER_DESC="qcli server --memory ($("$QCLI" version 2>/dev/null | head -1))"
+    ;;
+  minio)
+    local bin
+    bin=$(minio_bin)
+    AK=benchaccesskey SK=bench-secret-key-0001 PROVIDER=Minio
+    ENDPOINT_URL="http://127.0.0.1:$(free_port)"
+    rm -rf "$WORK/minio-data"
+    MINIO_ROOT_USER=$AK MINIO_ROOT_PASSWORD=$SK MINIO_SITE_REGION=$REGION MINIO_BROWSER=off \
+      "$bin" server "$WORK/minio-data" --address "${ENDPOINT_URL#http://}" \
+      --console-address "127.0.0.1:$(free_port)" >"$WORK/server.log" 2>&1 &
+    SERVER_PID=$!
+    SERVER_DESC="MinIO $("$bin" --version 2>/dev/null | head -1 | awk '{print $3}'), one drive on local disk"
+    ;;
+  endpoint)
+    [ -n "${ACCESS_KEY:-}" ] && [ -n "${SECRET_KEY:-}" ] || die "ENDPOINT needs ACCESS_KEY and SECRET_KEY"
+    AK=$ACCESS_KEY SK=$SECRET_KEY PROVIDER=Other ENDPOINT_URL=$ENDPOINT
+    SERVER_DESC=$ENDPOINT
+    ;;
+  *) die "unknown target $1 (minio, qcli, or set ENDPOINT)" ;;
+  esac
+  if [ -n "$SERVER_PID" ] && ! wait_http "$ENDPOINT_URL/"; then
+    cat "$WORK/server.log" >&2
+    die "the $1 server did not start"
+  fi
+  export QCLI_CONFIG_DIR="$WORK/qcli-config" QCLI_ENDPOINT_URL="$ENDPOINT_URL" QCLI_REGION="$REGION"
+  export QCLI_ACCESS_KEY_ID="$AK" QCLI_SECRET_ACCESS_KEY="$SK"
+  export AWS_ACCESS_KEY_ID="$AK" AWS_SECRET_ACCESS_KEY="$SK" AWS_DEFAULT_REGION="$REGION"
+  export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+  export AWS_REQUEST_CHECKSUM_CALCULATION=when_required AWS_RESPONSE_CHECKSUM_VALIDATION=when_required
+  export RCLONE_CONFIG="$WORK/rclone.conf" RCLONE_CONFIG_Q_TYPE=s3 RCLONE_CONFIG_Q_PROVIDER="$PROVIDER"
+  export RCLONE_CONFIG_Q_ENDPOINT="$ENDPOINT_URL" RCLONE_CONFIG_Q_REGION="$REGION"
+  export RCLONE_CONFIG_Q_ACCESS_KEY_ID="$AK" RCLONE_CONFIG_Q_SECRET_ACCESS_KEY="$SK"
+  : >"$RCLONE_CONFIG"
+  OWN_BUCKET=
+  if [ "$1" = endpoint ] && [ -n "${BUCKET:-}" ]; then
+    B=$BUCKET
+  else
+    B=qcli-bench-$$
+    OWN_BUCKET=1
+    "$QCLI" s3 mb "s3://$B" >/dev/null
+  fi
+}
+
+stop_target() {
+  [ -n "$OWN_BUCKET" ] && { "$QCLI" s3 rb --force "s3://$B" >/dev/null 2>&1 || true; }
+  stop_server
+}
 
 echo "making $SMALL_FILES files of $SMALL_KIB KiB and one of $BIG_MIB MiB..." >&2
-mkdir -p "$WORK/small"
-head -c $((SMALL_FILES * SMALL_KIB * 1024)) /dev/urandom | split -a 4 -d -b $((SMALL_KIB * 1024)) - "$WORK/small/f"
+mkdir -p "$WORK/small" "$WORK/out"
+head -c $((SMALL_FILES * SMALL_KIB * 1024)) /dev/urandom | split -a 5 -d -b $((SMALL_KIB * 1024)) - "$WORK/small/f"
 head -c $((BIG_MIB * 1024 * 1024)) /dev/urandom >"$WORK/big.bin"
+
+# evict FILE: drops it from the page cache (COLD=1), so that an upload reads the disk.
+evict() {
+  python3 -c 'import os,sys; fd=os.open(sys.argv[1],os.O_RDONLY); os.fsync(fd); os.posix_fadvise(fd,0,0,os.POSIX_FADV_DONTNEED)' "$1" 2>/dev/null ||
+    dd if="$1" iflag=nocache count=0 status=none 2>/dev/null || true
+}
 
 RESULTS="$WORK/results"
 : >"$RESULTS"
 
-# measure CASE TOOL CMD...: runs CMD once, records wall, CPU and peak RSS.
+# measure TARGET ROUND CASE TOOL CMD...: runs CMD once and records wall
+# seconds, client CPU seconds and peak RSS (MiB).
 measure() {
-  local case=$1 tool=$2
-  shift 2
+  local target=$1 round=$2 case=$3 tool=$4
+  shift 4
   sync
   if ! /usr/bin/time -v -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/err.txt"; then
-    echo "$case/$tool failed:" >&2
-    cat "$WORK/err.txt" >&2
+    echo "bench: $case/$tool failed:" >&2
+    head -5 "$WORK/err.txt" >&2
     return 0
   fi
-  awk -v c="$case" -v t="$tool" -F': ' '
+  awk -v pre="$target $round $case $tool" -F': ' '
     /Elapsed \(wall clock\)/ { n = split($2, p, ":"); w = 0; for (i = 1; i <= n; i++) w = w * 60 + p[i] }
     /User time/ { u = $2 } /System time/ { s = $2 } /Maximum resident/ { r = $2 }
-    END { printf "%s %s %.2f %.2f %.0f\n", c, t, w, u + s, r / 1024 }' "$WORK/time.txt" >>"$RESULTS"
+    END { printf "%s %.3f %.3f %.1f\n", pre, w, u + s, r / 1024 }' "$WORK/time.txt" >>"$RESULTS"
 }
 
-have() { command -v "$1" >/dev/null 2>&1; }
-AWS="aws --endpoint-url $ENDPOINT --only-show-errors"
+# Commands measured must be programs (/usr/bin/time runs them), not functions.
+read -ra extra_flags <<<"$QCLI_FLAGS"
+QCP=("$QCLI" s3 cp --progress none --only-show-errors "${extra_flags[@]}")
 
-# Many small files, up and down.
-measure small-up qcli "$QCLI" s3 cp --recursive --progress none --only-show-errors "$WORK/small" s3://bench/q-small/
-have aws && measure small-up aws $AWS s3 cp --recursive "$WORK/small" s3://bench/a-small/
-have rclone && measure small-up rclone rclone copy "$WORK/small" q:bench/r-small
-measure small-down qcli "$QCLI" s3 cp --recursive --progress none --only-show-errors s3://bench/q-small/ "$WORK/q-small"
-have aws && measure small-down aws $AWS s3 cp --recursive s3://bench/q-small/ "$WORK/a-small"
-have rclone && measure small-down rclone rclone copy q:bench/q-small "$WORK/r-small"
+# upload CASE TOOL ROUND: one measured upload by TOOL; the object or prefix
+# it wrote is removed afterwards (unmeasured) so that no tool finds its
+# work already done in the next round.
+upload() {
+  local case=$1 tool=$2 round=$3 key="up-$2" t=$target
+  case $case in
+  big-up)
+    [ -n "$COLD" ] && evict "$WORK/big.bin"
+    case $tool in
+    qcli) measure $t $round $case $tool "${QCP[@]}" "$WORK/big.bin" "s3://$B/$key" ;;
+    curl) measure $t $round $case $tool curl -sf -T "$WORK/big.bin" "$("$QCLI" s3 presign --method PUT "s3://$B/$key")" ;;
+    rclone) measure $t $round $case $tool rclone copyto "$WORK/big.bin" "q:$B/$key" ;;
+    aws) measure $t $round $case $tool aws --endpoint-url "$ENDPOINT_URL" --only-show-errors s3 cp "$WORK/big.bin" "s3://$B/$key" ;;
+    esac
+    "$QCLI" s3 rm "s3://$B/$key" >/dev/null 2>&1 || true
+    ;;
+  small-up)
+    case $tool in
+    qcli) measure $t $round $case $tool "${QCP[@]}" --recursive "$WORK/small" "s3://$B/$key/" ;;
+    rclone) measure $t $round $case $tool rclone copy "$WORK/small" "q:$B/$key" ;;
+    aws) measure $t $round $case $tool aws --endpoint-url "$ENDPOINT_URL" --only-show-errors s3 cp --recursive "$WORK/small" "s3://$B/$key/" ;;
+    *) return 0 ;;
+    esac
+    "$QCLI" s3 rm --recursive "s3://$B/$key/" >/dev/null 2>&1 || true
+    ;;
+  esac
+}
 
-# One big file, up and down, against one plain request to a presigned URL.
-measure big-up qcli "$QCLI" s3 cp --progress none "$WORK/big.bin" s3://bench/big.bin
-measure big-up curl curl -sf -T "$WORK/big.bin" "$("$QCLI" s3 presign --method PUT s3://bench/big-curl.bin)"
-have aws && measure big-up aws $AWS s3 cp "$WORK/big.bin" s3://bench/big-aws.bin
-measure big-down qcli "$QCLI" s3 cp --progress none s3://bench/big.bin "$WORK/big.out"
-measure big-down curl curl -sf -o "$WORK/big.curl" "$("$QCLI" s3 presign s3://bench/big.bin)"
-have aws && measure big-down aws $AWS s3 cp s3://bench/big.bin "$WORK/big.aws"
+# download CASE TOOL ROUND: one measured download of the seeded objects
+# into a fresh local path.
+download() {
+  local case=$1 tool=$2 round=$3 out="$WORK/out/$2" t=$target obj=src-big
+  rm -rf "$out"
+  [ "$case" = big-down-put ] && obj=src-big-put
+  case $case in
+  big-down | big-down-put)
+    case $tool in
+    qcli) measure $t $round $case $tool "${QCP[@]}" "s3://$B/$obj" "$out" ;;
+    curl) measure $t $round $case $tool curl -sf -o "$out" "$("$QCLI" s3 presign "s3://$B/$obj")" ;;
+    rclone) measure $t $round $case $tool rclone copyto "q:$B/$obj" "$out" ;;
+    aws) measure $t $round $case $tool aws --endpoint-url "$ENDPOINT_URL" --only-show-errors s3 cp "s3://$B/$obj" "$out" ;;
+    esac
+    if [ -f "$out" ] && ! cmp -s "$WORK/big.bin" "$out"; then echo "bench: WARNING: $tool's download of $obj differs" >&2; fi
+    ;;
+  small-down)
+    case $tool in
+    qcli) measure $t $round $case $tool "${QCP[@]}" --recursive "s3://$B/src-small/" "$out" ;;
+    rclone) measure $t $round $case $tool rclone copy "q:$B/src-small" "$out" ;;
+    aws) measure $t $round $case $tool aws --endpoint-url "$ENDPOINT_URL" --only-show-errors s3 cp --recursive "s3://$B/src-small/" "$out" ;;
+    *) return 0 ;;
+    esac
+    ;;
+  esac
+  rm -rf "$out"
+}
 
-# From stdin: memory is bounded by concurrency x part size.
-measure stdin-up qcli sh -c "cat '$WORK/big.bin' | '$QCLI' s3 cp --progress none - s3://bench/stdin.bin"
+# The round's tool order alternates, so that no tool always runs first
+# (right after the server's previous burst) or last.
+ordered() {
+  local round=$1 list=$tools
+  if [ $((round % 2)) -eq 0 ]; then list=$(echo "$tools" | tr ' ' '\n' | tac | tr '\n' ' '); fi
+  echo $list
+}
 
-cmp -s "$WORK/big.bin" "$WORK/big.out" || echo "WARNING: qcli's download differs" >&2
+CASES="big-up big-down big-down-put small-up small-down"
+DESC="$WORK/descriptions"
+: >"$DESC"
+for target in $TARGETS; do
+  echo "target $target: starting..." >&2
+  start_target "$target"
+  echo "$target|$SERVER_DESC at $ENDPOINT_URL" >>"$DESC"
+  # Download sources: a multipart object written by qcli (its part size in
+  # its metadata), a single-PUT object (plain MD5 ETag), a tree of small files.
+  "${QCP[@]}" "$WORK/big.bin" "s3://$B/src-big"
+  curl -sf -T "$WORK/big.bin" "$("$QCLI" s3 presign --method PUT "s3://$B/src-big-put")"
+  "${QCP[@]}" --recursive "$WORK/small" "s3://$B/src-small/"
+  for round in $(seq "$RUNS"); do
+    echo "target $target: round $round of $RUNS (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+    for case in $CASES; do
+      for tool in $(ordered "$round"); do
+        case $case in
+        *-up) upload "$case" "$tool" "$round" ;;
+        *) download "$case" "$tool" "$round" ;;
+        esac
+      done
+    done
+  done
+  stop_target
+done
 
+# The report. Medians over rounds; ratios are qcli / peer per round, then
+# their median (below 1: qcli used less time, CPU or memory).
 echo
-printf '%-11s %-7s %9s %9s %9s %10s\n' case tool "wall s" "cpu s" "rss MiB" "vs qcli"
-awk '
-  { key = $1; if ($2 == "qcli") q[key] = $3; row[NR] = $0 }
-  END {
-    for (i = 1; i <= NR; i++) {
-      split(row[i], f, " ")
-      ratio = (f[2] != "qcli" && q[f[1]] > 0) ? sprintf("%.2fx", f[3] / q[f[1]]) : "-"
-      printf "%-11s %-7s %9.2f %9.2f %9d %10s\n", f[1], f[2], f[3], f[4], f[5], ratio
+echo "qcli: $("$QCLI" version 2>/dev/null | head -1); $(curl --version | head -1 | cut -d' ' -f1-2)$(have rclone && echo "; $(rclone version 2>/dev/null | head -1)")"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ *//'); load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$RUNS rounds; medians. Ratios are qcli / peer, per round, then the median (below 1: qcli is faster or smaller)."
+echo "spread: (max - min) / median of qcli's own figure over the rounds, a measure of the noise."
+for target in $TARGETS; do
+  echo
+  echo "## $(grep "^$target|" "$DESC" | cut -d'|' -f2-)"
+  echo
+  awk -v target="$target" -v tools="$tools" -v big="$BIG_MIB" -v nsmall="$SMALL_FILES" -v ksmall="$SMALL_KIB" '
+    function median(list,   n, a, i, j, x) {
+      n = split(list, a, " ")
+      if (n == 0) return ""
+      for (i = 2; i <= n; i++) { x = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
+      return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
     }
-  }' "$RESULTS"
-echo
-echo "vs qcli: the tool's wall time divided by qcli's (above 1: qcli is faster)."
-echo "cpu s is the client's user+sys time; big files are $BIG_MIB MiB, so cpu s / $BIG_MIB * 1024 is CPU per GiB."
+    function spread(list,   n, a, i, lo, hi, m) {
+      n = split(list, a, " "); if (n < 2) return "-"
+      lo = hi = a[1] + 0
+      for (i = 2; i <= n; i++) { if (a[i] + 0 < lo) lo = a[i] + 0; if (a[i] + 0 > hi) hi = a[i] + 0 }
+      m = median(list); return m > 0 ? sprintf("%.0f%%", 100 * (hi - lo) / m) : "-"
+    }
+    function add(k, v) { vals[k] = (k in vals) ? vals[k] " " v : v }
+    $1 == target {
+      # fields: target round case tool wall cpu rss
+      add($3 SUBSEP $4 SUBSEP "wall", $5); add($3 SUBSEP $4 SUBSEP "cpu", $6 * 1024 / big)
+      add($3 SUBSEP $4 SUBSEP "rss", $7); w[$2, $3, $4] = $5; c[$2, $3, $4] = $6; rss[$2, $3, $4] = $7
+      rounds[$2] = 1
+    }
+    # row LABEL CASE METRIC: one table row.
+    function row(label, cs, metric,   line, t, i, m, r, k, ratios, v, q, fmt) {
+      fmt = (metric == "rss") ? "%.0f" : "%.2f"
+      line = "| " label
+      for (i = 1; i <= nt; i++) {
+        k = cs SUBSEP tl[i] SUBSEP metric
+        line = line " | " ((k in vals) ? sprintf(fmt, median(vals[k])) : "-")
+      }
+      for (i = 2; i <= nt; i++) {
+        ratios = ""
+        for (r in rounds) {
+          q = (metric == "wall") ? w[r, cs, "qcli"] : (metric == "cpu") ? c[r, cs, "qcli"] : rss[r, cs, "qcli"]
+          v = (metric == "wall") ? w[r, cs, tl[i]] : (metric == "cpu") ? c[r, cs, tl[i]] : rss[r, cs, tl[i]]
+          if (q != "" && v + 0 > 0) ratios = ratios " " q / v
+        }
+        line = line " | " (ratios == "" ? "-" : sprintf("%.2fx", median(ratios)))
+      }
+      k = cs SUBSEP "qcli" SUBSEP metric
+      print line " | " ((k in vals) ? spread(vals[k]) : "-") " |"
+    }
+    END {
+      nt = split(tools, tl, " ")
+      head = "| workload"; sep = "|---"
+      for (i = 1; i <= nt; i++) { head = head " | " tl[i]; sep = sep "|---:" }
+      for (i = 2; i <= nt; i++) { head = head " | qcli / " tl[i]; sep = sep "|---:" }
+      print head " | spread |"; print sep "|---:|"
+      row(big " MiB upload, wall s", "big-up", "wall")
+      row(big " MiB download, wall s", "big-down", "wall")
+      row(big " MiB download of a single-PUT object, wall s", "big-down-put", "wall")
+      row("client CPU s per GiB, upload", "big-up", "cpu")
+      row("client CPU s per GiB, download", "big-down", "cpu")
+      row("client CPU s per GiB, download (single PUT)", "big-down-put", "cpu")
+      row(sprintf("%d x %d KiB upload, wall s", nsmall, ksmall), "small-up", "wall")
+      row(sprintf("%d x %d KiB download, wall s", nsmall, ksmall), "small-down", "wall")
+      row("peak RSS MiB, " big " MiB upload", "big-up", "rss")
+      row("peak RSS MiB, " big " MiB download", "big-down", "rss")
+      row("peak RSS MiB, small files down", "small-down", "rss")
+    }' "$RESULTS"
+done
+[ -n "${KEEP_RESULTS:-}" ] && cp "$RESULTS" "$KEEP_RESULTS"
+exit 0
