@@ -239,20 +239,22 @@ func (m *Manager) getRanges(ctx context.Context, in DownloadInput, info client.O
 const maxHashedRange = 64 << 20
 
 // getParts downloads a multipart object one part per range and hashes each
-// part in the goroutine that fetched it, as the bytes pass: the composite
-// ETag check then needs no second read of the file, and MD5 runs on every
-// core instead of one.
+// part as its bytes pass, the parts in flight side by side on md5Lanes: the
+// composite ETag check then needs no second read of the file.
 func (m *Manager) getParts(ctx context.Context, in DownloadInput, info client.ObjectInfo, f *os.File, obj object, plan digestPlan) (*fileResult, error) {
 	count := partCount(info.Size, plan.partSize)
 	sums := make([][md5.Size]byte, count)
 	if err := f.Truncate(info.Size); err != nil {
 		return nil, err
 	}
+	hs := m.lanes.hashers(min(count, m.opts.PartConcurrency))
+	defer hs.Close()
 	g := newGroup(ctx, m.opts.PartConcurrency)
 	for i := range count {
 		off := int64(i) * plan.partSize
 		if !g.Go(func(ctx context.Context) error {
-			h := md5.New()
+			h := hs.New()
+			defer h.Close()
 			w := countingWriter{w: io.MultiWriter(io.NewOffsetWriter(f, off), h), report: obj.bytes}
 			if err := m.getRange(ctx, in, versionOf(info), off, min(plan.partSize, info.Size-off), w); err != nil {
 				return err

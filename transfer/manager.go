@@ -12,11 +12,13 @@ import (
 // request slots and buffer budget, so running many at once cannot exceed
 // the limits in Options.
 type Manager struct {
-	c     *client.Client
-	opts  Options
-	em    *emitter
-	slots chan struct{} // one per data request in flight
-	bufs  *bufferPool   // part buffers for streams
+	c      *client.Client
+	opts   Options
+	em     *emitter
+	slots  chan struct{} // one per data request in flight
+	bufs   *bufferPool   // part buffers for streams
+	lanes  md5Lanes      // MD5 of parts, side by side
+	copies copyBuffers   // buffers ranges and file sections are read through
 
 	cleanOnce sync.Once // stale resume states are swept once per Manager
 	sweptDirs sync.Map  // directories already swept of stale download temporaries

@@ -145,7 +145,7 @@ func (m *Manager) getOnce(ctx context.Context, in DownloadInput, v version, off,
 	if err := v.checkRange(object, off, length, out.ContentRange); err != nil {
 		return 0, err
 	}
-	n, err := io.Copy(w, bodyReader{io.LimitReader(out.Body, length)})
+	n, err := m.copies.copyFull(w, bodyReader{io.LimitReader(out.Body, length)})
 	if err == nil && n < length {
 		err = &bodyError{err: io.ErrUnexpectedEOF}
 	}
