@@ -20,7 +20,13 @@
 #   TOOLS="qcli curl rclone"  clients, each used when installed (aws works too)
 #   QCLI=path          a qcli binary to measure (default: built from this tree)
 #   QCLI_FLAGS="..."   extra flags for every qcli cp (e.g. --concurrency 8)
+#   QCLI_BEFORE=path   another qcli binary, measured beside QCLI as the tool
+#                      "before": a change's effect in one run (qcli / before)
+#   KEEP_RESULTS=file  keep the raw figures (target round case tool wall cpu rss user sys)
+#   PERF_RECORD=dir    profile every qcli run with `perf record -g` into dir
+#                      (perf report -i dir/TARGET-CASE-ROUND.data); adds overhead
 #   COLD=1             evict the large file from the page cache before each upload
+#   CASES="..."        a subset of: big-up big-down big-down-put small-up small-down
 #   MINIO_BIN=path     MinIO server binary; else `minio` on PATH; else built
 #                      with `go install github.com/minio/minio@latest` into
 #                      $BENCH_CACHE/bin (default ~/.cache/qcli-bench; slow, once)
@@ -72,6 +78,7 @@ fi
 
 # Keep only the tools that are installed; qcli is always measured.
 tools=qcli
+[ -n "${QCLI_BEFORE:-}" ] && tools="qcli before"
 for t in $TOOLS; do
   [ "$t" = qcli ] && continue
   if have "$t"; then tools="$tools $t"; else echo "bench: $t is not installed; leaving it out" >&2; fi
@@ -173,11 +180,15 @@ RESULTS="$WORK/results"
 : >"$RESULTS"
 
 # measure TARGET ROUND CASE TOOL CMD...: runs CMD once and records wall
-# seconds, client CPU seconds and peak RSS (MiB).
+# seconds, client CPU seconds, peak RSS (MiB), then user and system CPU.
 measure() {
   local target=$1 round=$2 case=$3 tool=$4
   shift 4
   sync
+  if [ -n "${PERF_RECORD:-}" ] && [ "$tool" = qcli ]; then
+    mkdir -p "$PERF_RECORD"
+    set -- perf record -q -g -o "$PERF_RECORD/$target-$case-$round.data" -- "$@"
+  fi
   if ! /usr/bin/time -v -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/err.txt"; then
     echo "bench: $case/$tool failed:" >&2
     head -5 "$WORK/err.txt" >&2
@@ -186,12 +197,13 @@ measure() {
   awk -v pre="$target $round $case $tool" -F': ' '
     /Elapsed \(wall clock\)/ { n = split($2, p, ":"); w = 0; for (i = 1; i <= n; i++) w = w * 60 + p[i] }
     /User time/ { u = $2 } /System time/ { s = $2 } /Maximum resident/ { r = $2 }
-    END { printf "%s %.3f %.3f %.1f\n", pre, w, u + s, r / 1024 }' "$WORK/time.txt" >>"$RESULTS"
+    END { printf "%s %.3f %.3f %.1f %.2f %.2f\n", pre, w, u + s, r / 1024, u, s }' "$WORK/time.txt" >>"$RESULTS"
 }
 
 # Commands measured must be programs (/usr/bin/time runs them), not functions.
 read -ra extra_flags <<<"$QCLI_FLAGS"
 QCP=("$QCLI" s3 cp --progress none --only-show-errors "${extra_flags[@]}")
+BEFORE=("${QCLI_BEFORE:-}" s3 cp --progress none --only-show-errors "${extra_flags[@]}")
 
 # upload CASE TOOL ROUND: one measured upload by TOOL; the object or prefix
 # it wrote is removed afterwards (unmeasured) so that no tool finds its
@@ -203,6 +215,7 @@ upload() {
     [ -n "$COLD" ] && evict "$WORK/big.bin"
     case $tool in
     qcli) measure $t $round $case $tool "${QCP[@]}" "$WORK/big.bin" "s3://$B/$key" ;;
+    before) measure $t $round $case $tool "${BEFORE[@]}" "$WORK/big.bin" "s3://$B/$key" ;;
     curl) measure $t $round $case $tool curl -sf -T "$WORK/big.bin" "$("$QCLI" s3 presign --method PUT "s3://$B/$key")" ;;
     rclone) measure $t $round $case $tool rclone copyto "$WORK/big.bin" "q:$B/$key" ;;
     aws) measure $t $round $case $tool aws --endpoint-url "$ENDPOINT_URL" --only-show-errors s3 cp "$WORK/big.bin" "s3://$B/$key" ;;
@@ -212,6 +225,7 @@ upload() {
   small-up)
     case $tool in
     qcli) measure $t $round $case $tool "${QCP[@]}" --recursive "$WORK/small" "s3://$B/$key/" ;;
+    before) measure $t $round $case $tool "${BEFORE[@]}" --recursive "$WORK/small" "s3://$B/$key/" ;;
     rclone) measure $t $round $case $tool rclone copy "$WORK/small" "q:$B/$key" ;;
     aws) measure $t $round $case $tool aws --endpoint-url "$ENDPOINT_URL" --only-show-errors s3 cp --recursive "$WORK/small" "s3://$B/$key/" ;;
     *) return 0 ;;
@@ -231,6 +245,7 @@ download() {
   big-down | big-down-put)
     case $tool in
     qcli) measure $t $round $case $tool "${QCP[@]}" "s3://$B/$obj" "$out" ;;
+    before) measure $t $round $case $tool "${BEFORE[@]}" "s3://$B/$obj" "$out" ;;
     curl) measure $t $round $case $tool curl -sf -o "$out" "$("$QCLI" s3 presign "s3://$B/$obj")" ;;
     rclone) measure $t $round $case $tool rclone copyto "q:$B/$obj" "$out" ;;
     aws) measure $t $round $case $tool aws --endpoint-url "$ENDPOINT_URL" --only-show-errors s3 cp "s3://$B/$obj" "$out" ;;
@@ -240,6 +255,7 @@ download() {
   small-down)
     case $tool in
     qcli) measure $t $round $case $tool "${QCP[@]}" --recursive "s3://$B/src-small/" "$out" ;;
+    before) measure $t $round $case $tool "${BEFORE[@]}" --recursive "s3://$B/src-small/" "$out" ;;
     rclone) measure $t $round $case $tool rclone copy "q:$B/src-small" "$out" ;;
     aws) measure $t $round $case $tool aws --endpoint-url "$ENDPOINT_URL" --only-show-errors s3 cp --recursive "s3://$B/src-small/" "$out" ;;
     *) return 0 ;;
@@ -257,7 +273,7 @@ ordered() {
   echo $list
 }
 
-CASES="big-up big-down big-down-put small-up small-down"
+CASES=${CASES:-big-up big-down big-down-put small-up small-down}
 DESC="$WORK/descriptions"
 : >"$DESC"
 for target in $TARGETS; do
@@ -353,5 +369,6 @@ for target in $TARGETS; do
       row("peak RSS MiB, small files down", "small-down", "rss")
     }' "$RESULTS"
 done
+# KEEP_RESULTS=file keeps the raw figures: target round case tool wall cpu rss user sys.
 [ -n "${KEEP_RESULTS:-}" ] && cp "$RESULTS" "$KEEP_RESULTS"
 exit 0

@@ -122,11 +122,12 @@ func (h *laneHasher) Close() {
 	}
 }
 
-// sum hashes r to the end; n is the number of bytes read.
-func (p *partHashers) sum(r io.Reader) (sum [md5.Size]byte, n int64, err error) {
+// sum hashes r to the end, read through c's buffers; n is the number of
+// bytes read.
+func (p *partHashers) sum(r io.Reader, c *copyBuffers) (sum [md5.Size]byte, n int64, err error) {
 	h := p.New()
 	defer h.Close()
-	n, err = io.Copy(h, r)
+	n, err = c.copyFull(h, r)
 	if err != nil {
 		return sum, n, err
 	}

@@ -69,18 +69,16 @@ func (s source) shrank(off, want, got int64) error {
 		Change: fmt.Sprintf("it shrank: %d bytes from offset %d were expected, %d could be read", want, off, got)}
 }
 
-// md5 hashes length bytes of f from off; fewer bytes than that means the
-// file shrank since the upload started.
-func (s source) md5(f *os.File, off, length int64) ([md5.Size]byte, error) {
-	h := md5.New()
-	var sum [md5.Size]byte
-	n, err := io.Copy(h, io.NewSectionReader(f, off, length))
+// md5 hashes length bytes of f from off on one of hs's hashers, read
+// through c's buffers; fewer bytes than that means the file shrank since
+// the upload started.
+func (s source) md5(f *os.File, hs *partHashers, c *copyBuffers, off, length int64) ([md5.Size]byte, error) {
+	sum, n, err := hs.sum(io.NewSectionReader(f, off, length), c)
 	if err != nil {
 		return sum, err
 	}
 	if n < length {
 		return sum, s.shrank(off, length, n)
 	}
-	copy(sum[:], h.Sum(nil))
 	return sum, nil
 }

@@ -77,7 +77,7 @@ func (m *Manager) UploadFile(ctx context.Context, path string, in UploadInput) (
 // refused) and voids a success.
 func (m *Manager) putFile(ctx context.Context, f *os.File, src source, in UploadInput, obj object) (*Result, error) {
 	size := src.start.Size()
-	sum, err := src.md5(f, 0, size)
+	sum, err := src.md5(f, &partHashers{}, &m.copies, 0, size)
 	if err != nil {
 		return nil, err
 	}
@@ -173,6 +173,8 @@ func (m *Manager) uploadFailed(ctx context.Context, r *resumed, err error) error
 // parallel, and returns how many were kept from an earlier attempt.
 func (m *Manager) sendFileParts(ctx context.Context, f *os.File, src source, r *resumed, count int) (int, error) {
 	size := src.start.Size()
+	hs := m.lanes.hashers(min(count, m.opts.PartConcurrency))
+	defer hs.Close()
 	g := newGroup(ctx, m.opts.PartConcurrency)
 	kept := make([]bool, count+1)
 	for n := 1; n <= count; n++ {
@@ -180,7 +182,7 @@ func (m *Manager) sendFileParts(ctx context.Context, f *os.File, src source, r *
 		length := min(r.ps, size-off)
 		if !g.Go(func(ctx context.Context) error {
 			var err error
-			kept[n], err = m.filePart(ctx, f, src, r, int32(n), off, length)
+			kept[n], err = m.filePart(ctx, f, src, hs, r, int32(n), off, length)
 			return err
 		}) {
 			break
@@ -198,8 +200,8 @@ func (m *Manager) sendFileParts(ctx context.Context, f *os.File, src source, r *
 
 // filePart hashes one section of the file and sends it, unless the
 // service already holds a part with that size and MD5 (a resumed upload).
-func (m *Manager) filePart(ctx context.Context, f *os.File, src source, r *resumed, n int32, off, length int64) (kept bool, err error) {
-	sum, err := src.md5(f, off, length)
+func (m *Manager) filePart(ctx context.Context, f *os.File, src source, hs *partHashers, r *resumed, n int32, off, length int64) (kept bool, err error) {
+	sum, err := src.md5(f, hs, &m.copies, off, length)
 	if err != nil {
 		return false, err
 	}
