@@ -179,6 +179,32 @@ func (dropDefaultContentType) HandleSerialize(ctx context.Context, in middleware
 	return next.HandleSerialize(ctx, in)
 }
 
+// SignsPayload reports whether requests carry the SHA-256 of their body in
+// their signature, as SigV4 does over plain HTTP; over HTTPS the body is
+// sent UNSIGNED-PAYLOAD (TLS protects it). A caller that reads a body
+// anyway can then hash it on the way and pass PayloadSHA256, saving the
+// client a second read of it.
+func (c *Client) SignsPayload() bool {
+	return !strings.HasPrefix(strings.ToLower(c.cfg.Endpoint), "https://")
+}
+
+// payloadHash signs a request with the caller's SHA-256 of the body, so
+// that the SDK does not read the body to compute it (only over plain HTTP;
+// the SDK's dynamic payload signing sends UNSIGNED-PAYLOAD over HTTPS).
+func (c *Client) payloadHash(sha256Hex string) func(*s3.Options) {
+	return func(o *s3.Options) {
+		if sha256Hex == "" || !c.SignsPayload() {
+			return
+		}
+		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+			return stack.Finalize.Insert(middleware.FinalizeMiddlewareFunc("qcliPayloadSHA256",
+				func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+					return next.HandleFinalize(v4.SetPayloadHash(ctx, sha256Hex), in)
+				}), (*v4.ComputePayloadSHA256)(nil).ID(), middleware.Before)
+		})
+	}
+}
+
 // withContentMD5 adds Content-MD5 to calls some servers require it on
 // (DeleteObjects), which the SDK omits when checksums are WhenRequired.
 func withContentMD5(o *s3.Options) {

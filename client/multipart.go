@@ -80,6 +80,8 @@ type UploadPartInput struct {
 	// the client computes the part's checksum unless Checksum gives it.
 	ChecksumAlgorithm ChecksumAlgorithm
 	Checksum          string
+	// PayloadSHA256 is the part's hex SHA-256, as PutObjectInput's.
+	PayloadSHA256 string
 }
 
 // UploadPartOutput is an uploaded part: what CompleteMultipartUpload needs of it.
@@ -108,7 +110,7 @@ func (c *Client) UploadPart(ctx context.Context, in UploadPartInput) (UploadPart
 	}
 	req.SSECustomerAlgorithm, req.SSECustomerKey, req.SSECustomerKeyMD5 = customerKeyHeaders(in.CustomerKey)
 	req.ChecksumCRC32, req.ChecksumCRC32C, req.ChecksumCRC64NVME, req.ChecksumSHA1, req.ChecksumSHA256 = sum.sdk()
-	out, err := c.s3.UploadPart(ctx, req, unsignedPayloadIfStreaming(body))
+	out, err := c.s3.UploadPart(ctx, req, unsignedPayloadIfStreaming(body), c.payloadHash(in.PayloadSHA256))
 	if err != nil {
 		return UploadPartOutput{}, c.wrapErr("UploadPart", in.Bucket, in.Key, err)
 	}

@@ -87,6 +87,11 @@ type PutObjectInput struct {
 	// Checksum is the body's base64 checksum for ChecksumAlgorithm, when
 	// the caller has it.
 	Checksum string
+	// PayloadSHA256 is the hex SHA-256 of the body, for a caller that
+	// reads the body anyway: over plain HTTP the request signature covers
+	// the body's SHA-256, which the client otherwise computes by reading
+	// the body once more (see Client.SignsPayload). Ignored over HTTPS.
+	PayloadSHA256 string
 	// IfNoneMatch "*" writes only if no object has the key (a conditional
 	// create): the service answers PreconditionFailed otherwise, and a
 	// concurrent writer cannot slip in between a check and the write.
@@ -135,7 +140,7 @@ func (c *Client) PutObject(ctx context.Context, in PutObjectInput) (PutObjectOut
 		Tagging: a.tagging,
 	}
 	req.ChecksumCRC32, req.ChecksumCRC32C, req.ChecksumCRC64NVME, req.ChecksumSHA1, req.ChecksumSHA256 = sum.sdk()
-	out, err := c.s3.PutObject(ctx, req, unsignedPayloadIfStreaming(body), withoutDefaultContentType)
+	out, err := c.s3.PutObject(ctx, req, unsignedPayloadIfStreaming(body), withoutDefaultContentType, c.payloadHash(in.PayloadSHA256))
 	if err != nil {
 		return PutObjectOutput{}, c.wrapErr("PutObject", in.Bucket, in.Key, err)
 	}

@@ -16,7 +16,7 @@ import (
 
 // conveniences are the Client's exported methods that are not one S3
 // operation each. A new method must go into the operation table or here.
-var conveniences = []string{"Config", "Download", "List", "S3", "String", "Upload"}
+var conveniences = []string{"Config", "Download", "List", "S3", "SignsPayload", "String", "Upload"}
 
 // The operation table and the Client's method set name the same things.
 func TestOperationTableMatchesTheClient(t *testing.T) {
