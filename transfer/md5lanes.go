@@ -2,6 +2,9 @@ package transfer
 
 import (
 	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
+	"hash"
 	"io"
 	"sync"
 
@@ -122,15 +125,31 @@ func (h *laneHasher) Close() {
 	}
 }
 
-// sum hashes r to the end, read through c's buffers; n is the number of
-// bytes read.
-func (p *partHashers) sum(r io.Reader, c *copyBuffers) (sum [md5.Size]byte, n int64, err error) {
-	h := p.New()
+// partSum is what one read of a part computes: its MD5 (for Content-MD5
+// and the ETag checks) and, when the client signs payloads (plain HTTP),
+// its hex SHA-256, which the SDK would otherwise read the part again for.
+type partSum struct {
+	md5    [md5.Size]byte
+	sha256 string
+}
+
+// sumWith reads r to the end through c's buffers and hashes it: its MD5
+// on h (closed after), and its SHA-256 when withSHA256. n is the number
+// of bytes read.
+func sumWith(h md5simd.Hasher, r io.Reader, c *copyBuffers, withSHA256 bool) (s partSum, n int64, err error) {
 	defer h.Close()
-	n, err = c.copyFull(h, r)
-	if err != nil {
-		return sum, n, err
+	var w io.Writer = h
+	var sh hash.Hash
+	if withSHA256 {
+		sh = sha256.New()
+		w = io.MultiWriter(h, sh)
 	}
-	h.Sum(sum[:0])
-	return sum, n, nil
+	if n, err = c.copyFull(w, r); err != nil {
+		return s, n, err
+	}
+	h.Sum(s.md5[:0])
+	if sh != nil {
+		s.sha256 = hex.EncodeToString(sh.Sum(nil))
+	}
+	return s, n, nil
 }

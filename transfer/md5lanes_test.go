@@ -3,6 +3,8 @@ package transfer
 import (
 	"bytes"
 	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"sync"
 	"testing"
@@ -33,9 +35,18 @@ func TestMD5LanesMatchCryptoMD5(t *testing.T) {
 					if got, want := h.Sum(nil), md5.Sum(data); !bytes.Equal(got, want[:]) {
 						t.Errorf("part %d: lanes give %x, crypto/md5 %x", i, got, want)
 					}
-					sum, n, err := hs.sum(bytes.NewReader(data), &copyBuffers{})
-					if err != nil || n != int64(len(data)) || sum != md5.Sum(data) {
-						t.Errorf("part %d: sum gives %x, %d bytes, %v", i, sum, n, err)
+					withSHA256 := i%2 == 1
+					sum, n, err := sumWith(hs.New(), bytes.NewReader(data), &copyBuffers{}, withSHA256)
+					if err != nil || n != int64(len(data)) || sum.md5 != md5.Sum(data) {
+						t.Errorf("part %d: sum gives %x, %d bytes, %v", i, sum.md5, n, err)
+					}
+					wantSHA := ""
+					if withSHA256 {
+						s := sha256.Sum256(data)
+						wantSHA = hex.EncodeToString(s[:])
+					}
+					if sum.sha256 != wantSHA {
+						t.Errorf("part %d: SHA-256 %q, want %q", i, sum.sha256, wantSHA)
 					}
 				})
 			}

@@ -64,13 +64,13 @@ func (m *Manager) createUpload(ctx context.Context, in UploadInput, obj object, 
 
 // sendPart uploads one part with its Content-MD5 and checks the ETag the
 // service returns, so a part corrupted on the way is never completed.
-func (u *mpu) sendPart(ctx context.Context, n int32, body io.ReadSeeker, size int64, sum [md5.Size]byte) error {
+func (u *mpu) sendPart(ctx context.Context, n int32, body io.ReadSeeker, size int64, sum partSum) error {
 	var out client.UploadPartOutput
 	err := u.m.withSlot(ctx, func() (err error) {
 		out, err = u.m.c.UploadPart(ctx, client.UploadPartInput{
 			Bucket: u.in.Bucket, Key: u.in.Key, UploadID: u.id, PartNumber: n,
 			Body: &progressReader{r: body, report: u.obj.bytes}, ContentLength: size,
-			ContentMD5: b64(sum[:]), CustomerKey: u.in.SSE.CustomerKey, ChecksumAlgorithm: u.in.ChecksumAlgorithm,
+			ContentMD5: b64(sum.md5[:]), PayloadSHA256: sum.sha256, CustomerKey: u.in.SSE.CustomerKey, ChecksumAlgorithm: u.in.ChecksumAlgorithm,
 		})
 		return err
 	})
@@ -78,10 +78,10 @@ func (u *mpu) sendPart(ctx context.Context, n int32, body io.ReadSeeker, size in
 	if err != nil {
 		return err
 	}
-	if md5Comparable(u.in.SSE) && isMD5ETag(etag) && !sameETag(etag, hex.EncodeToString(sum[:])) {
-		return &IntegrityError{What: fmt.Sprintf("part %d of %s", n, u.obj.dest), Want: hex.EncodeToString(sum[:]), Got: trimETag(etag)}
+	if md5Comparable(u.in.SSE) && isMD5ETag(etag) && !sameETag(etag, hex.EncodeToString(sum.md5[:])) {
+		return &IntegrityError{What: fmt.Sprintf("part %d of %s", n, u.obj.dest), Want: hex.EncodeToString(sum.md5[:]), Got: trimETag(etag)}
 	}
-	u.record(n, partDone{etag: etag, sum: sum, size: size, checksum: out.Checksum})
+	u.record(n, partDone{etag: etag, sum: sum.md5, size: size, checksum: out.Checksum})
 	return nil
 }
 

@@ -1,10 +1,11 @@
 package transfer
 
 import (
-	"crypto/md5"
 	"fmt"
 	"io"
 	"os"
+
+	md5simd "github.com/minio/md5-simd"
 )
 
 // SourceChangedError is a local file that changed while it was uploaded:
@@ -69,11 +70,10 @@ func (s source) shrank(off, want, got int64) error {
 		Change: fmt.Sprintf("it shrank: %d bytes from offset %d were expected, %d could be read", want, off, got)}
 }
 
-// md5 hashes length bytes of f from off on one of hs's hashers, read
-// through c's buffers; fewer bytes than that means the file shrank since
-// the upload started.
-func (s source) md5(f *os.File, hs *partHashers, c *copyBuffers, off, length int64) ([md5.Size]byte, error) {
-	sum, n, err := hs.sum(io.NewSectionReader(f, off, length), c)
+// sum hashes length bytes of f from off with h (see sumWith); fewer
+// bytes than that means the file shrank since the upload started.
+func (s source) sum(f *os.File, h md5simd.Hasher, c *copyBuffers, withSHA256 bool, off, length int64) (partSum, error) {
+	sum, n, err := sumWith(h, io.NewSectionReader(f, off, length), c, withSHA256)
 	if err != nil {
 		return sum, err
 	}

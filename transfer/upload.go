@@ -2,11 +2,12 @@ package transfer
 
 import (
 	"context"
-	"crypto/md5"
 	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
+
+	md5simd "github.com/minio/md5-simd"
 
 	"github.com/quilibrium/qcli/client"
 )
@@ -77,7 +78,7 @@ func (m *Manager) UploadFile(ctx context.Context, path string, in UploadInput) (
 // refused) and voids a success.
 func (m *Manager) putFile(ctx context.Context, f *os.File, src source, in UploadInput, obj object) (*Result, error) {
 	size := src.start.Size()
-	sum, err := src.md5(f, &partHashers{}, &m.copies, 0, size)
+	sum, err := src.sum(f, md5simd.StdlibHasher(), &m.copies, m.c.SignsPayload(), 0, size)
 	if err != nil {
 		return nil, err
 	}
@@ -95,12 +96,12 @@ func (m *Manager) putFile(ctx context.Context, f *os.File, src source, in Upload
 // put sends body (seekable, so the client can retry it) in one PutObject
 // and compares the returned ETag with the MD5 where the service uses MD5
 // ETags.
-func (m *Manager) put(ctx context.Context, body io.ReadSeeker, size int64, sum [md5.Size]byte, in UploadInput, obj object) (*Result, error) {
+func (m *Manager) put(ctx context.Context, body io.ReadSeeker, size int64, sum partSum, in UploadInput, obj object) (*Result, error) {
 	var out client.PutObjectOutput
 	err := m.withSlot(ctx, func() (err error) {
 		out, err = m.c.PutObject(ctx, client.PutObjectInput{Bucket: in.Bucket, Key: in.Key,
 			Body: &progressReader{r: body, report: obj.bytes}, ContentLength: size,
-			ContentMD5: b64(sum[:]), ChecksumAlgorithm: in.ChecksumAlgorithm, ObjectAttributes: in.ObjectAttributes})
+			ContentMD5: b64(sum.md5[:]), PayloadSHA256: sum.sha256, ChecksumAlgorithm: in.ChecksumAlgorithm, ObjectAttributes: in.ObjectAttributes})
 		return err
 	})
 	if err != nil {
@@ -109,8 +110,8 @@ func (m *Manager) put(ctx context.Context, body io.ReadSeeker, size int64, sum [
 	res := &Result{Op: OpUpload, Source: obj.source, Dest: obj.dest, Size: size, ETag: out.ETag, VersionID: out.VersionID,
 		Verified: VerifiedContentMD5}
 	if md5Comparable(in.SSE) && isMD5ETag(out.ETag) {
-		if !sameETag(out.ETag, hex.EncodeToString(sum[:])) {
-			return res, &IntegrityError{What: obj.dest, Want: hex.EncodeToString(sum[:]), Got: trimETag(out.ETag)}
+		if !sameETag(out.ETag, hex.EncodeToString(sum.md5[:])) {
+			return res, &IntegrityError{What: obj.dest, Want: hex.EncodeToString(sum.md5[:]), Got: trimETag(out.ETag)}
 		}
 		res.Verified = VerifiedMD5
 	}
@@ -200,13 +201,14 @@ func (m *Manager) sendFileParts(ctx context.Context, f *os.File, src source, r *
 
 // filePart hashes one section of the file and sends it, unless the
 // service already holds a part with that size and MD5 (a resumed upload).
+// The section is read twice: once for its digests, once to send it.
 func (m *Manager) filePart(ctx context.Context, f *os.File, src source, hs *partHashers, r *resumed, n int32, off, length int64) (kept bool, err error) {
-	sum, err := src.md5(f, hs, &m.copies, off, length)
+	sum, err := src.sum(f, hs.New(), &m.copies, m.c.SignsPayload(), off, length)
 	if err != nil {
 		return false, err
 	}
-	if p, ok := r.parts[n]; ok && p.Size == length && sameETag(p.ETag, hex.EncodeToString(sum[:])) {
-		r.u.record(n, partDone{etag: p.ETag, sum: sum, size: length})
+	if p, ok := r.parts[n]; ok && p.Size == length && sameETag(p.ETag, hex.EncodeToString(sum.md5[:])) {
+		r.u.record(n, partDone{etag: p.ETag, sum: sum.md5, size: length})
 		r.u.obj.bytes(length)
 		return true, nil
 	}

@@ -40,7 +40,7 @@ func (m *Manager) upload(ctx context.Context, r io.Reader, in UploadInput, obj o
 	}
 	if eof {
 		defer m.bufs.put(first)
-		return m.put(ctx, bytes.NewReader(first[:n]), int64(n), md5.Sum(first[:n]), in, obj)
+		return m.put(ctx, bytes.NewReader(first[:n]), int64(n), partSum{md5: md5.Sum(first[:n])}, in, obj)
 	}
 	// No part size is recorded: parts may grow, so the layout is not
 	// promised uniform; a download finds part 1's size with a HEAD instead.
@@ -131,7 +131,7 @@ func endOfStream(r io.Reader, total int64) error {
 func (m *Manager) goPart(g *group, u *mpu, n int32, data []byte) bool {
 	ok := g.Go(func(ctx context.Context) error {
 		defer m.bufs.put(data)
-		return u.sendPart(ctx, n, bytes.NewReader(data), int64(len(data)), md5.Sum(data))
+		return u.sendPart(ctx, n, bytes.NewReader(data), int64(len(data)), partSum{md5: md5.Sum(data)})
 	})
 	if !ok {
 		m.bufs.put(data)
