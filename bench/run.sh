@@ -26,6 +26,9 @@
 #   PERF_RECORD=dir    profile every qcli run with `perf record -g` into dir
 #                      (perf report -i dir/TARGET-CASE-ROUND.data); adds overhead
 #   COLD=1             evict the large file from the page cache before each upload
+#   TLS=1              serve MinIO over HTTPS (a throwaway self-signed certificate,
+#                      trusted by every client; needs openssl), as a real service is:
+#                      request bodies then go UNSIGNED-PAYLOAD, not SHA-256-signed
 #   CASES="..."        a subset of: big-up big-down big-down-put small-up small-down
 #   MINIO_BIN=path     MinIO server binary; else `minio` on PATH; else built
 #                      with `go install github.com/minio/minio@latest` into
@@ -46,6 +49,7 @@ TARGETS=${TARGETS:-minio qcli}
 TOOLS=${TOOLS:-qcli curl rclone}
 QCLI_FLAGS=${QCLI_FLAGS:-}
 COLD=${COLD:-}
+TLS=${TLS:-}
 REGION=${REGION:-q-world-1}
 BENCH_CACHE=${BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/qcli-bench}
 [ -n "${ENDPOINT:-}" ] && TARGETS=endpoint
@@ -99,7 +103,7 @@ free_port() { echo $((20000 + RANDOM % 20000)); }
 # wait_http URL: until the server answers at all (any status).
 wait_http() {
   for _ in $(seq 300); do
-    curl -s -o /dev/null "$1" && return 0
+    curl -sk -o /dev/null "$1" && return 0
     kill -0 "$SERVER_PID" 2>/dev/null || return 1
     sleep 0.1 # waiting for a server to listen; not a measurement
   done
@@ -122,13 +126,22 @@ start_target() {
     local bin
     bin=$(minio_bin)
     AK=benchaccesskey SK=bench-secret-key-0001 PROVIDER=Minio
-    ENDPOINT_URL="http://127.0.0.1:$(free_port)"
-    rm -rf "$WORK/minio-data"
+    local port scheme=http
+    port=$(free_port)
+    rm -rf "$WORK/minio-data" "$WORK/certs"
+    mkdir -p "$WORK/certs"
+    if [ -n "$TLS" ]; then
+      scheme=https
+      openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1 \
+        -addext subjectAltName=IP:127.0.0.1 -keyout "$WORK/certs/private.key" -out "$WORK/certs/public.crt" 2>/dev/null
+      CA_FILE="$WORK/certs/public.crt"
+    fi
+    ENDPOINT_URL="$scheme://127.0.0.1:$port"
     MINIO_ROOT_USER=$AK MINIO_ROOT_PASSWORD=$SK MINIO_SITE_REGION=$REGION MINIO_BROWSER=off \
-      "$bin" server "$WORK/minio-data" --address "${ENDPOINT_URL#http://}" \
+      "$bin" server "$WORK/minio-data" --address "127.0.0.1:$port" --certs-dir "$WORK/certs" \
       --console-address "127.0.0.1:$(free_port)" >"$WORK/server.log" 2>&1 &
     SERVER_PID=$!
-    SERVER_DESC="MinIO $("$bin" --version 2>/dev/null | head -1 | awk '{print $3}'), one drive on local disk"
+    SERVER_DESC="MinIO $("$bin" --version 2>/dev/null | head -1 | awk '{print $3}'), one drive on local disk, ${scheme^^}"
     ;;
   endpoint)
     [ -n "${ACCESS_KEY:-}" ] && [ -n "${SECRET_KEY:-}" ] || die "ENDPOINT needs ACCESS_KEY and SECRET_KEY"
@@ -150,6 +163,13 @@ start_target() {
   export RCLONE_CONFIG_Q_ENDPOINT="$ENDPOINT_URL" RCLONE_CONFIG_Q_REGION="$REGION"
   export RCLONE_CONFIG_Q_ACCESS_KEY_ID="$AK" RCLONE_CONFIG_Q_SECRET_ACCESS_KEY="$SK"
   : >"$RCLONE_CONFIG"
+  mkdir -p "$QCLI_CONFIG_DIR"
+  : >"$QCLI_CONFIG_DIR/config"
+  unset CURL_CA_BUNDLE RCLONE_CA_CERT AWS_CA_BUNDLE
+  if [ -n "${CA_FILE:-}" ]; then # the self-signed certificate of a TLS target, trusted by every client
+    printf '[default]\nca_bundle = %s\n' "$CA_FILE" >"$QCLI_CONFIG_DIR/config"
+    export CURL_CA_BUNDLE="$CA_FILE" RCLONE_CA_CERT="$CA_FILE" AWS_CA_BUNDLE="$CA_FILE"
+  fi
   OWN_BUCKET=
   if [ "$1" = endpoint ] && [ -n "${BUCKET:-}" ]; then
     B=$BUCKET
@@ -163,6 +183,7 @@ start_target() {
 stop_target() {
   [ -n "$OWN_BUCKET" ] && { "$QCLI" s3 rb --force "s3://$B" >/dev/null 2>&1 || true; }
   stop_server
+  CA_FILE=
 }
 
 echo "making $SMALL_FILES files of $SMALL_KIB KiB and one of $BIG_MIB MiB..." >&2
