@@ -29,7 +29,7 @@
 #   TLS=1              serve MinIO over HTTPS (a throwaway self-signed certificate,
 #                      trusted by every client; needs openssl), as a real service is:
 #                      request bodies then go UNSIGNED-PAYLOAD, not SHA-256-signed
-#   CASES="..."        a subset of: big-up big-down big-down-put small-up small-down
+#   CASES="..."        a subset of: big-up big-down big-down-put small-up small-down stdin-up
 #   MINIO_BIN=path     MinIO server binary; else `minio` on PATH; else built
 #                      with `go install github.com/minio/minio@latest` into
 #                      $BENCH_CACHE/bin (default ~/.cache/qcli-bench; slow, once)
@@ -243,6 +243,14 @@ upload() {
     esac
     "$QCLI" s3 rm "s3://$B/$key" >/dev/null 2>&1 || true
     ;;
+  stdin-up) # a stream: memory is bounded by concurrency x part size
+    case $tool in
+    qcli) measure $t $round $case $tool sh -c "cat '$WORK/big.bin' | \"\$@\" - 's3://$B/$key'" sh "${QCP[@]}" ;;
+    before) measure $t $round $case $tool sh -c "cat '$WORK/big.bin' | \"\$@\" - 's3://$B/$key'" sh "${BEFORE[@]}" ;;
+    *) return 0 ;;
+    esac
+    "$QCLI" s3 rm "s3://$B/$key" >/dev/null 2>&1 || true
+    ;;
   small-up)
     case $tool in
     qcli) measure $t $round $case $tool "${QCP[@]}" --recursive "$WORK/small" "s3://$B/$key/" ;;
@@ -294,7 +302,7 @@ ordered() {
   echo $list
 }
 
-CASES=${CASES:-big-up big-down big-down-put small-up small-down}
+CASES=${CASES:-big-up big-down big-down-put small-up small-down stdin-up}
 DESC="$WORK/descriptions"
 : >"$DESC"
 for target in $TARGETS; do
@@ -352,7 +360,9 @@ for target in $TARGETS; do
       rounds[$2] = 1
     }
     # row LABEL CASE METRIC: one table row.
-    function row(label, cs, metric,   line, t, i, m, r, k, ratios, v, q, fmt) {
+    function row(label, cs, metric,   line, t, i, m, r, k, ratios, v, q, fmt, any) {
+      for (i = 1; i <= nt; i++) if ((cs SUBSEP tl[i] SUBSEP metric) in vals) any = 1
+      if (!any) return # a case that was not run
       fmt = (metric == "rss") ? "%.0f" : "%.2f"
       line = "| " label
       for (i = 1; i <= nt; i++) {
@@ -388,6 +398,7 @@ for target in $TARGETS; do
       row("peak RSS MiB, " big " MiB upload", "big-up", "rss")
       row("peak RSS MiB, " big " MiB download", "big-down", "rss")
       row("peak RSS MiB, small files down", "small-down", "rss")
+      row("peak RSS MiB, " big " MiB upload from stdin", "stdin-up", "rss")
     }' "$RESULTS"
 done
 # KEEP_RESULTS=file keeps the raw figures: target round case tool wall cpu rss user sys.
