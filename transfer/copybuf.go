@@ -7,14 +7,15 @@ import (
 
 // copyBufferSize is the buffer each range (and each hashed section of a
 // file) is read through. Filling it before writing turns the few KiB a
-// socket read returns into one write to the file and one to the hash:
-// fewer system calls, and md5-simd's lanes get equal, full blocks. It costs
-// Options.Concurrency buffers of memory. Measured on a 256 MiB download
-// (2-core AMD EPYC, Linux 6.18, ext4): 32 KiB 1.9-2.0 CPU s/GiB, 64 and
-// 128 KiB 1.5-1.9; 256 KiB as good at first, but once the page cache had
-// churned, 16 goroutines writing 256 KiB at a time into one file spent
-// 3-4 times the system time in the kernel's copy into the page cache.
-const copyBufferSize = 128 << 10
+// socket read often returns into one write to the file and one to the
+// hash, and gives md5-simd's lanes equal, full blocks: a 256 MiB download
+// took 1.9-2.0 CPU s/GiB against 2.4-2.6 with io.Copy's writes of whatever
+// arrived. Larger buffers looked cheaper at first (1.6-1.8 at 128 and
+// 256 KiB) but, on Linux 6.18 with ext4, 16 goroutines writing 128 KiB or
+// more at a time into one file hit a kernel slow path once the page cache
+// had churned (3-4 times the system time, in copy_folio_from_iter_atomic
+// under pwrite), which 32 KiB writes never did in the same runs.
+const copyBufferSize = 32 << 10
 
 // copyBuffers lends the buffers of copyFull.
 type copyBuffers struct{ pool sync.Pool }

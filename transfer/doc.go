@@ -69,7 +69,7 @@
 // (objects of a tree in flight, default C) only divide it. Memory is
 // therefore bounded by
 //
-//	files, either way:  C x ~256 KiB (HTTP buffers and a 128 KiB copy buffer; parts are not buffered)
+//	files, either way:  C x ~128 KiB (HTTP and copy buffers; parts are not buffered)
 //	streams (stdin up, stdout down):  C x part size   (default 16 x 8 MiB = 128 MiB)
 //	trees:  the above + one listing page (1,000 keys) + ObjectConcurrency pending objects
 //	        (+ for downloads, the rare keys whose names need cleaning, such
