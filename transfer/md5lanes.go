@@ -1,11 +1,6 @@
 package transfer
 
 import (
-	"crypto/md5"
-	"crypto/sha256"
-	"encoding/hex"
-	"hash"
-	"io"
 	"sync"
 
 	md5simd "github.com/minio/md5-simd"
@@ -123,33 +118,4 @@ func (h *laneHasher) Close() {
 			l.cur = nil
 		}
 	}
-}
-
-// partSum is what one read of a part computes: its MD5 (for Content-MD5
-// and the ETag checks) and, when the client signs payloads (plain HTTP),
-// its hex SHA-256, which the SDK would otherwise read the part again for.
-type partSum struct {
-	md5    [md5.Size]byte
-	sha256 string
-}
-
-// sumWith reads r to the end through c's buffers and hashes it: its MD5
-// on h (closed after), and its SHA-256 when withSHA256. n is the number
-// of bytes read.
-func sumWith(h md5simd.Hasher, r io.Reader, c *copyBuffers, withSHA256 bool) (s partSum, n int64, err error) {
-	defer h.Close()
-	var w io.Writer = h
-	var sh hash.Hash
-	if withSHA256 {
-		sh = sha256.New()
-		w = io.MultiWriter(h, sh)
-	}
-	if n, err = c.copyFull(w, r); err != nil {
-		return s, n, err
-	}
-	h.Sum(s.md5[:0])
-	if sh != nil {
-		s.sha256 = hex.EncodeToString(sh.Sum(nil))
-	}
-	return s, n, nil
 }

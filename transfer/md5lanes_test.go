@@ -36,7 +36,7 @@ func TestMD5LanesMatchCryptoMD5(t *testing.T) {
 						t.Errorf("part %d: lanes give %x, crypto/md5 %x", i, got, want)
 					}
 					withSHA256 := i%2 == 1
-					sum, n, err := sumWith(hs.New(), bytes.NewReader(data), &copyBuffers{}, withSHA256)
+					sum, n, err := sumWith(hs.New(), bytes.NewReader(data), &copyBuffers{}, sumOpts{sha256: withSHA256})
 					if err != nil || n != int64(len(data)) || sum.md5 != md5.Sum(data) {
 						t.Errorf("part %d: sum gives %x, %d bytes, %v", i, sum.md5, n, err)
 					}

@@ -70,7 +70,8 @@ func (u *mpu) sendPart(ctx context.Context, n int32, body io.ReadSeeker, size in
 		out, err = u.m.c.UploadPart(ctx, client.UploadPartInput{
 			Bucket: u.in.Bucket, Key: u.in.Key, UploadID: u.id, PartNumber: n,
 			Body: &progressReader{r: body, report: u.obj.bytes}, ContentLength: size,
-			ContentMD5: b64(sum.md5[:]), PayloadSHA256: sum.sha256, CustomerKey: u.in.SSE.CustomerKey, ChecksumAlgorithm: u.in.ChecksumAlgorithm,
+			ContentMD5: b64(sum.md5[:]), PayloadSHA256: sum.sha256, CustomerKey: u.in.SSE.CustomerKey,
+			ChecksumAlgorithm: u.in.ChecksumAlgorithm, Checksum: sum.checksum,
 		})
 		return err
 	})

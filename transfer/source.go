@@ -72,8 +72,8 @@ func (s source) shrank(off, want, got int64) error {
 
 // sum hashes length bytes of f from off with h (see sumWith); fewer
 // bytes than that means the file shrank since the upload started.
-func (s source) sum(f *os.File, h md5simd.Hasher, c *copyBuffers, withSHA256 bool, off, length int64) (partSum, error) {
-	sum, n, err := sumWith(h, io.NewSectionReader(f, off, length), c, withSHA256)
+func (s source) sum(f *os.File, h md5simd.Hasher, c *copyBuffers, o sumOpts, off, length int64) (partSum, error) {
+	sum, n, err := sumWith(h, io.NewSectionReader(f, off, length), c, o)
 	if err != nil {
 		return sum, err
 	}

@@ -78,7 +78,7 @@ func (m *Manager) UploadFile(ctx context.Context, path string, in UploadInput) (
 // refused) and voids a success.
 func (m *Manager) putFile(ctx context.Context, f *os.File, src source, in UploadInput, obj object) (*Result, error) {
 	size := src.start.Size()
-	sum, err := src.sum(f, md5simd.StdlibHasher(), &m.copies, m.c.SignsPayload(), 0, size)
+	sum, err := src.sum(f, md5simd.StdlibHasher(), &m.copies, m.sumOpts(in), 0, size)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +101,7 @@ func (m *Manager) put(ctx context.Context, body io.ReadSeeker, size int64, sum p
 	err := m.withSlot(ctx, func() (err error) {
 		out, err = m.c.PutObject(ctx, client.PutObjectInput{Bucket: in.Bucket, Key: in.Key,
 			Body: &progressReader{r: body, report: obj.bytes}, ContentLength: size,
-			ContentMD5: b64(sum.md5[:]), PayloadSHA256: sum.sha256, ChecksumAlgorithm: in.ChecksumAlgorithm, ObjectAttributes: in.ObjectAttributes})
+			ContentMD5: b64(sum.md5[:]), PayloadSHA256: sum.sha256, ChecksumAlgorithm: in.ChecksumAlgorithm, Checksum: sum.checksum, ObjectAttributes: in.ObjectAttributes})
 		return err
 	})
 	if err != nil {
@@ -203,7 +203,7 @@ func (m *Manager) sendFileParts(ctx context.Context, f *os.File, src source, r *
 // service already holds a part with that size and MD5 (a resumed upload).
 // The section is read twice: once for its digests, once to send it.
 func (m *Manager) filePart(ctx context.Context, f *os.File, src source, hs *partHashers, r *resumed, n int32, off, length int64) (kept bool, err error) {
-	sum, err := src.sum(f, hs.New(), &m.copies, m.c.SignsPayload(), off, length)
+	sum, err := src.sum(f, hs.New(), &m.copies, m.sumOpts(r.u.in), off, length)
 	if err != nil {
 		return false, err
 	}

@@ -1,0 +1,67 @@
+package transfer
+
+import (
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"hash"
+	"io"
+
+	md5simd "github.com/minio/md5-simd"
+
+	"github.com/quilibrium/qcli/client"
+)
+
+// partSum is what one read of an upload's part (or single body) computes,
+// so that nothing reads it again but the request that sends it: its MD5
+// (Content-MD5 and the ETag checks); over plain HTTP its hex SHA-256, which
+// the request is signed with; and the upload's flexible checksum (base64),
+// if it sends one. The SDK or the client would otherwise read the part
+// once more for each of the last two.
+type partSum struct {
+	md5      [md5.Size]byte
+	sha256   string
+	checksum string
+}
+
+// sumOpts says what a part's read computes besides its MD5.
+type sumOpts struct {
+	sha256   bool
+	checksum client.ChecksumAlgorithm
+}
+
+// sumOpts is what the parts of in are hashed for.
+func (m *Manager) sumOpts(in UploadInput) sumOpts {
+	return sumOpts{sha256: m.c.SignsPayload(), checksum: in.ChecksumAlgorithm}
+}
+
+// sumWith reads r to the end through c's buffers and hashes it: its MD5
+// on h (closed after), and what o asks for. n is the number of bytes read.
+func sumWith(h md5simd.Hasher, r io.Reader, c *copyBuffers, o sumOpts) (s partSum, n int64, err error) {
+	defer h.Close()
+	ws := []io.Writer{h}
+	var sh, ch hash.Hash
+	if o.sha256 {
+		sh = sha256.New()
+		ws = append(ws, sh)
+	}
+	if o.checksum != "" {
+		if ch = o.checksum.NewHash(); ch == nil {
+			_, err := client.ParseChecksumAlgorithm(string(o.checksum))
+			return s, 0, err
+		}
+		ws = append(ws, ch)
+	}
+	if n, err = c.copyFull(io.MultiWriter(ws...), r); err != nil {
+		return s, n, err
+	}
+	h.Sum(s.md5[:0])
+	if sh != nil {
+		s.sha256 = hex.EncodeToString(sh.Sum(nil))
+	}
+	if ch != nil {
+		s.checksum = base64.StdEncoding.EncodeToString(ch.Sum(nil))
+	}
+	return s, n, nil
+}
