@@ -3,29 +3,71 @@ package transfer
 import (
 	"context"
 	"crypto/md5"
+	"encoding/base64"
 	"encoding/hex"
 	"hash"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/quilibrium/qcli/client"
 )
 
 // digestPlan says how a download is verified: the object's bytes are
 // hashed in parts of partSize, and the part MD5s compared with the ETag
-// (one part: the ETag is the plain MD5; several: the composite ETag).
-// partSize 0 means only the size can be checked.
+// (one part: the ETag is the plain MD5; several: the composite ETag), or,
+// when checksum is set, the whole object's flexible checksum compared with
+// it. partSize 0 means only the size can be checked.
 type digestPlan struct {
 	partSize  int64
 	composite bool
 	etag      string
+	checksum  client.Checksum
 }
 
-// planDigest works out how to verify info. A multipart object's part size
-// comes from the metadata qcli records at upload, else from a HEAD of part
-// 1; the layout must then account for exactly the ETag's part count, or the
-// object was written with uneven parts and only its size is checked.
+// planDigest works out how to verify info (from a HEAD that asked for the
+// object's checksums). A multipart object's part size comes from the
+// metadata qcli records at upload, else from a HEAD of part 1; the layout
+// must then account for exactly the ETag's part count, or the object was
+// written with uneven parts and its MD5s cannot be checked.
+//
+// A full-object CRC64NVME (what current AWS SDKs store by default) is
+// checked instead of the MD5s: as strong for finding damage (64 bits) and
+// cheaper, above all for a single-request object, whose one MD5 can only
+// be computed on one core. Without MD5s to check (SSE-KMS, SSE-C, uneven
+// parts), any full-object checksum is better than the size alone; a
+// 32-bit CRC never replaces an MD5.
 func (m *Manager) planDigest(ctx context.Context, info client.ObjectInfo, customerKey []byte, versionID string) digestPlan {
+	whole := func(c client.Checksum) digestPlan { return digestPlan{partSize: max(info.Size, 1), checksum: c} }
+	if c, ok := fullObjectChecksum(info, client.ChecksumCRC64NVME); ok {
+		return whole(c)
+	}
+	if p := m.planMD5(ctx, info, customerKey, versionID); p.partSize > 0 {
+		return p
+	}
+	if c, ok := fullObjectChecksum(info, client.ChecksumSHA256, client.ChecksumSHA1, client.ChecksumCRC32C, client.ChecksumCRC32); ok {
+		return whole(c)
+	}
+	return digestPlan{}
+}
+
+// fullObjectChecksum is the first of algs info has a checksum of its
+// whole bytes for (not a composite of its parts' checksums, "…-N").
+func fullObjectChecksum(info client.ObjectInfo, algs ...client.ChecksumAlgorithm) (client.Checksum, bool) {
+	if info.ChecksumType == client.ChecksumTypeComposite {
+		return client.Checksum{}, false
+	}
+	for _, a := range algs {
+		if v := info.Checksums[string(a)]; v != "" && !strings.Contains(v, "-") {
+			return client.Checksum{Algorithm: a, Value: v}, true
+		}
+	}
+	return client.Checksum{}, false
+}
+
+// planMD5 is the plan that checks the ETag: the MD5 of a single-request
+// object, the composite of a multipart one's part MD5s.
+func (m *Manager) planMD5(ctx context.Context, info client.ObjectInfo, customerKey []byte, versionID string) digestPlan {
 	if !md5ComparableInfo(info.SSE, customerKey) {
 		return digestPlan{}
 	}
@@ -67,9 +109,16 @@ type verifier struct {
 	cur  hash.Hash
 	n    int64
 	sums [][md5.Size]byte
+	// whole is the checksum of the object, for a plan with a checksum.
+	whole []byte
 }
 
-func newVerifier(plan digestPlan) *verifier { return &verifier{plan: plan, cur: md5.New()} }
+func newVerifier(plan digestPlan) *verifier {
+	if plan.checksum.Algorithm != "" {
+		return &verifier{plan: plan, cur: plan.checksum.Algorithm.NewHash()}
+	}
+	return &verifier{plan: plan, cur: md5.New()}
+}
 
 // Write hashes p, closing a part at every part-size boundary.
 func (v *verifier) Write(p []byte) (int, error) {
@@ -89,9 +138,11 @@ func (v *verifier) Write(p []byte) (int, error) {
 }
 
 func (v *verifier) closePart() {
-	var s [md5.Size]byte
-	copy(s[:], v.cur.Sum(nil))
-	v.sums = append(v.sums, s)
+	if v.plan.checksum.Algorithm != "" {
+		v.whole = v.cur.Sum(nil) // the checksum plan's only part: the object
+	} else {
+		v.sums = append(v.sums, [md5.Size]byte(v.cur.Sum(nil)))
+	}
 	v.cur.Reset()
 	v.n = 0
 }
@@ -101,8 +152,14 @@ func (v *verifier) check(what string) (string, error) {
 	if v.plan.partSize == 0 {
 		return VerifiedSize, nil
 	}
-	if v.n > 0 || len(v.sums) == 0 {
+	if v.n > 0 || (len(v.sums) == 0 && v.whole == nil) {
 		v.closePart()
+	}
+	if c := v.plan.checksum; c.Algorithm != "" {
+		if got := base64.StdEncoding.EncodeToString(v.whole); got != c.Value {
+			return "", &IntegrityError{What: what, Want: c.String(), Got: string(c.Algorithm) + ":" + got}
+		}
+		return strings.ToLower(string(c.Algorithm)), nil
 	}
 	if !v.plan.composite {
 		got := hex.EncodeToString(v.sums[0][:])

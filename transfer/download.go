@@ -16,9 +16,11 @@ import (
 // DownloadFile downloads an object to path. The bytes go to a temporary
 // file beside path (parallel ranged GETs pinned to the object's ETag,
 // written in place); only when the size and, where the ETag allows, the MD5
-// or composite ETag match is it synced and renamed onto path, with the
-// object's modification time. A failed or cancelled download leaves path
-// untouched and no temporary file behind. The parent directory is created.
+// or composite ETag match (or the object's full-object CRC64NVME, which is
+// cheaper; any full-object checksum when there is no MD5 to check) is it
+// synced and renamed onto path, with the object's modification time. A
+// failed or cancelled download leaves path untouched and no temporary file
+// behind. The parent directory is created.
 func (m *Manager) DownloadFile(ctx context.Context, in DownloadInput, path string) (*Result, error) {
 	obj := object{em: m.em, op: OpDownload, source: S3URL(in.Bucket, in.Key), dest: path, size: -1}
 	if in.Listed != nil {
@@ -109,7 +111,8 @@ func (m *Manager) fillFile(ctx context.Context, in DownloadInput, f *os.File, ob
 func (m *Manager) head(ctx context.Context, in DownloadInput) (client.ObjectInfo, error) {
 	var info client.ObjectInfo
 	err := m.withSlot(ctx, func() (err error) {
-		info, err = m.c.HeadObject(ctx, client.HeadObjectInput{Bucket: in.Bucket, Key: in.Key, VersionID: in.VersionID, CustomerKey: in.CustomerKey})
+		info, err = m.c.HeadObject(ctx, client.HeadObjectInput{Bucket: in.Bucket, Key: in.Key, VersionID: in.VersionID,
+			CustomerKey: in.CustomerKey, Checksums: true}) // planDigest may check one of them
 		return err
 	})
 	return info, err

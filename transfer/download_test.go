@@ -78,7 +78,7 @@ func noTempFiles(t *testing.T, dir string, want ...string) {
 }
 
 func TestDownloadFileVerifiesEveryLayout(t *testing.T) {
-	e := newEnv(t)
+	e := newWrappedEnv(t, withoutChecksums) // the MD5 layouts; see TestDownloadChecksTheCheapestSoundChecksum
 	data := pattern(9*testPartSize + 77)
 	e.uploadWith("by-qcli", data)                   // part size in metadata
 	e.multipartBySDK("by-sdk", data, 2*testMinPart) // part size from HEAD ?partNumber=1
@@ -236,7 +236,7 @@ func TestDownloadCancelLeavesNoFile(t *testing.T) {
 }
 
 func TestDownloadToWriterInOrder(t *testing.T) {
-	e := newEnv(t)
+	e := newWrappedEnv(t, withoutChecksums) // the part MD5s, hashed in order
 	data := pattern(13*testPartSize + 5)
 	e.uploadWith("obj", data)
 	// Early ranges are slow, so later ones finish first and must wait.

@@ -196,3 +196,38 @@ func (rs *requests) all(match func(*http.Request) bool) []*http.Request {
 	}
 	return out
 }
+
+// withoutChecksums makes the emulator answer as a server that keeps no
+// flexible checksums (MinIO, older S3-compatible services): the
+// x-amz-checksum-* headers are dropped from its answers, so downloads are
+// checked against the ETag's MD5s rather than the CRC64NVME the emulator
+// stores with every object, as S3 does.
+func withoutChecksums(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(&checksumStripper{ResponseWriter: w}, r)
+	})
+}
+
+type checksumStripper struct {
+	http.ResponseWriter
+	wroteHeader bool
+}
+
+func (s *checksumStripper) WriteHeader(code int) {
+	if !s.wroteHeader {
+		for k := range s.Header() {
+			if strings.HasPrefix(strings.ToLower(k), "x-amz-checksum-") {
+				s.Header().Del(k)
+			}
+		}
+		s.wroteHeader = true
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *checksumStripper) Write(p []byte) (int, error) {
+	if !s.wroteHeader {
+		s.WriteHeader(http.StatusOK)
+	}
+	return s.ResponseWriter.Write(p)
+}

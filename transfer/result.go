@@ -1,6 +1,9 @@
 package transfer
 
-// How a transfer's bytes were checked, in Result.Verified.
+// How a transfer's bytes were checked, in Result.Verified. A download
+// checked against the object's full-object flexible checksum (see
+// DownloadFile) names its algorithm in lower case instead: "crc64nvme",
+// "sha256", "sha1", "crc32c" or "crc32".
 const (
 	VerifiedMD5       = "md5"       // the whole object's MD5 equals its ETag
 	VerifiedComposite = "composite" // every part's MD5 and the multipart ETag match
