@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/quilibrium/qcli/client"
@@ -36,15 +35,9 @@ func (r *readCounter) Seek(off int64, whence int) (int64, error) { return r.r.Se
 // signs the SHA-256 of every body (and the emulator checks it).
 func newPlainHTTPClient(t *testing.T) *client.Client {
 	t.Helper()
-	emu, err := emulator.New(emulator.Options{Credentials: map[string]string{emulatortest.AccessKey: emulatortest.SecretKey},
-		Region: emulatortest.Region, MinPartSize: 1024})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(emu)
-	t.Cleanup(func() { srv.Close(); emu.Close() })
+	srv := emulatortest.StartPlainHTTP(t, emulator.Options{MinPartSize: 1024})
 	c, err := client.New(client.Config{Endpoint: srv.URL, MaxAttempts: 1,
-		Credentials: client.Credentials{AccessKeyID: emulatortest.AccessKey, SecretAccessKey: emulatortest.SecretKey}})
+		Credentials: client.Credentials{AccessKeyID: srv.AccessKey, SecretAccessKey: srv.SecretKey}})
 	if err != nil {
 		t.Fatal(err)
 	}

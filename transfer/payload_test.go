@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sync"
@@ -24,24 +23,18 @@ import (
 // a multipart file): every PUT carries the SHA-256 of exactly the bytes it
 // sent (the emulator refuses any other), and the objects read back intact.
 func TestUploadOverPlainHTTPSignsEachBodyWithItsSHA256(t *testing.T) {
-	emu, err := emulator.New(emulator.Options{Credentials: map[string]string{emulatortest.AccessKey: emulatortest.SecretKey},
-		Region: emulatortest.Region, MinPartSize: testMinPart})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := emulatortest.StartPlainHTTP(t, emulator.Options{MinPartSize: testMinPart})
 	var mu sync.Mutex
 	hashes := map[string]bool{} // X-Amz-Content-Sha256 of every PUT
-	emu.Observe(func(r *http.Request) {
+	srv.Emulator.Observe(func(r *http.Request) {
 		if r.Method == http.MethodPut {
 			mu.Lock()
 			hashes[r.Header.Get("X-Amz-Content-Sha256")] = true
 			mu.Unlock()
 		}
 	})
-	srv := httptest.NewServer(emu)
-	t.Cleanup(func() { srv.Close(); emu.Close() })
 	c, err := client.New(client.Config{Endpoint: srv.URL, MaxAttempts: 1,
-		Credentials: client.Credentials{AccessKeyID: emulatortest.AccessKey, SecretAccessKey: emulatortest.SecretKey}})
+		Credentials: client.Credentials{AccessKeyID: srv.AccessKey, SecretAccessKey: srv.SecretKey}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,7 +48,20 @@ func Start(tb testing.TB, opts emulator.Options) *Server {
 // rule of its own.
 func StartWrapped(tb testing.TB, opts emulator.Options, wrap func(http.Handler) http.Handler) *Server {
 	tb.Helper()
-	s, err := newServer(opts, wrap)
+	return start(tb, opts, wrap, true)
+}
+
+// StartPlainHTTP is Start over plain HTTP, the one path on which the AWS
+// SDK signs the SHA-256 of every request body (over TLS it sends
+// UNSIGNED-PAYLOAD); CertPool is nil.
+func StartPlainHTTP(tb testing.TB, opts emulator.Options) *Server {
+	tb.Helper()
+	return start(tb, opts, nil, false)
+}
+
+func start(tb testing.TB, opts emulator.Options, wrap func(http.Handler) http.Handler, useTLS bool) *Server {
+	tb.Helper()
+	s, err := newServer(opts, wrap, useTLS)
 	if err != nil {
 		tb.Fatalf("emulatortest: %v", err)
 	}
@@ -57,9 +70,9 @@ func StartWrapped(tb testing.TB, opts emulator.Options, wrap func(http.Handler) 
 }
 
 // New is Start without a test: the caller closes the server.
-func New(opts emulator.Options) (*Server, error) { return newServer(opts, nil) }
+func New(opts emulator.Options) (*Server, error) { return newServer(opts, nil, true) }
 
-func newServer(opts emulator.Options, wrap func(http.Handler) http.Handler) (*Server, error) {
+func newServer(opts emulator.Options, wrap func(http.Handler) http.Handler, useTLS bool) (*Server, error) {
 	ak, sk := AccessKey, SecretKey
 	if len(opts.Credentials) == 0 {
 		opts.Credentials = map[string]string{ak: sk}
@@ -80,10 +93,15 @@ func newServer(opts emulator.Options, wrap func(http.Handler) http.Handler) (*Se
 	if wrap != nil {
 		h = wrap(emu)
 	}
-	srv := httptest.NewTLSServer(h)
-	pool := x509.NewCertPool()
-	pool.AddCert(srv.Certificate())
-	return &Server{Server: srv, Emulator: emu, AccessKey: ak, SecretKey: sk, Region: opts.Region, CertPool: pool}, nil
+	s := &Server{Emulator: emu, AccessKey: ak, SecretKey: sk, Region: opts.Region}
+	if !useTLS {
+		s.Server = httptest.NewServer(h)
+		return s, nil
+	}
+	s.Server = httptest.NewTLSServer(h)
+	s.CertPool = x509.NewCertPool()
+	s.CertPool.AddCert(s.Server.Certificate())
+	return s, nil
 }
 
 // Close stops serving and closes the emulator; it may be called more than
