@@ -226,71 +226,69 @@ read -ra extra_flags <<<"$QCLI_FLAGS"
 QCP=("$QCLI" s3 cp --progress none --only-show-errors "${extra_flags[@]}")
 BEFORE=("${QCLI_BEFORE:-}" s3 cp --progress none --only-show-errors "${extra_flags[@]}")
 
-# upload CASE TOOL ROUND: one measured upload by TOOL; the object or prefix
-# it wrote is removed afterwards (unmeasured) so that no tool finds its
-# work already done in the next round.
-upload() {
-  local case=$1 tool=$2 round=$3 key="up-$2" t=$target
-  case $case in
-  big-up)
-    [ -n "$COLD" ] && evict "$WORK/big.bin"
-    case $tool in
-    qcli) measure $t $round $case $tool "${QCP[@]}" "$WORK/big.bin" "s3://$B/$key" ;;
-    before) measure $t $round $case $tool "${BEFORE[@]}" "$WORK/big.bin" "s3://$B/$key" ;;
-    curl) measure $t $round $case $tool curl -sf -T "$WORK/big.bin" "$("$QCLI" s3 presign --method PUT "s3://$B/$key")" ;;
-    rclone) measure $t $round $case $tool rclone copyto "$WORK/big.bin" "q:$B/$key" ;;
-    aws) measure $t $round $case $tool aws --endpoint-url "$ENDPOINT_URL" --only-show-errors s3 cp "$WORK/big.bin" "s3://$B/$key" ;;
-    esac
-    "$QCLI" s3 rm "s3://$B/$key" >/dev/null 2>&1 || true
-    ;;
-  stdin-up) # a stream: memory is bounded by concurrency x part size
-    case $tool in
-    qcli) measure $t $round $case $tool sh -c "cat '$WORK/big.bin' | \"\$@\" - 's3://$B/$key'" sh "${QCP[@]}" ;;
-    before) measure $t $round $case $tool sh -c "cat '$WORK/big.bin' | \"\$@\" - 's3://$B/$key'" sh "${BEFORE[@]}" ;;
-    *) return 0 ;;
-    esac
-    "$QCLI" s3 rm "s3://$B/$key" >/dev/null 2>&1 || true
-    ;;
-  small-up)
-    case $tool in
-    qcli) measure $t $round $case $tool "${QCP[@]}" --recursive "$WORK/small" "s3://$B/$key/" ;;
-    before) measure $t $round $case $tool "${BEFORE[@]}" --recursive "$WORK/small" "s3://$B/$key/" ;;
-    rclone) measure $t $round $case $tool rclone copy "$WORK/small" "q:$B/$key" ;;
-    aws) measure $t $round $case $tool aws --endpoint-url "$ENDPOINT_URL" --only-show-errors s3 cp --recursive "$WORK/small" "s3://$B/$key/" ;;
-    *) return 0 ;;
-    esac
-    "$QCLI" s3 rm --recursive "s3://$B/$key/" >/dev/null 2>&1 || true
-    ;;
+# copy_cmd TOOL SRC DST [recursive]: sets CMD to the command line with
+# which TOOL copies SRC to DST, one a local path and the other s3://B/KEY
+# (a prefix when recursive); fails when TOOL cannot (curl and trees).
+copy_cmd() {
+  local tool=$1 src=$2 dst=$3 rec=${4:+--recursive}
+  case $tool in
+  qcli) CMD=("${QCP[@]}" $rec "$src" "$dst") ;;
+  before) CMD=("${BEFORE[@]}" $rec "$src" "$dst") ;;
+  aws) CMD=(aws --endpoint-url "$ENDPOINT_URL" --only-show-errors s3 cp $rec "$src" "$dst") ;;
+  rclone) CMD=(rclone "$([ -n "$rec" ] && echo copy || echo copyto)" "$(rclone_path "$src")" "$(rclone_path "$dst")") ;;
+  curl) # one plain PUT or GET of a presigned URL
+    [ -z "$rec" ] || return 1
+    case $dst in
+    s3://*) CMD=(curl -sf -T "$src" "$("$QCLI" s3 presign --method PUT "$dst")") ;;
+    *) CMD=(curl -sf -o "$dst" "$("$QCLI" s3 presign "$src")") ;;
+    esac ;;
+  *) return 1 ;;
   esac
 }
 
-# download CASE TOOL ROUND: one measured download of the seeded objects
-# into a fresh local path.
-download() {
-  local case=$1 tool=$2 round=$3 out="$WORK/out/$2" t=$target obj=src-big
-  rm -rf "$out"
-  [ "$case" = big-down-put ] && obj=src-big-put
+# rclone_path P: s3://B/KEY as rclone's remote q names it.
+rclone_path() {
+  case $1 in
+  s3://*) local p=${1#s3://} && echo "q:${p%/}" ;;
+  *) echo "$1" ;;
+  esac
+}
+
+# upload CASE TOOL ROUND: one measured upload by TOOL; what it wrote is
+# removed afterwards (unmeasured) so that no tool finds its work already
+# done in the next round.
+upload() {
+  local case=$1 tool=$2 round=$3 key="up-$2"
   case $case in
-  big-down | big-down-put)
-    case $tool in
-    qcli) measure $t $round $case $tool "${QCP[@]}" "s3://$B/$obj" "$out" ;;
-    before) measure $t $round $case $tool "${BEFORE[@]}" "s3://$B/$obj" "$out" ;;
-    curl) measure $t $round $case $tool curl -sf -o "$out" "$("$QCLI" s3 presign "s3://$B/$obj")" ;;
-    rclone) measure $t $round $case $tool rclone copyto "q:$B/$obj" "$out" ;;
-    aws) measure $t $round $case $tool aws --endpoint-url "$ENDPOINT_URL" --only-show-errors s3 cp "s3://$B/$obj" "$out" ;;
-    esac
-    if [ -f "$out" ] && ! cmp -s "$WORK/big.bin" "$out"; then echo "bench: WARNING: $tool's download of $obj differs" >&2; fi
+  big-up)
+    copy_cmd "$tool" "$WORK/big.bin" "s3://$B/$key" || return 0
+    [ -n "$COLD" ] && evict "$WORK/big.bin"
     ;;
-  small-down)
+  small-up) copy_cmd "$tool" "$WORK/small" "s3://$B/$key/" recursive || return 0 ;;
+  stdin-up) # a stream: memory is bounded by concurrency x part size
     case $tool in
-    qcli) measure $t $round $case $tool "${QCP[@]}" --recursive "s3://$B/src-small/" "$out" ;;
-    before) measure $t $round $case $tool "${BEFORE[@]}" --recursive "s3://$B/src-small/" "$out" ;;
-    rclone) measure $t $round $case $tool rclone copy "q:$B/src-small" "$out" ;;
-    aws) measure $t $round $case $tool aws --endpoint-url "$ENDPOINT_URL" --only-show-errors s3 cp --recursive "s3://$B/src-small/" "$out" ;;
+    qcli | before) copy_cmd "$tool" - "s3://$B/$key" ;;
     *) return 0 ;;
     esac
+    CMD=(sh -c "cat '$WORK/big.bin' | \"\$@\"" sh "${CMD[@]}")
     ;;
   esac
+  measure "$target" "$round" "$case" "$tool" "${CMD[@]}"
+  "$QCLI" s3 rm --recursive "s3://$B/$key" >/dev/null 2>&1 || true
+}
+
+# download CASE TOOL ROUND: one measured download of the seeded objects
+# into a fresh local path, compared with the original.
+download() {
+  local case=$1 tool=$2 round=$3 out="$WORK/out/$2"
+  rm -rf "$out"
+  case $case in
+  big-down) copy_cmd "$tool" "s3://$B/src-big" "$out" || return 0 ;;
+  big-down-put) copy_cmd "$tool" "s3://$B/src-big-put" "$out" || return 0 ;;
+  small-down) copy_cmd "$tool" "s3://$B/src-small/" "$out" recursive || return 0 ;;
+  esac
+  measure "$target" "$round" "$case" "$tool" "${CMD[@]}"
+  if [ -f "$out" ] && ! cmp -s "$WORK/big.bin" "$out"; then echo "bench: WARNING: $tool's $case download differs" >&2; fi
   rm -rf "$out"
 }
 
