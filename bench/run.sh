@@ -212,7 +212,7 @@ measure() {
   fi
   if ! /usr/bin/time -v -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/err.txt"; then
     echo "bench: $case/$tool failed:" >&2
-    head -5 "$WORK/err.txt" >&2
+    tail -5 "$WORK/err.txt" >&2
     return 0
   fi
   awk -v pre="$target $round $case $tool" -F': ' '
@@ -274,7 +274,8 @@ upload() {
     ;;
   esac
   measure "$target" "$round" "$case" "$tool" "${CMD[@]}"
-  "$QCLI" s3 rm --recursive "s3://$B/$key" >/dev/null 2>&1 || true
+  "$QCLI" s3 rm "s3://$B/$key" >/dev/null 2>&1 || true                 # the object,
+  "$QCLI" s3 rm --recursive "s3://$B/$key/" >/dev/null 2>&1 || true     # or the tree
 }
 
 # download CASE TOOL ROUND: one measured download of the seeded objects
