@@ -13,6 +13,9 @@ const (
 	DefaultThreshold   = 8 << 20
 	DefaultPartSize    = 8 << 20
 	DefaultConcurrency = 16
+	// DefaultListConcurrency is how many listing requests a tree's
+	// listing sends at once.
+	DefaultListConcurrency = 8
 	// DefaultAbortTimeout bounds the abort of a failed multipart upload, which
 	// runs on a fresh context because the caller's may be cancelled.
 	DefaultAbortTimeout = 30 * time.Second
@@ -48,6 +51,10 @@ type Options struct {
 	// PageSize is the number of keys each listing request asks for, 1 to
 	// 1,000. Default 1,000.
 	PageSize int32
+	// ListConcurrency is how many listing requests a tree's S3 listing
+	// has in flight at once (see List); 1 lists sequentially. Default
+	// DefaultListConcurrency.
+	ListConcurrency int
 	// CopyThreshold is the size above which Copy copies in parallel parts
 	// (UploadPartCopy) instead of one CopyObject. Default and maximum 5 GiB,
 	// the CopyObject limit.
@@ -88,6 +95,9 @@ func (o Options) withDefaults() Options {
 	if o.CopyThreshold <= 0 || o.CopyThreshold > client.MaxPutObjectSize {
 		o.CopyThreshold = client.MaxPutObjectSize
 	}
+	if o.ListConcurrency <= 0 {
+		o.ListConcurrency = DefaultListConcurrency
+	}
 	if o.PageSize <= 0 || o.PageSize > 1000 {
 		o.PageSize = 1000
 	}
@@ -112,8 +122,10 @@ func (o Options) Validate() error {
 }
 
 // ConnsPerHost is the connection pool a client needs for these options:
-// one connection per request in flight, plus a few for listings, HEADs and
-// aborts that run beside them. Set client.Config.MaxConnsPerHost to it.
+// one connection per request in flight and per listing request, plus a
+// few for HEADs and aborts that run beside them. Set
+// client.Config.MaxConnsPerHost to it.
 func (o Options) ConnsPerHost() int {
-	return max(o.withDefaults().Concurrency+4, client.DefaultMaxConnsPerHost)
+	d := o.withDefaults()
+	return max(d.Concurrency+d.ListConcurrency+4, client.DefaultMaxConnsPerHost)
 }

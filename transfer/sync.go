@@ -97,11 +97,11 @@ func (s *syncer) open(l Location, isDst bool) (*side, func()) {
 	case l.IsLocal() && isDst:
 		// Links in the destination are entries of their own whatever
 		// FollowSymlinks says: --delete removes a link, never its target.
-		seq = ignoreMissingRoot(WalkDestination(s.ctx, l.Local))
+		seq = ignoreMissingRoot(localTree(s.ctx, l.Local, s.o, true))
 	case l.IsLocal():
-		seq = WalkLocal(s.ctx, l.Local, s.o.FollowSymlinks)
+		seq = localTree(s.ctx, l.Local, s.o, false)
 	default:
-		seq = s.m.listTreeAhead(s.ctx, l.Bucket, l.Prefix)
+		seq = s.m.listTreeAhead(s.ctx, l, s.o.Shard)
 	}
 	next, stop := iter.Pull2(seq)
 	return &side{next: next}, stop
@@ -286,8 +286,8 @@ func ignoreMissingRoot(seq iter.Seq2[Entry, error]) iter.Seq2[Entry, error] {
 // fails them). Sync decides deletions from where the listings have got
 // to, so a listing going wrong is caught before the page it discredits is
 // acted on. It holds two pages.
-func (m *Manager) listTreeAhead(ctx context.Context, bucket, prefix string) iter.Seq2[Entry, error] {
-	return listEntries(pagesAhead(m.listPages(ctx, bucket, prefix)), prefix)
+func (m *Manager) listTreeAhead(ctx context.Context, l Location, sh Shard) iter.Seq2[Entry, error] {
+	return listEntries(pagesAhead(m.listPages(ctx, l.Bucket, l.Prefix, sh)), l.Prefix)
 }
 
 func pagesAhead(pages iter.Seq2[*client.ObjectPage, error]) iter.Seq2[*client.ObjectPage, error] {

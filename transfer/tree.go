@@ -27,7 +27,7 @@ func (m *Manager) UploadTree(ctx context.Context, root string, dst Location, o T
 		}
 	}
 	p := m.newPool()
-	for e, werr := range WalkLocal(ctx, root, o.FollowSymlinks) {
+	for e, werr := range localTree(ctx, root, o, false) {
 		if werr != nil {
 			err = werr
 			break
@@ -72,7 +72,7 @@ func (m *Manager) DownloadTree(ctx context.Context, src Location, root string, o
 		}
 		return m.submit(ctx, p, pl, o)
 	}
-	for e, lerr := range m.ListTree(ctx, src.Bucket, src.Prefix) {
+	for e, lerr := range m.s3Tree(ctx, src, o) {
 		if lerr != nil {
 			err = lerr
 			break
@@ -122,7 +122,7 @@ func resolveRoot(root string) (string, error) {
 func (m *Manager) CopyTree(ctx context.Context, src, dst Location, o TreeOptions) (Summary, error) {
 	p := m.newPool()
 	var err error
-	for e, lerr := range m.ListTree(ctx, src.Bucket, src.Prefix) {
+	for e, lerr := range m.s3Tree(ctx, src, o) {
 		if lerr != nil {
 			err = lerr
 			break
@@ -142,7 +142,7 @@ func (m *Manager) CopyTree(ctx context.Context, src, dst Location, o TreeOptions
 func (m *Manager) DeleteTree(ctx context.Context, target Location, o TreeOptions) (Summary, error) {
 	d := m.newDeleter(target.Bucket, o.DryRun)
 	var err error
-	for e, lerr := range m.ListTree(ctx, target.Bucket, target.Prefix) {
+	for e, lerr := range m.s3Tree(ctx, target, o) {
 		if lerr != nil {
 			err = lerr
 			break

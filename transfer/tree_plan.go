@@ -67,6 +67,10 @@ type TreeOptions struct {
 	RemoveSource bool
 	// Delete, SizeOnly and ExactTimestamps apply to Sync; see Sync.
 	Delete, SizeOnly, ExactTimestamps bool
+	// Shard restricts the operation to one shard of a job run as several
+	// processes (see Shard): the source's entries, and with Sync both
+	// sides', that it owns. The zero value is the whole tree.
+	Shard Shard
 }
 
 // Summary counts what a tree operation did.

@@ -43,11 +43,15 @@ var ErrNotRegular = errors.New("not a regular file")
 // grows with the depth of the tree and the size of its directories, not
 // with the number of files.
 func WalkLocal(ctx context.Context, root string, follow bool) iter.Seq2[Entry, error] {
-	links := skipLinks
+	return walk(ctx, root, sourceLinks(follow), nil)
+}
+
+// sourceLinks is how a source walk treats symbolic links.
+func sourceLinks(follow bool) linkMode {
 	if follow {
-		links = followLinks
+		return followLinks
 	}
-	return walk(ctx, root, links)
+	return skipLinks
 }
 
 // WalkDestination yields the entries of a directory that is about to be
@@ -57,7 +61,7 @@ func WalkLocal(ctx context.Context, root string, follow bool) iter.Seq2[Entry, e
 // rsync does, so nothing outside root is ever reached, and no file is seen
 // twice through a link to a directory inside root.
 func WalkDestination(ctx context.Context, root string) iter.Seq2[Entry, error] {
-	return walk(ctx, root, linksAsEntries)
+	return walk(ctx, root, linksAsEntries, nil)
 }
 
 // linkMode is how a walk treats symbolic links.
@@ -69,14 +73,16 @@ const (
 	linksAsEntries                 // a destination walk
 )
 
-func walk(ctx context.Context, root string, links linkMode) iter.Seq2[Entry, error] {
+// walk walks root, leaving out, unread, the directories skip names (by
+// their Rel with a trailing "/"); skip may be nil.
+func walk(ctx context.Context, root string, links linkMode, skip func(dir string) bool) iter.Seq2[Entry, error] {
 	return func(yield func(Entry, error) bool) {
 		info, err := os.Stat(root)
 		if err != nil {
 			yield(Entry{}, err)
 			return
 		}
-		w := walker{ctx: ctx, links: links, yield: yield}
+		w := walker{ctx: ctx, links: links, yield: yield, skip: skip}
 		w.dir(root, "", []os.FileInfo{info})
 	}
 }
@@ -85,6 +91,7 @@ type walker struct {
 	ctx   context.Context
 	links linkMode
 	yield func(Entry, error) bool
+	skip  func(dir string) bool
 }
 
 type dirent struct {
@@ -111,6 +118,7 @@ func (w *walker) dir(path, rel string, ancestors []os.FileInfo) bool {
 			if !w.yield(Entry{Rel: rel + d.name, Path: p, Err: d.err}, nil) {
 				return false
 			}
+		case d.info.IsDir() && w.skip != nil && w.skip(rel+d.name+"/"):
 		case d.info.IsDir():
 			if slices.ContainsFunc(ancestors, func(a os.FileInfo) bool { return os.SameFile(a, d.info) }) {
 				if !w.yield(Entry{Rel: rel + d.name, Path: p, Err: errors.New("symlink loop")}, nil) {
@@ -173,14 +181,15 @@ func (w *walker) read(path string) ([]dirent, error) {
 }
 
 // ListTree yields the objects under prefix in key order, page by page
-// (Options.PageSize keys a request), with Rel the key after prefix.
+// (Options.PageSize keys a request, Options.ListConcurrency requests at
+// once: see List), with Rel the key after prefix.
 func (m *Manager) ListTree(ctx context.Context, bucket, prefix string) iter.Seq2[Entry, error] {
-	return listEntries(m.listPages(ctx, bucket, prefix), prefix)
+	return listEntries(m.listPages(ctx, bucket, prefix, Shard{}), prefix)
 }
 
-// listPages is the listing ListTree reads.
-func (m *Manager) listPages(ctx context.Context, bucket, prefix string) iter.Seq2[*client.ObjectPage, error] {
-	return m.c.ListObjects(ctx, client.ListObjectsInput{Bucket: bucket, Prefix: prefix, MaxKeys: m.opts.PageSize})
+// listPages is the listing of one shard of a tree.
+func (m *Manager) listPages(ctx context.Context, bucket, prefix string, sh Shard) iter.Seq2[*client.ObjectPage, error] {
+	return List(ctx, m.c, ListInput{Bucket: bucket, Prefix: prefix, PageSize: m.opts.PageSize, Concurrency: m.opts.ListConcurrency, Shard: sh})
 }
 
 // listEntries yields the objects of a listing's pages as entries.
