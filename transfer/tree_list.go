@@ -272,6 +272,22 @@ func (l *lister) fill(seg *segment, sp span) bool {
 
 func (l *lister) owns(key string) bool { return l.in.Shard.Owns(key[len(l.in.Prefix):]) }
 
+// startIn is where the delimiter listing of q starts (after), so as not
+// to list again what the first page held: at floor's entry at q's level,
+// the key itself or its "directory" without the slash. So the listing
+// starts after a name of its own level; a start inside a common prefix
+// would leave each server to decide whether to return that prefix.
+// Everything up to there sorts before floor.
+func (l *lister) startIn(q string) string {
+	if !strings.HasPrefix(l.floor, q) {
+		return ""
+	}
+	if i := strings.IndexByte(l.floor[len(q):], '/'); i >= 0 {
+		return l.floor[:len(q)+i]
+	}
+	return l.floor
+}
+
 // before reports whether every key under the common prefix p was
 // yielded with the first page.
 func (l *lister) before(p string) bool { return p < l.floor && !strings.HasPrefix(l.floor, p) }
@@ -300,6 +316,7 @@ func (l *lister) walk(q string, depth int) error {
 		return err
 	}
 	in := client.ListObjectsInput{Bucket: l.in.Bucket, Prefix: q, Delimiter: "/", MaxKeys: l.in.PageSize}
+	in.StartAfter = l.startIn(q)
 	first := true
 	for page, err := range l.c.ListObjects(l.ctx, in) {
 		if err != nil {

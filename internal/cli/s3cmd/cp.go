@@ -171,7 +171,7 @@ func newCpJob(ctx context.Context, opts *CpOptions) (*cpJob, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep, err := newReporter(opts.IO, opts.Printer(), opts.Quiet(), &opts.Transfer, opts.Move)
+	rep, err := newReporter(opts.IO, opts.Printer(), opts.Quiet(), &opts.Transfer, opts.Move, tree.Shard)
 	if err != nil {
 		return nil, err
 	}
@@ -208,6 +208,10 @@ func treeOptions(opts *CpOptions, src, dst location) (transfer.TreeOptions, erro
 	if err != nil {
 		return transfer.TreeOptions{}, err
 	}
+	shard, err := opts.Transfer.listing(opts.Getenv, opts.Recursive)
+	if err != nil {
+		return transfer.TreeOptions{}, err
+	}
 	switch {
 	case checksum != "" && src.s3:
 		return transfer.TreeOptions{}, usagef("--checksum-algorithm applies to uploads, not to %s", map[bool]string{true: "copies", false: "downloads"}[copying])
@@ -218,7 +222,7 @@ func treeOptions(opts *CpOptions, src, dst location) (transfer.TreeOptions, erro
 		NoOverwrite: opts.NoOverwrite, FollowSymlinks: opts.Transfer.FollowSymlink && !opts.Transfer.NoFollowSymlink,
 		Attributes: attrs, GuessContentType: !opts.Attrs.NoGuessMimeType, ChecksumAlgorithm: checksum,
 		MetadataDirective: rule.directive, KeepSourceProps: rule.keep, TaggingDirective: rule.tagging,
-		SourceCustomerKey: srcKey, RemoveSource: opts.Move}, nil
+		SourceCustomerKey: srcKey, RemoveSource: opts.Move, Shard: shard}, nil
 }
 
 // checkDirections refuses the combinations of locations cp cannot do.

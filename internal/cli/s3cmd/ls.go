@@ -12,6 +12,7 @@ import (
 	"github.com/quilibrium/qcli/internal/cli/output"
 	"github.com/quilibrium/qcli/internal/humanize"
 	"github.com/quilibrium/qcli/internal/s3uri"
+	"github.com/quilibrium/qcli/transfer"
 )
 
 // LsOptions are `qcli s3 ls`'s inputs.
@@ -25,6 +26,9 @@ type LsOptions struct {
 	Summarize     bool
 	PageSize      int32
 	Versions      bool // every version and delete marker (ListObjectVersions)
+	// ListConcurrency is how many ranges a --recursive listing lists at
+	// once (see transfer.List).
+	ListConcurrency int
 }
 
 const lsLong = `List buckets, or the objects and common prefixes under an S3 URI.
@@ -58,7 +62,9 @@ A key or prefix that matches nothing exits 1, as aws s3 ls does, so
 lists the buckets.
 
 Listings are fetched and printed page by page; memory does not grow with
-the number of keys.`
+the number of keys. A --recursive listing of objects lists up to
+--list-concurrency (8) ranges of keys at once, found with delimiter
+listings, and prints in key order as a sequential one does.`
 
 // NewCmdLs builds `qcli s3 ls`. runF replaces runLs in tests of flag parsing.
 func NewCmdLs(f *cmdutil.Factory, runF func(context.Context, *LsOptions) error) *cobra.Command {
@@ -75,6 +81,9 @@ func NewCmdLs(f *cmdutil.Factory, runF func(context.Context, *LsOptions) error) 
 			if err := checkPageSize(opts.PageSize); err != nil {
 				return err
 			}
+			if err := checkListConcurrency(opts.ListConcurrency); err != nil {
+				return err
+			}
 			return cmdutil.Run(cmd.Context(), opts, runF, runLs)
 		},
 	}
@@ -84,6 +93,7 @@ func NewCmdLs(f *cmdutil.Factory, runF func(context.Context, *LsOptions) error) 
 	fl.BoolVar(&opts.Summarize, "summarize", false, "end with the number of objects and their total size")
 	fl.Int32Var(&opts.PageSize, "page-size", 0, "keys per request, 1 to 1000 (default: the service's, 1000)")
 	fl.BoolVar(&opts.Versions, "versions", false, "list every version and delete marker, with version IDs")
+	addListConcurrency(fl, &opts.ListConcurrency)
 	return cmd
 }
 
@@ -129,8 +139,13 @@ func listBuckets(ctx context.Context, c *client.Client, p *lsPrinter, pageSize i
 
 func listObjects(ctx context.Context, c *client.Client, p *lsPrinter, uri s3uri.URI, opts *LsOptions) error {
 	in := client.ListObjectsInput{Bucket: uri.Bucket, Prefix: uri.Key, MaxKeys: opts.PageSize, Delimiter: p.scope(uri, opts.Recursive)}
+	pages := c.ListObjects(ctx, in)
+	if opts.Recursive {
+		// In parallel, in the same order.
+		pages = transfer.List(ctx, c, transfer.ListInput{Bucket: uri.Bucket, Prefix: uri.Key, PageSize: opts.PageSize, Concurrency: opts.ListConcurrency})
+	}
 	var count, size, prefixes int64
-	for page, err := range c.ListObjects(ctx, in) {
+	for page, err := range pages {
 		if err != nil {
 			return err
 		}

@@ -36,20 +36,70 @@ type reporter struct {
 	start         time.Time
 	cwd           string // for the AWS CLI's relative local paths
 	printErrs     error  // the first error writing stdout (a closed pipe)
+	// shard is "I/N" when the job is one shard of several, named on every line.
+	shard string
 }
 
 // newReporter sets up reporting for a transfer command. With quiet, per-object
 // lines and progress are left out; failures, warnings and the JSON summary
-// are not.
-func newReporter(ios *iostreams.IOStreams, p *output.Printer, quiet bool, t *transferFlags, move bool) (*reporter, error) {
+// are not. For one shard of a job, every line names the shard: text lines,
+// on stdout and stderr, start with "[shard I/N] ", and JSON lines carry
+// "shard":"I/N".
+func newReporter(ios *iostreams.IOStreams, p *output.Printer, quiet bool, t *transferFlags, move bool, shard transfer.Shard) (*reporter, error) {
 	mode, err := t.progressMode()
 	if err != nil {
 		return nil, err
 	}
 	mode = progress.Resolve(mode, ios.StderrTTY, quiet, p.Format == output.JSON)
 	cwd, _ := os.Getwd()
-	return &reporter{p: p, errOut: ios.ErrOut, display: progress.New(mode, ios.ErrOut, 0), move: move,
-		onlyErrs: t.OnlyShowErrors || quiet, start: time.Now(), cwd: cwd}, nil
+	r := &reporter{p: p, errOut: ios.ErrOut, move: move, onlyErrs: t.OnlyShowErrors || quiet, start: time.Now(), cwd: cwd}
+	display := ios.ErrOut
+	if shard.Count > 1 {
+		r.shard = shard.String()
+		tag := "[shard " + r.shard + "] "
+		r.errOut = newLinePrefixer(ios.ErrOut, tag)
+		if mode != progress.Bar { // a bar redraws one line in place
+			display = r.errOut
+		}
+		if p.Format != output.JSON {
+			r.p = output.New(newLinePrefixer(p.Writer(), tag), p.Format)
+		}
+	}
+	r.display = progress.New(mode, display, 0)
+	return r, nil
+}
+
+// linePrefixer starts every line written through it with a prefix.
+type linePrefixer struct {
+	mu     sync.Mutex
+	w      io.Writer
+	prefix string
+	inLine bool // the last write did not end a line
+}
+
+func newLinePrefixer(w io.Writer, prefix string) *linePrefixer {
+	return &linePrefixer{w: w, prefix: prefix}
+}
+
+func (l *linePrefixer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var b strings.Builder
+	for rest := string(p); rest != ""; {
+		if !l.inLine {
+			b.WriteString(l.prefix)
+		}
+		line, after, ended := strings.Cut(rest, "\n")
+		b.WriteString(line)
+		if ended {
+			b.WriteByte('\n')
+		}
+		l.inLine, rest = !ended, after
+	}
+	if _, err := io.WriteString(l.w, b.String()); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // event is the transfer.Options.Progress callback.
@@ -103,6 +153,7 @@ type jsonLine struct {
 	Status string `json:"status"`
 	*transfer.Result
 	Error string `json:"error,omitempty"`
+	Shard string `json:"shard,omitempty"`
 }
 
 func (r *reporter) done(ev transfer.Event) {
@@ -116,7 +167,7 @@ func (r *reporter) done(ev transfer.Event) {
 			if res.DryRun {
 				status = statusDryRun
 			}
-			r.write(r.p.JSON(jsonLine{Type: r.action(ev.Op), Status: status, Result: res}))
+			r.write(r.p.JSON(jsonLine{Type: r.action(ev.Op), Status: status, Result: res, Shard: r.shard}))
 			return
 		}
 		prefix := ""
@@ -142,7 +193,7 @@ func (r *reporter) failed(ev transfer.Event) {
 			fmt.Fprintf(r.errOut, "%s failed: %s: %v\n", r.action(ev.Op), where, output.Name(oneLine(ev.Err)))
 		}
 		if r.p.Format == output.JSON {
-			r.write(r.p.JSON(jsonLine{Type: r.action(ev.Op), Status: statusFailed, Error: oneLine(ev.Err),
+			r.write(r.p.JSON(jsonLine{Type: r.action(ev.Op), Status: statusFailed, Error: oneLine(ev.Err), Shard: r.shard,
 				Result: &transfer.Result{Op: ev.Op, Source: ev.Source, Dest: ev.Dest, Size: max(ev.Size, 0)}}))
 		}
 	})
@@ -153,7 +204,7 @@ func (r *reporter) skipped(ev transfer.Event) {
 	r.display.Print(func() {
 		fmt.Fprintf(r.errOut, "warning: skipping %s: %s\n", output.Name(r.shown(ev.Source)), output.Name(reason))
 		if r.p.Format == output.JSON {
-			r.write(r.p.JSON(jsonLine{Type: r.action(ev.Op), Status: statusSkipped, Error: reason,
+			r.write(r.p.JSON(jsonLine{Type: r.action(ev.Op), Status: statusSkipped, Error: reason, Shard: r.shard,
 				Result: &transfer.Result{Op: ev.Op, Source: ev.Source, Dest: ev.Dest, Size: max(ev.Size, 0)}}))
 		}
 	})
@@ -222,6 +273,7 @@ type jsonSummary struct {
 	Type string `json:"type"` // summary
 	transfer.Summary
 	Seconds float64 `json:"seconds"`
+	Shard   string  `json:"shard,omitempty"`
 }
 
 // finish closes the display, prints the JSON summary line and turns the
@@ -230,9 +282,13 @@ type jsonSummary struct {
 func (r *reporter) finish(ctx context.Context, sum transfer.Summary, err error) error {
 	r.display.Close()
 	if r.p.Format == output.JSON {
-		r.write(r.p.JSON(jsonSummary{"summary", sum, time.Since(r.start).Seconds()}))
+		r.write(r.p.JSON(jsonSummary{Type: "summary", Summary: sum, Seconds: time.Since(r.start).Seconds(), Shard: r.shard}))
 	}
-	return outcome(ctx, sum, err, r.printErrs)
+	err = outcome(ctx, sum, err, r.printErrs)
+	if err != nil && r.shard != "" {
+		err = fmt.Errorf("shard %s: %w", r.shard, err)
+	}
+	return err
 }
 
 // outcome maps a tree operation's result to the command's error.

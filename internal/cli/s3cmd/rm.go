@@ -76,7 +76,7 @@ func NewCmdRm(f *cmdutil.Factory, runF func(context.Context, *RmOptions) error) 
 	fl.BoolVar(&opts.BypassGovernance, bypassFlag, false, "with --version-id: delete it even under GOVERNANCE retention (needs the permission to bypass it)")
 	opts.Transfer.addFilters(fl)
 	fl.BoolVar(&opts.Transfer.DryRun, "dryrun", false, "show what would be deleted, delete nothing")
-	fl.Int32Var(&opts.Transfer.PageSize, "page-size", 1000, "keys per listing request, 1 to 1000")
+	opts.Transfer.addListing(fl)
 	fl.BoolVar(&opts.Transfer.OnlyShowErrors, "only-show-errors", false, "print only errors")
 	opts.Transfer.Progress, opts.Transfer.Concurrency, opts.Transfer.PartSize, opts.Transfer.Threshold = "none", transfer.DefaultConcurrency, "8MiB", "8MiB"
 	return cmd
@@ -95,11 +95,15 @@ func runRm(ctx context.Context, opts *RmOptions) error {
 	case opts.BypassGovernance && opts.VersionID == "":
 		return &cmdutil.UsageError{Err: fmt.Errorf("--%s applies to deleting a version: add --version-id (a delete without one only adds a delete marker, which Object Lock allows)", bypassFlag)}
 	}
+	shard, err := opts.Transfer.listing(opts.Getenv, opts.Recursive)
+	if err != nil {
+		return err
+	}
 	topts, err := opts.Transfer.options(opts.Getenv, "")
 	if err != nil {
 		return err
 	}
-	rep, err := newReporter(opts.IO, opts.Printer(), opts.Quiet(), &opts.Transfer, false)
+	rep, err := newReporter(opts.IO, opts.Printer(), opts.Quiet(), &opts.Transfer, false, shard)
 	if err != nil {
 		return err
 	}
@@ -113,7 +117,7 @@ func runRm(ctx context.Context, opts *RmOptions) error {
 		return rmOne(ctx, m, rep, u, opts.VersionID, opts.BypassGovernance, opts.Transfer.DryRun)
 	}
 	loc := location{s3: true, uri: u}
-	sum, err := m.DeleteTree(ctx, loc.tree(), transfer.TreeOptions{Filter: filter.New(opts.Transfer.Rules...), DryRun: opts.Transfer.DryRun})
+	sum, err := m.DeleteTree(ctx, loc.tree(), transfer.TreeOptions{Filter: filter.New(opts.Transfer.Rules...), DryRun: opts.Transfer.DryRun, Shard: shard})
 	return rep.finish(ctx, sum, err)
 }
 

@@ -36,6 +36,9 @@ type transferFlags struct {
 	OnlyShowErrors  bool
 	NoFollowSymlink bool
 	FollowSymlink   bool
+	ListConcurrency int
+	Shard           string
+	ShardDepth      int
 }
 
 // ruleFlag appends to one shared list, so that --include and --exclude
@@ -63,7 +66,7 @@ func (t *transferFlags) add(fl *pflag.FlagSet, tree bool) {
 		t.addFilters(fl)
 		fl.BoolVar(&t.FollowSymlink, "follow-symlinks", true, "follow symlinks in a local source (the default)")
 		fl.BoolVar(&t.NoFollowSymlink, "no-follow-symlinks", false, "ignore symlinks in a local source")
-		fl.Int32Var(&t.PageSize, "page-size", 1000, "keys per listing request, 1 to 1000")
+		t.addListing(fl)
 	}
 	fl.BoolVar(&t.DryRun, "dryrun", false, "show what would be done, do nothing")
 	fl.IntVar(&t.Concurrency, "concurrency", transfer.DefaultConcurrency, "requests in flight at once (parts and objects together)")
@@ -72,6 +75,71 @@ func (t *transferFlags) add(fl *pflag.FlagSet, tree bool) {
 	fl.StringVar(&t.Progress, "progress", "auto", "progress display: auto, bar, log or none")
 	fl.BoolVar(&t.NoProgress, "no-progress", false, "no progress display (--progress none), as in the AWS CLI")
 	fl.BoolVar(&t.OnlyShowErrors, "only-show-errors", false, "print only errors and warnings")
+}
+
+// addListing registers the flags of commands that list a tree: page size,
+// listing concurrency and sharding.
+func (t *transferFlags) addListing(fl *pflag.FlagSet) {
+	fl.Int32Var(&t.PageSize, "page-size", 1000, "keys per listing request, 1 to 1000")
+	addListConcurrency(fl, &t.ListConcurrency)
+	fl.StringVar(&t.Shard, "shard", "", "do only shard I of N (I/N, 0 <= I < N; auto/N reads I from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID)")
+	fl.IntVar(&t.ShardDepth, "shard-depth", 1, "path segments that go to one shard together (0: each key on its own; every shard then lists everything)")
+}
+
+func addListConcurrency(fl *pflag.FlagSet, n *int) {
+	fl.IntVar(n, "list-concurrency", transfer.DefaultListConcurrency, "S3 listing requests in flight at once, 1 to 1000 (1 lists sequentially)")
+}
+
+// checkListConcurrency checks --list-concurrency.
+func checkListConcurrency(n int) error {
+	if n < 1 || n > 1000 {
+		return usagef("invalid --list-concurrency %d: use 1 to 1000", n)
+	}
+	return nil
+}
+
+// shardIndexEnv are the variables --shard auto/N reads the index from, in
+// this order: a Kubernetes Indexed Job's and a Slurm array task's.
+var shardIndexEnv = []string{"JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"}
+
+// listing checks the flags addListing registers and returns the shard of
+// --shard and --shard-depth (the zero Shard without --shard). recursive is
+// whether the command works on a tree.
+func (t *transferFlags) listing(getenv func(string) string, recursive bool) (transfer.Shard, error) {
+	if err := checkListConcurrency(t.ListConcurrency); err != nil {
+		return transfer.Shard{}, err
+	}
+	if t.Shard == "" {
+		if t.ShardDepth != 1 {
+			return transfer.Shard{}, usagef("--shard-depth applies with --shard")
+		}
+		return transfer.Shard{}, nil
+	}
+	if !recursive {
+		return transfer.Shard{}, usagef("--shard splits a tree: use it with --recursive (or sync)")
+	}
+	spec := t.Shard
+	if count, ok := strings.CutPrefix(spec, "auto/"); ok {
+		index := ""
+		for _, name := range shardIndexEnv {
+			if index = getenv(name); index != "" {
+				break
+			}
+		}
+		if index == "" {
+			return transfer.Shard{}, usagef("invalid --shard %s: neither %s is set; give the index, e.g. --shard 0/%s", spec, strings.Join(shardIndexEnv, " nor "), count)
+		}
+		spec = index + "/" + count
+	}
+	sh, err := transfer.ParseShard(spec)
+	if err != nil {
+		return transfer.Shard{}, usagef("invalid --shard %s: %v; use I/N with 0 <= I < N, e.g. --shard 0/4", t.Shard, err)
+	}
+	if t.ShardDepth < 0 {
+		return transfer.Shard{}, usagef("invalid --shard-depth %d: use 0 (each key on its own) or more", t.ShardDepth)
+	}
+	sh.Depth, sh.ByKey = t.ShardDepth, t.ShardDepth == 0
+	return sh, nil
 }
 
 // checkPageSize checks --page-size, the keys per listing request of every
@@ -108,7 +176,8 @@ func (t *transferFlags) options(getenv func(string) string, stateDir string) (tr
 	if err := checkPageSize(t.PageSize); err != nil {
 		return transfer.Options{}, err
 	}
-	o := transfer.Options{PartSize: ps, Threshold: max(th, 1), Concurrency: t.Concurrency, PageSize: t.PageSize, StateDir: stateDir}
+	o := transfer.Options{PartSize: ps, Threshold: max(th, 1), Concurrency: t.Concurrency, PageSize: t.PageSize,
+		ListConcurrency: t.ListConcurrency, StateDir: stateDir}
 	if v := getenv(MinPartSizeEnv); v != "" {
 		o.MinPartSize, _ = strconv.ParseInt(v, 10, 64)
 	}
