@@ -298,7 +298,7 @@ type levelMode int
 const (
 	ranges levelMode = iota // runs of prefixes as key ranges, in parallel
 	open                    // each prefix opened with a delimiter listing of its own
-	units                   // each prefix listed whole: a shard's units
+	whole                   // each prefix listed whole, in parallel (a shard's units)
 )
 
 // walk emits the segments of the keys under q, depth levels below the
@@ -380,11 +380,12 @@ func (l *lister) walk(q string, depth int) error {
 }
 
 // mode decides, from a level's first page, how its prefixes are listed.
-// A shard opens every level above its units and lists its units whole;
-// levels below (and unsharded listings) are split into ranges, unless a
-// level has too few prefixes to keep the workers busy and fits one page:
-// then each is opened to find more, as far as maxSplitDepth and the
-// budget allow.
+// A shard opens every level above its units and lists its units whole.
+// A level with too few prefixes to keep the workers busy has each opened
+// to find more when it fits one page, as far as maxSplitDepth and the
+// budget allow, else listed whole (a range cut short costs a page of keys
+// read past its end; a prefix listed whole ends where it ends). A level
+// with more is listed in ranges of a few prefixes each.
 func (l *lister) mode(page *client.ObjectPage, depth int) levelMode {
 	sh := l.in.Shard
 	sharded := !sh.whole() && !sh.ByKey
@@ -402,8 +403,8 @@ func (l *lister) mode(page *client.ObjectPage, depth int) levelMode {
 		l.splits -= n
 		return open
 	}
-	if sharded && depth+1 == sh.depth() {
-		return units
+	if sharded && depth+1 == sh.depth() || len(page.CommonPrefixes) <= l.in.Concurrency {
+		return whole
 	}
 	return ranges
 }

@@ -180,7 +180,7 @@ func TestListInParallelStopsAtAFailedRange(t *testing.T) {
 	all := listingTree()
 	e := newWrappedEnv(t, func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if q := r.URL.Query(); isList(r) && q.Get("delimiter") == "" && q.Get("start-after") >= "m" {
+			if q := r.URL.Query(); isList(r) && q.Get("delimiter") == "" && max(q.Get("prefix"), q.Get("start-after")) >= "m" {
 				http.Error(w, "<Error><Code>AccessDenied</Code></Error>", http.StatusForbidden)
 				return
 			}

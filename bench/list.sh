@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Keys listed per second by `qcli s3 ls --recursive`: sequential
+# (--list-concurrency 1, one ListObjectsV2 of 1,000 keys after the other,
+# as every release before 0.x listed) against the parallel listing, on one
+# bucket of KEYS keys, against `qcli server --memory` and MinIO (when
+# found), both on loopback. Process start is included (about 20 ms).
+#
+#   bench/list.sh                    # 200,000 keys, 3 runs of each
+#   KEYS=20000 RUNS=1 bench/list.sh  # a quick look
+#   TARGETS=minio CONCS="1 8 32" bench/list.sh
+#
+# The keys are DIRS top-level "directories" of SUBS sub-directories each
+# (d000/s00/f00000); FLAT=1 adds as many keys again at the top level, with
+# no "/", which no listing can split. Needs: go, curl; MinIO from $MINIO
+# or /work/tools/bin/minio. Timings are printed, never asserted.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+KEYS=${KEYS:-200000}
+DIRS=${DIRS:-100}
+SUBS=${SUBS:-10}
+RUNS=${RUNS:-3}
+CONCS=${CONCS:-"1 4 8 16"}
+TARGETS=${TARGETS:-"emulator minio"}
+MINIO=${MINIO:-/work/tools/bin/minio}
+AK=BENCHACCESSKEY000001
+SK=bench-secret-key-000000000000000000000001
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo "building qcli..." >&2
+go build -o "$WORK/qcli" ./cmd/qcli
+QCLI="$WORK/qcli"
+export QCLI_CONFIG_DIR="$WORK/qcli-config" QCLI_ACCESS_KEY_ID="$AK" QCLI_SECRET_ACCESS_KEY="$SK"
+
+# The tree every target is filled with: KEYS empty files.
+per=$((KEYS / DIRS / SUBS))
+echo "making $KEYS files ($DIRS x $SUBS directories of $per)..." >&2
+for d in $(seq -f %03g 0 $((DIRS - 1))); do
+  for s in $(seq -f %02g 0 $((SUBS - 1))); do
+    mkdir -p "$WORK/tree/d$d/s$s"
+    (cd "$WORK/tree/d$d/s$s" && for f in $(seq -f %05g 0 $((per - 1))); do : >"f$f"; done)
+  done
+done
+if [ "${FLAT:-}" = 1 ]; then
+  (cd "$WORK/tree" && for f in $(seq -f %07g 0 $((KEYS - 1))); do : >"flat$f"; done)
+fi
+total=$(find "$WORK/tree" -type f | wc -l)
+
+wait_for() { # URL: until it answers; not a measurement
+  for _ in $(seq 300); do
+    curl -s -o /dev/null "$1" && return 0
+    sleep 0.1
+  done
+  echo "no answer from $1" >&2
+  exit 1
+}
+
+# ms CMD...: wall milliseconds of one run, output discarded.
+ms() {
+  local t0 t1
+  t0=$(date +%s%N)
+  "$@" >/dev/null
+  t1=$(date +%s%N)
+  echo $(((t1 - t0) / 1000000))
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+bench() { # TARGET ENDPOINT
+  export QCLI_ENDPOINT_URL="$2"
+  "$QCLI" s3 mb s3://bench >/dev/null
+  local t0 t1
+  echo "$1: uploading $total keys..." >&2
+  t0=$(date +%s)
+  "$QCLI" s3 cp --recursive "$WORK/tree" s3://bench/ --concurrency 64 --only-show-errors --no-progress
+  t1=$(date +%s)
+  echo "$1: filled in $((t1 - t0)) s" >&2
+  for c in $CONCS; do
+    local n
+    n=$("$QCLI" s3 ls --recursive s3://bench --list-concurrency "$c" | wc -l)
+    [ "$n" = "$total" ] || { echo "$1: --list-concurrency $c listed $n keys, want $total" >&2; exit 1; }
+  done
+  # Rounds alternate the settings, so that load from elsewhere on the
+  # machine spreads over all of them.
+  local samples="$WORK/samples-$1"
+  : >"$samples"
+  for _ in $(seq "$RUNS"); do
+    for c in $CONCS; do
+      echo "$c $(ms "$QCLI" s3 ls --recursive s3://bench --list-concurrency "$c")" >>"$samples"
+    done
+  done
+  local base=
+  for c in $CONCS; do
+    local m
+    m=$(awk -v c="$c" '$1 == c {print $2}' "$samples" | median)
+    [ -n "$base" ] || base=$m
+    awk -v t="$1" -v c="$c" -v m="$m" -v n="$total" -v b="$base" -v all="$(awk -v c="$c" '$1 == c {printf "%s%s", sep, $2; sep=","}' "$samples")" \
+      'BEGIN { printf "| %s | %d | %d | %.2f s (%s ms) | %.0f keys/s | %.2fx |\n", t, n, c, m / 1000, all, n * 1000 / m, b / m }'
+  done
+}
+
+echo "| server | keys | --list-concurrency | median wall (all runs) | keys/s | vs sequential |"
+echo "|---|---|---|---|---|---|"
+for target in $TARGETS; do
+  case $target in
+  emulator)
+    port=$((20000 + RANDOM % 20000))
+    "$QCLI" server --memory --addr "127.0.0.1:$port" --access-key "$AK" --secret-key "$SK" >"$WORK/emulator.log" 2>&1 &
+    PIDS+=($!)
+    wait_for "http://127.0.0.1:$port/"
+    bench emulator "http://127.0.0.1:$port"
+    ;;
+  minio)
+    if [ ! -x "$MINIO" ]; then
+      echo "minio: not found at $MINIO, skipped" >&2
+      continue
+    fi
+    port=$((20000 + RANDOM % 20000))
+    MINIO_ROOT_USER=$AK MINIO_ROOT_PASSWORD=$SK MINIO_REGION=q-world-1 MINIO_BROWSER=off \
+      "$MINIO" server --quiet --address "127.0.0.1:$port" --console-address "127.0.0.1:$((port + 1))" "$WORK/minio-data" >"$WORK/minio.log" 2>&1 &
+    PIDS+=($!)
+    wait_for "http://127.0.0.1:$port/minio/health/live"
+    bench minio "http://127.0.0.1:$port"
+    ;;
+  esac
+done
