@@ -26,7 +26,10 @@
 //   - Copy: CopyObject up to 5 GiB, parallel UploadPartCopy above.
 //   - Trees: UploadTree, DownloadTree, CopyTree and DeleteTree stream a
 //     local walk or an S3 listing into a worker pool; Sync compares two
-//     sorted listings side by side.
+//     sorted listings side by side. S3 listings are read with
+//     Options.ListConcurrency requests in flight, in key order (List).
+//     TreeOptions.Shard makes each of N processes do one shard of a
+//     tree, listing and walking only the parts that may hold it (Shard).
 //
 // # Integrity
 //
@@ -71,7 +74,7 @@
 //
 //	files, either way:  C x ~128 KiB (HTTP and copy buffers; parts are not buffered)
 //	streams (stdin up, stdout down):  C x part size   (default 16 x 8 MiB = 128 MiB)
-//	trees:  the above + one listing page (1,000 keys) + ObjectConcurrency pending objects
+//	trees:  the above + ~6 listing pages (1,000 keys each) per ListConcurrency + ObjectConcurrency pending objects
 //	        (+ for downloads, the rare keys whose names need cleaning, such
 //	        as "a//b", held back to the end; see CollisionError)
 //

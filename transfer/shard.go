@@ -102,15 +102,24 @@ func (s Shard) unit(rel string) string {
 	if s.ByKey {
 		return rel
 	}
+	if dir, ok := leadingDirs(rel, s.depth()); ok {
+		return dir
+	}
+	return rel
+}
+
+// leadingDirs returns rel up to and including its n-th "/", and whether
+// it has that many.
+func leadingDirs(rel string, n int) (string, bool) {
 	end := 0
-	for range s.depth() {
+	for range n {
 		i := strings.IndexByte(rel[end:], '/')
 		if i < 0 {
-			return rel
+			return "", false
 		}
 		end += i + 1
 	}
-	return rel[:end]
+	return rel[:end], true
 }
 
 // mayHold reports whether the directory dir ("" or ending in "/", relative

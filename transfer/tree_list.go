@@ -17,42 +17,50 @@ type ListInput struct {
 	Prefix string // used as given: "photos/" or a partial "pho"
 	// PageSize is the keys each request asks for, 1 to 1,000. Default 1,000.
 	PageSize int32
-	// Concurrency is how many listing requests are in flight at once; 1
-	// (or 0) lists sequentially.
+	// Concurrency is how many ranges are listed at once (besides the
+	// delimiter listing that finds them); 1 (or 0) lists sequentially.
 	Concurrency int
 	// Shard keeps the keys of one shard (by their key after Prefix), and
 	// lists only the parts of the bucket that may hold them.
 	Shard Shard
 }
 
-// How far List looks for places to split a listing: levels deeper than
-// maxSplitDepth below the prefix are not opened to find more, and at most
-// splitBudget x Concurrency delimiter listings are spent on finding them.
+// How List splits a listing. A worker reads up to segmentPages pages
+// ahead of the consumer, so ranges are sized to about that many pages:
+// a worker then finishes its range before the consumer gets to it. A
+// common prefix estimated to hold a page or more is listed on its own.
+// Levels deeper than maxSplitDepth are not opened to find more prefixes,
+// and at most splitBudget x Concurrency delimiter listings are spent on
+// opening them.
 const (
+	segmentPages  = 4
 	maxSplitDepth = 3
 	splitBudget   = 4
 )
 
 // List yields the objects under in.Prefix page by page in key order, as
 // one client.ListObjects without a delimiter would, but with up to
-// in.Concurrency requests in flight: S3 lists 1,000 keys a request, one
+// in.Concurrency ranges listed at once: S3 lists 1,000 keys a request, one
 // request after the other, which bounds how fast one listing can go.
 //
 // The first page is fetched as a plain listing; a prefix it holds whole
 // costs that one request. Beyond it, the key space is split where
-// delimiter ("/") listings show it has "directories": a run of
-// consecutive common prefixes is listed as one key range (StartAfter the
-// key before it, cut after the first key of the next run), and a level
-// with fewer common prefixes than in.Concurrency has each of them opened
-// in turn. The ranges are listed in parallel and their pages yielded in
-// order, so the result is exactly the sequential listing's, page
-// boundaries aside. A bucket or prefix with no "/" below it cannot be
-// split and is listed sequentially (its delimiter listing is the listing).
+// delimiter ("/") listings show it has "directories": a common prefix
+// estimated (from the first page, then from what was listed) to hold a
+// page or more is listed on its own; smaller neighbours are gathered into
+// one key range of about segmentPages pages (StartAfter the key before
+// it, cut where the next piece starts); a level with fewer common
+// prefixes than in.Concurrency has each opened in turn to find more. The
+// pieces are listed in parallel, each read up to segmentPages pages
+// ahead, and their pages yielded in order, so the result is exactly the
+// sequential listing's, page boundaries aside. A bucket or prefix with
+// no "/" below it cannot be split and is listed sequentially (its
+// delimiter listing is the listing).
 //
 // Every page still comes from client.ListObjects, with all its checks.
 // An error ends the iteration at the place in key order where it
 // happened: everything before it has been yielded, nothing after.
-// Memory: about three pages per request in flight.
+// Memory: about segmentPages+2 pages per piece in flight.
 //
 // With in.Shard set, only its keys are yielded; the delimiter listings
 // then also skip every directory at the shard depth that belongs to
@@ -82,7 +90,10 @@ func List(ctx context.Context, c *client.Client, in ListInput) iter.Seq2[*client
 			first = page
 			break
 		}
-		sh := in.Shard
+		if first == nil {
+			return
+		}
+		sh, first0 := in.Shard, first.Objects
 		last := first.NextContinuationToken == ""
 		floor := ""
 		if n := len(first.Objects); n > 0 {
@@ -92,7 +103,7 @@ func List(ctx context.Context, c *client.Client, in ListInput) iter.Seq2[*client
 		if len(first.Objects) > 0 && !yield(first, nil) || last {
 			return
 		}
-		l := newLister(ctx, c, in, floor)
+		l := newLister(ctx, c, in, first0, floor)
 		l.run(yield)
 	}
 }
@@ -119,6 +130,7 @@ type lister struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	floor  string // keys up to it were yielded from the first page
+	sizes  *sizes
 	segs   chan *segment
 	tokens chan struct{} // one per listing in flight
 	wg     sync.WaitGroup
@@ -138,9 +150,9 @@ type pageResult struct {
 	err  error
 }
 
-func newLister(ctx context.Context, c *client.Client, in ListInput, floor string) *lister {
+func newLister(ctx context.Context, c *client.Client, in ListInput, first []client.Object, floor string) *lister {
 	ctx, cancel := context.WithCancel(ctx)
-	return &lister{c: c, in: in, ctx: ctx, cancel: cancel, floor: floor,
+	return &lister{c: c, in: in, ctx: ctx, cancel: cancel, floor: floor, sizes: newSizes(first, in.Prefix),
 		segs: make(chan *segment, in.Concurrency), tokens: make(chan struct{}, in.Concurrency),
 		splits: splitBudget * in.Concurrency}
 }
@@ -211,6 +223,9 @@ func (l *lister) inline(objs []client.Object) error {
 type span struct {
 	prefix, after, hi string
 	hasHi             bool
+	// prefixes is how many common prefixes found at depth the span
+	// covers, for the size estimates.
+	depth, prefixes int
 }
 
 // listSpan emits a segment for sp and starts a worker listing it, once
@@ -225,7 +240,7 @@ func (l *lister) listSpan(sp span) error {
 	case <-l.ctx.Done():
 		return l.ctx.Err()
 	}
-	seg := &segment{pages: make(chan pageResult, 1)}
+	seg := &segment{pages: make(chan pageResult, segmentPages)}
 	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()
@@ -250,6 +265,8 @@ func (l *lister) fill(seg *segment, sp span) bool {
 		}
 	}
 	in := client.ListObjectsInput{Bucket: l.in.Bucket, Prefix: sp.prefix, StartAfter: sp.after, MaxKeys: l.in.PageSize}
+	listed := 0
+	defer func() { l.sizes.add(sp.depth, sp.prefixes, listed) }()
 	for page, err := range l.c.ListObjects(l.ctx, in) {
 		if err != nil {
 			send(pageResult{err: err})
@@ -258,6 +275,9 @@ func (l *lister) fill(seg *segment, sp span) bool {
 		end := false
 		page = keepPage(page, func(key string) bool {
 			end = end || sp.hasHi && key > sp.hi
+			if !end {
+				listed++
+			}
 			return !end && l.owns(key)
 		})
 		if len(page.Objects) > 0 && !send(pageResult{page: page}) {
@@ -292,105 +312,44 @@ func (l *lister) startIn(q string) string {
 // yielded with the first page.
 func (l *lister) before(p string) bool { return p < l.floor && !strings.HasPrefix(l.floor, p) }
 
-// How a level's common prefixes are listed.
-type levelMode int
-
-const (
-	ranges levelMode = iota // runs of prefixes as key ranges, in parallel
-	open                    // each prefix opened with a delimiter listing of its own
-	whole                   // each prefix listed whole, in parallel (a shard's units)
-)
-
 // walk emits the segments of the keys under q, depth levels below the
 // listing's prefix, from a delimiter listing of q.
 func (l *lister) walk(q string, depth int) error {
-	var (
-		mode  levelMode
-		keys  []client.Object // keys of q's level waiting to be emitted
-		run   int             // prefixes in the range being gathered
-		after string          // the range starts after it
-	)
-	flushKeys := func() error {
-		err := l.inline(keys)
-		keys = nil
-		return err
-	}
-	in := client.ListObjectsInput{Bucket: l.in.Bucket, Prefix: q, Delimiter: "/", MaxKeys: l.in.PageSize}
-	in.StartAfter = l.startIn(q)
+	lv := &level{l: l, q: q, depth: depth}
+	in := client.ListObjectsInput{Bucket: l.in.Bucket, Prefix: q, Delimiter: "/", MaxKeys: l.in.PageSize, StartAfter: l.startIn(q)}
 	first := true
 	for page, err := range l.c.ListObjects(l.ctx, in) {
 		if err != nil {
 			return err
 		}
 		if first {
-			mode, first = l.mode(page, depth), false
+			lv.open, first = l.opens(page, depth), false
 		}
-		// A range gathers up to perRange prefixes, so that a page's
-		// prefixes make about Concurrency ranges.
-		perRange := max(1, (len(page.CommonPrefixes)+l.in.Concurrency-1)/l.in.Concurrency)
 		for e := range merged(page) {
-			if !e.IsPrefix {
-				if mode == ranges && run > 0 {
-					// The range ends with this key, so it is listed there.
-					if err := l.listSpan(span{prefix: q, after: after, hi: e.Key, hasHi: true}); err != nil {
-						return err
-					}
-					run = 0
-				} else if e.Key > l.floor && l.owns(e.Key) {
-					keys = append(keys, e)
-				}
-				after = e.Key
-				continue
+			if e.IsPrefix {
+				err = lv.prefix(e.Key)
+			} else {
+				err = lv.key(e)
 			}
-			if err := flushKeys(); err != nil {
+			if err != nil {
 				return err
 			}
-			p := e.Key
-			switch {
-			case mode == ranges:
-				if run == perRange {
-					// Cut after p itself: a key equal to p ("dir/") sorts
-					// before everything else under it.
-					if err := l.listSpan(span{prefix: q, after: after, hi: p, hasHi: true}); err != nil {
-						return err
-					}
-					after, run = p, 0
-				}
-				run++
-			case l.before(p) || !l.in.Shard.mayHold(p[len(l.in.Prefix):]):
-				// yielded already, or another shard's
-			case mode == open:
-				if err := l.walk(p, depth+1); err != nil {
-					return err
-				}
-			default:
-				if err := l.listSpan(span{prefix: p}); err != nil {
-					return err
-				}
-			}
 		}
-		if err := flushKeys(); err != nil {
+		if err := lv.flushKeys(); err != nil {
 			return err
 		}
 	}
-	if run > 0 {
-		return l.listSpan(span{prefix: q, after: after})
-	}
-	return nil
+	return lv.cut("", false)
 }
 
-// mode decides, from a level's first page, how its prefixes are listed.
-// A shard opens every level above its units and lists its units whole.
-// A level with too few prefixes to keep the workers busy has each opened
-// to find more when it fits one page, as far as maxSplitDepth and the
-// budget allow, else listed whole (a range cut short costs a page of keys
-// read past its end; a prefix listed whole ends where it ends). A level
-// with more is listed in ranges of a few prefixes each.
-func (l *lister) mode(page *client.ObjectPage, depth int) levelMode {
+// opens decides, from a level's first page, whether each of its prefixes
+// is opened with a delimiter listing of its own: always above a shard's
+// units; and when the level fits one page with too few prefixes to keep
+// the workers busy, as far as maxSplitDepth and the budget allow.
+func (l *lister) opens(page *client.ObjectPage, depth int) bool {
 	sh := l.in.Shard
-	sharded := !sh.whole() && !sh.ByKey
-	if sharded && depth+1 < sh.depth() {
-		return open
+	if l.sharded() && depth+1 < sh.depth() {
+		return true
 	}
 	n := 0 // the prefixes that would be opened
 	for _, p := range page.CommonPrefixes {
@@ -398,15 +357,166 @@ func (l *lister) mode(page *client.ObjectPage, depth int) levelMode {
 			n++
 		}
 	}
-	few := page.NextContinuationToken == "" && n < l.in.Concurrency
-	if few && l.in.Concurrency > 1 && depth < maxSplitDepth && l.splits >= n {
+	if page.NextContinuationToken == "" && n < l.in.Concurrency && l.in.Concurrency > 1 && depth < maxSplitDepth && l.splits >= n {
 		l.splits -= n
-		return open
+		return true
 	}
-	if sharded && depth+1 == sh.depth() || len(page.CommonPrefixes) <= l.in.Concurrency {
-		return whole
+	return false
+}
+
+// sharded reports whether the listing skips other shards' units.
+func (l *lister) sharded() bool { return !l.in.Shard.whole() && !l.in.Shard.ByKey }
+
+// level is the walk of one delimiter listing: its keys are emitted as
+// they come, and each of its common prefixes is opened, listed whole, or
+// gathered with its neighbours into a range of keys.
+type level struct {
+	l     *lister
+	q     string
+	depth int
+	open  bool
+	keys  []client.Object // keys waiting to be emitted
+	after string          // the last key of the level so far
+	// The range being gathered: its estimated keys (0: none), prefixes,
+	// and where it starts (after).
+	runKeys, runPrefixes int
+	runAfter             string
+}
+
+func (lv *level) flushKeys() error {
+	err := lv.l.inline(lv.keys)
+	lv.keys = nil
+	return err
+}
+
+// key handles a key of the level: it ends a range being gathered, which
+// lists it, or is emitted with its neighbours.
+func (lv *level) key(e client.Object) error {
+	defer func() { lv.after = e.Key }()
+	if lv.runKeys > 0 {
+		return lv.cut(e.Key, true)
 	}
-	return ranges
+	if e.Key > lv.l.floor && lv.l.owns(e.Key) {
+		lv.keys = append(lv.keys, e)
+	}
+	return nil
+}
+
+// prefix decides how the keys under the common prefix p are listed.
+func (lv *level) prefix(p string) error {
+	l := lv.l
+	if err := lv.flushKeys(); err != nil {
+		return err
+	}
+	if l.before(p) || !l.in.Shard.mayHold(p[len(l.in.Prefix):]) {
+		return lv.cut(below(p), true) // yielded already, or another shard's
+	}
+	rangeKeys := segmentPages * int(l.in.PageSize)
+	est := l.sizes.perPrefix(lv.depth)
+	switch {
+	case lv.open:
+		if err := lv.cut(below(p), true); err != nil {
+			return err
+		}
+		return l.walk(p, lv.depth+1)
+	case est == 0 || est >= int(l.in.PageSize) || l.sharded() && lv.depth+1 == l.in.Shard.depth():
+		if err := lv.cut(below(p), true); err != nil {
+			return err
+		}
+		return l.listSpan(span{prefix: p, depth: lv.depth, prefixes: 1})
+	}
+	if lv.runKeys > 0 && lv.runKeys+est > rangeKeys {
+		if err := lv.cut(below(p), true); err != nil {
+			return err
+		}
+	}
+	if lv.runKeys == 0 {
+		// Every key of the level before p sorts before both.
+		lv.runAfter, lv.runPrefixes = max(lv.after, below(p)), 0
+	}
+	lv.runKeys, lv.runPrefixes = lv.runKeys+est, lv.runPrefixes+1
+	return nil
+}
+
+// cut lists the range being gathered, if any, up to hi (included) or,
+// without hi, to the end of the level.
+func (lv *level) cut(hi string, hasHi bool) error {
+	if lv.runKeys == 0 {
+		return nil
+	}
+	lv.runKeys = 0
+	return lv.l.listSpan(span{prefix: lv.q, after: lv.runAfter, hi: hi, hasHi: hasHi, depth: lv.depth, prefixes: lv.runPrefixes})
+}
+
+// below is the common prefix p without its slash: every key under p
+// sorts after it, and every key under an earlier common prefix of the
+// same level before it (they differ from p before its last byte).
+func below(p string) string { return p[:len(p)-1] }
+
+// sizes estimates how many keys a common prefix at each depth below the
+// listing's prefix holds: from the first page at first (the prefixes it
+// shows whole), then from the ranges and prefixes listed, the latest
+// counting most, since neighbouring prefixes tend to be alike.
+type sizes struct {
+	mu     sync.Mutex
+	first  []client.Object
+	prefix string
+	est    map[int]int // depth: keys per prefix; 0 unknown
+}
+
+func newSizes(first []client.Object, prefix string) *sizes {
+	return &sizes{first: first, prefix: prefix, est: map[int]int{}}
+}
+
+// add folds in a listed range of prefixes at depth that held keys.
+func (s *sizes) add(depth, prefixes, keys int) {
+	if prefixes == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := max(keys/prefixes, 1)
+	if old := s.est[depth]; old > 0 {
+		n = (old + n + 1) / 2
+	}
+	s.est[depth] = n
+}
+
+// perPrefix is the estimated keys of a prefix at depth; 0 when unknown.
+func (s *sizes) perPrefix(depth int) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n, ok := s.est[depth]; ok {
+		return n
+	}
+	// The first page's keys of each prefix at depth; the last prefix may
+	// go on past the page, so it counts only when alone (then as at
+	// least what the page holds).
+	var counts []int
+	last := ""
+	for _, o := range s.first {
+		p, ok := leadingDirs(o.Key[len(s.prefix):], depth+1)
+		if !ok {
+			continue
+		}
+		if p != last || len(counts) == 0 {
+			counts, last = append(counts, 0), p
+		}
+		counts[len(counts)-1]++
+	}
+	n := 0
+	switch len(counts) {
+	case 0:
+	case 1:
+		n = counts[0]
+	default:
+		for _, c := range counts[:len(counts)-1] {
+			n += c
+		}
+		n /= len(counts) - 1
+	}
+	s.est[depth] = n
+	return n
 }
 
 // merged yields a delimiter page's keys and common prefixes (IsPrefix
