@@ -206,3 +206,50 @@ func TestListInParallelStopsAtAFailedRange(t *testing.T) {
 		t.Errorf("yielded %v before the error; want a start of the listing, without gaps", got)
 	}
 }
+
+// Sync walks two listings side by side, so both must come in the same
+// order: with small pages, both sides of an S3 to S3 sync are listed in
+// parallel, and the sync copies what is missing or changed and deletes
+// exactly the extras.
+func TestSyncOverParallelListings(t *testing.T) {
+	e := newEnv(t)
+	all := listingTree()
+	for _, k := range all {
+		e.put("src/"+k, []byte(k))
+	}
+	for i, k := range all {
+		switch i % 4 {
+		case 0: // missing
+		case 1:
+			e.put("dst/"+k, []byte(k+" changed")) // another size
+		default:
+			e.put("dst/"+k, []byte(k))
+		}
+	}
+	extras := []string{"a/zz", "big/41", "deep/1/2/3/extra", "zzz", "many/05/sub/extra"}
+	for _, k := range extras {
+		e.put("dst/"+k, []byte("x"))
+	}
+	m := e.manager(func(o *transfer.Options) { o.PageSize, o.ListConcurrency = 2, 4 })
+	sum, err := m.Sync(context.Background(), transfer.Location{Bucket: "bkt", Prefix: "src/"}, transfer.Location{Bucket: "bkt", Prefix: "dst/"},
+		transfer.TreeOptions{Delete: true, SizeOnly: true})
+	if err != nil || sum.Failed != 0 {
+		t.Fatalf("sync: %+v, %v", sum, err)
+	}
+	missing, changed := (len(all)+3)/4, (len(all)+2)/4
+	if sum.Done != int64(missing+changed+len(extras)) || sum.Unchanged != int64(len(all)-missing-changed) {
+		t.Errorf("summary %+v: want %d copied, %d deleted, %d unchanged", sum, missing+changed, len(extras), len(all)-missing-changed)
+	}
+	got := listKeys(t, e.c, transfer.ListInput{Bucket: "bkt", Prefix: "dst/", Concurrency: 1})
+	if want := prefixed("dst/", all); !slices.Equal(got, want) {
+		t.Errorf("dst holds\n%v\nwant\n%v", got, want)
+	}
+}
+
+func prefixed(prefix string, keys []string) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = prefix + k
+	}
+	return out
+}
