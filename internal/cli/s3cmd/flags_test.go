@@ -38,9 +38,10 @@ func s3Cases[O any](cases []cmdtest.Case[O]) []cmdtest.Case[O] {
 
 func TestLsFlags(t *testing.T) {
 	cmdtest.Run(t, newCmd(t, NewCmdLs), []cmdtest.Case[LsOptions]{
-		{Args: nil, Want: LsOptions{}},
-		{Args: []string{"s3://b/p/", "--recursive", "--human-readable", "--summarize", "--page-size", "10", "--versions"},
-			Want: LsOptions{Target: "s3://b/p/", Recursive: true, HumanReadable: true, Summarize: true, PageSize: 10, Versions: true}},
+		{Args: nil, Want: LsOptions{ListConcurrency: transfer.DefaultListConcurrency}},
+		{Args: []string{"s3://b/p/", "--recursive", "--human-readable", "--summarize", "--page-size", "10", "--versions", "--list-concurrency", "3"},
+			Want: LsOptions{Target: "s3://b/p/", Recursive: true, HumanReadable: true, Summarize: true, PageSize: 10, Versions: true, ListConcurrency: 3}},
+		{Args: []string{"s3://b", "--recursive", "--list-concurrency", "0"}, Err: "invalid --list-concurrency 0: use 1 to 1000", Code: exitSyntax},
 		{Args: []string{"s3://b", "--page-size", "1001"}, Err: "invalid --page-size 1001: use 1 to 1000", Code: exitSyntax},
 		{Args: []string{"s3://a", "s3://b"}, Err: "takes at most one S3 URI", Code: exitParse},
 		{Args: []string{"--recursve"}, Err: "unknown flag: --recursve; did you mean --recursive?", Code: exitParse},
@@ -93,7 +94,7 @@ func TestPresignFlags(t *testing.T) {
 func cpWant(src, dst string, move bool, edit func(*CpOptions)) CpOptions {
 	o := CpOptions{Src: src, Dst: dst, Move: move,
 		Transfer: transferFlags{Concurrency: transfer.DefaultConcurrency, PartSize: "8MiB", Threshold: "8MiB", PageSize: 1000,
-			Progress: "auto", FollowSymlink: true},
+			Progress: "auto", FollowSymlink: true, ListConcurrency: transfer.DefaultListConcurrency, ShardDepth: 1},
 		Attrs: attrFlags{CopyProps: "default"}}
 	if edit != nil {
 		edit(&o)
@@ -118,6 +119,10 @@ func TestCpMvFlags(t *testing.T) {
 			{Args: []string{"a", "s3://b/a", "--sse", "aws:kms", "--acl", "private", "--metadata", `{"k":"v"}`, "--content-type", "text/html"},
 				Want: cpWant("a", "s3://b/a", move, func(o *CpOptions) {
 					o.Attrs.SSE, o.Attrs.ACL, o.Attrs.Metadata, o.Attrs.ContentType = "aws:kms", "private", `{"k":"v"}`, "text/html"
+				})},
+			{Args: []string{"dir", "s3://b/p/", "--recursive", "--shard", "auto/16", "--shard-depth", "2", "--list-concurrency", "32"},
+				Want: cpWant("dir", "s3://b/p/", move, func(o *CpOptions) {
+					o.Recursive, o.Transfer.Shard, o.Transfer.ShardDepth, o.Transfer.ListConcurrency = true, "auto/16", 2, 32
 				})},
 			{Args: []string{"a", "s3://b/a", "--sse"}, Want: cpWant("a", "s3://b/a", move, func(o *CpOptions) { o.Attrs.SSE = "AES256" })},
 			{Args: []string{"a", "s3://b/a", "--sse-c", "--sse-c-key", sseKey},
@@ -149,7 +154,8 @@ func TestSyncFlags(t *testing.T) {
 }
 
 func TestRmCatStatFlags(t *testing.T) {
-	rmDefaults := transferFlags{Concurrency: transfer.DefaultConcurrency, PartSize: "8MiB", Threshold: "8MiB", PageSize: 1000, Progress: "none"}
+	rmDefaults := transferFlags{Concurrency: transfer.DefaultConcurrency, PartSize: "8MiB", Threshold: "8MiB", PageSize: 1000, Progress: "none",
+		ListConcurrency: transfer.DefaultListConcurrency, ShardDepth: 1}
 	withRules := rmDefaults
 	withRules.Rules, withRules.DryRun, withRules.OnlyShowErrors = []filter.Rule{{Pattern: "*.log"}}, true, true
 	cmdtest.Run(t, newCmd(t, NewCmdRm), []cmdtest.Case[RmOptions]{
@@ -157,6 +163,8 @@ func TestRmCatStatFlags(t *testing.T) {
 		{Args: []string{"s3://b/p/", "--recursive", "--exclude", "*.log", "--dryrun", "--only-show-errors"},
 			Want: RmOptions{Target: "s3://b/p/", Recursive: true, Transfer: withRules}},
 		{Args: []string{"s3://b/k", "--version-id", "v1"}, Want: RmOptions{Target: "s3://b/k", VersionID: "v1", Transfer: rmDefaults}},
+		{Args: []string{"s3://b/p/", "--recursive", "--shard", "3/4"}, Want: RmOptions{Target: "s3://b/p/", Recursive: true,
+			Transfer: func() transferFlags { t := rmDefaults; t.Shard = "3/4"; return t }()}},
 		{Args: []string{"s3://b/k", "--concurrency", "2"}, Err: "unknown flag: --concurrency", Code: exitParse},
 	})
 	cmdtest.Run(t, newCmd(t, NewCmdCat), []cmdtest.Case[CatOptions]{
