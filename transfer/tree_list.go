@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"slices"
 	"strings"
 	"sync"
 
@@ -93,7 +94,7 @@ func List(ctx context.Context, c *client.Client, in ListInput) iter.Seq2[*client
 		if first == nil {
 			return
 		}
-		sh, first0 := in.Shard, first.Objects
+		sh, listed := in.Shard, slices.Clone(first.Objects) // for the size estimates
 		last := first.NextContinuationToken == ""
 		floor := ""
 		if n := len(first.Objects); n > 0 {
@@ -103,20 +104,15 @@ func List(ctx context.Context, c *client.Client, in ListInput) iter.Seq2[*client
 		if len(first.Objects) > 0 && !yield(first, nil) || last {
 			return
 		}
-		l := newLister(ctx, c, in, first0, floor)
+		l := newLister(ctx, c, in, listed, floor)
 		l.run(yield)
 	}
 }
 
-// keepPage returns the page with only the objects keep keeps.
+// keepPage drops from a page, in place, the objects keep does not keep.
 func keepPage(page *client.ObjectPage, keep func(key string) bool) *client.ObjectPage {
-	out := &client.ObjectPage{Objects: make([]client.Object, 0, len(page.Objects))}
-	for _, o := range page.Objects {
-		if keep(o.Key) {
-			out.Objects = append(out.Objects, o)
-		}
-	}
-	return out
+	page.Objects = slices.DeleteFunc(page.Objects, func(o client.Object) bool { return !keep(o.Key) })
+	return page
 }
 
 // lister splits one listing into segments, runs those that must be
@@ -459,7 +455,7 @@ func below(p string) string { return p[:len(p)-1] }
 // counting most, since neighbouring prefixes tend to be alike.
 type sizes struct {
 	mu     sync.Mutex
-	first  []client.Object
+	first  []client.Object // the first page
 	prefix string
 	est    map[int]int // depth: keys per prefix; 0 unknown
 }
