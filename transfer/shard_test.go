@@ -430,3 +430,26 @@ func TestShardWalksOnlyItsDirectories(t *testing.T) {
 		t.Errorf("%+v, %v: want %s left unread", sum, err, skipped)
 	}
 }
+
+// A key whose path needs cleaning (dup//x) never replaces the clean key
+// (dup/x) that lands on the same file, even when another shard downloads
+// that one: it is checked against the whole bucket.
+func TestShardedDownloadKeepsTheCleanKeyAcrossShards(t *testing.T) {
+	e := newEnv(t)
+	e.put("dup/x", []byte("clean"))
+	e.put("dup//x", []byte("odd"))
+	sh := transfer.Shard{Depth: 2}
+	for sh.Count = 2; sh.Of("dup//x") == sh.Of("dup/x"); sh.Count++ {
+	}
+	out := t.TempDir()
+	for i := range sh.Count {
+		sh.Index = i
+		sum, _ := e.manager().DownloadTree(context.Background(), transfer.Location{Bucket: "bkt"}, out, transfer.TreeOptions{Shard: sh})
+		if sh.Owns("dup//x") && sum.Skipped != 1 {
+			t.Errorf("shard %v: %+v; want dup//x skipped", sh, sum)
+		}
+	}
+	if got, _ := os.ReadFile(filepath.Join(out, "dup", "x")); string(got) != "clean" {
+		t.Errorf("dup/x holds %q", got)
+	}
+}
