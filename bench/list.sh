@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Keys listed per second by `qcli s3 ls --recursive`: sequential
 # (--list-concurrency 1, one ListObjectsV2 of 1,000 keys after the other,
-# as every release before 0.x listed) against the parallel listing, on one
+# as qcli listed before) against the parallel listing, on one
 # bucket of KEYS keys, against `qcli server --memory` and MinIO (when
 # found), both on loopback. Process start is included (about 20 ms).
 #
@@ -11,8 +11,9 @@
 #
 # The keys are DIRS top-level "directories" of SUBS sub-directories each
 # (d000/s00/f00000); FLAT=1 adds as many keys again at the top level, with
-# no "/", which no listing can split. Needs: go, curl; MinIO from $MINIO
-# or /work/tools/bin/minio. Timings are printed, never asserted.
+# no "/", which no listing can split. Needs: go, curl, /usr/bin/time;
+# MinIO from $MINIO or /work/tools/bin/minio. Timings are printed, never
+# asserted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -63,13 +64,11 @@ wait_for() { # URL: until it answers; not a measurement
   exit 1
 }
 
-# ms CMD...: wall milliseconds of one run, output discarded.
-ms() {
-  local t0 t1
-  t0=$(date +%s%N)
-  "$@" >/dev/null
-  t1=$(date +%s%N)
-  echo $(((t1 - t0) / 1000000))
+# measure CMD...: "wall_ms cpu_ms" of one run (CPU: the client's user +
+# system time), output discarded.
+measure() {
+  /usr/bin/time -f "%e %U %S" -o "$WORK/time" "$@" >/dev/null
+  awk '{printf "%d %d\n", $1 * 1000, ($2 + $3) * 1000}' "$WORK/time"
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -94,21 +93,22 @@ bench() { # TARGET ENDPOINT
   : >"$samples"
   for _ in $(seq "$RUNS"); do
     for c in $CONCS; do
-      echo "$c $(ms "$QCLI" s3 ls --recursive s3://bench --list-concurrency "$c")" >>"$samples"
+      echo "$c $(measure "$QCLI" s3 ls --recursive s3://bench --list-concurrency "$c")" >>"$samples"
     done
   done
   local base=
   for c in $CONCS; do
-    local m
+    local m cpu
     m=$(awk -v c="$c" '$1 == c {print $2}' "$samples" | median)
+    cpu=$(awk -v c="$c" '$1 == c {print $3}' "$samples" | median)
     [ -n "$base" ] || base=$m
-    awk -v t="$1" -v c="$c" -v m="$m" -v n="$total" -v b="$base" -v all="$(awk -v c="$c" '$1 == c {printf "%s%s", sep, $2; sep=","}' "$samples")" \
-      'BEGIN { printf "| %s | %d | %d | %.2f s (%s ms) | %.0f keys/s | %.2fx |\n", t, n, c, m / 1000, all, n * 1000 / m, b / m }'
+    awk -v t="$1" -v c="$c" -v m="$m" -v cpu="$cpu" -v n="$total" -v b="$base" -v all="$(awk -v c="$c" '$1 == c {printf "%s%s", sep, $2; sep=","}' "$samples")" \
+      'BEGIN { printf "| %s | %d | %d | %.2f s (%s ms) | %.0f keys/s | %.2fx | %.2f s |\n", t, n, c, m / 1000, all, n * 1000 / m, b / m, cpu / 1000 }'
   done
 }
 
-echo "| server | keys | --list-concurrency | median wall (all runs) | keys/s | vs sequential |"
-echo "|---|---|---|---|---|---|"
+echo "| server | keys | --list-concurrency | median wall (all runs) | keys/s | vs sequential | client CPU |"
+echo "|---|---|---|---|---|---|---|"
 for target in $TARGETS; do
   case $target in
   emulator)
