@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"os"
 	"strconv"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -50,7 +48,7 @@ func BenchmarkList(b *testing.B) {
 	if err := c.CreateBucket(context.Background(), "bench", client.CreateBucketOptions{}); err != nil {
 		b.Fatal(err)
 	}
-	putTree(b, c, n)
+	putKeys(b, c, "bench", n, func(i int) string { return fmt.Sprintf("d%03d/s%d/f%05d", i%100, i/100%10, i) })
 	for _, lat := range []time.Duration{0, 50 * time.Millisecond} {
 		for _, conc := range []int{1, 4, 8, 16} {
 			b.Run(fmt.Sprintf("latency=%s/concurrency=%d", lat, conc), func(b *testing.B) {
@@ -71,22 +69,4 @@ func BenchmarkList(b *testing.B) {
 			})
 		}
 	}
-}
-
-// putTree stores n empty objects d000/s0/f00000 …, 16 at a time.
-func putTree(b *testing.B, c *client.Client, n int) {
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 16)
-	for i := range n {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			key := fmt.Sprintf("d%03d/s%d/f%05d", i%100, i/100%10, i)
-			if _, err := c.PutObject(context.Background(), client.PutObjectInput{Bucket: "bench", Key: key, Body: strings.NewReader("")}); err != nil {
-				b.Error(err)
-			}
-		}()
-	}
-	wg.Wait()
 }

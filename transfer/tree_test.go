@@ -171,6 +171,13 @@ func TestDownloadTreeDoesNotFollowASymlinkOut(t *testing.T) {
 // putMany stores n small objects under prefix, in parallel.
 func (e *env) putMany(prefix string, n int) {
 	e.t.Helper()
+	putKeys(e.t, e.c, "bkt", n, func(i int) string { return fmt.Sprintf("%s%05d", prefix, i) })
+}
+
+// putKeys stores n objects in bucket, 16 at a time: the i-th under
+// key(i), its body the key.
+func putKeys(tb testing.TB, c *client.Client, bucket string, n int, key func(i int) string) {
+	tb.Helper()
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 16)
 	for i := range n {
@@ -178,10 +185,10 @@ func (e *env) putMany(prefix string, n int) {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			key := fmt.Sprintf("%s%05d", prefix, i)
-			_, err := e.c.PutObject(context.Background(), client.PutObjectInput{Bucket: "bkt", Key: key, Body: strings.NewReader(key), ContentLength: int64(len(key))})
+			k := key(i)
+			_, err := c.PutObject(context.Background(), client.PutObjectInput{Bucket: bucket, Key: k, Body: strings.NewReader(k), ContentLength: int64(len(k))})
 			if err != nil {
-				e.t.Error(err)
+				tb.Error(err)
 			}
 		}()
 	}
