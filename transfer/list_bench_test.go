@@ -48,7 +48,7 @@ func BenchmarkList(b *testing.B) {
 	if err := c.CreateBucket(context.Background(), "bench", client.CreateBucketOptions{}); err != nil {
 		b.Fatal(err)
 	}
-	putKeys(b, c, "bench", n, func(i int) string { return fmt.Sprintf("d%03d/s%d/f%05d", i%100, i/100%10, i) })
+	putObjects(b, c, "bench", n, func(i int) string { return fmt.Sprintf("d%03d/s%d/f%05d", i%100, i/100%10, i) })
 	for _, lat := range []time.Duration{0, 50 * time.Millisecond} {
 		for _, conc := range []int{1, 4, 8, 16} {
 			b.Run(fmt.Sprintf("latency=%s/concurrency=%d", lat, conc), func(b *testing.B) {

@@ -171,12 +171,12 @@ func TestDownloadTreeDoesNotFollowASymlinkOut(t *testing.T) {
 // putMany stores n small objects under prefix, in parallel.
 func (e *env) putMany(prefix string, n int) {
 	e.t.Helper()
-	putKeys(e.t, e.c, "bkt", n, func(i int) string { return fmt.Sprintf("%s%05d", prefix, i) })
+	putObjects(e.t, e.c, "bkt", n, func(i int) string { return fmt.Sprintf("%s%05d", prefix, i) })
 }
 
-// putKeys stores n objects in bucket, 16 at a time: the i-th under
+// putObjects stores n objects in bucket, 16 at a time: the i-th under
 // key(i), its body the key.
-func putKeys(tb testing.TB, c *client.Client, bucket string, n int, key func(i int) string) {
+func putObjects(tb testing.TB, c *client.Client, bucket string, n int, key func(i int) string) {
 	tb.Helper()
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 16)
