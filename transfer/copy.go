@@ -39,8 +39,12 @@ type CopyInput struct {
 	// client.MetadataReplace (Dest's Tags, none when empty).
 	TaggingDirective string
 	// Dest names the new object; its ACL, storage class, SSE and tags apply
-	// whatever the directive.
+	// whatever the directive. Its NoOverwrite applies to multipart copies
+	// (see UploadInput.NoOverwrite); its Progress is not used.
 	Dest UploadInput
+	// Progress, when set, receives this call's events instead of
+	// Options.Progress.
+	Progress func(Event)
 }
 
 // Copy copies an object within the service: one CopyObject up to
@@ -49,32 +53,31 @@ type CopyInput struct {
 // source's ETag, so a source replaced mid-copy fails the copy. A failed
 // multipart copy is aborted.
 func (m *Manager) Copy(ctx context.Context, in CopyInput) (*Result, error) {
-	obj := object{em: m.em, op: OpCopy, source: S3URL(in.SourceBucket, in.SourceKey), dest: S3URL(in.Dest.Bucket, in.Dest.Key), size: -1}
-	if in.Listed != nil {
-		obj.size = in.Listed.Size
-	}
-	obj.emit(Started, 0, nil, nil)
-	res, err := m.copyObject(ctx, in, obj)
+	obj := object{em: m.emitterFor(in.Progress), op: OpCopy, source: S3URL(in.SourceBucket, in.SourceKey), dest: S3URL(in.Dest.Bucket, in.Dest.Key), size: -1}
+	res, err := m.copyObject(ctx, in, &obj)
 	obj.finish(res, err)
 	return res, err
 }
 
-func (m *Manager) copyObject(ctx context.Context, in CopyInput, obj object) (*Result, error) {
+// copyObject copies; obj is Started once the source's size is known.
+func (m *Manager) copyObject(ctx context.Context, in CopyInput, obj *object) (*Result, error) {
 	keep := in.KeepSourceProps && in.MetadataDirective == client.MetadataReplace
 	if in.Listed != nil && in.Listed.Size <= m.opts.CopyThreshold && !keep {
-		return m.copySingle(ctx, in, in.Listed.Size, in.Listed.ETag, obj)
+		obj.start(in.Listed.Size)
+		return m.copySingle(ctx, in, in.Listed.Size, in.Listed.ETag, *obj)
 	}
 	info, err := m.head(ctx, DownloadInput{Bucket: in.SourceBucket, Key: in.SourceKey, VersionID: in.SourceVersionID, CustomerKey: in.SourceCustomerKey})
 	if err != nil {
 		return nil, err
 	}
+	obj.start(info.Size)
 	if keep {
 		in.Dest.ObjectAttributes = withSourceProps(in.Dest.ObjectAttributes, info)
 	}
 	if info.Size <= m.opts.CopyThreshold {
-		return m.copySingle(ctx, in, info.Size, info.ETag, obj)
+		return m.copySingle(ctx, in, info.Size, info.ETag, *obj)
 	}
-	return m.copyParts(ctx, in, info, obj)
+	return m.copyParts(ctx, in, info, *obj)
 }
 
 // copyAttributes is what a copy sets on the new object: with the COPY
@@ -158,27 +161,14 @@ func (m *Manager) copyParts(ctx context.Context, in CopyInput, info client.Objec
 	if err != nil {
 		return nil, err
 	}
-	count := partCount(info.Size, ps)
-	g := newGroup(ctx, m.opts.PartConcurrency)
-	for n := 1; n <= count; n++ {
-		off := int64(n-1) * ps
-		length := min(ps, info.Size-off)
-		if !g.Go(func(ctx context.Context) error { return m.copyPart(ctx, u, in, info.ETag, int32(n), off, length) }) {
-			break
-		}
-	}
-	if err := g.Wait(); err != nil {
-		return nil, u.failed(ctx, err)
-	}
-	etag, verified, err := u.complete(ctx, count)
+	count, err := m.multipart(obj).run(ctx, &copyWriter{mpu: u, src: in, etag: info.ETag}, fixedParts(info.Size, ps, nil))
 	if err != nil {
-		return nil, u.failed(ctx, err)
+		return nil, err
 	}
 	if err := m.sourceUnchanged(ctx, in, info, obj); err != nil {
 		return nil, err
 	}
-	return &Result{Op: OpCopy, Source: obj.source, Dest: obj.dest, Size: info.Size, ETag: etag, Parts: count,
-		PartSize: ps, Verified: verified}, nil
+	return u.result(info.Size, count, ps), nil
 }
 
 // sourceUnchanged checks, after a multipart copy, that the source is still
@@ -198,28 +188,38 @@ func (m *Manager) sourceUnchanged(ctx context.Context, in CopyInput, info client
 	return nil
 }
 
-func (m *Manager) copyPart(ctx context.Context, u *mpu, in CopyInput, etag string, n int32, off, length int64) error {
+// copyWriter is the partWriter of a multipart copy: each part is a range
+// of the source, pinned to its ETag, that the service copies itself
+// (UploadPartCopy); completion and abort are the upload's.
+type copyWriter struct {
+	*mpu
+	src  CopyInput
+	etag string
+}
+
+func (w *copyWriter) writePart(ctx context.Context, p *part) error {
+	u, in, n := w.mpu, w.src, int32(p.n)
 	var partETag string
-	err := m.withSlot(ctx, func() (err error) {
-		partETag, err = m.c.UploadPartCopy(ctx, client.UploadPartCopyInput{Bucket: u.in.Bucket, Key: u.in.Key, UploadID: u.id,
-			PartNumber: n, SourceBucket: in.SourceBucket, SourceKey: in.SourceKey, SourceVersionID: in.SourceVersionID, SourceIfMatch: etag,
-			SourceRange:       fmt.Sprintf("bytes=%d-%d", off, off+length-1),
+	err := u.m.withSlot(ctx, func() (err error) {
+		partETag, err = u.m.c.UploadPartCopy(ctx, client.UploadPartCopyInput{Bucket: u.in.Bucket, Key: u.in.Key, UploadID: u.id,
+			PartNumber: n, SourceBucket: in.SourceBucket, SourceKey: in.SourceKey, SourceVersionID: in.SourceVersionID, SourceIfMatch: w.etag,
+			SourceRange:       fmt.Sprintf("bytes=%d-%d", p.off, p.off+p.size-1),
 			SourceCustomerKey: in.SourceCustomerKey, CustomerKey: u.in.SSE.CustomerKey})
 		return err
 	})
 	if errors.Is(err, client.ErrPreconditionFailed) {
-		return &ChangedError{Object: u.obj.source, ETag: etag, Err: err}
+		return &ChangedError{Object: u.obj.source, ETag: w.etag, Err: err}
 	}
 	if err != nil {
 		return err
 	}
-	p := partDone{etag: partETag, size: length}
+	done := partDone{etag: partETag, size: p.size}
 	if raw, err := hex.DecodeString(trimETag(partETag)); err == nil && len(raw) == md5.Size {
-		copy(p.sum[:], raw) // the service's MD5 of the range: lets complete check the assembly
+		copy(done.sum[:], raw) // the service's MD5 of the range: lets complete check the assembly
 	} else {
 		u.noDigest.Store(true)
 	}
-	u.record(n, p)
-	u.obj.bytes(length)
+	u.record(n, done)
+	p.report(p.size)
 	return nil
 }

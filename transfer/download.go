@@ -22,17 +22,13 @@ import (
 // failed or cancelled download leaves path untouched and no temporary file
 // behind. The parent directory is created.
 func (m *Manager) DownloadFile(ctx context.Context, in DownloadInput, path string) (*Result, error) {
-	obj := object{em: m.em, op: OpDownload, source: S3URL(in.Bucket, in.Key), dest: path, size: -1}
-	if in.Listed != nil {
-		obj.size = in.Listed.Size
-	}
-	obj.emit(Started, 0, nil, nil)
-	res, err := m.downloadFile(ctx, in, path, obj)
+	obj := object{em: m.emitterFor(in.Progress), op: OpDownload, source: S3URL(in.Bucket, in.Key), dest: path, size: -1}
+	res, err := m.downloadFile(ctx, in, path, &obj)
 	obj.finish(res, err)
 	return res, err
 }
 
-func (m *Manager) downloadFile(ctx context.Context, in DownloadInput, path string, obj object) (*Result, error) {
+func (m *Manager) downloadFile(ctx context.Context, in DownloadInput, path string, obj *object) (*Result, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
 	}
@@ -92,20 +88,27 @@ func finishFile(tmp *os.File, path string, res *fileResult) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// fillFile writes the object into f and verifies it.
-func (m *Manager) fillFile(ctx context.Context, in DownloadInput, f *os.File, obj object) (*fileResult, error) {
-	if l := in.Listed; l != nil && l.Size < m.opts.Threshold {
-		return m.getWhole(ctx, in, f, obj)
+// fillFile writes the object into f and verifies it; obj is Started
+// with the listed size, or once a HEAD found it.
+func (m *Manager) fillFile(ctx context.Context, in DownloadInput, f *os.File, obj *object) (*fileResult, error) {
+	if l := in.Listed; l != nil {
+		obj.start(l.Size)
+		if l.Size < m.opts.Threshold {
+			return m.getWhole(ctx, in, f, *obj)
+		}
 	}
 	info, err := m.head(ctx, in)
 	if err != nil {
 		return nil, err
 	}
+	if in.Listed == nil {
+		obj.start(info.Size)
+	}
 	if info.Size < m.opts.Threshold {
 		in.Listed = listedFrom(in.Key, info.Size, info.ETag)
-		return m.getWhole(ctx, in, f, obj)
+		return m.getWhole(ctx, in, f, *obj)
 	}
-	return m.getRanges(ctx, in, info, f, obj)
+	return m.getRanges(ctx, in, info, f, *obj)
 }
 
 func (m *Manager) head(ctx context.Context, in DownloadInput) (client.ObjectInfo, error) {

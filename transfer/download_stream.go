@@ -13,19 +13,21 @@ import (
 // written; since they cannot be taken back, a mismatch is reported as an
 // error after the fact and the caller must discard the output.
 func (m *Manager) Download(ctx context.Context, in DownloadInput, w io.Writer) (*Result, error) {
-	obj := object{em: m.em, op: OpDownload, source: S3URL(in.Bucket, in.Key), dest: "-", size: -1}
-	obj.emit(Started, 0, nil, nil)
-	res, err := m.download(ctx, in, w, obj)
+	obj := object{em: m.emitterFor(in.Progress), op: OpDownload, source: S3URL(in.Bucket, in.Key), dest: "-", size: -1}
+	res, err := m.download(ctx, in, w, &obj)
 	obj.finish(res, err)
 	return res, err
 }
 
-func (m *Manager) download(ctx context.Context, in DownloadInput, w io.Writer, obj object) (*Result, error) {
+// download writes the object to w; obj is Started once a HEAD found its
+// size.
+func (m *Manager) download(ctx context.Context, in DownloadInput, w io.Writer, o *object) (*Result, error) {
 	info, err := m.head(ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	obj.size = info.Size
+	o.start(info.Size)
+	obj := *o
 	if info.Size < m.opts.Threshold {
 		res, err := m.getWhole(ctx, DownloadInput{Bucket: in.Bucket, Key: in.Key, CustomerKey: in.CustomerKey,
 			Listed: listedFrom(info.Key, info.Size, info.ETag), VersionID: in.VersionID}, w, obj)

@@ -2,7 +2,9 @@ package transfer
 
 import (
 	"context"
+	"iter"
 	"sync"
+	"sync/atomic"
 
 	"github.com/quilibrium/qcli/client"
 )
@@ -12,7 +14,8 @@ import (
 // request slots and buffer budget, so running many at once cannot exceed
 // the limits in Options.
 type Manager struct {
-	c      *client.Client
+	c      s3API
+	client *client.Client // c, for Client(); nil in tests over a fake
 	opts   Options
 	em     *emitter
 	slots  chan struct{} // one per data request in flight
@@ -22,11 +25,51 @@ type Manager struct {
 
 	cleanOnce sync.Once // stale resume states are swept once per Manager
 	sweptDirs sync.Map  // directories already swept of stale download temporaries
+	// noConditionalWrites: the service answered NotImplemented to
+	// If-None-Match on a write (see UploadInput.NoOverwrite).
+	noConditionalWrites atomic.Bool
 }
+
+// s3API is what a Manager asks of the QStorage client: *client.Client's
+// calls that transfer makes. It is the seam through which the planning
+// and integrity logic is tested with a fake service (fake_test.go)
+// instead of the TLS emulator. It stays unexported so that New keeps
+// taking the concrete client: an exported interface of fifteen calls
+// would be an API of its own, which no method could be added to without
+// breaking its implementers.
+type s3API interface {
+	SignsPayload() bool
+	HeadObject(ctx context.Context, in client.HeadObjectInput) (client.ObjectInfo, error)
+	GetObject(ctx context.Context, in client.GetObjectInput) (*client.GetObjectOutput, error)
+	PutObject(ctx context.Context, in client.PutObjectInput) (client.PutObjectOutput, error)
+	CopyObject(ctx context.Context, in client.CopyObjectInput) (client.CopyObjectOutput, error)
+	GetObjectTagging(ctx context.Context, obj client.ObjectRef) (client.ObjectTags, error)
+	DeleteObject(ctx context.Context, bucket, key, versionID string, opts ...client.DeleteOption) error
+	DeleteObjects(ctx context.Context, bucket string, ids []client.ObjectID, opts ...client.DeleteOption) (client.DeleteObjectsOutput, error)
+	ListObjects(ctx context.Context, in client.ListObjectsInput) iter.Seq2[*client.ObjectPage, error]
+	CreateMultipartUpload(ctx context.Context, in client.CreateMultipartUploadInput) (string, error)
+	UploadPart(ctx context.Context, in client.UploadPartInput) (client.UploadPartOutput, error)
+	UploadPartCopy(ctx context.Context, in client.UploadPartCopyInput) (string, error)
+	CompleteMultipartUpload(ctx context.Context, in client.CompleteMultipartUploadInput) (client.CompleteMultipartUploadOutput, error)
+	AbortMultipartUpload(ctx context.Context, bucket, key, uploadID string) error
+	ListParts(ctx context.Context, bucket, key, uploadID string) iter.Seq2[client.Part, error]
+}
+
+var _ s3API = (*client.Client)(nil)
 
 // New returns a Manager over c. Invalid options (a part size below the
 // minimum) fail here, before any request.
 func New(c *client.Client, opts Options) (*Manager, error) {
+	m, err := newManager(c, opts)
+	if err != nil {
+		return nil, err
+	}
+	m.client = c
+	return m, nil
+}
+
+// newManager is New over any s3API.
+func newManager(c s3API, opts Options) (*Manager, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
@@ -42,7 +85,7 @@ func New(c *client.Client, opts Options) (*Manager, error) {
 func (m *Manager) Options() Options { return m.opts }
 
 // Client returns the client the Manager sends requests with.
-func (m *Manager) Client() *client.Client { return m.c }
+func (m *Manager) Client() *client.Client { return m.client }
 
 // acquire takes a request slot, or fails when ctx ends first.
 func (m *Manager) acquire(ctx context.Context) error {

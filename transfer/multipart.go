@@ -17,21 +17,38 @@ import (
 
 // PartSizeMetadata is the user-metadata name (x-amz-meta-qcli-part-size)
 // under which uploads record their part size, so that a download can
-// recompute the composite ETag and verify every byte.
+// recompute the composite ETag and verify every byte without asking the
+// service for part 1's size first. Options.NoPartSizeMetadata leaves it
+// out.
 const PartSizeMetadata = "qcli-part-size"
 
-// mpu is one multipart upload in progress: its id, and the parts sent and
-// verified so far.
+// mpu is one S3 multipart upload in progress, the S3 partWriter: its id,
+// and the parts sent and verified so far. Each part is read once for its
+// digests and once to send it with its Content-MD5; its ETag is compared
+// with the MD5, and the composite ETag with the parts' at completion.
 type mpu struct {
-	m     *Manager
-	in    UploadInput
-	obj   object
-	id    string
+	m   *Manager
+	in  UploadInput
+	obj object
+	id  string
+	hs  *partHashers // the MD5s of parts in flight, side by side
+	// src is the file parts are read from, whose change explains a part
+	// that reads short; nil for a stream.
+	src *source
+	// onService holds the parts an interrupted upload already sent
+	// (resume): a part is kept when its size and MD5 match.
+	onService map[int32]client.Part
+	kept      atomic.Int32 // parts kept from onService
+
 	mu    sync.Mutex
 	parts map[int32]partDone
 	// noDigest: some part's MD5 is unknown (a copied part whose ETag is
 	// not an MD5), so the composite ETag cannot be checked.
 	noDigest atomic.Bool
+
+	// What complete found: the object's ETag and version, and how it
+	// was verified (Result.Verified).
+	etag, versionID, verified string
 }
 
 type partDone struct {
@@ -41,9 +58,11 @@ type partDone struct {
 	checksum client.Checksum // with UploadInput.ChecksumAlgorithm
 }
 
+// createUpload starts a multipart upload, recording partSize in the
+// object's metadata (PartSizeMetadata) when it is positive.
 func (m *Manager) createUpload(ctx context.Context, in UploadInput, obj object, partSize int64) (*mpu, error) {
 	attrs := in.ObjectAttributes
-	if partSize > 0 {
+	if partSize > 0 && !m.opts.NoPartSizeMetadata {
 		attrs.Metadata = maps.Clone(attrs.Metadata)
 		if attrs.Metadata == nil {
 			attrs.Metadata = map[string]string{}
@@ -59,17 +78,70 @@ func (m *Manager) createUpload(ctx context.Context, in UploadInput, obj object, 
 	if err != nil {
 		return nil, err
 	}
-	return &mpu{m: m, in: in, obj: obj, id: id, parts: map[int32]partDone{}}, nil
+	return m.openUpload(in, obj, id), nil
+}
+
+// openUpload is the mpu of an upload already created.
+func (m *Manager) openUpload(in UploadInput, obj object, id string) *mpu {
+	return &mpu{m: m, in: in, obj: obj, id: id, hs: &partHashers{}, parts: map[int32]partDone{}}
+}
+
+// multipart is how the Manager runs the parts of obj.
+func (m *Manager) multipart(obj object) multipart {
+	return multipart{parallel: m.opts.PartConcurrency, report: obj.bytes, abortTimeout: m.opts.AbortTimeout}
+}
+
+// writePart hashes the part and sends it, unless an interrupted upload
+// already sent it.
+func (u *mpu) writePart(ctx context.Context, p *part) error {
+	sum, err := u.sum(p)
+	if err != nil {
+		return err
+	}
+	if u.keep(p, sum) {
+		return nil
+	}
+	return u.sendPart(ctx, p, sum)
+}
+
+// sum reads p's body once for its digests (see partSum) and rewinds it.
+func (u *mpu) sum(p *part) (partSum, error) {
+	sum, n, err := sumWith(u.hs.New(), p.body, &u.m.copies, u.m.sumOpts(u.in))
+	if err == nil && n < p.size {
+		err = fmt.Errorf("part %d of %s: %d bytes could be read, not %d", p.n, u.obj.dest, n, p.size)
+		if u.src != nil {
+			err = u.src.shrank(p.off, p.size, n)
+		}
+	}
+	if err != nil {
+		return sum, err
+	}
+	_, err = p.body.Seek(0, io.SeekStart)
+	return sum, err
+}
+
+// keep records p as sent when the service already holds a part of its
+// size whose ETag is its MD5 (a resumed upload).
+func (u *mpu) keep(p *part, sum partSum) bool {
+	s, ok := u.onService[int32(p.n)]
+	if !ok || s.Size != p.size || !sameETag(s.ETag, hex.EncodeToString(sum.md5[:])) {
+		return false
+	}
+	u.record(int32(p.n), partDone{etag: s.ETag, sum: sum.md5, size: p.size})
+	u.kept.Add(1)
+	p.report(p.size)
+	return true
 }
 
 // sendPart uploads one part with its Content-MD5 and checks the ETag the
 // service returns, so a part corrupted on the way is never completed.
-func (u *mpu) sendPart(ctx context.Context, n int32, body io.ReadSeeker, size int64, sum partSum) error {
+func (u *mpu) sendPart(ctx context.Context, p *part, sum partSum) error {
+	n := int32(p.n)
 	var out client.UploadPartOutput
 	err := u.m.withSlot(ctx, func() (err error) {
 		out, err = u.m.c.UploadPart(ctx, client.UploadPartInput{
 			Bucket: u.in.Bucket, Key: u.in.Key, UploadID: u.id, PartNumber: n,
-			Body: &progressReader{r: body, report: u.obj.bytes}, ContentLength: size,
+			Body: p.sendBody(), ContentLength: p.size,
 			ContentMD5: b64(sum.md5[:]), PayloadSHA256: sum.sha256, CustomerKey: u.in.SSE.CustomerKey,
 			ChecksumAlgorithm: u.in.ChecksumAlgorithm, Checksum: sum.checksum,
 		})
@@ -82,7 +154,7 @@ func (u *mpu) sendPart(ctx context.Context, n int32, body io.ReadSeeker, size in
 	if md5Comparable(u.in.SSE) && isMD5ETag(etag) && !sameETag(etag, hex.EncodeToString(sum.md5[:])) {
 		return &IntegrityError{What: fmt.Sprintf("part %d of %s", n, u.obj.dest), Want: hex.EncodeToString(sum.md5[:]), Got: trimETag(etag)}
 	}
-	u.record(n, partDone{etag: etag, sum: sum.md5, size: size, checksum: out.Checksum})
+	u.record(n, partDone{etag: etag, sum: sum.md5, size: p.size, checksum: out.Checksum})
 	return nil
 }
 
@@ -93,47 +165,53 @@ func (u *mpu) record(n int32, p partDone) {
 }
 
 // complete assembles the parts 1..count and checks the composite ETag.
-func (u *mpu) complete(ctx context.Context, count int) (string, string, error) {
+// With NoOverwrite it completes only if the key is free (If-None-Match).
+func (u *mpu) complete(ctx context.Context, count int) error {
 	done := make([]client.CompletedPart, 0, count)
 	sums := make([][md5.Size]byte, 0, count)
 	for n := int32(1); n <= int32(count); n++ {
 		p, ok := u.parts[n]
 		if !ok {
-			return "", "", fmt.Errorf("upload of %s: part %d is missing", u.obj.dest, n)
+			return fmt.Errorf("upload of %s: part %d is missing", u.obj.dest, n)
 		}
 		done = append(done, client.CompletedPart{PartNumber: n, ETag: p.etag, Checksum: p.checksum})
 		sums = append(sums, p.sum)
 	}
 	want := compositeETag(sums)
-	var etag string
-	err := u.m.withSlot(ctx, func() error {
-		out, err := u.m.c.CompleteMultipartUpload(ctx, client.CompleteMultipartUploadInput{Bucket: u.in.Bucket, Key: u.in.Key, UploadID: u.id, Parts: done})
-		etag = out.ETag
-		return err
+	var out client.CompleteMultipartUploadOutput
+	err := u.m.createOnly(u.in, func(ifNoneMatch string) error {
+		return u.m.withSlot(ctx, func() (err error) {
+			out, err = u.m.c.CompleteMultipartUpload(ctx, client.CompleteMultipartUploadInput{Bucket: u.in.Bucket, Key: u.in.Key,
+				UploadID: u.id, Parts: done, IfNoneMatch: ifNoneMatch})
+			return err
+		})
 	})
 	if err != nil {
 		if etag, ok := u.completedAnyway(ctx, want); ok {
-			return etag, VerifiedComposite, nil
+			u.etag, u.verified = etag, VerifiedComposite
+			return nil
 		}
-		return "", "", err
+		return u.m.taken(u.in, u.obj, err)
 	}
-	if u.noDigest.Load() {
-		return etag, "", nil
+	u.etag, u.versionID = out.ETag, out.VersionID
+	switch _, multi := multipartETag(out.ETag); {
+	case u.noDigest.Load():
+	case !multi || !md5Comparable(u.in.SSE):
+		u.verified = VerifiedContentMD5
+	case !sameETag(out.ETag, want):
+		return &IntegrityError{What: u.obj.dest, Want: want, Got: trimETag(out.ETag)}
+	default:
+		u.verified = VerifiedComposite
 	}
-	if _, ok := multipartETag(etag); !ok || !md5Comparable(u.in.SSE) {
-		return etag, VerifiedContentMD5, nil
-	}
-	if !sameETag(etag, want) {
-		return etag, "", &IntegrityError{What: u.obj.dest, Want: want, Got: trimETag(etag)}
-	}
-	return etag, VerifiedComposite, nil
+	return nil
 }
 
 // completedAnyway reports whether a CompleteMultipartUpload that failed did
 // complete: when its answer is lost (a reset, a timeout) the client's retry
-// finds the upload gone (NoSuchUpload), yet the object is there. It is ours
-// if its ETag is the composite of our parts' MD5s; the upload is then
-// aborted in case it is still open, which is harmless when it is gone.
+// finds the upload gone (NoSuchUpload), or with NoOverwrite the key taken
+// (PreconditionFailed), yet the object is there. It is ours if its ETag is
+// the composite of our parts' MD5s; the upload is then aborted in case it
+// is still open, which is harmless when it is gone.
 func (u *mpu) completedAnyway(ctx context.Context, want string) (string, bool) {
 	if ctx.Err() != nil || u.noDigest.Load() || !md5Comparable(u.in.SSE) {
 		return "", false
@@ -142,14 +220,13 @@ func (u *mpu) completedAnyway(ctx context.Context, want string) (string, bool) {
 	if err != nil || !sameETag(info.ETag, want) {
 		return "", false
 	}
-	return info.ETag, u.abort(ctx) == nil
+	actx, cancel := freshContext(ctx, u.m.opts.AbortTimeout)
+	defer cancel()
+	return info.ETag, u.abortUpload(actx) == nil
 }
 
-// abort cancels the upload on a fresh context, since the caller's may be
-// the reason we are aborting. It reports whether the upload is gone.
-func (u *mpu) abort(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), u.m.opts.AbortTimeout)
-	defer cancel()
+// abortUpload aborts the upload; nil when it is gone.
+func (u *mpu) abortUpload(ctx context.Context) error {
 	err := u.m.c.AbortMultipartUpload(ctx, u.in.Bucket, u.in.Key, u.id)
 	if err == nil || errors.Is(err, client.ErrNoSuchUpload) {
 		return nil
@@ -157,11 +234,17 @@ func (u *mpu) abort(ctx context.Context) error {
 	return err
 }
 
-// failed aborts after err and returns the error to report: err itself,
-// with a note when the abort failed too and the upload was left behind.
-func (u *mpu) failed(ctx context.Context, err error) error {
-	if aerr := u.abort(ctx); aerr != nil {
-		return fmt.Errorf("%w (and the multipart upload %s could not be aborted: %v)", err, u.id, aerr)
+// abort aborts the upload after cause, noting in the error when the abort
+// failed and the upload was left behind.
+func (u *mpu) abort(ctx context.Context, cause error) error {
+	if err := u.abortUpload(ctx); err != nil {
+		return fmt.Errorf("%w (and the multipart upload %s could not be aborted: %v)", cause, u.id, err)
 	}
-	return err
+	return cause
+}
+
+// result is the Result of the completed upload of count parts of ps bytes.
+func (u *mpu) result(size int64, count int, ps int64) *Result {
+	return &Result{Op: u.obj.op, Source: u.obj.source, Dest: u.obj.dest, Size: size, ETag: u.etag, VersionID: u.versionID,
+		Parts: count, PartSize: ps, ResumedParts: int(u.kept.Load()), Verified: u.verified}
 }

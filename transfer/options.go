@@ -45,8 +45,14 @@ type Options struct {
 	// ObjectConcurrency caps the objects of a tree transferred at once.
 	// Default Concurrency.
 	ObjectConcurrency int
-	// Progress receives events; calls are serialised, so it needs no lock,
-	// but it should return quickly. Nil discards them.
+	// Progress receives events: one call at a time and in order, so it
+	// needs no lock of its own, and never while the Manager holds a lock,
+	// so it may block or start other transfers without deadlocking them.
+	// The goroutine that finds it idle delivers what is waiting, so while
+	// it runs, transfers keep going and their Bytes events are merged; it
+	// should still return quickly. When every call on the Manager has
+	// returned, every event has been delivered. Nil discards them. The
+	// inputs' own Progress fields override it for one call.
 	Progress func(Event)
 	// PageSize is the number of keys each listing request asks for, 1 to
 	// 1,000. Default 1,000.
@@ -64,6 +70,11 @@ type Options struct {
 	StateDir string
 	// AbortTimeout bounds aborting a failed upload. Default DefaultAbortTimeout.
 	AbortTimeout time.Duration
+	// NoPartSizeMetadata leaves the part size out of multipart uploads'
+	// metadata (PartSizeMetadata). Downloads then learn it with a HEAD of
+	// part 1 before they can verify the composite ETag: one request more
+	// per large object.
+	NoPartSizeMetadata bool
 	// MinPartSize lowers the 5 MiB part-size floor. It exists for tests
 	// against an emulator configured to accept small parts; real services
 	// reject non-final parts under 5 MiB with EntityTooSmall.

@@ -86,6 +86,9 @@ type DownloadInput struct {
 	// VersionID reads that version of the object rather than the latest;
 	// every request of the download names it.
 	VersionID string
+	// Progress, when set, receives this call's events instead of
+	// Options.Progress.
+	Progress func(Event)
 }
 
 // getRange writes bytes [off, off+length) of the object to w, pinned to

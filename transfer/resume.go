@@ -90,7 +90,7 @@ func (s *uploadState) matches(path string, info os.FileInfo, bucket, key string)
 // abortState aborts a state's upload on a fresh, bounded context and
 // removes the state file; failures are ignored, as the state is stale.
 func (m *Manager) abortState(ctx context.Context, file string, s *uploadState) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), m.opts.AbortTimeout)
+	ctx, cancel := freshContext(ctx, m.opts.AbortTimeout)
 	defer cancel()
 	_ = m.c.AbortMultipartUpload(ctx, s.Bucket, s.Key, s.UploadID)
 	_ = os.Remove(file)
@@ -117,56 +117,58 @@ func (m *Manager) cleanStates(ctx context.Context) {
 	})
 }
 
-// resumed is an upload picked up from its state: its parts already on the
-// service, by number.
-type resumed struct {
-	u     *mpu
-	parts map[int32]client.Part
-	ps    int64
-	file  string
-}
-
 // resumeOrCreate continues the upload recorded for this file and object
 // when it is still there and the file is unchanged; otherwise it cleans
 // up any stale state and starts a new upload, recording it.
-func (m *Manager) resumeOrCreate(ctx context.Context, path string, info os.FileInfo, in UploadInput, obj object, ps int64) (*resumed, error) {
+func (m *Manager) resumeOrCreate(ctx context.Context, mp multipart, src source, in UploadInput, obj object, ps int64) (*fileUpload, error) {
 	// An upload with a checksum algorithm is not resumed: the parts kept
 	// would need their checksums for the completion.
 	if m.opts.StateDir == "" || in.ChecksumAlgorithm != "" {
 		u, err := m.createUpload(ctx, in, obj, ps)
-		return &resumed{u: u, ps: ps}, err
+		if err != nil {
+			return nil, err
+		}
+		return m.fileUpload(u, src, ps, ""), nil
 	}
 	m.cleanStates(ctx)
-	abs, err := filepath.Abs(path)
+	abs, err := filepath.Abs(src.path)
 	if err != nil {
 		return nil, err
 	}
 	file := stateFile(m.opts.StateDir, abs, in.Bucket, in.Key)
-	if r, err := m.tryResume(ctx, file, abs, info, in, obj); r != nil || err != nil {
-		return r, err
+	if f, err := m.tryResume(ctx, file, abs, src, in, obj); f != nil || err != nil {
+		return f, err
 	}
 	u, err := m.createUpload(ctx, in, obj, ps)
 	if err != nil {
 		return nil, err
 	}
+	info := src.start
 	s := &uploadState{Bucket: in.Bucket, Key: in.Key, Path: abs, Size: info.Size(), ModTime: info.ModTime().UnixNano(),
 		PartSize: ps, UploadID: u.id, Created: time.Now().UTC()}
 	if err := writeState(file, s); err != nil {
-		return nil, u.failed(ctx, err)
+		return nil, mp.abort(ctx, u, err)
 	}
-	return &resumed{u: u, ps: ps, file: file}, nil
+	return m.fileUpload(u, src, ps, file), nil
+}
+
+// fileUpload makes u the upload of the file src, in parts of ps bytes,
+// resumable through its state file.
+func (m *Manager) fileUpload(u *mpu, src source, ps int64, state string) *fileUpload {
+	u.src = &src
+	return &fileUpload{mpu: u, source: src, ps: ps, state: state}
 }
 
 // tryResume returns the recorded upload with its parts, or nil when there
 // is none to continue (a stale one is aborted and forgotten). An error
 // listing the parts, other than the upload being gone, fails the upload:
 // starting afresh would orphan the recorded one.
-func (m *Manager) tryResume(ctx context.Context, file, abs string, info os.FileInfo, in UploadInput, obj object) (*resumed, error) {
+func (m *Manager) tryResume(ctx context.Context, file, abs string, src source, in UploadInput, obj object) (*fileUpload, error) {
 	s, err := readState(file)
 	if err != nil || s == nil {
 		return nil, nil
 	}
-	if !s.matches(abs, info, in.Bucket, in.Key) {
+	if !s.matches(abs, src.start, in.Bucket, in.Key) {
 		m.abortState(ctx, file, s)
 		return nil, nil
 	}
@@ -180,6 +182,7 @@ func (m *Manager) tryResume(ctx context.Context, file, abs string, info os.FileI
 		}
 		parts[p.PartNumber] = p
 	}
-	u := &mpu{m: m, in: in, obj: obj, id: s.UploadID, parts: map[int32]partDone{}}
-	return &resumed{u: u, parts: parts, ps: s.PartSize, file: file}, nil
+	u := m.openUpload(in, obj, s.UploadID)
+	u.onService = parts
+	return m.fileUpload(u, src, s.PartSize, file), nil
 }

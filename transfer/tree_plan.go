@@ -42,7 +42,10 @@ type TreeOptions struct {
 	// DryRun reports what would be done (Done events whose Result has
 	// DryRun set) without doing it.
 	DryRun bool
-	// NoOverwrite leaves existing destination objects and files alone.
+	// NoOverwrite leaves existing destination objects and files alone: a
+	// HEAD (or a local stat) first, then, for uploads and multipart
+	// copies, a conditional write (see UploadInput.NoOverwrite) that a
+	// writer racing in between cannot get past.
 	NoOverwrite bool
 	// FollowSymlinks follows symlinks in a local source (loops are
 	// reported); without it they are ignored. A local destination's links
@@ -151,23 +154,27 @@ func (p *pool) stopped() error {
 	}
 }
 
+// count records a task's outcome. Events are emitted after the lock is
+// released: a Progress callback never runs under one.
 func (p *pool) count(obj object, res *Result, err error) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	if httptransport.IsStallError(err) && p.stop == nil {
 		p.stop = fmt.Errorf("the endpoint stopped answering, so no further object was tried: %w", err)
 		close(p.dead)
 	}
+	var emit EventType
 	switch {
 	case errors.Is(err, errUnchanged):
 		p.sum.Unchanged++
-		obj.emit(Skipped, 0, nil, nil)
+		emit, err = Skipped, nil
+	case isExists(err): // NoOverwrite found the key taken: the transfer emitted Skipped
+		p.sum.Unchanged++
 	case errors.As(err, new(skipReason)):
 		p.sum.Skipped++
-		obj.emit(Skipped, 0, err, nil)
+		emit = Skipped
 	case errors.As(err, new(*earlyError)):
 		p.sum.Failed++
-		obj.emit(Failed, 0, err, nil)
+		emit = Failed
 	case err != nil:
 		p.sum.Failed++ // the transfer emitted its Failed event
 	default:
@@ -176,32 +183,36 @@ func (p *pool) count(obj object, res *Result, err error) {
 			p.sum.Bytes += res.Size
 		}
 	}
+	p.mu.Unlock()
+	if emit != 0 {
+		obj.emit(emit, 0, err, nil)
+	}
 }
 
 // skip records an entry left out before any task ran; an earlyError
 // (deciding about the entry failed) counts as a failure.
 func (p *pool) skip(obj object, err error) {
+	emit := Skipped
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	switch {
 	case err == nil:
 		p.sum.Unchanged++
 	case errors.As(err, new(*earlyError)):
 		p.sum.Failed++
-		obj.emit(Failed, 0, err, nil)
-		return
+		emit = Failed
 	default:
 		p.sum.Skipped++
 	}
-	obj.emit(Skipped, 0, err, nil)
+	p.mu.Unlock()
+	obj.emit(emit, 0, err, nil)
 }
 
 // dryRun records what would have been done.
 func (p *pool) dryRun(obj object) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	p.sum.Done++
 	p.sum.Bytes += max(obj.size, 0)
+	p.mu.Unlock()
 	obj.emit(Done, 0, nil, &Result{Op: obj.op, Source: obj.source, Dest: obj.dest, Size: obj.size, DryRun: true})
 }
 
@@ -258,7 +269,8 @@ func (m *Manager) submit(ctx context.Context, p *pool, pl plan, o TreeOptions) b
 // planUpload plans the upload of a local entry to dst; rootReal is the
 // resolved source root, inside which a move may remove the file.
 func (m *Manager) planUpload(e Entry, dst Location, rootReal string, o TreeOptions) plan {
-	in := UploadInput{Bucket: dst.Bucket, Key: dst.Prefix + e.Rel, ObjectAttributes: o.Attributes, ChecksumAlgorithm: o.ChecksumAlgorithm}
+	in := UploadInput{Bucket: dst.Bucket, Key: dst.Prefix + e.Rel, ObjectAttributes: o.Attributes, ChecksumAlgorithm: o.ChecksumAlgorithm,
+		NoOverwrite: o.NoOverwrite}
 	if in.ContentType == "" && o.GuessContentType {
 		in.ContentType = client.ContentTypeFor(e.Path)
 	}
@@ -328,7 +340,7 @@ func (m *Manager) planCopy(e Entry, src, dst Location, o TreeOptions) plan {
 	in := CopyInput{SourceBucket: src.Bucket, SourceKey: e.Key, SourceCustomerKey: o.SourceCustomerKey,
 		Listed: &client.Object{Key: e.Key, Size: e.Size, ETag: e.ETag}, MetadataDirective: o.MetadataDirective,
 		KeepSourceProps: o.KeepSourceProps, TaggingDirective: o.TaggingDirective,
-		Dest: UploadInput{Bucket: dst.Bucket, Key: dst.Prefix + e.Rel, ObjectAttributes: o.Attributes}}
+		Dest: UploadInput{Bucket: dst.Bucket, Key: dst.Prefix + e.Rel, ObjectAttributes: o.Attributes, NoOverwrite: o.NoOverwrite}}
 	if in.Dest.ContentType == "" && o.GuessContentType && o.MetadataDirective == client.MetadataReplace && !o.KeepSourceProps {
 		in.Dest.ContentType = client.ContentTypeFor(e.Key) // nothing of the source's is kept
 	}

@@ -3,8 +3,10 @@ package transfer
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 
 	md5simd "github.com/minio/md5-simd"
@@ -26,6 +28,64 @@ type UploadInput struct {
 	// part and, as their composite, on a multipart object. An upload with
 	// one does not resume an interrupted one. Copy does not use it.
 	ChecksumAlgorithm client.ChecksumAlgorithm
+	// NoOverwrite writes only if the key holds no object: the PutObject,
+	// or a multipart upload's completion, carries If-None-Match: *, so a
+	// writer that got there first (even between a caller's check and the
+	// write) is never replaced. The upload then fails with an error that
+	// is ErrExists (a multipart upload is aborted) and the object's event
+	// is Skipped. A service that answers NotImplemented to the condition
+	// gets the write again without it, and the Manager stops sending it:
+	// a HEAD before the upload is then the only guard. Copy honours it
+	// only for multipart copies; CopyObject has no conditional create.
+	NoOverwrite bool
+	// Progress, when set, receives this call's events instead of
+	// Options.Progress, with the same guarantees. Copy takes
+	// CopyInput.Progress instead.
+	Progress func(Event)
+}
+
+// ErrExists is the error of a NoOverwrite upload or copy whose key was
+// taken: the service refused the conditional write, and nothing was
+// written.
+var ErrExists = errors.New("already exists")
+
+func isExists(err error) bool { return errors.Is(err, ErrExists) }
+
+// createOnly runs write, passing If-None-Match "*" when in asks for
+// NoOverwrite. A service that answers NotImplemented to the condition (as
+// S3 did before it had conditional writes) gets the write again without
+// it, and the Manager stops sending it.
+func (m *Manager) createOnly(in UploadInput, write func(ifNoneMatch string) error) error {
+	if !in.NoOverwrite || m.noConditionalWrites.Load() {
+		return write("")
+	}
+	err := write(client.IfNoneMatchAny)
+	var ce *client.Error
+	if errors.Is(err, client.ErrNotImplemented) || errors.As(err, &ce) && ce.StatusCode == http.StatusNotImplemented {
+		m.noConditionalWrites.Store(true)
+		return write("")
+	}
+	return err
+}
+
+// taken turns the service's refusal of a NoOverwrite write into ErrExists.
+func (m *Manager) taken(in UploadInput, obj object, err error) error {
+	if in.NoOverwrite && errors.Is(err, client.ErrPreconditionFailed) {
+		return fmt.Errorf("%s: %w (the service refused to replace it: %w)", obj.dest, ErrExists, err)
+	}
+	return err
+}
+
+// ours reports whether a NoOverwrite PutObject refused because the key is
+// taken did store the object: when the answer to the first attempt was
+// lost, the client's retry finds the key taken by that very attempt. The
+// object is ours if its ETag is our MD5; etag is then its ETag.
+func (m *Manager) ours(ctx context.Context, in UploadInput, err error, md5hex string) (etag string, ok bool) {
+	if !in.NoOverwrite || !errors.Is(err, client.ErrPreconditionFailed) || ctx.Err() != nil || !md5Comparable(in.SSE) {
+		return "", false
+	}
+	info, herr := m.c.HeadObject(ctx, client.HeadObjectInput{Bucket: in.Bucket, Key: in.Key})
+	return info.ETag, herr == nil && sameETag(info.ETag, md5hex)
 }
 
 // S3URL renders bucket and key as s3://bucket/key.
@@ -60,7 +120,7 @@ func (m *Manager) UploadFile(ctx context.Context, path string, in UploadInput) (
 	if !info.Mode().IsRegular() {
 		return nil, &SourceError{Path: path, Err: ErrNotRegular}
 	}
-	obj := object{em: m.em, op: OpUpload, source: path, dest: S3URL(in.Bucket, in.Key), size: info.Size()}
+	obj := object{em: m.emitterFor(in.Progress), op: OpUpload, source: path, dest: S3URL(in.Bucket, in.Key), size: info.Size()}
 	obj.emit(Started, 0, nil, nil)
 	src := source{path: path, start: info}
 	var res *Result
@@ -95,17 +155,26 @@ func (m *Manager) putFile(ctx context.Context, f *os.File, src source, in Upload
 
 // put sends body (seekable, so the client can retry it) in one PutObject
 // and compares the returned ETag with the MD5 where the service uses MD5
-// ETags.
+// ETags. With NoOverwrite it writes only if the key is free.
 func (m *Manager) put(ctx context.Context, body io.ReadSeeker, size int64, sum partSum, in UploadInput, obj object) (*Result, error) {
 	var out client.PutObjectOutput
-	err := m.withSlot(ctx, func() (err error) {
-		out, err = m.c.PutObject(ctx, client.PutObjectInput{Bucket: in.Bucket, Key: in.Key,
-			Body: &progressReader{r: body, report: obj.bytes}, ContentLength: size,
-			ContentMD5: b64(sum.md5[:]), PayloadSHA256: sum.sha256, ChecksumAlgorithm: in.ChecksumAlgorithm, Checksum: sum.checksum, ObjectAttributes: in.ObjectAttributes})
-		return err
+	sent := &progressReader{r: body, report: obj.bytes}
+	err := m.createOnly(in, func(ifNoneMatch string) error {
+		return m.withSlot(ctx, func() (err error) {
+			if _, err := sent.Seek(0, io.SeekStart); err != nil {
+				return err
+			}
+			out, err = m.c.PutObject(ctx, client.PutObjectInput{Bucket: in.Bucket, Key: in.Key,
+				Body: sent, ContentLength: size, IfNoneMatch: ifNoneMatch,
+				ContentMD5: b64(sum.md5[:]), PayloadSHA256: sum.sha256, ChecksumAlgorithm: in.ChecksumAlgorithm, Checksum: sum.checksum, ObjectAttributes: in.ObjectAttributes})
+			return err
+		})
 	})
+	if etag, ok := m.ours(ctx, in, err, hex.EncodeToString(sum.md5[:])); ok {
+		return &Result{Op: OpUpload, Source: obj.source, Dest: obj.dest, Size: size, ETag: etag, Verified: VerifiedMD5}, nil
+	}
 	if err != nil {
-		return nil, err
+		return nil, m.taken(in, obj, err)
 	}
 	res := &Result{Op: OpUpload, Source: obj.source, Dest: obj.dest, Size: size, ETag: out.ETag, VersionID: out.VersionID,
 		Verified: VerifiedContentMD5}
@@ -128,89 +197,64 @@ func (m *Manager) uploadFileParts(ctx context.Context, f *os.File, src source, i
 	if err != nil {
 		return nil, err
 	}
-	r, err := m.resumeOrCreate(ctx, src.path, src.start, in, obj, ps)
+	mp := m.multipart(obj)
+	u, err := m.resumeOrCreate(ctx, mp, src, in, obj, ps)
 	if err != nil {
 		return nil, err
 	}
-	count := partCount(size, r.ps)
-	kept, err := m.sendFileParts(ctx, f, src, r, count)
-	if cerr := src.changed(""); cerr != nil {
-		err = cerr // the change explains a failure better than its symptom
-	}
+	u.hs = m.lanes.hashers(min(partCount(size, u.ps), mp.parallel))
+	defer u.hs.Close()
+	count, err := mp.run(ctx, u, fixedParts(size, u.ps, f))
 	if err != nil {
-		return nil, m.uploadFailed(ctx, r, err)
+		return nil, err
 	}
-	etag, verified, err := r.u.complete(ctx, count)
-	if err != nil {
-		return nil, m.uploadFailed(ctx, r, err)
-	}
-	if r.file != "" {
-		_ = os.Remove(r.file)
-	}
+	u.forget()
 	if err := src.changed(obj.dest); err != nil {
 		return nil, err
 	}
-	return &Result{Op: OpUpload, Source: obj.source, Dest: obj.dest, Size: size, ETag: etag, Parts: count,
-		PartSize: r.ps, ResumedParts: kept, Verified: verified}, nil
+	return u.result(size, count, u.ps), nil
 }
 
-// uploadFailed aborts the upload; its state file goes too unless the abort
-// failed, in which case the next run can still resume it.
-func (m *Manager) uploadFailed(ctx context.Context, r *resumed, err error) error {
-	if aerr := r.u.abort(ctx); aerr != nil {
+// fileUpload is the S3 multipart upload of a file: an mpu whose file is
+// checked for changes before it completes, and whose resume state (see
+// Options.StateDir) goes with it.
+type fileUpload struct {
+	*mpu
+	source source
+	ps     int64
+	state  string // the resume state file; "" without Options.StateDir
+}
+
+// complete completes the upload unless the file changed while it was read.
+func (f *fileUpload) complete(ctx context.Context, count int) error {
+	if err := f.source.changed(""); err != nil {
+		return err
+	}
+	return f.mpu.complete(ctx, count)
+}
+
+// abort aborts the upload; its state file goes too unless the abort
+// failed, in which case the next run can still resume it. A change to
+// the file explains a failure better than its symptom (a short read, a
+// digest the service refused).
+func (f *fileUpload) abort(ctx context.Context, cause error) error {
+	if cerr := f.source.changed(""); cerr != nil {
+		cause = cerr
+	}
+	if aerr := f.abortUpload(ctx); aerr != nil {
 		note := "it is left on the service"
-		if r.file != "" {
+		if f.state != "" {
 			note = "the next upload of this file resumes it"
 		}
-		return fmt.Errorf("%w (multipart upload %s could not be aborted: %v; %s)", err, r.u.id, aerr, note)
+		return fmt.Errorf("%w (multipart upload %s could not be aborted: %v; %s)", cause, f.id, aerr, note)
 	}
-	if r.file != "" {
-		_ = os.Remove(r.file)
-	}
-	return err
+	f.forget()
+	return cause
 }
 
-// sendFileParts uploads every part not already on the service, in
-// parallel, and returns how many were kept from an earlier attempt.
-func (m *Manager) sendFileParts(ctx context.Context, f *os.File, src source, r *resumed, count int) (int, error) {
-	size := src.start.Size()
-	hs := m.lanes.hashers(min(count, m.opts.PartConcurrency))
-	defer hs.Close()
-	g := newGroup(ctx, m.opts.PartConcurrency)
-	kept := make([]bool, count+1)
-	for n := 1; n <= count; n++ {
-		off := int64(n-1) * r.ps
-		length := min(r.ps, size-off)
-		if !g.Go(func(ctx context.Context) error {
-			var err error
-			kept[n], err = m.filePart(ctx, f, src, hs, r, int32(n), off, length)
-			return err
-		}) {
-			break
-		}
+// forget removes the resume state of an upload that is complete or gone.
+func (f *fileUpload) forget() {
+	if f.state != "" {
+		_ = os.Remove(f.state)
 	}
-	err := g.Wait()
-	total := 0
-	for _, k := range kept {
-		if k {
-			total++
-		}
-	}
-	return total, err
-}
-
-// filePart hashes one section of the file and sends it, unless the
-// service already holds a part with that size and MD5 (a resumed upload).
-// The section is read twice: once for its digests, once to send it.
-func (m *Manager) filePart(ctx context.Context, f *os.File, src source, hs *partHashers, r *resumed, n int32, off, length int64) (kept bool, err error) {
-	sum, err := src.sum(f, hs.New(), &m.copies, m.sumOpts(r.u.in), off, length)
-	if err != nil {
-		return false, err
-	}
-	if p, ok := r.parts[n]; ok && p.Size == length && sameETag(p.ETag, hex.EncodeToString(sum.md5[:])) {
-		r.u.record(n, partDone{etag: p.ETag, sum: sum.md5, size: length})
-		r.u.obj.bytes(length)
-		return true, nil
-	}
-	return false, r.u.sendPart(ctx, n, io.NewSectionReader(f, off, length), length, sum)
 }

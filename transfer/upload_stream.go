@@ -22,7 +22,7 @@ func (m *Manager) Upload(ctx context.Context, r io.Reader, in UploadInput) (*Res
 	if in.ExpectedSize > 0 {
 		size = in.ExpectedSize
 	}
-	obj := object{em: m.em, op: OpUpload, source: "-", dest: S3URL(in.Bucket, in.Key), size: size}
+	obj := object{em: m.emitterFor(in.Progress), op: OpUpload, source: "-", dest: S3URL(in.Bucket, in.Key), size: size}
 	obj.emit(Started, 0, nil, nil)
 	res, err := m.upload(ctx, r, in, obj)
 	obj.finish(res, err)
@@ -49,19 +49,57 @@ func (m *Manager) upload(ctx context.Context, r io.Reader, in UploadInput, obj o
 		m.bufs.put(first)
 		return nil, err
 	}
-	count, total, err := m.streamParts(ctx, r, u, sched, first[:n])
-	if err == nil {
-		err = ctx.Err() // a stream cut by Ctrl-C may look like a clean end
+	mp := m.multipart(obj)
+	expected := mp.parallel
+	if in.ExpectedSize > 0 {
+		expected = partCount(in.ExpectedSize, sched.base)
 	}
+	u.hs = m.lanes.hashers(min(expected, mp.parallel))
+	defer u.hs.Close()
+	s := &stream{m: m, r: r, sched: sched, first: first[:n]}
+	count, err := mp.run(ctx, u, s.next)
 	if err != nil {
-		return nil, u.failed(ctx, err)
+		return nil, err
 	}
-	etag, verified, err := u.complete(ctx, count)
-	if err != nil {
-		return nil, u.failed(ctx, err)
+	return u.result(s.total, count, sched.base), nil
+}
+
+// stream yields the parts of a stream, each read into a buffer lent by
+// the Manager's pool, while earlier parts are in flight.
+type stream struct {
+	m     *Manager
+	r     io.Reader
+	sched streamSchedule
+	first []byte // part 1, read to decide between one PUT and parts
+	eof   bool
+	total int64 // bytes read
+}
+
+func (s *stream) next(ctx context.Context, n int) (*part, error) {
+	var data []byte
+	switch {
+	case n == 1:
+		data = s.first
+	case s.eof:
+		return nil, nil
+	case n > client.MaxPartNumber:
+		return nil, endOfStream(s.r, s.total)
+	default:
+		buf, k, eof, err := s.m.readPart(ctx, s.r, s.sched.size(n))
+		if err != nil {
+			return nil, err
+		}
+		s.eof = eof
+		if k == 0 {
+			s.m.bufs.put(buf)
+			return nil, nil
+		}
+		data = buf[:k]
 	}
-	return &Result{Op: OpUpload, Source: obj.source, Dest: obj.dest, Size: total, ETag: etag, Parts: count,
-		PartSize: sched.base, Verified: verified}, nil
+	off := s.total
+	s.total += int64(len(data))
+	return &part{n: n, off: off, size: int64(len(data)), body: bytes.NewReader(data),
+		release: func() { s.m.bufs.put(data) }}, nil
 }
 
 // readPart fills a pooled buffer of size bytes from r; eof reports that r
@@ -82,59 +120,12 @@ func (m *Manager) readPart(ctx context.Context, r io.Reader, size int64) (buf []
 	return buf, n, false, nil
 }
 
-// streamParts sends first and the rest of r as parts 1..count, reading the
-// next part while earlier ones are in flight.
-func (m *Manager) streamParts(ctx context.Context, r io.Reader, u *mpu, sched streamSchedule, first []byte) (count int, total int64, err error) {
-	g := newGroup(ctx, m.opts.PartConcurrency)
-	data, eof := first, false
-	for n := 1; ; n++ {
-		count, total = n, total+int64(len(data))
-		if !m.goPart(g, u, int32(n), data) {
-			break
-		}
-		if eof {
-			break
-		}
-		if n == client.MaxPartNumber {
-			err = endOfStream(r, total)
-			break
-		}
-		var buf []byte
-		var k int
-		buf, k, eof, err = m.readPart(g.ctx, r, sched.size(n+1))
-		if err != nil {
-			break
-		}
-		if k == 0 && eof {
-			m.bufs.put(buf)
-			break
-		}
-		data = buf[:k]
-	}
-	if werr := g.Wait(); werr != nil {
-		return count, total, werr
-	}
-	return count, total, err
-}
-
-// endOfStream checks that r has nothing after the 10,000th part.
+// endOfStream checks that r has nothing after the 10,000th part: nil
+// when it ended there.
 func endOfStream(r io.Reader, total int64) error {
 	var b [1]byte
 	if n, err := io.ReadFull(r, b[:]); n == 0 && errors.Is(err, io.EOF) {
 		return nil
 	}
 	return &TooLargeError{Size: total, Limit: "the stream needs more than 10,000 parts"}
-}
-
-// goPart sends one buffered part on the group and returns the buffer to
-// the pool when done. It reports false when the group has failed.
-func (m *Manager) goPart(g *group, u *mpu, n int32, data []byte) bool {
-	ok := g.Go(func(ctx context.Context) error {
-		defer m.bufs.put(data)
-		return u.sendPart(ctx, n, bytes.NewReader(data), int64(len(data)), partSum{md5: md5.Sum(data)})
-	})
-	if !ok {
-		m.bufs.put(data)
-	}
-	return ok
 }
