@@ -10,13 +10,15 @@
 // refused connection always; after 500, 502, 503, 504 or a broken
 // connection when the call is idempotent (all but Initiate).
 //
-// Upload does the whole multipart flow: it encrypts the file name with the
-// session ID (EncryptName; the OpenSSL / CryptoJS passphrase format, so
-// `openssl enc -d -aes-256-cbc -md md5 -a -A -pass pass:SESSION_ID`
-// decrypts it), splits the data into parts, sends them in parallel and
-// completes the upload, emitting transfer.Event progress events. A failed
-// upload is deleted again; when even that fails, the error says so and
-// names the file key to delete.
+// The upload calls (Initiate, UploadPart, Complete, Delete) are the API's
+// multipart flow one call at a time; transfer.UploadQuickSync runs the
+// whole of it with the transfer package's multipart engine: it encrypts
+// the file name with the session ID (EncryptName; the OpenSSL / CryptoJS
+// passphrase format, so `openssl enc -d -aes-256-cbc -md md5 -a -A -pass
+// pass:SESSION_ID` decrypts it), sends the parts in parallel, completes
+// the upload and reports progress, and deletes a failed upload again,
+// returning this package's UploadResult and UploadError. This package
+// never imports transfer: API clients only speak their APIs.
 //
 // The API document leaves some details open; this package settles them as
 // follows. The part upload sends uploadId, partNumber and key as headers.

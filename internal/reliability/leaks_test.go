@@ -14,11 +14,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/quilibrium/qcli/client"
-	"github.com/quilibrium/qcli/client/quicksync"
 	"github.com/quilibrium/qcli/internal/cli/clitest"
 	"github.com/quilibrium/qcli/internal/cli/cmdutil"
 	"github.com/quilibrium/qcli/internal/cli/iostreams"
 	"github.com/quilibrium/qcli/internal/cli/root"
+	"github.com/quilibrium/qcli/transfer"
 )
 
 // Known secrets, set for every command of TestNoCommandLeaksASecret.
@@ -46,7 +46,7 @@ func newLeakEnv(t *testing.T) *leakEnv {
 		ContentLength: 11, ObjectAttributes: client.ObjectAttributes{SSE: client.SSE{CustomerKey: []byte(sseCKey)}}}); err != nil {
 		t.Fatal(err)
 	}
-	up, err := e.qs.Upload(ctx, "qs.txt", strings.NewReader("quicksync"), 9, quicksync.UploadOptions{})
+	up, err := transfer.UploadQuickSync(ctx, e.qs, strings.NewReader("quicksync"), transfer.QuickSyncInput{Name: "qs.txt", Size: 9})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,11 +6,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/quilibrium/qcli/client/quicksync"
 	"github.com/quilibrium/qcli/internal/cli/cmdtest"
 	"github.com/quilibrium/qcli/internal/cli/cmdutil"
 	"github.com/quilibrium/qcli/internal/cli/progress"
 	"github.com/quilibrium/qcli/internal/cli/quicksynccmd"
+	"github.com/quilibrium/qcli/transfer"
 )
 
 // The quicksync commands' flag tables: each command line, through the
@@ -37,10 +37,10 @@ func TestLoginAndLsFlags(t *testing.T) {
 func TestUploadFlags(t *testing.T) {
 	type o = quicksynccmd.UploadOptions
 	cmdtest.Run(t, newCmd(t, quicksynccmd.NewCmdUpload), []cmdtest.Case[o]{
-		{Args: []string{"a.pdf"}, Want: o{Files: []string{"a.pdf"}, Concurrency: quicksync.DefaultConcurrency, Progress: progress.Auto}},
+		{Args: []string{"a.pdf"}, Want: o{Files: []string{"a.pdf"}, Concurrency: transfer.DefaultQuickSyncConcurrency, Progress: progress.Auto}},
 		{Args: []string{"a.pdf", "--name", "report.pdf", "--part-size", "1KiB", "--concurrency", "3", "--progress", "log"},
 			Want: o{Files: []string{"a.pdf"}, Name: "report.pdf", PartSize: 1024, Concurrency: 3, Progress: progress.Log}},
-		{Args: []string{"a", "b"}, Want: o{Files: []string{"a", "b"}, Concurrency: quicksync.DefaultConcurrency, Progress: progress.Auto}},
+		{Args: []string{"a", "b"}, Want: o{Files: []string{"a", "b"}, Concurrency: transfer.DefaultQuickSyncConcurrency, Progress: progress.Auto}},
 		{Args: []string{"a", "b", "--name", "x"}, Err: "--name names one file", Code: cmdutil.ExitSyntax},
 		{Args: []string{"a", "--part-size", "0"}, Err: "invalid --part-size", Code: cmdutil.ExitSyntax},
 		{Args: []string{"a", "--part-size", "lots"}, Err: "invalid --part-size", Code: cmdutil.ExitSyntax},

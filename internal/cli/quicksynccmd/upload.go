@@ -89,7 +89,7 @@ func NewCmdUpload(f *cmdutil.Factory, runF func(context.Context, *UploadOptions)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Name, "name", "", "the name to store (default: the file's base name); one file only")
 	fl.StringVar(&partSize, "part-size", "", "part size, e.g. 8MiB (default 8MiB; grows to fit 10,000 parts)")
-	fl.IntVar(&opts.Concurrency, "concurrency", quicksync.DefaultConcurrency, "parts in flight at once")
+	fl.IntVar(&opts.Concurrency, "concurrency", transfer.DefaultQuickSyncConcurrency, "parts in flight at once")
 	fl.StringVar(&mode, "progress", "auto", progressFlagHelp)
 	return cmd
 }
@@ -166,7 +166,7 @@ func uploadFile(ctx context.Context, c *quicksync.Client, lf localFile, opts *Up
 		return nil, &cmdutil.UsageError{Err: fmt.Errorf("cannot read %s: %v", lf.path, errors.Unwrap(err))}
 	}
 	defer f.Close()
-	res, err := c.Upload(ctx, lf.name, f, lf.size, quicksync.UploadOptions{
+	res, err := transfer.UploadQuickSync(ctx, c, f, transfer.QuickSyncInput{Name: lf.name, Size: lf.size,
 		PartSize: opts.PartSize, Concurrency: opts.Concurrency, Progress: events, Source: lf.path})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", lf.path, err)
