@@ -68,6 +68,17 @@ const (
 // another shard, so a shard lists about 1/Count of a bucket whose units
 // are many (see Shard).
 func List(ctx context.Context, c *client.Client, in ListInput) iter.Seq2[*client.ObjectPage, error] {
+	return list(ctx, c, in)
+}
+
+// pageLister is the one call of the client that List makes: the Manager's
+// s3API, or a *client.Client.
+type pageLister interface {
+	ListObjects(ctx context.Context, in client.ListObjectsInput) iter.Seq2[*client.ObjectPage, error]
+}
+
+// list is List over any pageLister.
+func list(ctx context.Context, c pageLister, in ListInput) iter.Seq2[*client.ObjectPage, error] {
 	if in.PageSize <= 0 || in.PageSize > 1000 {
 		in.PageSize = 1000
 	}
@@ -121,7 +132,7 @@ func keepPage(page *client.ObjectPage, keep func(key string) bool) *client.Objec
 // emits segments in key order; the consumer drains them one after the
 // other.
 type lister struct {
-	c      *client.Client
+	c      pageLister
 	in     ListInput
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -146,7 +157,7 @@ type pageResult struct {
 	err  error
 }
 
-func newLister(ctx context.Context, c *client.Client, in ListInput, first []client.Object, floor string) *lister {
+func newLister(ctx context.Context, c pageLister, in ListInput, first []client.Object, floor string) *lister {
 	ctx, cancel := context.WithCancel(ctx)
 	return &lister{c: c, in: in, ctx: ctx, cancel: cancel, floor: floor, sizes: newSizes(first, in.Prefix),
 		segs: make(chan *segment, in.Concurrency), tokens: make(chan struct{}, in.Concurrency),

@@ -189,7 +189,7 @@ func (m *Manager) ListTree(ctx context.Context, bucket, prefix string) iter.Seq2
 
 // listPages is the listing of one shard of a tree.
 func (m *Manager) listPages(ctx context.Context, bucket, prefix string, sh Shard) iter.Seq2[*client.ObjectPage, error] {
-	return List(ctx, m.c, ListInput{Bucket: bucket, Prefix: prefix, PageSize: m.opts.PageSize, Concurrency: m.opts.ListConcurrency, Shard: sh})
+	return list(ctx, m.c, ListInput{Bucket: bucket, Prefix: prefix, PageSize: m.opts.PageSize, Concurrency: m.opts.ListConcurrency, Shard: sh})
 }
 
 // listEntries yields the objects of a listing's pages as entries.

@@ -2,7 +2,6 @@ package s3cmd
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -126,7 +125,7 @@ func runCp(ctx context.Context, opts *CpOptions) error {
 	j.rep.single, j.rep.sourceVersion = true, opts.VersionID
 	res, err := j.runSingle(ctx)
 	sum := singleSummary(res, err)
-	if errors.Is(err, errExists) {
+	if leftAlone(err) {
 		err = nil
 	}
 	if ferr := j.rep.finish(ctx, sum, nil); ferr != nil && err == nil {
@@ -142,7 +141,7 @@ func runCp(ctx context.Context, opts *CpOptions) error {
 // operation counts each of its objects.
 func singleSummary(res *transfer.Result, err error) transfer.Summary {
 	switch {
-	case errors.Is(err, errExists):
+	case leftAlone(err):
 		return transfer.Summary{Unchanged: 1}
 	case err != nil:
 		return transfer.Summary{Failed: 1}

@@ -13,8 +13,14 @@ import (
 	"github.com/quilibrium/qcli/transfer"
 )
 
-// errExists is a single transfer left alone by --no-overwrite.
+// errExists is a single transfer left alone by --no-overwrite: a local
+// file or an object that a HEAD found.
 var errExists = errors.New("exists")
+
+// leftAlone reports whether --no-overwrite left the destination alone: it
+// was there before (errExists) or another writer got there first, so the
+// service refused the conditional write (transfer.ErrExists).
+func leftAlone(err error) bool { return errors.Is(err, errExists) || errors.Is(err, transfer.ErrExists) }
 
 // runSingle copies one file, stream or object; errExists when
 // --no-overwrite left it alone.
@@ -73,6 +79,9 @@ func (j *cpJob) fromStdin(ctx context.Context) (*transfer.Result, error) {
 	if in.ExpectedSize, err = j.opts.Attrs.expectedSize(); err != nil {
 		return nil, err
 	}
+	if err := j.noOverwrite(ctx, in.Bucket, in.Key); err != nil {
+		return nil, err
+	}
 	if j.tree.DryRun {
 		return dryRun(transfer.OpUpload, "-", transfer.S3URL(in.Bucket, in.Key), 0)
 	}
@@ -82,7 +91,8 @@ func (j *cpJob) fromStdin(ctx context.Context) (*transfer.Result, error) {
 // uploadInput names the destination object, with the content type
 // guessed from name unless told otherwise.
 func (j *cpJob) uploadInput(key, name string) (transfer.UploadInput, error) {
-	in := transfer.UploadInput{Bucket: j.dst.uri.Bucket, Key: key, ObjectAttributes: j.tree.Attributes, ChecksumAlgorithm: j.tree.ChecksumAlgorithm}
+	in := transfer.UploadInput{Bucket: j.dst.uri.Bucket, Key: key, ObjectAttributes: j.tree.Attributes, ChecksumAlgorithm: j.tree.ChecksumAlgorithm,
+		NoOverwrite: j.opts.NoOverwrite}
 	if in.ContentType == "" && j.tree.GuessContentType {
 		in.ContentType = client.ContentTypeFor(name)
 	}
@@ -153,8 +163,10 @@ func (j *cpJob) copy(ctx context.Context) (*transfer.Result, error) {
 		KeepSourceProps: j.tree.KeepSourceProps, TaggingDirective: j.tree.TaggingDirective, Dest: dest})
 }
 
-// noOverwrite is --no-overwrite for an S3 destination: errExists when the
-// object is there.
+// noOverwrite is --no-overwrite's first line for an S3 destination:
+// errExists when the object is there. The upload's conditional write
+// (UploadInput.NoOverwrite) is the second, which a writer racing in
+// between the HEAD and the write cannot get past.
 func (j *cpJob) noOverwrite(ctx context.Context, bucket, key string) error {
 	if !j.opts.NoOverwrite {
 		return nil

@@ -39,6 +39,8 @@ type transferFlags struct {
 	ListConcurrency int
 	Shard           string
 	ShardDepth      int
+	// NoPartSizeMetadata: transfer.Options.NoPartSizeMetadata.
+	NoPartSizeMetadata bool
 }
 
 // ruleFlag appends to one shared list, so that --include and --exclude
@@ -72,6 +74,8 @@ func (t *transferFlags) add(fl *pflag.FlagSet, tree bool) {
 	fl.IntVar(&t.Concurrency, "concurrency", transfer.DefaultConcurrency, "requests in flight at once (parts and objects together)")
 	fl.StringVar(&t.PartSize, "part-size", "8MiB", "multipart part size, 5MiB to 5GiB (grows to fit 10,000 parts)")
 	fl.StringVar(&t.Threshold, "multipart-threshold", "8MiB", "files this large or larger go in parts")
+	fl.BoolVar(&t.NoPartSizeMetadata, "no-part-size-metadata", false,
+		"do not record the part size in x-amz-meta-qcli-part-size (downloads then find it with a HEAD of part 1)")
 	fl.StringVar(&t.Progress, "progress", "auto", "progress display: auto, bar, log or none")
 	fl.BoolVar(&t.NoProgress, "no-progress", false, "no progress display (--progress none), as in the AWS CLI")
 	fl.BoolVar(&t.OnlyShowErrors, "only-show-errors", false, "print only errors and warnings")
@@ -177,7 +181,7 @@ func (t *transferFlags) options(getenv func(string) string, stateDir string) (tr
 		return transfer.Options{}, err
 	}
 	o := transfer.Options{PartSize: ps, Threshold: max(th, 1), Concurrency: t.Concurrency, PageSize: t.PageSize,
-		ListConcurrency: t.ListConcurrency, StateDir: stateDir}
+		ListConcurrency: t.ListConcurrency, StateDir: stateDir, NoPartSizeMetadata: t.NoPartSizeMetadata}
 	if v := getenv(MinPartSizeEnv); v != "" {
 		o.MinPartSize, _ = strconv.ParseInt(v, 10, 64)
 	}
