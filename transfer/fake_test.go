@@ -221,7 +221,9 @@ func (f *fakeS3) DeleteObjects(context.Context, string, []client.ObjectID, ...cl
 }
 
 func (f *fakeS3) ListObjects(context.Context, client.ListObjectsInput) iter.Seq2[*client.ObjectPage, error] {
-	return func(yield func(*client.ObjectPage, error) bool) { yield(nil, errors.New("fakeS3: ListObjects is not faked")) }
+	return func(yield func(*client.ObjectPage, error) bool) {
+		yield(nil, errors.New("fakeS3: ListObjects is not faked"))
+	}
 }
 
 func (f *fakeS3) CreateMultipartUpload(_ context.Context, in client.CreateMultipartUploadInput) (string, error) {

@@ -20,7 +20,9 @@ var errExists = errors.New("exists")
 // leftAlone reports whether --no-overwrite left the destination alone: it
 // was there before (errExists) or another writer got there first, so the
 // service refused the conditional write (transfer.ErrExists).
-func leftAlone(err error) bool { return errors.Is(err, errExists) || errors.Is(err, transfer.ErrExists) }
+func leftAlone(err error) bool {
+	return errors.Is(err, errExists) || errors.Is(err, transfer.ErrExists)
+}
 
 // runSingle copies one file, stream or object; errExists when
 // --no-overwrite left it alone.
