@@ -30,6 +30,55 @@
 //     Options.ListConcurrency requests in flight, in key order (List).
 //     TreeOptions.Shard makes each of N processes do one shard of a
 //     tree, listing and walking only the parts that may hold it (Shard).
+//   - UploadQuickSync: a file or stream to the QuickSync API
+//     (client/quicksync), in parallel parts on the same engine.
+//
+// # One multipart engine
+//
+// Every multipart transfer runs through one engine, whatever API it writes
+// to: it prepares the parts in order (sections of a file read in place,
+// pooled buffers of a stream, ranges of a source object), sends them on at
+// most PartConcurrency goroutines within the Manager's request slots,
+// reports their bytes, and ends every upload with exactly one of complete
+// or abort, the abort on a fresh context after any failure, cancellation
+// included. What differs between APIs sits behind a small unexported
+// part-writer interface (write a part, complete, abort), as rclone's
+// multipart code drives every backend's chunk writer: the S3 multipart
+// upload (each part's Content-MD5 sent and its ETag checked, the composite
+// checked at completion), its variants for a file (checked for changes,
+// with a resume state) and for a multipart copy (UploadPartCopy pinned to
+// the source's ETag), and the QuickSync upload (the client's calls, tags
+// completed in part order, a failed upload deleted). The API clients
+// themselves only speak their APIs: client/quicksync does not import this
+// package.
+//
+// The Manager reaches QStorage through an unexported interface that
+// *client.Client satisfies; New takes the concrete client, and the
+// package's tests put an in-memory service behind the interface that
+// misbehaves on demand (a part's wrong ETag, a failed completion, a
+// refused conditional write), so the planning and integrity logic is
+// tested in microseconds without TLS or the emulator.
+//
+// # Conditional writes and metadata
+//
+// UploadInput.NoOverwrite (and TreeOptions.NoOverwrite) writes only where
+// the key holds no object: the PutObject, or the multipart upload's
+// completion, carries If-None-Match: *, so a writer that gets there first,
+// even after a caller's HEAD found the key free, is never replaced; the
+// upload fails with ErrExists, its multipart upload is aborted, and its
+// event is Skipped. A single CopyObject has no conditional create, so a
+// small copy relies on the caller's HEAD. Options.NoPartSizeMetadata
+// leaves x-amz-meta-qcli-part-size out of multipart uploads (below).
+//
+// # Progress
+//
+// Events (Started, Bytes, Done, Failed, Skipped, ...) go to
+// Options.Progress, or to the Progress of one call's input instead. They
+// are delivered one at a time, in order, and never while a lock of the
+// Manager is held, so a callback may block or start another transfer.
+// Started and Done carry the object's size (a download's or copy's HEAD is
+// answered first); only a stream of unknown length reports -1. Event
+// types print and encode in JSON as words ("started", "done").
 //
 // # Integrity
 //

@@ -12,7 +12,9 @@
 //
 // The upload calls (Initiate, UploadPart, Complete, Delete) are the API's
 // multipart flow one call at a time; transfer.UploadQuickSync runs the
-// whole of it with the transfer package's multipart engine: it encrypts
+// whole of it with the transfer package's multipart engine, to which a
+// QuickSync upload is one implementation of its part-writer interface
+// (write a part, complete, abort) beside S3's: it encrypts
 // the file name with the session ID (EncryptName; the OpenSSL / CryptoJS
 // passphrase format, so `openssl enc -d -aes-256-cbc -md md5 -a -A -pass
 // pass:SESSION_ID` decrypts it), sends the parts in parallel, completes
