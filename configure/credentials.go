@@ -28,21 +28,12 @@ func credentialSource(srcs []source, profile string) (*source, error) {
 
 // halfPair names what is set and what is missing; it never quotes a value.
 func halfPair(src *source, have, missing Key, profile string) error {
-	var msg string
 	if src.kind == SourceEnv {
-		msg = fmt.Sprintf("%s is set but %s is not; set both, or unset %s",
-			src.where(have), src.where(missing), src.where(have))
-	} else {
-		msg = fmt.Sprintf("%s has %s but no %s; add it with: %s",
-			src.where(have), have.Name, missing.Name, configureCommand(profile))
+		return &Error{Kind: ErrIncompleteCredentials, Profile: profile,
+			Problem: fmt.Sprintf("%s is set but %s is not", src.where(have), src.where(missing)),
+			Fix:     fmt.Sprintf("set both, or unset %s", src.where(have))}
 	}
-	return &kindError{ErrIncompleteCredentials, msg}
-}
-
-// configureCommand is the command that sets up profile.
-func configureCommand(profile string) string {
-	if profile == DefaultProfile {
-		return "qcli configure"
-	}
-	return "qcli configure --profile " + profile
+	return &Error{Kind: ErrIncompleteCredentials, Profile: profile,
+		Problem: fmt.Sprintf("%s has %s but no %s", src.where(have), have.Name, missing.Name),
+		Fix:     fmt.Sprintf("add %s beside it", missing.Name), FileFix: true}
 }

@@ -89,7 +89,7 @@ func TestHalfCredentials(t *testing.T) {
 	wantErr(t, resolveErr(t, dir, Flags{}, map[string]string{"AWS_SECRET_ACCESS_KEY": secrets[1]}),
 		"AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not")
 	wantErr(t, resolveErr(t, dir, Flags{Profile: "half"}, nil),
-		creds, `profile "half"`, "has access_key_id but no secret_access_key", "qcli configure --profile half")
+		creds, `profile "half"`, "has access_key_id but no secret_access_key", "add secret_access_key beside it")
 	wantErr(t, resolveErr(t, dir, Flags{Profile: "nokey"}, nil), "has secret_access_key but no access_key_id")
 
 	// A token alone is not half a pair; it is ignored.
@@ -102,13 +102,13 @@ func TestHalfCredentials(t *testing.T) {
 func TestRequireCredentials(t *testing.T) {
 	r := resolveIn(t, t.TempDir(), Flags{}, nil)
 	err := r.RequireCredentials()
-	wantErr(t, err, "no credentials", "`qcli configure`", "QCLI_ACCESS_KEY_ID and QCLI_SECRET_ACCESS_KEY")
+	wantErr(t, err, "no credentials", "set access_key_id and secret_access_key in its profile", "QCLI_ACCESS_KEY_ID and QCLI_SECRET_ACCESS_KEY")
 	if !errors.Is(err, ErrNoCredentials) {
 		t.Errorf("errors.Is(%v, ErrNoCredentials) = false", err)
 	}
 	dir := t.TempDir()
 	writeFile(t, dir, "config", "[profile p]\nregion = x\n")
-	wantErr(t, resolveIn(t, dir, Flags{Profile: "p"}, nil).RequireCredentials(), `profile "p"`, "`qcli configure --profile p`")
+	wantErr(t, resolveIn(t, dir, Flags{Profile: "p"}, nil).RequireCredentials(), `profile "p"`)
 
 	r = resolveIn(t, t.TempDir(), Flags{}, map[string]string{"AWS_ACCESS_KEY_ID": "K", "AWS_SECRET_ACCESS_KEY": secrets[1]})
 	if err := r.RequireCredentials(); err != nil {

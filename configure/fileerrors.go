@@ -19,7 +19,7 @@ func readError(path string, err error) error {
 	case errors.Is(err, fs.ErrPermission):
 		fix = "give your user read access, e.g. chmod 600 " + path
 	case isDir(path):
-		fix = "it is a directory; move it out of the way so qcli can create the file"
+		fix = "it is a directory; move it out of the way so that the file can be created"
 	case !isDir(filepath.Dir(path)):
 		fix = filepath.Dir(path) + " is not a directory; point " + DirEnv + " at a directory"
 	}

@@ -23,11 +23,12 @@ func pickProfile(flag string, getenv func(string) string, files *Files) (Setting
 	if s.Source == SourceDefault || files.HasProfile(s.Value) || builtinProfiles[s.Value] != nil {
 		return s, nil
 	}
-	msg := fmt.Sprintf("profile %q (from %s) not found in %s or %s; create it with: %s",
-		s.Value, s.Location, files.Path(ConfigFile), files.Path(CredentialsFile), configureCommand(s.Value))
+	e := &Error{Kind: ErrProfileNotFound, Profile: s.Value, FileFix: true,
+		Problem: fmt.Sprintf("profile %q (from %s) not found in %s or %s", s.Value, s.Location, files.Path(ConfigFile), files.Path(CredentialsFile)),
+		Fix:     fmt.Sprintf("add a [%s] section to %s", files.config.sectionName(s.Value), files.Path(ConfigFile))}
 	if s.Value != ini.DefaultSection && files.config.data.HasSection(s.Value) {
 		// The most common slip when copying from credentials to config.
-		msg += fmt.Sprintf(", or rename [%s] in %s to [profile %s]", s.Value, files.Path(ConfigFile), s.Value)
+		e.Fix = fmt.Sprintf("rename [%s] in %s to [profile %s]", s.Value, files.Path(ConfigFile), s.Value)
 	}
-	return s, &kindError{ErrProfileNotFound, msg}
+	return s, e
 }

@@ -202,6 +202,7 @@ func (r *Resolved) RequireCredentials() error {
 	if r.Client.Credentials.AccessKeyID != "" {
 		return nil
 	}
-	return &kindError{ErrNoCredentials, fmt.Sprintf("no credentials for profile %q: run `%s`, or set QCLI_ACCESS_KEY_ID and QCLI_SECRET_ACCESS_KEY",
-		r.Profile, configureCommand(r.Profile))}
+	return &Error{Kind: ErrNoCredentials, Profile: r.Profile, FileFix: true,
+		Problem: fmt.Sprintf("no credentials for profile %q", r.Profile),
+		Fix:     fmt.Sprintf("set %s and %s in its profile, or set QCLI_ACCESS_KEY_ID and QCLI_SECRET_ACCESS_KEY", keyAccessKeyID, keySecret)}
 }

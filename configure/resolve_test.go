@@ -107,13 +107,13 @@ func TestResolveUnknownProfile(t *testing.T) {
 	cfg, creds := filepath.Join(dir, "config"), filepath.Join(dir, "credentials")
 
 	err := resolveErr(t, dir, Flags{Profile: "x"}, nil)
-	wantErr(t, err, `profile "x"`, "--profile", "not found in "+cfg+" or "+creds, "create it with: qcli configure --profile x")
+	wantErr(t, err, `profile "x"`, "--profile", "not found in "+cfg+" or "+creds, "add a [profile x] section to "+cfg)
 	if !errors.Is(err, ErrProfileNotFound) {
 		t.Errorf("errors.Is(%v, ErrProfileNotFound) = false", err)
 	}
 	wantErr(t, resolveErr(t, dir, Flags{}, map[string]string{"QCLI_PROFILE": "x"}), `profile "x"`, "QCLI_PROFILE")
 	wantErr(t, resolveErr(t, dir, Flags{Profile: "typo"}, nil), "rename [typo] in "+cfg+" to [profile typo]")
-	wantErr(t, resolveErr(t, t.TempDir(), Flags{Profile: "default"}, nil), `profile "default"`, "qcli configure")
+	wantErr(t, resolveErr(t, t.TempDir(), Flags{Profile: "default"}, nil), `profile "default"`, "add a [default] section")
 
 	// The implicit default may be missing: environment-only CI.
 	r := resolveIn(t, t.TempDir(), Flags{}, map[string]string{"QCLI_ACCESS_KEY_ID": "AK", "QCLI_SECRET_ACCESS_KEY": secrets[0]})

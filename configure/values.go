@@ -226,7 +226,7 @@ func applyQuickSyncSession(r *Resolved, v string) error {
 func applyQuickSyncExpiry(r *Resolved, v string) error {
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {
-		return invalid(KeyQuickSyncExpiry, fmt.Sprintf("%q is not an RFC 3339 time", v), "use e.g. 2026-01-02T15:04:05Z, or run `qcli quicksync login` again")
+		return invalid(KeyQuickSyncExpiry, fmt.Sprintf("%q is not an RFC 3339 time", v), "use e.g. 2026-01-02T15:04:05Z, or join the session again")
 	}
 	r.QuickSync.TokenExpiry = t
 	return nil

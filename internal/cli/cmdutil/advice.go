@@ -34,7 +34,26 @@ func Advise(err error) error {
 	case errors.Is(err, console.ErrUnauthorized), errors.Is(err, console.ErrForbidden):
 		return fmt.Errorf("%w; the console refused the API key: %s", err, consoleAPIKeyFix(""))
 	}
+	if err, ok := adviseSettings(err); ok {
+		return err
+	}
 	return adviseQuickSync(err)
+}
+
+// adviseSettings adds the qcli command that writes a profile's settings
+// to a profile the SDK found unusable, where editing the files fixes it.
+func adviseSettings(err error) (error, bool) {
+	var (
+		pe *configure.Error
+		ce *client.ConfigError
+	)
+	switch {
+	case errors.As(err, &pe) && pe.FileFix:
+		return fmt.Errorf("%w, or run `qcli configure%s`", err, profileFlag(pe.Profile)), true
+	case errors.As(err, &ce) && ce.Setting == configure.KeyQuickSyncExpiry:
+		return fmt.Errorf("%w (qcli quicksync login)", err), true
+	}
+	return err, false
 }
 
 // adviseQuickSync adds what to run or set to a QuickSync error.

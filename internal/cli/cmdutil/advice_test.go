@@ -9,6 +9,7 @@ import (
 	"github.com/quilibrium/qcli/client"
 	"github.com/quilibrium/qcli/client/console"
 	"github.com/quilibrium/qcli/client/quicksync"
+	"github.com/quilibrium/qcli/configure"
 )
 
 // The SDK says what is wrong; the CLI adds the qcli command or flag that
@@ -60,6 +61,16 @@ func TestAdviceForS3AndConsoleErrors(t *testing.T) {
 			"Stats: bad key (HTTP 401)",
 			"Stats: bad key (HTTP 401); the console refused the API key: run `qcli configure set console_api_key KEY`, or set QCLI_CONSOLE_API_KEY"},
 		{&console.Error{Op: console.OpStats, StatusCode: http.StatusNotFound, Message: "gone"}, "Stats: gone (HTTP 404)", "Stats: gone (HTTP 404)"},
+		{&configure.Error{Kind: configure.ErrNoCredentials, Profile: "p", FileFix: true, Problem: `no credentials for profile "p"`, Fix: "set them"},
+			`no credentials for profile "p"; set them`,
+			"no credentials for profile \"p\"; set them, or run `qcli configure --profile p`"},
+		{&configure.Error{Kind: configure.ErrProfileNotFound, Profile: "default", FileFix: true, Problem: "not found", Fix: "add [default]"},
+			"not found; add [default]", "not found; add [default], or run `qcli configure`"},
+		{&configure.Error{Kind: configure.ErrIncompleteCredentials, Profile: "p", Problem: "X is set but Y is not", Fix: "set both"},
+			"X is set but Y is not; set both", "X is set but Y is not; set both"},
+		{&client.ConfigError{Setting: configure.KeyQuickSyncExpiry, Problem: "bad", Fix: "join the session again"},
+			"invalid quicksync_token_expiry: bad; join the session again",
+			"invalid quicksync_token_expiry: bad; join the session again (qcli quicksync login)"},
 		{errors.New("plain"), "plain", "plain"},
 	} {
 		got := Advise(tc.err)
