@@ -53,7 +53,12 @@ type CopyInput struct {
 // source's ETag, so a source replaced mid-copy fails the copy. A failed
 // multipart copy is aborted.
 func (m *Manager) Copy(ctx context.Context, in CopyInput) (*Result, error) {
-	obj := object{em: m.emitterFor(in.Progress), op: OpCopy, source: S3URL(in.SourceBucket, in.SourceKey), dest: S3URL(in.Dest.Bucket, in.Dest.Key), size: -1}
+	return m.copyEvents(ctx, in, m.emitterFor(in.Progress))
+}
+
+// copyEvents is Copy with its events going to em.
+func (m *Manager) copyEvents(ctx context.Context, in CopyInput, em *emitter) (*Result, error) {
+	obj := object{em: em, op: OpCopy, source: S3URL(in.SourceBucket, in.SourceKey), dest: S3URL(in.Dest.Bucket, in.Dest.Key), size: -1}
 	res, err := m.copyObject(ctx, in, &obj)
 	obj.finish(res, err)
 	return res, err

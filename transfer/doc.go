@@ -73,9 +73,10 @@
 // # Progress
 //
 // Events (Started, Bytes, Done, Failed, Skipped, ...) go to
-// Options.Progress, or to the Progress of one call's input instead. They
-// are delivered one at a time, in order, and never while a lock of the
-// Manager is held, so a callback may block or start another transfer.
+// Options.Progress, or to the Progress of one call's UploadInput,
+// DownloadInput, CopyInput or TreeOptions instead. They are delivered one
+// at a time, in order, and never while a lock of the Manager is held, so
+// a callback may block or start another transfer.
 // Started and Done carry the object's size (a download's or copy's HEAD is
 // answered first); only a stream of unknown length reports -1. Event
 // types print and encode in JSON as words ("started", "done").

@@ -22,7 +22,12 @@ import (
 // failed or cancelled download leaves path untouched and no temporary file
 // behind. The parent directory is created.
 func (m *Manager) DownloadFile(ctx context.Context, in DownloadInput, path string) (*Result, error) {
-	obj := object{em: m.emitterFor(in.Progress), op: OpDownload, source: S3URL(in.Bucket, in.Key), dest: path, size: -1}
+	return m.downloadFileEvents(ctx, in, path, m.emitterFor(in.Progress))
+}
+
+// downloadFileEvents is DownloadFile with its events going to em.
+func (m *Manager) downloadFileEvents(ctx context.Context, in DownloadInput, path string, em *emitter) (*Result, error) {
+	obj := object{em: em, op: OpDownload, source: S3URL(in.Bucket, in.Key), dest: path, size: -1}
 	res, err := m.downloadFile(ctx, in, path, &obj)
 	obj.finish(res, err)
 	return res, err

@@ -289,6 +289,15 @@ func TestProgressCanBeSetPerCall(t *testing.T) {
 	if len(managers.of(Done)) != 1 {
 		t.Errorf("without a call's Progress the Manager's got %v", managers.all)
 	}
+	var tree events
+	before := len(managers.all)
+	sum, err := m.UploadTree(context.Background(), filepath.Dir(path), Location{Bucket: "b", Prefix: "t/"}, TreeOptions{Progress: tree.add})
+	if err != nil || sum.Done != 1 {
+		t.Fatal(sum, err)
+	}
+	if len(tree.of(Queued)) != 1 || len(tree.of(Done)) != 1 || len(managers.all) != before {
+		t.Errorf("tree's events %v, Manager's %d more: want the tree's on its own callback", tree.all, len(managers.all)-before)
+	}
 }
 
 // A callback runs with no lock of the Manager's held: it may start another

@@ -39,7 +39,8 @@ func (m *Manager) Sync(ctx context.Context, src, dst Location, o TreeOptions) (S
 	if src.IsLocal() && dst.IsLocal() {
 		return Summary{}, errors.New("sync needs at least one S3 side")
 	}
-	s := &syncer{m: m, ctx: ctx, src: src, dst: dst, o: o, pool: m.newPool(), del: m.newDeleter(dst.Bucket, o.DryRun)}
+	o = m.treeCall(o)
+	s := &syncer{m: m, ctx: ctx, src: src, dst: dst, o: o, pool: m.newPool(), del: m.newDeleter(dst.Bucket, o)}
 	if dst.IsLocal() {
 		real, err := prepareRoot(dst.Local, o.DryRun)
 		if err != nil {
@@ -244,7 +245,7 @@ func (s *syncer) extra(e Entry) error {
 	if !s.dst.IsLocal() {
 		return s.del.add(s.ctx, e)
 	}
-	obj := object{em: s.m.em, op: OpDelete, source: e.Path, size: e.Size}
+	obj := object{em: s.o.events(s.m), op: OpDelete, source: e.Path, size: e.Size}
 	obj.emit(Queued, 0, nil, nil)
 	if s.o.DryRun {
 		s.pool.dryRun(obj)

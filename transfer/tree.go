@@ -19,6 +19,7 @@ import (
 // UploadTree uploads the files under root to dst.Prefix + their relative
 // path, in key order.
 func (m *Manager) UploadTree(ctx context.Context, root string, dst Location, o TreeOptions) (Summary, error) {
+	o = m.treeCall(o)
 	var rootReal string
 	var err error
 	if o.RemoveSource {
@@ -60,6 +61,7 @@ func finishTree(ctx context.Context, p *pool, err error) (Summary, error) {
 // (dup//x beside dup/x, a beside a/b) with a CollisionError; zero-byte
 // "dir/" markers are ignored.
 func (m *Manager) DownloadTree(ctx context.Context, src Location, root string, o TreeOptions) (Summary, error) {
+	o = m.treeCall(o)
 	rootReal, err := prepareRoot(root, o.DryRun)
 	if err != nil {
 		return Summary{}, err
@@ -120,6 +122,7 @@ func resolveRoot(root string) (string, error) {
 // CopyTree copies the objects under src.Prefix to dst.Prefix + their key
 // after src.Prefix, within the service.
 func (m *Manager) CopyTree(ctx context.Context, src, dst Location, o TreeOptions) (Summary, error) {
+	o = m.treeCall(o)
 	p := m.newPool()
 	var err error
 	for e, lerr := range m.s3Tree(ctx, src, o) {
@@ -140,7 +143,8 @@ func (m *Manager) CopyTree(ctx context.Context, src, dst Location, o TreeOptions
 // DeleteTree deletes the objects under target.Prefix with DeleteObjects,
 // 1,000 keys a request, as the listing streams.
 func (m *Manager) DeleteTree(ctx context.Context, target Location, o TreeOptions) (Summary, error) {
-	d := m.newDeleter(target.Bucket, o.DryRun)
+	o = m.treeCall(o)
+	d := m.newDeleter(target.Bucket, o)
 	var err error
 	for e, lerr := range m.s3Tree(ctx, target, o) {
 		if lerr != nil {
@@ -166,14 +170,15 @@ func (m *Manager) DeleteTree(ctx context.Context, target Location, o TreeOptions
 // deleter batches keys for DeleteObjects.
 type deleter struct {
 	m      *Manager
+	em     *emitter
 	bucket string
 	dryRun bool
 	batch  []Entry
 	sum    Summary
 }
 
-func (m *Manager) newDeleter(bucket string, dryRun bool) *deleter {
-	return &deleter{m: m, bucket: bucket, dryRun: dryRun}
+func (m *Manager) newDeleter(bucket string, o TreeOptions) *deleter {
+	return &deleter{m: m, em: o.events(m), bucket: bucket, dryRun: o.DryRun}
 }
 
 func (d *deleter) add(ctx context.Context, e Entry) error {
@@ -229,7 +234,7 @@ func (d *deleter) flush(ctx context.Context) error {
 }
 
 func (d *deleter) obj(e Entry) object {
-	return object{em: d.m.em, op: OpDelete, source: S3URL(d.bucket, e.Key), size: e.Size}
+	return object{em: d.em, op: OpDelete, source: S3URL(d.bucket, e.Key), size: e.Size}
 }
 
 func (d *deleter) done(e Entry, dryRun bool) {

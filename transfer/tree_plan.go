@@ -74,6 +74,27 @@ type TreeOptions struct {
 	// processes (see Shard): the source's entries, and with Sync both
 	// sides', that it owns. The zero value is the whole tree.
 	Shard Shard
+	// Progress, when set, receives this call's events instead of
+	// Options.Progress, with the same guarantees.
+	Progress func(Event)
+
+	em *emitter // this call's, set by Manager.treeCall
+}
+
+// treeCall is o for one tree operation: its events go to its own emitter
+// when it has a Progress, so that they are delivered one at a time too.
+func (m *Manager) treeCall(o TreeOptions) TreeOptions {
+	o.em = m.emitterFor(o.Progress)
+	return o
+}
+
+// events is the emitter of o's operation (the Manager's when o did not go
+// through treeCall).
+func (o TreeOptions) events(m *Manager) *emitter {
+	if o.em != nil {
+		return o.em
+	}
+	return m.em
 }
 
 // Summary counts what a tree operation did.
@@ -274,7 +295,7 @@ func (m *Manager) planUpload(e Entry, dst Location, rootReal string, o TreeOptio
 	if in.ContentType == "" && o.GuessContentType {
 		in.ContentType = client.ContentTypeFor(e.Path)
 	}
-	pl := plan{obj: object{em: m.em, op: OpUpload, source: e.Path, dest: S3URL(in.Bucket, in.Key), size: e.Size}}
+	pl := plan{obj: object{em: o.events(m), op: OpUpload, source: e.Path, dest: S3URL(in.Bucket, in.Key), size: e.Size}}
 	if e.Err != nil {
 		pl.skipErr = &SourceError{Path: e.Path, Err: e.Err}
 		return pl
@@ -285,7 +306,7 @@ func (m *Manager) planUpload(e Entry, dst Location, rootReal string, o TreeOptio
 				return nil, err
 			}
 		}
-		return m.UploadFile(ctx, e.Path, in)
+		return m.uploadFile(ctx, e.Path, in, pl.obj.em)
 	}
 	return withRemoval(pl, o, func(context.Context) error { return removeInside(rootReal, e.Path) })
 }
@@ -306,7 +327,7 @@ func (e *SourceError) Unwrap() error { return e.Err }
 // root, whose resolved path is rootReal; dirs remembers the directories
 // already checked.
 func (m *Manager) planDownload(e Entry, src Location, root string, dirs *dirCache, o TreeOptions) plan {
-	pl := plan{obj: object{em: m.em, op: OpDownload, source: S3URL(src.Bucket, e.Key), size: e.Size}}
+	pl := plan{obj: object{em: o.events(m), op: OpDownload, source: S3URL(src.Bucket, e.Key), size: e.Size}}
 	path, err := LocalPath(root, e.Rel)
 	if err != nil {
 		pl.skipErr = err
@@ -323,7 +344,7 @@ func (m *Manager) planDownload(e Entry, src Location, root string, dirs *dirCach
 				return nil, errUnchanged
 			}
 		}
-		return m.DownloadFile(ctx, DownloadInput{Bucket: src.Bucket, Key: e.Key, CustomerKey: o.SourceCustomerKey, Listed: listed}, path)
+		return m.downloadFileEvents(ctx, DownloadInput{Bucket: src.Bucket, Key: e.Key, CustomerKey: o.SourceCustomerKey, Listed: listed}, path, pl.obj.em)
 	}
 	return withRemoval(pl, o, m.remover(src.Bucket, e.Key))
 }
@@ -344,14 +365,14 @@ func (m *Manager) planCopy(e Entry, src, dst Location, o TreeOptions) plan {
 	if in.Dest.ContentType == "" && o.GuessContentType && o.MetadataDirective == client.MetadataReplace && !o.KeepSourceProps {
 		in.Dest.ContentType = client.ContentTypeFor(e.Key) // nothing of the source's is kept
 	}
-	pl := plan{obj: object{em: m.em, op: OpCopy, source: S3URL(src.Bucket, e.Key), dest: S3URL(in.Dest.Bucket, in.Dest.Key), size: e.Size}}
+	pl := plan{obj: object{em: o.events(m), op: OpCopy, source: S3URL(src.Bucket, e.Key), dest: S3URL(in.Dest.Bucket, in.Dest.Key), size: e.Size}}
 	pl.task = func(ctx context.Context) (*Result, error) {
 		if o.NoOverwrite {
 			if err := m.mustNotExist(ctx, in.Dest.Bucket, in.Dest.Key); err != nil {
 				return nil, err
 			}
 		}
-		return m.Copy(ctx, in)
+		return m.copyEvents(ctx, in, pl.obj.em)
 	}
 	return withRemoval(pl, o, m.remover(src.Bucket, e.Key))
 }

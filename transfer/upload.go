@@ -108,6 +108,11 @@ func S3URL(bucket, key string) string { return "s3://" + bucket + "/" + key }
 // of two versions; a success therefore means the object holds the file's
 // final content.
 func (m *Manager) UploadFile(ctx context.Context, path string, in UploadInput) (*Result, error) {
+	return m.uploadFile(ctx, path, in, m.emitterFor(in.Progress))
+}
+
+// uploadFile is UploadFile with its events going to em.
+func (m *Manager) uploadFile(ctx context.Context, path string, in UploadInput, em *emitter) (*Result, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &SourceError{Path: path, Err: err}
@@ -120,7 +125,7 @@ func (m *Manager) UploadFile(ctx context.Context, path string, in UploadInput) (
 	if !info.Mode().IsRegular() {
 		return nil, &SourceError{Path: path, Err: ErrNotRegular}
 	}
-	obj := object{em: m.emitterFor(in.Progress), op: OpUpload, source: path, dest: S3URL(in.Bucket, in.Key), size: info.Size()}
+	obj := object{em: em, op: OpUpload, source: path, dest: S3URL(in.Bucket, in.Key), size: info.Size()}
 	obj.emit(Started, 0, nil, nil)
 	src := source{path: path, start: info}
 	var res *Result
