@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/pem"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -25,12 +28,27 @@ import (
 // the test when the CLI is not installed.
 func awsCLI(t *testing.T, srv *emulatortest.Server, args ...string) (string, error) {
 	t.Helper()
+	return awsCLIWithConfig(t, srv, "", args...)
+}
+
+// awsCLIWithConfig is awsCLI with config as the CLI's configuration file
+// (none when empty).
+func awsCLIWithConfig(t *testing.T, srv *emulatortest.Server, config string, args ...string) (string, error) {
+	t.Helper()
 	bin, err := exec.LookPath("aws")
 	if err != nil {
-		t.Skip("the AWS CLI (aws) is not installed; this test drives it against the emulator")
+		t.Skip("the AWS CLI (aws) is not installed; this test drives it against the emulator (install it, e.g. apt-get install awscli, to run it)")
 	}
 	cmd := exec.CommandContext(t.Context(), bin, append([]string{"--endpoint-url", srv.URL}, args...)...)
 	cmd.Env = toolEnv(t, srv, "us-east-1")
+	if config != "" {
+		path := filepath.Join(t.TempDir(), "config")
+		if err := os.WriteFile(path, []byte(config), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		// The last of a duplicated variable wins.
+		cmd.Env = append(cmd.Env, "AWS_CONFIG_FILE="+path)
+	}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -153,4 +171,125 @@ func TestAWSCLIListObjectVersions(t *testing.T) {
 		res.DeleteMarkers[0] != (entry{"a", aws.ToString(del.VersionId), true}) {
 		t.Fatalf("list-object-versions: %s", out)
 	}
+}
+
+// awsCLIMultipart makes the AWS CLI's s3 commands upload and copy
+// anything of 5 MiB or more in parts of 5 MiB, S3's smallest.
+const awsCLIMultipart = `[default]
+s3 =
+  multipart_threshold = 5MB
+  multipart_chunksize = 5MB
+`
+
+// TestAWSCLITransfers drives the AWS CLI's s3 commands against the
+// emulator over TLS as its users do: make a bucket, copy a tree up (one
+// file multipart) and down, list keys that need escaping, sync both ways
+// with --delete, copy multipart and move on the server, remove
+// recursively and remove the bucket with --force.
+func TestAWSCLITransfers(t *testing.T) {
+	srv, c := emulatortest.StartS3(t)
+	var copies copyCounter
+	srv.Emulator.Observe(copies.observe)
+	s3cmd := func(args ...string) string {
+		t.Helper()
+		out, err := awsCLIWithConfig(t, srv, awsCLIMultipart, append([]string{"--region", srv.Region, "s3"}, args...)...)
+		if err != nil {
+			t.Fatalf("aws s3 %s failed", strings.Join(args, " "))
+		}
+		return out
+	}
+	work := t.TempDir()
+	src, down := filepath.Join(work, "src"), filepath.Join(work, "down")
+	files := clientTree()
+	writeTree(t, src, files)
+
+	s3cmd("mb", "s3://bkt")
+	s3cmd("cp", "--recursive", src, "s3://bkt/t")
+	got := keysUnder(t, c, "bkt", "t/")
+	for name, f := range files {
+		if size, ok := got["t/"+name]; !ok || size != int64(len(f.body)) {
+			t.Errorf("key t/%s: size %d, listed %v; keys %v", name, size, ok, got)
+		}
+	}
+	if len(got) != len(files) {
+		t.Errorf("uploaded %d keys, want %d: %v", len(got), len(files), got)
+	}
+	etag := func(key string) string {
+		head, err := c.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String("bkt"), Key: aws.String(key)})
+		if err != nil {
+			t.Fatalf("HeadObject %s: %v", key, err)
+		}
+		return aws.ToString(head.ETag)
+	}
+	if e := etag("t/big.bin"); !strings.HasSuffix(e, `-2"`) {
+		t.Errorf("big.bin has ETag %s: not uploaded in two parts", e)
+	}
+	// ls --recursive prints date, time, size and the key as stored.
+	listed := map[string]bool{}
+	for line := range strings.Lines(s3cmd("ls", "--recursive", "s3://bkt/t/")) {
+		// "2020-01-02 03:04:05       1234 key"
+		if len(line) > 20 {
+			_, key, _ := strings.Cut(strings.TrimLeft(line[20:], " "), " ")
+			listed[strings.TrimSuffix(key, "\n")] = true
+		}
+	}
+	for name := range files {
+		if !listed["t/"+name] {
+			t.Errorf("aws s3 ls --recursive does not show t/%s: %v", name, listed)
+		}
+	}
+	s3cmd("cp", "--recursive", "s3://bkt/t", down)
+	wantContents(t, down, files)
+
+	t.Run("sync", func(t *testing.T) {
+		s3cmd("sync", src, "s3://bkt/s")
+		delete(files, "sub/b.txt")
+		files["a.txt"] = localFile{[]byte("hello again, longer\n"), files["a.txt"].mtime.Add(time.Minute)}
+		files["c.txt"] = localFile{[]byte("new\n"), files["a.txt"].mtime}
+		if err := os.RemoveAll(src); err != nil {
+			t.Fatal(err)
+		}
+		writeTree(t, src, files)
+		s3cmd("sync", "--delete", src, "s3://bkt/s")
+		if got := keysUnder(t, c, "bkt", "s/"); len(got) != len(files) || got["s/a.txt"] != int64(len(files["a.txt"].body)) || got["s/c.txt"] == 0 {
+			t.Errorf("after sync --delete: %v", got)
+		}
+		writeTree(t, down, map[string]localFile{"stale": {[]byte("x"), files["a.txt"].mtime}})
+		s3cmd("sync", "--delete", "s3://bkt/s", down)
+		wantContents(t, down, files)
+	})
+
+	t.Run("server-side copy and move", func(t *testing.T) {
+		copies.take()
+		s3cmd("cp", "s3://bkt/t/a.txt", "s3://bkt/t/a-copy.txt")
+		s3cmd("cp", "s3://bkt/t/big.bin", "s3://bkt/t/big-copy.bin")
+		if objects, parts := copies.take(); objects != 1 || parts != 2 {
+			t.Errorf("the copies were %d CopyObject and %d UploadPartCopy; want 1 and 2", objects, parts)
+		}
+		if a, b := etag("t/big.bin"), etag("t/big-copy.bin"); a != b {
+			t.Errorf("big-copy.bin has ETag %s, big.bin %s", b, a)
+		}
+		s3cmd("mv", "s3://bkt/t/a-copy.txt", "s3://bkt/t/moved.txt")
+		if got := emulatortest.MustGet(t, c, "bkt", "t/moved.txt"); got != "hello\n" {
+			t.Errorf("t/moved.txt holds %q", got)
+		}
+		if _, ok := keysUnder(t, c, "bkt", "t/")["t/a-copy.txt"]; ok {
+			t.Error("t/a-copy.txt is still there after mv")
+		}
+	})
+
+	t.Run("rm and rb", func(t *testing.T) {
+		s3cmd("rm", "--recursive", "--exclude", "*", "--include", "*.txt", "s3://bkt/t")
+		got := keysUnder(t, c, "bkt", "t/")
+		if want := []string{"t/big-copy.bin", "t/big.bin", "t/empty"}; !slices.Equal(slices.Sorted(maps.Keys(got)), want) {
+			t.Errorf("after rm --recursive --include *.txt: %v", got)
+		}
+		if _, err := awsCLI(t, srv, "--region", srv.Region, "s3", "rb", "s3://bkt"); err == nil {
+			t.Error("aws s3 rb of a bucket with objects succeeded")
+		}
+		s3cmd("rb", "--force", "s3://bkt")
+		if _, err := c.HeadBucket(t.Context(), &s3.HeadBucketInput{Bucket: aws.String("bkt")}); err == nil {
+			t.Error("bkt is still there after aws s3 rb --force")
+		}
+	})
 }

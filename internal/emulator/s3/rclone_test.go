@@ -8,7 +8,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io/fs"
 	"maps"
 	"net/http"
 	"os"
@@ -134,57 +133,6 @@ func (r *rcloneRunner) lsjson(args ...string) map[string]rcloneEntry {
 	return m
 }
 
-// localFile is a file of a test tree: its content and modification time.
-type localFile struct {
-	body  []byte
-	mtime time.Time
-}
-
-// writeTree writes files under dir.
-func writeTree(t *testing.T, dir string, files map[string]localFile) {
-	t.Helper()
-	for name, f := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.body, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chtimes(p, f.mtime, f.mtime); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-// wantTree checks that dir holds exactly files, with their contents and
-// modification times.
-func wantTree(t *testing.T, dir string, files map[string]localFile) {
-	t.Helper()
-	seen := 0
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		want, ok := files[filepath.ToSlash(rel)]
-		if !ok {
-			t.Errorf("%s: not expected in %s", rel, dir)
-			return nil
-		}
-		seen++
-		body, err := os.ReadFile(p)
-		info, _ := d.Info()
-		if err != nil || !bytes.Equal(body, want.body) || !info.ModTime().Equal(want.mtime) {
-			t.Errorf("%s: %d bytes (%v), mtime %v; want %d bytes, mtime %v", rel, len(body), err, info.ModTime(), len(want.body), want.mtime)
-		}
-		return nil
-	})
-	if err != nil || seen != len(files) {
-		t.Fatalf("%s holds %d of the %d files wanted (%v)", dir, seen, len(files), err)
-	}
-}
-
 // wantListing checks an lsjson listing against files: paths, sizes,
 // modification times (rclone's X-Amz-Meta-Mtime) and MD5s.
 func wantListing(t *testing.T, got map[string]rcloneEntry, files map[string]localFile) {
@@ -218,20 +166,6 @@ func wantMtimeMetadata(t *testing.T, c *s3.Client, bucket, key string, mtime tim
 	return head
 }
 
-// keysUnder lists the keys of bucket under prefix, with their sizes.
-func keysUnder(t *testing.T, c *s3.Client, bucket, prefix string) map[string]int64 {
-	t.Helper()
-	out, err := c.ListObjectsV2(t.Context(), &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(prefix)})
-	if err != nil {
-		t.Fatalf("ListObjectsV2 %s/%s: %v", bucket, prefix, err)
-	}
-	m := map[string]int64{}
-	for _, o := range out.Contents {
-		m[aws.ToString(o.Key)] = aws.ToInt64(o.Size)
-	}
-	return m
-}
-
 // copyCounter counts the server-side copies the emulator serves:
 // CopyObject, and UploadPartCopy (a copy source with an upload ID).
 type copyCounter struct {
@@ -260,24 +194,6 @@ func (cc *copyCounter) take() (objects, uploadCopies int) {
 	return objects, uploadCopies
 }
 
-// rcloneTree is the tree the rclone tests upload: small files, an empty
-// one, names that S3 and URLs escape (spaces, + % & ? # = ; and friends,
-// non-ASCII in a directory and a file name), and one file of two 5 MiB
-// parts at rclone's smallest chunk size. Modification times have
-// nanoseconds.
-func rcloneTree() map[string]localFile {
-	base := time.Date(2020, 1, 2, 3, 4, 5, 123456789, time.UTC)
-	return map[string]localFile{
-		"a.txt":                          {[]byte("hello\n"), base},
-		"sub/b.txt":                      {[]byte("world, from a sub-directory\n"), base.Add(time.Hour)},
-		"empty":                          {nil, base.Add(2 * time.Hour)},
-		"odd name+%&.txt":                {[]byte("odd"), base.Add(3 * time.Hour)},
-		"q?x#y;z=1 [a] {b} ~!@$^'`,.txt": {[]byte("punctuation"), base.Add(5 * time.Hour)},
-		"ünï cödé/日本語 %20 テスト.txt": {[]byte("unicode"), base.Add(6 * time.Hour)},
-		"big.bin": {emulatortest.RandomBytes(5<<20+1000, 7), base.Add(4 * time.Hour)},
-	}
-}
-
 // rcloneMultipart makes rclone upload anything over 1 MiB in parts of
 // 5 MiB, its smallest.
 var rcloneMultipart = []string{"--s3-upload-cutoff", "1M", "--s3-chunk-size", "5M"}
@@ -295,7 +211,7 @@ func TestRclone(t *testing.T) {
 	srv.Emulator.Observe(copies.observe)
 	work := t.TempDir()
 	src, down := filepath.Join(work, "src"), filepath.Join(work, "down")
-	files := rcloneTree()
+	files := clientTree()
 	writeTree(t, src, files)
 
 	rc.run("mkdir", "q:bkt")
@@ -394,7 +310,7 @@ func TestRclone(t *testing.T) {
 		}
 		want := map[string]localFile{"a-copy.txt": files["a.txt"], "big-copy.bin": files["big.bin"]}
 		// files["a.txt"] changed in the sync subtest; t/ holds the original.
-		want["a-copy.txt"] = rcloneTree()["a.txt"]
+		want["a-copy.txt"] = clientTree()["a.txt"]
 		wantListing(t, rc.lsjson("--include", "*-copy.*", "q:bkt/t"), want)
 		rc.run("moveto", "q:bkt/t/a-copy.txt", "q:bkt/t/moved.txt")
 		if got := keysUnder(t, c, "bkt", "t/"); got["t/a-copy.txt"] != 0 || got["t/moved.txt"] != int64(len(want["a-copy.txt"].body)) {
@@ -460,7 +376,7 @@ func TestRcloneOverPlainHTTP(t *testing.T) {
 	rc := newRclone(t, srv)
 	work := t.TempDir()
 	src, down := filepath.Join(work, "src"), filepath.Join(work, "down")
-	files := rcloneTree()
+	files := clientTree()
 	writeTree(t, src, files)
 	rc.run("mkdir", "q:bkt")
 	rc.run(append([]string{"copy", src, "q:bkt"}, rcloneMultipart...)...)
