@@ -46,7 +46,7 @@ func newRclone(t *testing.T, srv *emulatortest.Server) *rcloneRunner {
 	if bin == "" {
 		var err error
 		if bin, err = exec.LookPath("rclone"); err != nil {
-			t.Skip("rclone is not installed (put it on PATH or set RCLONE_BIN); this test drives it against the emulator")
+			t.Skip("rclone is not installed; this test drives it against the emulator: to run it, put rclone on PATH or set RCLONE_BIN (apt-get install rclone, or go install github.com/rclone/rclone@latest)")
 		}
 	}
 	home := t.TempDir()
