@@ -204,7 +204,8 @@ var rcloneMultipart = []string{"--s3-upload-cutoff", "1M", "--s3-chunk-size", "5
 // copy and move on the server (multipart copy too), delete, purge, rmdir,
 // and list versions.
 func TestRclone(t *testing.T) {
-	srv := emulatortest.Start(t, emulator.Options{})
+	var clock emulatortest.Clock
+	srv := emulatortest.Start(t, emulator.Options{Now: clock.Now})
 	rc := newRclone(t, srv)
 	c := srv.S3Client()
 	var copies copyCounter
@@ -275,6 +276,34 @@ func TestRclone(t *testing.T) {
 			t.Errorf("rclone cat of a range printed %q", out)
 		}
 		rc.run("purge", "q:bkt/stream")
+	})
+
+	t.Run("v1 listing, presigned requests, directory markers", func(t *testing.T) {
+		out := rc.run("lsf", "-R", "--files-only", "--s3-list-version", "1", "q:bkt/t")
+		if got := strings.Split(strings.TrimSuffix(out, "\n"), "\n"); !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(maps.Keys(files))) {
+			t.Errorf("rclone lsf over ListObjects v1 printed %q", out)
+		}
+		// rclone signs a URL per request (query authentication) and
+		// sends it with plain HTTP.
+		rc.run(append([]string{"copy", "--s3-use-presigned-request", src, "q:bkt/p"}, rcloneMultipart...)...)
+		rc.run("check", "--download", src, "q:bkt/p")
+		// A public link is a presigned GET anyone can use.
+		link := strings.TrimSpace(rc.run("link", "q:bkt/p/a.txt"))
+		resp, err := srv.HTTPClient().Get(link)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if body := emulatortest.ReadAll(t, resp.Body); resp.StatusCode != http.StatusOK || body != string(files["a.txt"].body) {
+			t.Errorf("GET of rclone's link: %d %q", resp.StatusCode, body)
+		}
+		rc.run("mkdir", "--s3-directory-markers", "q:bkt/p/emptydir")
+		if got := keysUnder(t, c, "bkt", "p/emptydir"); len(got) != 1 || got["p/emptydir/"] != 0 {
+			t.Errorf("rclone mkdir --s3-directory-markers made %v", got)
+		}
+		if out := rc.run("lsf", "--dirs-only", "--s3-directory-markers", "q:bkt/p"); !strings.Contains(out, "emptydir/\n") {
+			t.Errorf("rclone lsf does not show the marked directory: %q", out)
+		}
+		rc.run("purge", "q:bkt/p")
 	})
 
 	t.Run("sync", func(t *testing.T) {
@@ -349,6 +378,13 @@ func TestRclone(t *testing.T) {
 		for i, body := range []string{"one", "second"} {
 			writeTree(t, work, map[string]localFile{"one": {[]byte(body), time.Date(2021, 1, 1, 0, i, 0, 0, time.UTC)}})
 			rc.run("copyto", one, "q:ver/k")
+			// The versions are a minute apart in the server's time, so
+			// --s3-version-at can fall between them.
+			clock.Advance(time.Minute)
+		}
+		first := clock.Now().Add(-90 * time.Second).UTC().Format(time.RFC3339Nano)
+		if out := rc.run("cat", "--s3-version-at", first, "q:ver/k"); out != "one" {
+			t.Errorf("rclone cat --s3-version-at between the versions printed %q, want the first", out)
 		}
 		rc.run("delete", "q:ver/k")
 		if got := rc.lsjson("q:ver"); len(got) != 0 {
