@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -198,10 +197,7 @@ func TestAWSCLITransfers(t *testing.T) {
 		}
 		return out
 	}
-	work := t.TempDir()
-	src, down := filepath.Join(work, "src"), filepath.Join(work, "down")
-	files := clientTree()
-	writeTree(t, src, files)
+	_, src, down, files := startTree(t)
 
 	s3cmd("mb", "s3://bkt")
 	s3cmd("cp", "--recursive", src, "s3://bkt/t")
@@ -243,13 +239,7 @@ func TestAWSCLITransfers(t *testing.T) {
 
 	t.Run("sync", func(t *testing.T) {
 		s3cmd("sync", src, "s3://bkt/s")
-		delete(files, "sub/b.txt")
-		files["a.txt"] = localFile{[]byte("hello again, longer\n"), files["a.txt"].mtime.Add(time.Minute)}
-		files["c.txt"] = localFile{[]byte("new\n"), files["a.txt"].mtime}
-		if err := os.RemoveAll(src); err != nil {
-			t.Fatal(err)
-		}
-		writeTree(t, src, files)
+		changeTree(t, src, files)
 		s3cmd("sync", "--delete", src, "s3://bkt/s")
 		if got := keysUnder(t, c, "bkt", "s/"); len(got) != len(files) || got["s/a.txt"] != int64(len(files["a.txt"].body)) || got["s/c.txt"] == 0 {
 			t.Errorf("after sync --delete: %v", got)

@@ -112,3 +112,28 @@ func keysUnder(t *testing.T, c *s3.Client, bucket, prefix string) map[string]int
 	}
 	return m
 }
+
+// startTree writes clientTree under a new directory's src and returns
+// the directory, src, a path for downloads beside it (down), and the
+// files written.
+func startTree(t *testing.T) (work, src, down string, files map[string]localFile) {
+	t.Helper()
+	work = t.TempDir()
+	src, down = filepath.Join(work, "src"), filepath.Join(work, "down")
+	files = clientTree()
+	writeTree(t, src, files)
+	return work, src, down, files
+}
+
+// changeTree changes src and files as a sync must carry over: a file
+// removed, one changed (a new size and time), one added.
+func changeTree(t *testing.T, src string, files map[string]localFile) {
+	t.Helper()
+	delete(files, "sub/b.txt")
+	files["a.txt"] = localFile{[]byte("hello again, longer\n"), files["a.txt"].mtime.Add(time.Minute)}
+	files["c.txt"] = localFile{[]byte("new\n"), files["a.txt"].mtime}
+	if err := os.RemoveAll(src); err != nil {
+		t.Fatal(err)
+	}
+	writeTree(t, src, files)
+}

@@ -210,10 +210,7 @@ func TestRclone(t *testing.T) {
 	c := srv.S3Client()
 	var copies copyCounter
 	srv.Emulator.Observe(copies.observe)
-	work := t.TempDir()
-	src, down := filepath.Join(work, "src"), filepath.Join(work, "down")
-	files := clientTree()
-	writeTree(t, src, files)
+	work, src, down, files := startTree(t)
 
 	rc.run("mkdir", "q:bkt")
 	rc.run(append([]string{"copy", src, "q:bkt/t"}, rcloneMultipart...)...)
@@ -308,13 +305,7 @@ func TestRclone(t *testing.T) {
 
 	t.Run("sync", func(t *testing.T) {
 		rc.run("sync", "--delete-during", src, "q:bkt/s")
-		delete(files, "sub/b.txt")
-		files["a.txt"] = localFile{[]byte("hello again\n"), files["a.txt"].mtime.Add(time.Minute)}
-		files["c.txt"] = localFile{[]byte("new\n"), files["a.txt"].mtime}
-		if err := os.RemoveAll(src); err != nil {
-			t.Fatal(err)
-		}
-		writeTree(t, src, files)
+		changeTree(t, src, files)
 		rc.run(append([]string{"sync", "--delete-during", src, "q:bkt/s"}, rcloneMultipart...)...)
 		wantListing(t, rc.lsjson("-R", "q:bkt/s"), files)
 		rc.run("check", src, "q:bkt/s")
@@ -410,10 +401,7 @@ func TestRclone(t *testing.T) {
 func TestRcloneOverPlainHTTP(t *testing.T) {
 	srv := emulatortest.StartPlainHTTP(t, emulator.Options{})
 	rc := newRclone(t, srv)
-	work := t.TempDir()
-	src, down := filepath.Join(work, "src"), filepath.Join(work, "down")
-	files := clientTree()
-	writeTree(t, src, files)
+	_, src, down, files := startTree(t)
 	rc.run("mkdir", "q:bkt")
 	rc.run(append([]string{"copy", src, "q:bkt"}, rcloneMultipart...)...)
 	wantListing(t, rc.lsjson("-R", "q:bkt"), files)
