@@ -168,8 +168,9 @@ type Config struct {
 	// package's promise.
 	S3Options []func(*s3.Options)
 	// Logger, when set, receives the SDK's messages (retries at Debug,
-	// warnings at Warn) and one Debug record per operation (its name,
-	// bucket, key, HTTP status, attempts and duration). It never receives
+	// warnings at Warn, as an upload a lost attempt may have left open)
+	// and one Debug record per operation (its name, bucket, key, HTTP
+	// status, attempts and duration). It never receives
 	// credentials, headers or bodies.
 	Logger *slog.Logger
 }

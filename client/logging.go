@@ -82,3 +82,11 @@ func stringField(params any, name string) string {
 	}
 	return f.Elem().String()
 }
+
+// warn sends a Warn record to Config.Logger, when there is one: for what
+// went wrong beside a call that itself succeeded.
+func (c *Client) warn(ctx context.Context, msg, bucket, key string, err error) {
+	if c.cfg.Logger != nil {
+		c.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, msg, slog.String("bucket", bucket), slog.String("key", key), slog.String("error", err.Error()))
+	}
+}

@@ -2,14 +2,22 @@ package client
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
+	"net/http"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // CreateMultipartUploadInput starts a multipart upload; the attributes apply
@@ -44,6 +52,7 @@ func (c *Client) CreateMultipartUpload(ctx context.Context, in CreateMultipartUp
 		return "", err
 	}
 	a := in.ObjectAttributes.sdk()
+	start, attempts := time.Now(), 0
 	out, err := c.s3.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{
 		Bucket: aws.String(in.Bucket), Key: aws.String(in.Key),
 		ChecksumAlgorithm: types.ChecksumAlgorithm(in.ChecksumAlgorithm), ChecksumType: types.ChecksumType(in.ChecksumType),
@@ -55,15 +64,103 @@ func (c *Client) CreateMultipartUpload(ctx context.Context, in CreateMultipartUp
 		ObjectLockMode: a.lockMode, ObjectLockRetainUntilDate: a.retainUntil, ObjectLockLegalHoldStatus: a.legalHold,
 		Expires: a.expires, WebsiteRedirectLocation: a.websiteRedirect,
 		Tagging: a.tagging,
-	})
+	}, countAttempts(&attempts))
+	id := ""
+	if err == nil {
+		id = aws.ToString(out.UploadId)
+	}
+	var api smithy.APIError
+	if attempts > 1 || err != nil && !errors.As(err, &api) {
+		c.abortLostAttempts(ctx, in.Bucket, in.Key, id, start)
+	}
 	if err != nil {
 		return "", c.wrapErr("CreateMultipartUpload", in.Bucket, in.Key, err)
 	}
-	if aws.ToString(out.UploadId) == "" {
+	if id == "" {
 		// Parts sent without an id go as plain PUTs of the key on some servers.
 		return "", &ProtocolError{Op: "CreateMultipartUpload", Bucket: in.Bucket, Key: in.Key, Problem: "the answer has no UploadId; no part was sent"}
 	}
-	return aws.ToString(out.UploadId), nil
+	return id, nil
+}
+
+// abortLostAttempts aborts the uploads that attempts of a
+// CreateMultipartUpload begun at start may have started without the
+// caller learning their id: an attempt whose answer was lost (reset, cut
+// short, timed out) may have started one, which would stay open, holding
+// its parts, until a lifecycle rule ends it. id is the upload the call
+// returns ("" when it failed), which stays. The others are the uploads of
+// the key initiated since start by the server's clock: measured back from
+// ours, or from the listing's Date, by the call's duration as the client
+// timed it, so the two clocks need not agree (plus a second for a clock
+// kept in whole seconds). An upload of the key that another writer started
+// in that moment is aborted too, and that writer's upload fails with
+// NoSuchUpload rather than silently. Best effort, so that the call's own
+// outcome stands: a failure here is only logged, and only the first page
+// of the key's uploads is searched.
+func (c *Client) abortLostAttempts(ctx context.Context, bucket, key, id string, start time.Time) {
+	warn := func(err error) {
+		c.warn(ctx, "CreateMultipartUpload: an upload that an attempt whose answer was lost started may stay open", bucket, key, err)
+	}
+	out, err := c.s3.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String(bucket), Prefix: aws.String(key),
+		EncodingType: types.EncodingTypeUrl}, capAnswer)
+	if err != nil {
+		warn(c.wrapErr("ListMultipartUploads", bucket, key, err))
+		return
+	}
+	fail := func(problem string) error {
+		return &ProtocolError{Op: "ListMultipartUploads", Bucket: bucket, Key: key, Problem: problem}
+	}
+	ups, err := uploadsOf(out, &idOrder{idNoun: "upload", prefix: key, fail: fail}, urlDecoder{on: out.EncodingType == types.EncodingTypeUrl, fail: fail})
+	if err != nil {
+		warn(err)
+		return
+	}
+	// The server's clock at the end of the call: ours, or the listing's
+	// Date, which keeps whole seconds.
+	anchor, ok := serverDate(out.ResultMetadata)
+	end := anchor.Add(time.Second)
+	if i := slices.IndexFunc(ups, func(u Upload) bool { return u.UploadID == id }); id != "" && i >= 0 {
+		anchor, end, ok = ups[i].Initiated, ups[i].Initiated, true
+	}
+	if !ok {
+		return // no clock to measure from
+	}
+	begin := anchor.Add(-time.Since(start) - time.Second)
+	for _, u := range ups {
+		if u.Key != key || u.UploadID == id || u.Initiated.Before(begin) || u.Initiated.After(end) {
+			continue
+		}
+		if err := c.AbortMultipartUpload(ctx, bucket, key, u.UploadID); err != nil && !errors.Is(err, ErrNoSuchUpload) {
+			warn(err)
+		}
+	}
+}
+
+// serverDate is the Date header of the answer md belongs to.
+func serverDate(md middleware.Metadata) (time.Time, bool) {
+	resp, ok := awsmiddleware.GetRawResponse(md).(*smithyhttp.Response)
+	if !ok || resp == nil {
+		return time.Time{}, false
+	}
+	t, err := http.ParseTime(resp.Header.Get("Date"))
+	return t, err == nil
+}
+
+// countAttempts makes a call record in n how many attempts it made,
+// whether it succeeded or not.
+func countAttempts(n *int) func(*s3.Options) {
+	return func(o *s3.Options) {
+		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("qcliCountAttempts",
+				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+					out, md, err := next.HandleInitialize(ctx, in)
+					if r, ok := retry.GetAttemptResults(md); ok {
+						*n = len(r.Results)
+					}
+					return out, md, err
+				}), middleware.Before)
+		})
+	}
 }
 
 // UploadPartInput is one part of a multipart upload.

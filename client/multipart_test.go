@@ -7,10 +7,18 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"maps"
+	"net/http"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/quilibrium/qcli/client"
+	"github.com/quilibrium/qcli/internal/emulator"
+	"github.com/quilibrium/qcli/internal/emulator/emulatortest"
+	"github.com/quilibrium/qcli/internal/emulator/faults"
 )
 
 func TestMultipartLifecycle(t *testing.T) {
@@ -154,5 +162,89 @@ func TestUploadPartCopy(t *testing.T) {
 	if _, err := c.UploadPartCopy(ctx, client.UploadPartCopyInput{Bucket: "big", Key: "dst", UploadID: id, PartNumber: 0,
 		SourceBucket: "big", SourceKey: "src"}); !errors.As(err, new(*client.ValidationError)) {
 		t.Errorf("part number 0: %v, want a ValidationError", err)
+	}
+}
+
+// A CreateMultipartUpload whose first answer is lost (the upload started,
+// the connection reset mid-body) is retried and starts a second upload;
+// the first, whose id nobody learnt, is aborted, not left open holding its
+// parts. Uploads of the key started before the call, and of other keys
+// that share its prefix, stay. Before, the first upload stayed open.
+func TestCreateMultipartUploadAbortsWhatALostAttemptStarted(t *testing.T) {
+	c, srv, offset := newClockedClient(t)
+	keep := map[string]string{createUpload(t, c, "k"): "k (started before)"}
+	offset.Store(int64(5 * time.Minute)) // later, within the signature's allowed skew
+	keep[createUpload(t, c, "k2")] = "k2"
+	srv.Emulator.SetFault(faults.ResetResponseBody(1, isCreateMultipartUpload))
+	keep[createUpload(t, c, "k")] = "k (ours)"
+	srv.Emulator.SetFault(nil)
+	open := openUploads(t, c)
+	if len(open) != len(keep) {
+		t.Errorf("%d uploads open, want %d (%v): %v", len(open), len(keep), slices.Collect(maps.Values(keep)), open)
+	}
+	for id, what := range keep {
+		if _, ok := open[id]; !ok {
+			t.Errorf("upload %s of %s was aborted", id, what)
+		}
+	}
+}
+
+// newClockedClient is a client of an emulator with bucket "bkt" whose
+// clock runs the returned offset ahead of the real one.
+func newClockedClient(t *testing.T) (*client.Client, *emulatortest.Server, *atomic.Int64) {
+	t.Helper()
+	offset := &atomic.Int64{}
+	srv := emulatortest.Start(t, emulator.Options{MinPartSize: 1024, Now: func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }})
+	c, err := client.New(client.Config{Endpoint: srv.URL, RootCAs: srv.CertPool, RetryBaseDelay: time.Millisecond, RetryMaxBackoff: 5 * time.Millisecond,
+		Credentials: client.Credentials{AccessKeyID: srv.AccessKey, SecretAccessKey: srv.SecretKey}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustCreate(t, c, "bkt")
+	return c, srv, offset
+}
+
+func createUpload(t *testing.T, c *client.Client, key string) string {
+	t.Helper()
+	id, err := c.CreateMultipartUpload(context.Background(), client.CreateMultipartUploadInput{Bucket: "bkt", Key: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// openUploads maps the open uploads of "bkt" to their keys.
+func openUploads(t *testing.T, c *client.Client) map[string]string {
+	t.Helper()
+	open := map[string]string{}
+	for u, err := range c.ListMultipartUploads(context.Background(), "bkt", "") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		open[u.UploadID] = u.Key
+	}
+	return open
+}
+
+func isCreateMultipartUpload(r *http.Request) bool {
+	return r.Method == http.MethodPost && r.URL.Query().Has("uploads")
+}
+
+// A CreateMultipartUpload that fails because every answer was lost started
+// an upload with each attempt, and none of them stays open; an upload of
+// the key started before the call does. The server's clock runs ahead of
+// the client's: the window is measured on the server's (its Date).
+func TestFailedCreateMultipartUploadAbortsWhatItStarted(t *testing.T) {
+	c, srv, offset := newClockedClient(t)
+	ctx := context.Background()
+	before := createUpload(t, c, "k")
+	offset.Store(int64(5 * time.Minute))
+	srv.Emulator.SetFault(faults.ResetResponseBody(1000, isCreateMultipartUpload))
+	if _, err := c.CreateMultipartUpload(ctx, client.CreateMultipartUploadInput{Bucket: "bkt", Key: "k"}); err == nil {
+		t.Fatal("CreateMultipartUpload succeeded with every answer lost")
+	}
+	srv.Emulator.SetFault(nil)
+	if open := openUploads(t, c); len(open) != 1 || open[before] != "k" {
+		t.Errorf("open uploads %v, want only %s, started before", open, before)
 	}
 }

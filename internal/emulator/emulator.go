@@ -87,6 +87,7 @@ type Emulator struct {
 	observers []func(*http.Request)
 	requestID atomic.Uint64
 	closed    atomic.Bool
+	now       func() time.Time // Options.Now
 }
 
 // New creates an Emulator, loading any state kept in o.DataDir.
@@ -99,7 +100,7 @@ func New(o Options) (*Emulator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("emulator: opening %s: %w", o.DataDir, err)
 	}
-	e := &Emulator{keys: sigv4.NewKeys(o.Credentials)}
+	e := &Emulator{keys: sigv4.NewKeys(o.Credentials), now: o.Now}
 	e.verifier = &sigv4.Verifier{Keys: e.keys, Region: o.Region, MaxSkew: o.MaxSkew, Now: o.Now}
 	e.s3 = s3.New(s3.Config{Store: st, Verifier: e.verifier, Region: o.Region, MinPartSize: o.MinPartSize,
 		HostBases: o.HostBases, Now: o.Now, Authenticated: e.hooks})
@@ -205,6 +206,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set(s3err.HeaderRequestID, id)
 	h.Set("X-Amz-Id-2", base64.StdEncoding.EncodeToString([]byte(id+id)))
 	h.Set("Server", "qcli-emulator")
+	h.Set("Date", e.now().UTC().Format(http.TimeFormat)) // one clock, as Initiated and Last-Modified
 	switch {
 	case e.closed.Load():
 		s3err.Write(w, r, s3err.Errorf("ServiceUnavailable", "The emulator has been closed."))
