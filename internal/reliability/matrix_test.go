@@ -149,7 +149,8 @@ func (p *poolT) cleanup() {
 
 // runFaultCell runs op once under fault k and checks the aftermath.
 func runFaultCell(t testing.TB, k faultKind, op operation, o *outcome) {
-	e := newEnv(t)
+	tr := newTranscript()
+	e := newWrappedEnv(t, tr.wrap)
 	if k.waitsOutReads {
 		writeConfig(t, e.Env, stallReadTimeout)
 	}
@@ -177,13 +178,16 @@ func runFaultCell(t testing.TB, k faultKind, op operation, o *outcome) {
 	}
 	judge(t, op, j, o, r)
 	checkAftermath(t, e, j)
+	if t.Failed() || os.Getenv("QCLI_TRANSCRIPT") != "" {
+		t.Logf("exit %d, stderr:\n%s\nrequests (%d aimed at by the fault, of which %d struck):\n%s", r.Code, r.Stderr, matched.Load(), o.injected, tr)
+	}
 }
 
 // judge checks the command's outcome against the cell's mode.
 func judge(t testing.TB, op operation, j *job, o *outcome, r clitest.Result) {
 	switch {
-	case o.injected == 0:
-		t.Errorf("the fault never struck")
+	case o.injected == 0: // the command failed before the requests the fault is aimed at, or sent none
+		t.Errorf("the fault never struck (exit %d): %s", r.Code, firstLine(r.Stderr))
 	case o.mode.wins && r.Code != 0:
 		t.Errorf("exit %d, want 0: %s", r.Code, r.Stderr)
 	case r.Code == 0: // where retries cannot win, only a lost answer to a processed request can end well
