@@ -74,23 +74,52 @@ func TestFaultMatrix(t *testing.T) {
 		}
 	})
 	pool := newCellPool(matrixParallel)
+	for _, c := range matrixOrder() {
+		m, k, op := c.mode, c.kind, c.op
+		o := &outcome{fault: k.name, op: op.name, mode: m}
+		t.Run(fmt.Sprintf("%s, %s, %s", m.short, k.name, op.name), func(t *testing.T) {
+			cells = append(cells, o) // subtests start one at a time, before t.Parallel
+			if _, o.na = k.target(op); o.na != "" {
+				t.Skip(o.na)
+			}
+			done := pool.run(t, func(t testing.TB) { runFaultCell(t, k, op, o) })
+			t.Parallel()
+			<-done
+			o.failed = t.Failed()
+		})
+	}
+}
+
+type cellSpec struct {
+	mode mode
+	kind faultKind
+	op   operation
+}
+
+// matrixOrder is every cell, those that wait out read timeouts first
+// (15-30s each where retries cannot win, against well under a second for
+// most others), so that they wait while the pool runs the rest rather than
+// after it.
+func matrixOrder() []cellSpec {
+	var specs []cellSpec
 	for _, m := range modes {
 		for _, k := range faultKinds {
 			for _, op := range operations {
-				o := &outcome{fault: k.name, op: op.name, mode: m}
-				t.Run(fmt.Sprintf("%s, %s, %s", m.short, k.name, op.name), func(t *testing.T) {
-					cells = append(cells, o) // subtests start one at a time, before t.Parallel
-					if _, o.na = k.target(op); o.na != "" {
-						t.Skip(o.na)
-					}
-					done := pool.run(t, func(t testing.TB) { runFaultCell(t, k, op, o) })
-					t.Parallel()
-					<-done
-					o.failed = t.Failed()
-				})
+				specs = append(specs, cellSpec{m, k, op})
 			}
 		}
 	}
+	slow := func(c cellSpec) int {
+		switch {
+		case c.kind.waitsOutReads && !c.mode.wins:
+			return 0
+		case c.kind.waitsOutReads:
+			return 1
+		}
+		return 2
+	}
+	slices.SortStableFunc(specs, func(a, b cellSpec) int { return slow(a) - slow(b) })
+	return specs
 }
 
 // cellPool runs matrix cells on goroutines of its own, n at a time: cells

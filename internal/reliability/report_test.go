@@ -21,9 +21,13 @@ func renderMatrix(cells []*outcome) string {
 		b.WriteString("\n")
 	}
 	b.WriteString("<details><summary>What each failure said (first error line)</summary>\n\n")
-	for _, o := range cells {
-		if !o.mode.wins && o.na == "" && o.code != 0 {
-			fmt.Fprintf(&b, "- %s × %s: ``%s``\n", o.fault, o.op, strings.ReplaceAll(o.message, "`", "'"))
+	for _, m := range modes {
+		for _, k := range faultKinds { // the tables' order, not the order the cells ran in
+			for _, op := range operations {
+				if o := cellOf(cells, m, k, op); o != nil && !o.mode.wins && o.na == "" && o.code != 0 {
+					fmt.Fprintf(&b, "- %s × %s: ``%s``\n", o.fault, o.op, strings.ReplaceAll(o.message, "`", "'"))
+				}
+			}
 		}
 	}
 	b.WriteString("\n</details>\n")
@@ -40,8 +44,8 @@ func writeTable(b *strings.Builder, cells []*outcome, m mode) {
 		b.WriteString("| " + k.name + " |")
 		for _, op := range operations {
 			text := "not run"
-			if i := slices.IndexFunc(cells, func(o *outcome) bool { return o.mode == m && o.fault == k.name && o.op == op.name }); i >= 0 {
-				text = cells[i].cell()
+			if o := cellOf(cells, m, k, op); o != nil {
+				text = o.cell()
 			}
 			b.WriteString(" " + text + " |")
 		}
@@ -62,4 +66,12 @@ func (o *outcome) cell() string {
 		return fmt.Sprintf("answer lost, result found and verified (%s)", o.checked)
 	}
 	return fmt.Sprintf("failed cleanly after %d faults: exit %d in %.1fs", o.injected, o.code, o.elapsed.Seconds())
+}
+
+// cellOf is the outcome of op under k in mode m, or nil when it did not run.
+func cellOf(cells []*outcome, m mode, k faultKind, op operation) *outcome {
+	if i := slices.IndexFunc(cells, func(o *outcome) bool { return o.mode == m && o.fault == k.name && o.op == op.name }); i >= 0 {
+		return cells[i]
+	}
+	return nil
 }
