@@ -2,10 +2,13 @@ package quicksync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/quilibrium/qcli/client"
 	"github.com/quilibrium/qcli/internal/jsonapi"
@@ -59,19 +62,64 @@ func (c *Client) List(ctx context.Context) ([]File, error) {
 
 // Initiate starts a multipart upload (POST /v1/buckets). It is retried only
 // when the service surely did not process it, so a lost answer cannot
-// leave a second, invisible upload behind.
+// leave a second, invisible upload behind. When an attempt's answer is
+// lost (the connection reset, cut short or timed out, or the call
+// cancelled) or names no upload, the upload it may have started is
+// deleted again (see deleteLostUpload), and the error says so if that
+// failed.
 func (c *Client) Initiate(ctx context.Context, in InitiateInput) (*InitiateOutput, error) {
 	if err := validateInitiate(in); err != nil {
 		return nil, err
 	}
 	var out InitiateOutput
-	if err := c.do(ctx, jsonapi.Call{Op: opInitiate, Method: http.MethodPost, Path: "/v1/buckets", In: in}, &out); err != nil {
+	unread := false
+	err := c.do(ctx, jsonapi.Call{Op: opInitiate, Method: http.MethodPost, Path: "/v1/buckets", In: in, Unread: &unread}, &out)
+	if err == nil && (out.UploadID == "" || out.FileKey == "") {
+		err, unread = fmt.Errorf("%s: the service answered without an uploadId or fileKey", opInitiate), true
+	}
+	if err != nil {
+		if unread {
+			err = c.deleteLostUpload(ctx, in.EncryptedName, err)
+		}
 		return nil, err
 	}
-	if out.UploadID == "" || out.FileKey == "" {
-		return nil, fmt.Errorf("%s: the service answered without an uploadId or fileKey", opInitiate)
-	}
 	return &out, nil
+}
+
+// lostUploadTimeout bounds deleting what a failed Initiate may have
+// started, as transfer.DefaultAbortTimeout bounds deleting a failed upload.
+const lostUploadTimeout = 30 * time.Second
+
+// deleteLostUpload deletes the unfinished upload that a failed Initiate
+// sending encryptedName may have started without the caller learning its
+// fileKey, so that it is not left open for good; cause is the Initiate's
+// error. The name is encrypted with a random salt, so an unfinished upload
+// listed under exactly this name is this call's: another upload of the
+// same file name, started by another writer or an earlier try, is never
+// touched, and no clock is guessed at. It runs on a fresh context, since
+// a cancelled Initiate may have taken effect too. Best effort: cause is
+// returned, ending in "an upload may be left open: …" when the listing or
+// a deletion failed.
+func (c *Client) deleteLostUpload(ctx context.Context, encryptedName string, cause error) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), lostUploadTimeout)
+	defer cancel()
+	files, err := c.List(ctx)
+	if err != nil {
+		return fmt.Errorf("%w; an upload may be left open: %v", cause, err)
+	}
+	var left []string
+	for _, f := range files {
+		if f.FileName != encryptedName || f.Completed {
+			continue
+		}
+		if err := c.Delete(ctx, f.FileKey); err != nil && !errors.Is(err, ErrNotFound) {
+			left = append(left, fmt.Sprintf("%s (%v)", f.FileKey, err))
+		}
+	}
+	if len(left) > 0 {
+		return fmt.Errorf("%w; an upload may be left open: %s", cause, strings.Join(left, ", "))
+	}
+	return cause
 }
 
 func validateInitiate(in InitiateInput) error {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -184,6 +185,115 @@ func TestInitiateIsRetriedOnlyWhenSurelyNotProcessed(t *testing.T) {
 	}
 }
 
+// An Initiate whose answer is lost after the service processed it (reset,
+// cut short, stalled past the read timeout, or cancelled while waiting)
+// deletes the upload it started, found by the encrypted name it sent:
+// another writer's unfinished upload of the same file name, whose name is
+// encrypted with another salt, stays.
+func TestALostInitiateLeavesNoUploadOpen(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		fault func(cancel context.CancelFunc) faults.Fault
+	}{
+		{"reset", func(context.CancelFunc) faults.Fault { return faults.ResetResponseBody(1, isInitiate) }},
+		{"cut short", func(context.CancelFunc) faults.Fault { return faults.WrongContentLength(1, -5, isInitiate) }},
+		{"stalled", func(context.CancelFunc) faults.Fault { return faults.Stall(1, time.Minute, isInitiate) }},
+		{"cancelled", cancelAfterProcessing},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := startServer(t, emulator.QuickSyncOptions{})
+			c, _ := login(t, srv)
+			c.cfg.ReadTimeout = time.Second // ends the stall; a call that stalls by chance is retried, or is not Initiate
+			c.hc = client.NewHTTPClient(c.cfg.transport())
+			other := initiateFile(t, c, "report.pdf")
+			cctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			srv.Emulator.SetFault(tc.fault(cancel))
+			_, err := c.Initiate(cctx, InitiateInput{TotalParts: 1, EncryptedName: encrypt(t, "report.pdf"), OriginalSizeInBytes: 3})
+			srv.Emulator.SetFault(nil)
+			if err == nil || strings.Contains(err.Error(), "left open") {
+				t.Fatalf("Initiate: %v", err)
+			}
+			if open := unfinished(t, c); len(open) != 1 || open[0] != other.FileKey {
+				t.Errorf("unfinished uploads %v, want only the other writer's %s", open, other.FileKey)
+			}
+		})
+	}
+}
+
+// When the lost upload cannot be deleted, Initiate's error says so and
+// names it, and is still the connection error it was.
+func TestALostInitiateSaysWhenItsUploadMayBeLeftOpen(t *testing.T) {
+	srv := startServer(t, emulator.QuickSyncOptions{})
+	c, _ := login(t, srv)
+	reset := faults.ResetResponseBody(1, isInitiate)
+	refuseDelete := faults.FailTimes(10, http.StatusForbidden, "AccessDenied", nil, func(r *http.Request) bool { return r.Method == http.MethodDelete })
+	srv.Emulator.SetFault(func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
+		return reset(w, r, next) || refuseDelete(w, r, next)
+	})
+	_, err := c.Initiate(ctx, InitiateInput{TotalParts: 1, EncryptedName: encrypt(t, "kept.bin"), OriginalSizeInBytes: 3})
+	srv.Emulator.SetFault(nil)
+	open := unfinished(t, c)
+	var ce *ConnectionError
+	if len(open) != 1 || !errors.As(err, &ce) || !strings.Contains(err.Error(), "; an upload may be left open: "+open[0]+" (Delete "+open[0]) {
+		t.Errorf("Initiate: %v; unfinished uploads %v", err, open)
+	}
+}
+
+func isInitiate(r *http.Request) bool {
+	return r.Method == http.MethodPost && r.URL.Path == "/v1/buckets"
+}
+
+// cancelAfterProcessing is a fault that processes an Initiate, then calls
+// cancel instead of answering: the caller gives up on a call that took
+// effect.
+func cancelAfterProcessing(cancel context.CancelFunc) faults.Fault {
+	return func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
+		if !isInitiate(r) {
+			return false
+		}
+		next.ServeHTTP(httptest.NewRecorder(), r)
+		cancel()
+		<-r.Context().Done()
+		panic(http.ErrAbortHandler)
+	}
+}
+
+func encrypt(t *testing.T, name string) string {
+	t.Helper()
+	enc, err := EncryptName(name, testSession)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return enc
+}
+
+// initiateFile starts an upload of name and leaves it unfinished.
+func initiateFile(t *testing.T, c *Client, name string) *InitiateOutput {
+	t.Helper()
+	up, err := c.Initiate(ctx, InitiateInput{TotalParts: 1, EncryptedName: encrypt(t, name), OriginalSizeInBytes: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return up
+}
+
+// unfinished lists the file keys of the unfinished uploads.
+func unfinished(t *testing.T, c *Client) []string {
+	t.Helper()
+	files, err := c.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, f := range files {
+		if !f.Completed {
+			keys = append(keys, f.FileKey)
+		}
+	}
+	return keys
+}
+
 func TestAPartIsResentAfterAConnectionReset(t *testing.T) {
 	srv := startServer(t, emulator.QuickSyncOptions{})
 	c, s := login(t, srv)
@@ -330,7 +440,9 @@ func TestUnreachableEndpointIsAConnectionErrorAfterRetries(t *testing.T) {
 	}
 	// A refused dial is retried even for Initiate: the request never left.
 	s.waits = nil
-	if _, err := c.Initiate(ctx, InitiateInput{TotalParts: 1, EncryptedName: "x", OriginalSizeInBytes: 1}); !errors.As(err, &ce) || len(s.all()) != 2 {
+	// It went nowhere, so nothing is looked for to delete.
+	if _, err := c.Initiate(ctx, InitiateInput{TotalParts: 1, EncryptedName: "x", OriginalSizeInBytes: 1}); !errors.As(err, &ce) || len(s.all()) != 2 ||
+		strings.Contains(err.Error(), "left open") {
 		t.Errorf("Initiate: %v after %d retries", err, len(s.all()))
 	}
 }

@@ -46,6 +46,10 @@ type Call struct {
 	NoAuth  bool     // the call needs no credentials: Client.Auth is skipped
 	Subject string   // what the call is about, for errors: a file ID, "bucket b"
 	Secrets []string // scrubbed from error messages, besides Client.Secrets
+	// Unread, when set, is set to true once an attempt's answer goes
+	// unread (see Attempt.Unread): a failed call that is not idempotent
+	// may then have taken effect, and its caller can undo it.
+	Unread *bool
 }
 
 // Client sends Calls to one API. It is safe for concurrent use.
@@ -96,7 +100,13 @@ func (c *Client) Do(ctx context.Context, call Call, out any) error {
 		}
 		call.Secrets = slices.Concat(call.Secrets, secrets)
 	}
-	return c.Run(ctx, call.Op, call.Idempotent, func() Attempt { return c.attempt(ctx, &call, auth, payload, out) })
+	return c.Run(ctx, call.Op, call.Idempotent, func() Attempt {
+		a := c.attempt(ctx, &call, auth, payload, out)
+		if a.Unread && call.Unread != nil {
+			*call.Unread = true
+		}
+		return a
+	})
 }
 
 // Run is Retry.Run, logged: it tries until try succeeds or fails for good,
@@ -149,7 +159,7 @@ func (c *Client) attempt(ctx context.Context, call *Call, auth http.Header, payl
 		// A wrong Content-Length cuts a body silently: a success that
 		// cannot be parsed is a broken answer, retried as a broken
 		// connection is.
-		return Attempt{Broken: true, Err: fmt.Errorf("%s: the answer from %s (HTTP %d) is not the expected JSON: %w",
+		return Attempt{Broken: true, Unread: true, Err: fmt.Errorf("%s: the answer from %s (HTTP %d) is not the expected JSON: %w",
 			call.Op, c.BaseURL, resp.StatusCode, err)}
 	}
 	return Attempt{Status: resp.StatusCode}

@@ -54,7 +54,8 @@ func call(idempotent bool) jsonapi.Call {
 }
 
 // The policy's table: which answers a call is sent again after, for
-// idempotent calls and for the others.
+// idempotent calls and for the others, and which leave what the call did
+// unknown (Call.Unread).
 func TestRetryPolicy(t *testing.T) {
 	broken := func(w http.ResponseWriter, _ *http.Request) { // headers, then half the promised body
 		w.Header().Set("Content-Length", "100")
@@ -74,32 +75,36 @@ func TestRetryPolicy(t *testing.T) {
 		answer                string
 		handler               http.HandlerFunc
 		idempotent, otherwise bool // retried when the call is idempotent, and when it is not
+		unread                bool
 	}{
-		{"429", status(429), true, true},
-		{"500", status(500), true, false},
-		{"502", status(502), true, false},
-		{"503", status(503), true, false},
-		{"504", status(504), true, false},
-		{"501", status(501), false, false},
-		{"505", status(505), false, false},
-		{"507", status(507), false, false},
-		{"400", status(400), false, false},
-		{"401", status(401), false, false},
-		{"404", status(404), false, false},
-		{"409", status(409), false, false},
+		{"429", status(429), true, true, false},
+		{"500", status(500), true, false, false},
+		{"502", status(502), true, false, false},
+		{"503", status(503), true, false, false},
+		{"504", status(504), true, false, false},
+		{"501", status(501), false, false, false},
+		{"505", status(505), false, false, false},
+		{"507", status(507), false, false, false},
+		{"400", status(400), false, false, false},
+		{"401", status(401), false, false, false},
+		{"404", status(404), false, false, false},
+		{"409", status(409), false, false, false},
 		{"302 elsewhere", func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "http://elsewhere.invalid/", http.StatusFound)
-		}, false, false},
-		{"no answer", silent, true, false},
-		{"body broken off", broken, true, false},
-		{"200 with cut JSON", cut, true, false},
+		}, false, false, false},
+		{"no answer", silent, true, false, true},
+		{"body broken off", broken, true, false, true},
+		{"200 with cut JSON", cut, true, false, true},
 	}
 	for _, tt := range tests {
 		for _, idempotent := range []bool{true, false} {
 			t.Run(fmt.Sprintf("%s/idempotent=%v", tt.answer, idempotent), func(t *testing.T) {
 				c, n := serve(t, tt.handler)
 				var out any
-				err := c.Do(t.Context(), call(idempotent), &out)
+				unread := false
+				cl := call(idempotent)
+				cl.Unread = &unread
+				err := c.Do(t.Context(), cl, &out)
 				want := tt.otherwise
 				if idempotent {
 					want = tt.idempotent
@@ -108,8 +113,8 @@ func TestRetryPolicy(t *testing.T) {
 				if want {
 					attempts = maxAttempts
 				}
-				if err == nil || n.Load() != attempts {
-					t.Errorf("%d attempts, want %d; err %v", n.Load(), attempts, err)
+				if err == nil || n.Load() != attempts || unread != tt.unread {
+					t.Errorf("%d attempts, want %d; unread %v; err %v", n.Load(), attempts, unread, err)
 				}
 			})
 		}
@@ -138,9 +143,12 @@ func TestRefusedDialIsRetriedForAnyCall(t *testing.T) {
 			reported.Add(1)
 			return fmt.Errorf("typed %s: %w", op, err)
 		}}
-	err = c.Do(t.Context(), call(false), nil)
-	if err == nil || !strings.HasPrefix(err.Error(), "typed Op: ") || reported.Load() != maxAttempts {
-		t.Errorf("err %v after %d attempts", err, reported.Load())
+	unread := false
+	cl := call(false)
+	cl.Unread = &unread
+	err = c.Do(t.Context(), cl, nil)
+	if err == nil || !strings.HasPrefix(err.Error(), "typed Op: ") || reported.Load() != maxAttempts || unread {
+		t.Errorf("err %v after %d attempts; unread %v", err, reported.Load(), unread)
 	}
 }
 

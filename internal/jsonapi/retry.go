@@ -34,7 +34,11 @@ type Attempt struct {
 	// NotSent: the connection was never made, so the call surely was not
 	// processed.
 	NotSent bool
-	Err     error // nil: success; else what the caller is told if it is the last try
+	// Unread: the request left but its answer was not read (the
+	// connection broke, stalled or was cancelled, or a success could not
+	// be parsed), so the call may have taken effect unseen.
+	Unread bool
+	Err    error // nil: success; else what the caller is told if it is the last try
 }
 
 // NoAnswer is the Attempt of a request that got no usable answer: err is
@@ -43,10 +47,11 @@ type Attempt struct {
 // tried again: every further attempt would be refused.
 func NoAnswer(err, reported error) Attempt {
 	if httptransport.IsStallError(err) {
-		return Attempt{Err: reported}
+		return Attempt{Unread: true, Err: reported}
 	}
 	var op *net.OpError
-	return Attempt{Broken: true, NotSent: errors.As(err, &op) && op.Op == "dial", Err: reported}
+	notSent := errors.As(err, &op) && op.Op == "dial"
+	return Attempt{Broken: true, NotSent: notSent, Unread: !notSent, Err: reported}
 }
 
 // Retryable says whether a call may be sent again after a failed attempt:
