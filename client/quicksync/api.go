@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/quilibrium/qcli/client"
@@ -65,8 +64,8 @@ func (c *Client) List(ctx context.Context) ([]File, error) {
 // leave a second, invisible upload behind. When an attempt's answer is
 // lost (the connection reset, cut short or timed out, or the call
 // cancelled) or names no upload, the upload it may have started is
-// deleted again (see deleteLostUpload), and the error says so if that
-// failed.
+// deleted again, found by the encryptedName sent; when that fails the
+// error is a *LostUploadError.
 func (c *Client) Initiate(ctx context.Context, in InitiateInput) (*InitiateOutput, error) {
 	if err := validateInitiate(in); err != nil {
 		return nil, err
@@ -97,27 +96,29 @@ const lostUploadTimeout = 30 * time.Second
 // listed under exactly this name is this call's: another upload of the
 // same file name, started by another writer or an earlier try, is never
 // touched, and no clock is guessed at. It runs on a fresh context, since
-// a cancelled Initiate may have taken effect too. Best effort: cause is
-// returned, ending in "an upload may be left open: …" when the listing or
-// a deletion failed.
+// a cancelled Initiate may have taken effect too. Best effort: it returns
+// cause, or a *LostUploadError around it when the listing or a deletion
+// failed.
 func (c *Client) deleteLostUpload(ctx context.Context, encryptedName string, cause error) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), lostUploadTimeout)
 	defer cancel()
 	files, err := c.List(ctx)
 	if err != nil {
-		return fmt.Errorf("%w; an upload may be left open: %v", cause, err)
+		return &LostUploadError{Err: cause, CleanupErr: err}
 	}
-	var left []string
+	var lost *LostUploadError
 	for _, f := range files {
 		if f.FileName != encryptedName || f.Completed {
 			continue
 		}
-		if err := c.Delete(ctx, f.FileKey); err != nil && !errors.Is(err, ErrNotFound) {
-			left = append(left, fmt.Sprintf("%s (%v)", f.FileKey, err))
+		// One name is one upload; should there be more, the first that
+		// stays is named.
+		if err := c.Delete(ctx, f.FileKey); err != nil && !errors.Is(err, ErrNotFound) && lost == nil {
+			lost = &LostUploadError{Err: cause, FileKey: f.FileKey, CleanupErr: err}
 		}
 	}
-	if len(left) > 0 {
-		return fmt.Errorf("%w; an upload may be left open: %s", cause, strings.Join(left, ", "))
+	if lost != nil {
+		return lost
 	}
 	return cause
 }

@@ -221,8 +221,9 @@ func TestALostInitiateLeavesNoUploadOpen(t *testing.T) {
 	}
 }
 
-// When the lost upload cannot be deleted, Initiate's error says so and
-// names it, and is still the connection error it was.
+// When the lost upload cannot be deleted, Initiate's error is a
+// *LostUploadError that says so and names it, and is still the connection
+// error it was.
 func TestALostInitiateSaysWhenItsUploadMayBeLeftOpen(t *testing.T) {
 	srv := startServer(t, emulator.QuickSyncOptions{})
 	c, _ := login(t, srv)
@@ -235,7 +236,9 @@ func TestALostInitiateSaysWhenItsUploadMayBeLeftOpen(t *testing.T) {
 	srv.Emulator.SetFault(nil)
 	open := unfinished(t, c)
 	var ce *ConnectionError
-	if len(open) != 1 || !errors.As(err, &ce) || !strings.Contains(err.Error(), "; an upload may be left open: "+open[0]+" (Delete "+open[0]) {
+	var le *LostUploadError
+	if len(open) != 1 || !errors.As(err, &ce) || !errors.As(err, &le) || le.FileKey != open[0] ||
+		!strings.Contains(err.Error(), "; an upload may be left open: "+open[0]+" (Delete "+open[0]) {
 		t.Errorf("Initiate: %v; unfinished uploads %v", err, open)
 	}
 }

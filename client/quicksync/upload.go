@@ -49,3 +49,24 @@ func (e *UploadError) Error() string {
 
 // Unwrap gives the failure itself.
 func (e *UploadError) Unwrap() error { return e.Err }
+
+// LostUploadError is a failed Initiate (Err) whose answer was lost, after
+// which the upload it may have started could not be deleted again
+// (CleanupErr): listing the files failed, or deleting the unfinished
+// upload listed under the name it sent did. FileKey is that upload, or ""
+// when the listing failed.
+type LostUploadError struct {
+	Err        error
+	FileKey    string
+	CleanupErr error
+}
+
+func (e *LostUploadError) Error() string {
+	if e.FileKey == "" {
+		return fmt.Sprintf("%v; an upload may be left open: %v", e.Err, e.CleanupErr)
+	}
+	return fmt.Sprintf("%v; an upload may be left open: %s (%v)", e.Err, e.FileKey, e.CleanupErr)
+}
+
+// Unwrap gives the Initiate's failure, which the error is about.
+func (e *LostUploadError) Unwrap() error { return e.Err }

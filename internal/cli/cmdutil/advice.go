@@ -61,13 +61,22 @@ func adviseQuickSync(err error) error {
 	var (
 		se *quicksync.Error
 		ue *quicksync.UploadError
+		le *quicksync.LostUploadError
 	)
 	sep := ": " // the advice continues the SDK's hint
-	if errors.As(err, &ue) {
+	switch {
+	case errors.As(err, &ue):
 		if ue.CleanupErr != nil {
 			err = fmt.Errorf("%w: delete it with `qcli quicksync rm %s`", err, ue.FileKey)
 		}
 		sep = "; " // the upload's outcome came after the hint
+	case errors.As(err, &le):
+		if le.FileKey != "" {
+			err = fmt.Errorf("%w: delete it with `qcli quicksync rm %s`", err, le.FileKey)
+		} else {
+			err = fmt.Errorf("%w; find it with `qcli quicksync ls` (COMPLETED false) and delete it with `qcli quicksync rm FILE_KEY`", err)
+		}
+		sep = "; "
 	}
 	switch {
 	case errors.Is(err, quicksync.ErrNoToken):

@@ -29,6 +29,10 @@ func TestAdviceNamesTheQcliFix(t *testing.T) {
 		{quicksync.ErrNoSession, "no QuickSync session ID to encrypt the file name with (qcli quicksync login stores it; or set QCLI_QUICKSYNC_SESSION)"},
 		{&quicksync.UploadError{Name: "f", FileKey: "K", Step: "part 1 of 1", Err: errors.New("boom"), CleanupErr: errors.New("gone")},
 			"upload of \"f\" failed at part 1 of 1: boom; the unfinished upload K could not be deleted (gone): delete it with `qcli quicksync rm K`"},
+		{&quicksync.LostUploadError{Err: errors.New("Initiate: reset"), FileKey: "K", CleanupErr: errors.New("gone")},
+			"Initiate: reset; an upload may be left open: K (gone): delete it with `qcli quicksync rm K`"},
+		{&quicksync.LostUploadError{Err: errors.New("Initiate: reset"), CleanupErr: errors.New("List: down")},
+			"Initiate: reset; an upload may be left open: List: down; find it with `qcli quicksync ls` (COMPLETED false) and delete it with `qcli quicksync rm FILE_KEY`"},
 		{&quicksync.UploadError{Name: "f", FileKey: "K", Step: "part 1 of 1", Err: unauthorized},
 			"upload of \"f\" failed at part 1 of 1: List: unauthorized (HTTP 401); the token was rejected or has expired; " +
 				"the unfinished upload K was deleted; run `qcli quicksync login` to get a new token"},

@@ -136,8 +136,11 @@ func TestQuickSyncSessionsSeeOnlyTheirFiles(t *testing.T) {
 	if code, _ := s.part(b, up, "1", "abc"); code != 404 {
 		t.Errorf("session b part: %d", code)
 	}
-	// An unfinished upload is listed, and can be deleted by its owner.
-	if s.call("GET", "/v1/buckets", a, nil, nil, &files); len(files) != 1 || files[0]["completed"] != false {
+	// An unfinished upload is listed under the encryptedName it was
+	// started with, as the API does (a client whose Initiate answer was
+	// lost finds it by that name), and can be deleted by its owner.
+	if s.call("GET", "/v1/buckets", a, nil, nil, &files); len(files) != 1 || files[0]["completed"] != false ||
+		files[0]["fileName"] != "enc" || files[0]["fileKey"] != up.FileKey {
 		t.Errorf("session a lists %v", files)
 	}
 	if code := s.call("DELETE", "/v1/buckets/"+up.FileKey, a, nil, nil, nil); code != 204 {
