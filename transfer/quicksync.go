@@ -50,7 +50,9 @@ type QuickSyncInput struct {
 // When anything fails after the upload was initiated, cancellation
 // included, the unfinished upload is deleted on a fresh context bounded
 // by DefaultAbortTimeout; the *quicksync.UploadError says which part or
-// step failed and whether the deletion worked.
+// step failed and whether the deletion worked. An initiation whose answer
+// was lost deletes what it may have started itself (see
+// quicksync.Client.Initiate).
 func UploadQuickSync(ctx context.Context, c *quicksync.Client, r io.Reader, in QuickSyncInput) (*quicksync.UploadResult, error) {
 	q, err := planQuickSync(c, r, in)
 	if err != nil {

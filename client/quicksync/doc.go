@@ -8,7 +8,13 @@
 // token, which JoinSession obtains. Failed calls are retried with backoff,
 // honouring Retry-After, by the QStorage client's rules: after 429 or a
 // refused connection always; after 500, 502, 503, 504 or a broken
-// connection when the call is idempotent (all but Initiate).
+// connection when the call is idempotent (all but Initiate). An Initiate
+// whose answer is lost (the connection reset, cut short or timed out, or
+// the call cancelled) is not sent again; instead it deletes the upload it
+// may have started, which List shows under exactly the encrypted name
+// it sent: names are encrypted with a random salt, so no other upload,
+// even of the same file, matches. When that deletion fails, the error is a
+// *LostUploadError naming what may be left open.
 //
 // The upload calls (Initiate, UploadPart, Complete, Delete) are the API's
 // multipart flow one call at a time; transfer.UploadQuickSync runs the
