@@ -194,18 +194,24 @@ func TestALostInitiateLeavesNoUploadOpen(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		fault func(cancel context.CancelFunc) faults.Fault
+		stall bool
 	}{
-		{"reset", func(context.CancelFunc) faults.Fault { return faults.ResetResponseBody(1, isInitiate) }},
-		{"cut short", func(context.CancelFunc) faults.Fault { return faults.WrongContentLength(1, -5, isInitiate) }},
-		{"stalled", func(context.CancelFunc) faults.Fault { return faults.Stall(1, time.Minute, isInitiate) }},
-		{"cancelled", cancelAfterProcessing},
+		{"reset", func(context.CancelFunc) faults.Fault { return faults.ResetResponseBody(1, isInitiate) }, false},
+		{"cut short", func(context.CancelFunc) faults.Fault { return faults.WrongContentLength(1, -5, isInitiate) }, false},
+		{"stalled", func(context.CancelFunc) faults.Fault { return faults.Stall(1, time.Minute, isInitiate) }, true},
+		{"cancelled", cancelAfterProcessing, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := startServer(t, emulator.QuickSyncOptions{})
 			c, _ := login(t, srv)
-			c.cfg.ReadTimeout = time.Second // ends the stall; a call that stalls by chance is retried, or is not Initiate
-			c.hc = client.NewHTTPClient(c.cfg.transport())
 			other := initiateFile(t, c, "report.pdf")
+			if tc.stall {
+				// The read timeout ends the stall. 5 s, not less: the
+				// listing and delete that follow share it, and a 1 s one
+				// expired on a loaded machine in the fault matrix.
+				c.cfg.ReadTimeout = 5 * time.Second
+				c.hc = client.NewHTTPClient(c.cfg.transport())
+			}
 			cctx, cancel := context.WithCancel(ctx)
 			defer cancel()
 			srv.Emulator.SetFault(tc.fault(cancel))
