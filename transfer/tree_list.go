@@ -225,11 +225,19 @@ func (l *lister) inline(objs []client.Object) error {
 }
 
 // span is a range of keys to list without a delimiter: those under
-// prefix that sort after after ("" from the start) and, when hi is set,
-// not after hi.
+// prefix that sort after after ("" from the start), not before from, and,
+// when hasHi is set, before hi (up to hi itself with hiIncluded).
+//
+// from and an open hi are what keep neighbouring ranges apart: a range of
+// a level's common prefixes runs from its first prefix p up to the next
+// entry q, and holds exactly the keys k with p <= k < q. The request
+// cannot say "from p" (StartAfter is exclusive, and the key just before p
+// cannot be spelt), and "after p without its slash" is not it: names that
+// continue with a byte below "/" ("x-s/", "x.old/" beside "x/") sort
+// between the two, under another entry.
 type span struct {
-	prefix, after, hi string
-	hasHi             bool
+	prefix, after, from, hi string
+	hasHi, hiIncluded       bool
 	// prefixes is how many common prefixes found at depth the span
 	// covers, for the size estimates.
 	depth, prefixes int
@@ -281,11 +289,12 @@ func (l *lister) fill(seg *segment, sp span) bool {
 		}
 		end := false
 		page = keepPage(page, func(key string) bool {
-			end = end || sp.hasHi && key > sp.hi
-			if !end {
+			end = end || sp.past(key)
+			mine := !end && key >= sp.from
+			if mine {
 				listed++
 			}
-			return !end && l.owns(key)
+			return mine && l.owns(key)
 		})
 		if len(page.Objects) > 0 && !send(pageResult{page: page}) {
 			return false
@@ -295,6 +304,11 @@ func (l *lister) fill(seg *segment, sp span) bool {
 		}
 	}
 	return l.ctx.Err() == nil
+}
+
+// past reports whether key, and every key after it, is beyond sp's end.
+func (sp span) past(key string) bool {
+	return sp.hasHi && (key > sp.hi || key == sp.hi && !sp.hiIncluded)
 }
 
 func (l *lister) owns(key string) bool { return l.in.Shard.Owns(key[len(l.in.Prefix):]) }
@@ -341,12 +355,13 @@ func (l *lister) walk(q string, depth int) error {
 			if err != nil {
 				return err
 			}
+			lv.last = e.Key
 		}
 		if err := lv.flushKeys(); err != nil {
 			return err
 		}
 	}
-	return lv.cut("", false)
+	return lv.cut("", false, false)
 }
 
 // opens decides, from a level's first page, whether each of its prefixes
@@ -384,10 +399,12 @@ type level struct {
 	open  bool
 	keys  []client.Object // keys waiting to be emitted
 	after string          // the last key of the level so far
+	last  string          // the last entry, key or common prefix
 	// The range being gathered: its estimated keys (0: none), prefixes,
-	// and where it starts (after).
+	// and where it starts: its first prefix (runFrom), listed after
+	// runAfter.
 	runKeys, runPrefixes int
-	runAfter             string
+	runAfter, runFrom    string
 }
 
 func (lv *level) flushKeys() error {
@@ -401,7 +418,7 @@ func (lv *level) flushKeys() error {
 func (lv *level) key(e client.Object) error {
 	defer func() { lv.after = e.Key }()
 	if lv.runKeys > 0 {
-		return lv.cut(e.Key, true)
+		return lv.cut(e.Key, true, true) // the range lists e too
 	}
 	if e.Key > lv.l.floor && lv.l.owns(e.Key) {
 		lv.keys = append(lv.keys, e)
@@ -416,48 +433,57 @@ func (lv *level) prefix(p string) error {
 		return err
 	}
 	if l.before(p) || !l.in.Shard.mayHold(p[len(l.in.Prefix):]) {
-		return lv.cut(below(p), true) // yielded already, or another shard's
+		return lv.cut(p, true, false) // yielded already, or another shard's
 	}
 	rangeKeys := segmentPages * int(l.in.PageSize)
 	est := l.sizes.perPrefix(lv.depth)
 	switch {
 	case lv.open:
-		if err := lv.cut(below(p), true); err != nil {
+		if err := lv.cut(p, true, false); err != nil {
 			return err
 		}
 		return l.walk(p, lv.depth+1)
 	case est == 0 || est >= int(l.in.PageSize) || l.sharded() && lv.depth+1 == l.in.Shard.depth():
-		if err := lv.cut(below(p), true); err != nil {
+		if err := lv.cut(p, true, false); err != nil {
 			return err
 		}
 		return l.listSpan(span{prefix: p, depth: lv.depth, prefixes: 1})
 	}
 	if lv.runKeys > 0 && lv.runKeys+est > rangeKeys {
-		if err := lv.cut(below(p), true); err != nil {
+		if err := lv.cut(p, true, false); err != nil {
 			return err
 		}
 	}
+	if lv.runKeys == 0 && lv.last > below(p) {
+		// The entry before p sorts between p without its slash and p
+		// ("x-s/" before "x/"): a range starting at p would list its keys
+		// again only to drop them; p alone lists none of them.
+		return l.listSpan(span{prefix: p, depth: lv.depth, prefixes: 1})
+	}
 	if lv.runKeys == 0 {
-		// Every key of the level before p sorts before both.
-		lv.runAfter, lv.runPrefixes = max(lv.after, below(p)), 0
+		// Listed from after the level's last key (emitted already) or
+		// p without its slash, whichever is later; keys before p that
+		// this still lists are another entry's, and dropped (span.from).
+		lv.runAfter, lv.runFrom, lv.runPrefixes = max(lv.after, below(p)), p, 0
 	}
 	lv.runKeys, lv.runPrefixes = lv.runKeys+est, lv.runPrefixes+1
 	return nil
 }
 
-// cut lists the range being gathered, if any, up to hi (included) or,
-// without hi, to the end of the level.
-func (lv *level) cut(hi string, hasHi bool) error {
+// cut lists the range being gathered, if any: up to hi (hi itself
+// included or not) or, without hi, to the end of the level.
+func (lv *level) cut(hi string, hasHi, included bool) error {
 	if lv.runKeys == 0 {
 		return nil
 	}
 	lv.runKeys = 0
-	return lv.l.listSpan(span{prefix: lv.q, after: lv.runAfter, hi: hi, hasHi: hasHi, depth: lv.depth, prefixes: lv.runPrefixes})
+	return lv.l.listSpan(span{prefix: lv.q, after: lv.runAfter, from: lv.runFrom, hi: hi, hasHi: hasHi, hiIncluded: included,
+		depth: lv.depth, prefixes: lv.runPrefixes})
 }
 
-// below is the common prefix p without its slash: every key under p
-// sorts after it, and every key under an earlier common prefix of the
-// same level before it (they differ from p before its last byte).
+// below is the common prefix p without its slash: every key under p sorts
+// after it; so may keys of earlier entries ("x-s/k" and "x.old" beside
+// "x/"), which is why a range also has a from.
 func below(p string) string { return p[:len(p)-1] }
 
 // sizes estimates how many keys a common prefix at each depth below the

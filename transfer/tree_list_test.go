@@ -18,7 +18,8 @@ import (
 // the top level between and around prefixes ("a.txt" < "a/" < "a0"),
 // prefixes of very different sizes, deep ones, a "directory" marker with
 // nothing else under it, keys equal to the prefix a range is cut at,
-// partial-prefix neighbours (pho.txt, phone/, photos/), spaces, a key
+// partial-prefix neighbours (pho.txt, phone/, photos/), names that sort
+// between a prefix and its stem (x-s/ and x.old/ beside x/), spaces, a key
 // needing URL encoding, non-ASCII, and a level with more prefixes than a
 // page.
 func listingTree() []string {
@@ -27,6 +28,7 @@ func listingTree() []string {
 		"small/x", "empty/", "c/", "c/d", "c/d/", "c/d/e",
 		"deep/1/2/3/4/5/k", "deep/1/2/other", "deep/1/x", "deep/y",
 		"pho.txt", "phone/x", "photos/2024/a.jpg", "photos/2024/b.jpg", "photos/2025/c.jpg", "photos/top.jpg",
+		"x-s/k", "x.old/k", "x/1", "x/2", // names that sort between "x" and "x/"
 	}
 	for i := range 40 {
 		keys = append(keys, fmt.Sprintf("big/%02d", i))
