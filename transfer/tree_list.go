@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"slices"
 	"strings"
@@ -116,7 +117,7 @@ func list(ctx context.Context, c pageLister, in ListInput) iter.Seq2[*client.Obj
 			return
 		}
 		l := newLister(ctx, c, in, listed, floor)
-		l.run(yield)
+		l.run(inOrder(floor, yield))
 	}
 }
 
@@ -162,6 +163,27 @@ func newLister(ctx context.Context, c pageLister, in ListInput, first []client.O
 	return &lister{c: c, in: in, ctx: ctx, cancel: cancel, floor: floor, sizes: newSizes(first, in.Prefix),
 		segs: make(chan *segment, in.Concurrency), tokens: make(chan struct{}, in.Concurrency),
 		splits: splitBudget * in.Concurrency}
+}
+
+// inOrder passes pages on to yield while their keys keep rising from
+// after; a key that does not is an error and ends the listing. The pieces
+// are listed apart and joined here, and what a sync deletes is decided on
+// this order: a key yielded twice or out of place must stop the command,
+// never reach a deletion.
+func inOrder(after string, yield func(*client.ObjectPage, error) bool) func(*client.ObjectPage, error) bool {
+	return func(page *client.ObjectPage, err error) bool {
+		if err != nil {
+			return yield(nil, err)
+		}
+		for _, o := range page.Objects {
+			if o.Key <= after {
+				yield(nil, fmt.Errorf("listing in parallel: key %q came after %q, out of order (a qcli bug; --list-concurrency 1 avoids it)", o.Key, after))
+				return false
+			}
+			after = o.Key
+		}
+		return yield(page, nil)
+	}
 }
 
 // errCutShort is what a segment that ended without completing reports;

@@ -157,3 +157,41 @@ func TestListInParallelSurvivesEstimatesChangingMidLevel(t *testing.T) {
 		})
 	}
 }
+
+// The joined pieces are checked: a key yielded again or out of place
+// ends the listing with an error rather than reach a sync's deletions.
+func TestListInOrderStopsAtAKeyOutOfPlace(t *testing.T) {
+	page := func(keys ...string) *client.ObjectPage {
+		p := &client.ObjectPage{}
+		for _, k := range keys {
+			p.Objects = append(p.Objects, client.Object{Key: k})
+		}
+		return p
+	}
+	for _, pages := range [][]*client.ObjectPage{
+		{page("b", "c"), page("c", "d")}, // listed twice
+		{page("b", "d"), page("c")},      // out of order
+		{page("a")},                      // not after the first page's last key
+	} {
+		var got []string
+		var err error
+		check := inOrder("a", func(p *client.ObjectPage, e error) bool {
+			if e != nil {
+				err = e
+				return false
+			}
+			for _, o := range p.Objects {
+				got = append(got, o.Key)
+			}
+			return true
+		})
+		for _, p := range pages {
+			if !check(p, nil) {
+				break
+			}
+		}
+		if err == nil || !strings.Contains(err.Error(), "out of order") {
+			t.Errorf("%v: yielded %v, error %v; want an out-of-order error", pages, got, err)
+		}
+	}
+}
