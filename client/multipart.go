@@ -96,8 +96,12 @@ func (c *Client) CreateMultipartUpload(ctx context.Context, in CreateMultipartUp
 // in that moment is aborted too, and that writer's upload fails with
 // NoSuchUpload rather than silently. Best effort, so that the call's own
 // outcome stands: a failure here is only logged, and only the first page
-// of the key's uploads is searched.
+// of the key's uploads is searched. It runs on a context of its own,
+// bounded by lostAttemptTimeout: a call cancelled while its answer was on
+// the way (Ctrl-C) may have started an upload too.
 func (c *Client) abortLostAttempts(ctx context.Context, bucket, key, id string, start time.Time) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), lostAttemptTimeout)
+	defer cancel()
 	warn := func(err error) {
 		c.warn(ctx, "CreateMultipartUpload: an upload that an attempt whose answer was lost started may stay open", bucket, key, err)
 	}
@@ -135,6 +139,11 @@ func (c *Client) abortLostAttempts(ctx context.Context, bucket, key, id string, 
 		}
 	}
 }
+
+// lostAttemptTimeout bounds aborting what a CreateMultipartUpload's lost
+// attempts may have started, as transfer.DefaultAbortTimeout bounds
+// aborting a failed upload.
+const lostAttemptTimeout = 30 * time.Second
 
 // serverDate is the Date header of the answer md belongs to.
 func serverDate(md middleware.Metadata) (time.Time, bool) {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -186,6 +187,42 @@ func TestCreateMultipartUploadAbortsWhatALostAttemptStarted(t *testing.T) {
 		if _, ok := open[id]; !ok {
 			t.Errorf("upload %s of %s was aborted", id, what)
 		}
+	}
+}
+
+// A CreateMultipartUpload cancelled after the server started the upload
+// (Ctrl-C while the answer is on its way) does not leave that upload open:
+// the cleanup runs on a context of its own. Before, its listing failed at
+// once on the cancelled context and the upload stayed.
+func TestCancelledCreateMultipartUploadAbortsWhatItStarted(t *testing.T) {
+	c, srv, offset := newClockedClient(t)
+	before := createUpload(t, c, "k")
+	offset.Store(int64(5 * time.Minute))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv.Emulator.SetFault(cancelAfterProcessing(cancel, isCreateMultipartUpload))
+	_, err := c.CreateMultipartUpload(ctx, client.CreateMultipartUploadInput{Bucket: "bkt", Key: "k"})
+	srv.Emulator.SetFault(nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("CreateMultipartUpload: %v, want context.Canceled", err)
+	}
+	if open := openUploads(t, c); len(open) != 1 || open[before] != "k" {
+		t.Errorf("open uploads %v, want only %s, started before", open, before)
+	}
+}
+
+// cancelAfterProcessing is a fault that processes the requests match
+// accepts, then calls cancel instead of answering: the caller gives up on
+// a call that took effect.
+func cancelAfterProcessing(cancel context.CancelFunc, match func(*http.Request) bool) faults.Fault {
+	return func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
+		if !match(r) {
+			return false
+		}
+		next.ServeHTTP(httptest.NewRecorder(), r)
+		cancel()
+		<-r.Context().Done()
+		panic(http.ErrAbortHandler)
 	}
 }
 
