@@ -15,7 +15,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
@@ -36,6 +35,18 @@ type CreateMultipartUploadInput struct {
 
 // CreateMultipartUpload starts a multipart upload and returns its upload id;
 // an answer without one is a *ProtocolError.
+//
+// An attempt whose answer was lost (the connection reset, the answer cut
+// short or timed out, the call cancelled) may have started an upload whose
+// id nobody learnt, which would stay open, holding its parts, until a
+// lifecycle rule ends it. So when an attempt ended without an answer, the
+// call then aborts the uploads of the key that the server initiated while
+// it ran, except the one it returns; this runs on a context of its own, so
+// it happens after a cancellation too, and a failure is only logged. An
+// upload of the same key that another writer started in that moment is
+// aborted as well: that writer's upload fails with NoSuchUpload. A call
+// whose attempts all got an answer, success or error (503 SlowDown), aborts
+// nothing.
 func (c *Client) CreateMultipartUpload(ctx context.Context, in CreateMultipartUploadInput) (string, error) {
 	if err := validateObject(in.Bucket, in.Key); err != nil {
 		return "", err
@@ -52,7 +63,8 @@ func (c *Client) CreateMultipartUpload(ctx context.Context, in CreateMultipartUp
 		return "", err
 	}
 	a := in.ObjectAttributes.sdk()
-	start, attempts := time.Now(), 0
+	start := time.Now()
+	var attempts []retry.AttemptResult
 	out, err := c.s3.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{
 		Bucket: aws.String(in.Bucket), Key: aws.String(in.Key),
 		ChecksumAlgorithm: types.ChecksumAlgorithm(in.ChecksumAlgorithm), ChecksumType: types.ChecksumType(in.ChecksumType),
@@ -64,13 +76,12 @@ func (c *Client) CreateMultipartUpload(ctx context.Context, in CreateMultipartUp
 		ObjectLockMode: a.lockMode, ObjectLockRetainUntilDate: a.retainUntil, ObjectLockLegalHoldStatus: a.legalHold,
 		Expires: a.expires, WebsiteRedirectLocation: a.websiteRedirect,
 		Tagging: a.tagging,
-	}, countAttempts(&attempts))
+	}, recordAttempts(&attempts))
 	id := ""
 	if err == nil {
 		id = aws.ToString(out.UploadId)
 	}
-	var api smithy.APIError
-	if attempts > 1 || err != nil && !errors.As(err, &api) {
+	if answerLost(attempts) {
 		c.abortLostAttempts(ctx, in.Bucket, in.Key, id, start)
 	}
 	if err != nil {
@@ -155,16 +166,28 @@ func serverDate(md middleware.Metadata) (time.Time, bool) {
 	return t, err == nil
 }
 
-// countAttempts makes a call record in n how many attempts it made,
-// whether it succeeded or not.
-func countAttempts(n *int) func(*s3.Options) {
+// answerLost reports whether one of a call's attempts failed without an
+// error answer from the service (reset, cut short, unreadable, timed out,
+// cancelled), so that it may have taken effect unseen. An error status
+// (503 SlowDown, 500) says the request did nothing.
+func answerLost(attempts []retry.AttemptResult) bool {
+	return slices.ContainsFunc(attempts, func(a retry.AttemptResult) bool {
+		return a.Err != nil && responseStatus(a.ResponseMetadata, a.Err) < 300
+	})
+}
+
+// recordAttempts makes a call record in *attempts how each of its attempts
+// ended, whether it succeeded or not; a call the retryer did not record
+// counts as one attempt.
+func recordAttempts(attempts *[]retry.AttemptResult) func(*s3.Options) {
 	return func(o *s3.Options) {
 		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
-			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("qcliCountAttempts",
+			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("qcliRecordAttempts",
 				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 					out, md, err := next.HandleInitialize(ctx, in)
+					*attempts = []retry.AttemptResult{{Err: err, ResponseMetadata: md}}
 					if r, ok := retry.GetAttemptResults(md); ok {
-						*n = len(r.Results)
+						*attempts = r.Results
 					}
 					return out, md, err
 				}), middleware.Before)

@@ -226,6 +226,31 @@ func cancelAfterProcessing(cancel context.CancelFunc, match func(*http.Request) 
 	}
 }
 
+// A CreateMultipartUpload retried after error answers (503 SlowDown), none
+// of which started an upload, looks for no lost upload: another writer's
+// upload of the key, started just before, stays. Before, any retried call
+// listed the key's uploads and aborted that one.
+func TestCreateMultipartUploadRetriedAfterErrorAnswersAbortsNothing(t *testing.T) {
+	c, srv, _ := newClockedClient(t)
+	other := createUpload(t, c, "k")
+	var listings atomic.Int32
+	slowDown := faults.FailTimes(2, http.StatusServiceUnavailable, "SlowDown", nil, isCreateMultipartUpload)
+	srv.Emulator.SetFault(func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
+		if r.Method == http.MethodGet && r.URL.Query().Has("uploads") {
+			listings.Add(1)
+		}
+		return slowDown(w, r, next)
+	})
+	ours := createUpload(t, c, "k")
+	srv.Emulator.SetFault(nil)
+	if n := listings.Load(); n != 0 {
+		t.Errorf("%d ListMultipartUploads requests, want none", n)
+	}
+	if open := openUploads(t, c); len(open) != 2 || open[other] != "k" || open[ours] != "k" {
+		t.Errorf("open uploads %v, want the other writer's %s and ours %s", open, other, ours)
+	}
+}
+
 // newClockedClient is a client of an emulator with bucket "bkt" whose
 // clock runs the returned offset ahead of the real one.
 func newClockedClient(t *testing.T) (*client.Client, *emulatortest.Server, *atomic.Int64) {
