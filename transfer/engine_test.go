@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -111,6 +112,58 @@ func TestUploadAbortsWhenCompleteFails(t *testing.T) {
 	if len(log.of(Failed)) != 1 || len(log.of(Done)) != 0 {
 		t.Errorf("events %v: want one Failed and no Done", log.all)
 	}
+}
+
+// A re-upload whose CompleteMultipartUpload is refused (AccessDenied) fails
+// and is aborted, although the key holds an earlier object with the same
+// bytes and part size, hence the composite ETag of our parts: only a lost
+// answer (or NoSuchUpload, PreconditionFailed under NoOverwrite after one)
+// is checked against the object. Before, the HEAD's matching ETag made it
+// Done, and its new metadata was never stored.
+func TestUploadFailsWhenCompleteIsRefusedOverAnObjectWithItsETag(t *testing.T) {
+	f := newFakeS3()
+	path, _ := fakeFile(t, 3000)
+	m := newFakeManager(t, f)
+	if _, err := m.UploadFile(context.Background(), path, UploadInput{Bucket: "b", Key: "k"}); err != nil {
+		t.Fatal(err)
+	}
+	f.onComplete = func(client.CompleteMultipartUploadInput) error {
+		return s3Err("CompleteMultipartUpload", http.StatusForbidden, client.ErrAccessDenied)
+	}
+	var log events
+	_, err := m.UploadFile(context.Background(), path, UploadInput{Bucket: "b", Key: "k", ObjectAttributes: client.ObjectAttributes{Metadata: map[string]string{"v": "2"}}, Progress: log.add})
+	if !errors.Is(err, client.ErrAccessDenied) {
+		t.Fatalf("re-upload: %v, want AccessDenied", err)
+	}
+	if n := f.count(op("AbortMultipartUpload")); n != 1 {
+		t.Errorf("%d aborts, want 1", n)
+	}
+	checkNothingOpen(t, f)
+	if len(log.of(Failed)) != 1 || len(log.of(Done)) != 0 {
+		t.Errorf("events %v: want one Failed and no Done", log.all)
+	}
+}
+
+// A CompleteMultipartUpload that took effect but whose answer never came
+// (a *client.ConnectionError once retries ran out) is Done when the object
+// has the composite ETag of our parts.
+func TestUploadIsDoneWhenCompleteTookEffectWithoutAnAnswer(t *testing.T) {
+	f := newFakeS3()
+	f.onComplete = func(in client.CompleteMultipartUploadInput) error {
+		f.onComplete = nil // one Complete at a time: no other goroutine reads it
+		if _, err := f.CompleteMultipartUpload(context.Background(), in); err != nil {
+			t.Error(err)
+		}
+		return &client.ConnectionError{Op: "CompleteMultipartUpload", Endpoint: "https://fake", Err: io.ErrUnexpectedEOF}
+	}
+	path, data := fakeFile(t, 3000)
+	if _, err := newFakeManager(t, f).UploadFile(context.Background(), path, UploadInput{Bucket: "b", Key: "k"}); err != nil {
+		t.Fatalf("upload: %v, want Done", err)
+	}
+	if o := f.object("k"); o == nil || !bytes.Equal(o.data, data) {
+		t.Error("the object is not the file")
+	}
+	checkNothingOpen(t, f)
 }
 
 func TestUploadSaysWhenTheAbortFailedToo(t *testing.T) {

@@ -187,7 +187,7 @@ func (u *mpu) complete(ctx context.Context, count int) error {
 		})
 	})
 	if err != nil {
-		if etag, ok := u.completedAnyway(ctx, want); ok {
+		if etag, ok := u.completedAnyway(ctx, err, want); ok {
 			u.etag, u.verified = etag, VerifiedComposite
 			return nil
 		}
@@ -206,14 +206,22 @@ func (u *mpu) complete(ctx context.Context, count int) error {
 	return nil
 }
 
-// completedAnyway reports whether a CompleteMultipartUpload that failed did
-// complete: when its answer is lost (a reset, a timeout) the client's retry
-// finds the upload gone (NoSuchUpload), or with NoOverwrite the key taken
-// (PreconditionFailed), yet the object is there. It is ours if its ETag is
-// the composite of our parts' MD5s; the upload is then aborted in case it
-// is still open, which is harmless when it is gone.
-func (u *mpu) completedAnyway(ctx context.Context, want string) (string, bool) {
-	if ctx.Err() != nil || u.noDigest.Load() || !md5Comparable(u.in.SSE) {
+// completedAnyway reports whether a CompleteMultipartUpload that failed
+// with err did complete: when its answer is lost (a reset, a timeout) the
+// call fails without an answer (*client.ConnectionError), or the client's
+// retry finds the upload gone (NoSuchUpload), or with NoOverwrite the key
+// taken (PreconditionFailed), yet the object is there. It is ours if its
+// ETag is the composite of our parts' MD5s; the upload is then aborted in
+// case it is still open, which is harmless when it is gone. Any other
+// error (InvalidPart, AccessDenied) is the service refusing this Complete:
+// an earlier object of the same bytes and part size has that ETag too, and
+// taking it for ours would report an upload Done whose metadata was never
+// stored.
+func (u *mpu) completedAnyway(ctx context.Context, err error, want string) (string, bool) {
+	var lost *client.ConnectionError
+	mayHaveCompleted := errors.As(err, &lost) || errors.Is(err, client.ErrNoSuchUpload) ||
+		u.in.NoOverwrite && errors.Is(err, client.ErrPreconditionFailed)
+	if !mayHaveCompleted || ctx.Err() != nil || u.noDigest.Load() || !md5Comparable(u.in.SSE) {
 		return "", false
 	}
 	info, err := u.m.c.HeadObject(ctx, client.HeadObjectInput{Bucket: u.in.Bucket, Key: u.in.Key})
