@@ -65,7 +65,10 @@ func (c *Client) List(ctx context.Context) ([]File, error) {
 // lost (the connection reset, cut short or timed out, or the call
 // cancelled) or names no upload, the upload it may have started is
 // deleted again, found by the encryptedName sent; when that fails the
-// error is a *LostUploadError.
+// error is a *LostUploadError. Every unfinished upload listed under that
+// name is deleted, so each call needs a fresh EncryptName result
+// (InitiateInput.EncryptedName): a name reused from an earlier call would
+// delete that call's upload as well.
 func (c *Client) Initiate(ctx context.Context, in InitiateInput) (*InitiateOutput, error) {
 	if err := validateInitiate(in); err != nil {
 		return nil, err

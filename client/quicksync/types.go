@@ -40,7 +40,12 @@ type File struct {
 // InitiateInput starts a multipart upload.
 type InitiateInput struct {
 	TotalParts int `json:"totalParts"`
-	// EncryptedName is the file name encrypted with EncryptName.
+	// EncryptedName is the file name encrypted with EncryptName, by a call
+	// of its own for each Initiate: never reuse one. A failed Initiate
+	// deletes every unfinished upload listed under exactly this name, which
+	// is safe only because EncryptName's random salt makes the name this
+	// call's alone; a name reused from an earlier Initiate would make that
+	// cleanup delete the earlier upload too.
 	EncryptedName       string `json:"encryptedName"`
 	OriginalSizeInBytes int64  `json:"originalSizeInBytes"`
 }
