@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -200,7 +199,7 @@ func TestCancelledCreateMultipartUploadAbortsWhatItStarted(t *testing.T) {
 	offset.Store(int64(5 * time.Minute))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	srv.Emulator.SetFault(cancelAfterProcessing(cancel, isCreateMultipartUpload))
+	srv.Emulator.SetFault(faults.CancelAfterProcessing(cancel, isCreateMultipartUpload))
 	_, err := c.CreateMultipartUpload(ctx, client.CreateMultipartUploadInput{Bucket: "bkt", Key: "k"})
 	srv.Emulator.SetFault(nil)
 	if !errors.Is(err, context.Canceled) {
@@ -208,21 +207,6 @@ func TestCancelledCreateMultipartUploadAbortsWhatItStarted(t *testing.T) {
 	}
 	if open := openUploads(t, c); len(open) != 1 || open[before] != "k" {
 		t.Errorf("open uploads %v, want only %s, started before", open, before)
-	}
-}
-
-// cancelAfterProcessing is a fault that processes the requests match
-// accepts, then calls cancel instead of answering: the caller gives up on
-// a call that took effect.
-func cancelAfterProcessing(cancel context.CancelFunc, match func(*http.Request) bool) faults.Fault {
-	return func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
-		if !match(r) {
-			return false
-		}
-		next.ServeHTTP(httptest.NewRecorder(), r)
-		cancel()
-		<-r.Context().Done()
-		panic(http.ErrAbortHandler)
 	}
 }
 

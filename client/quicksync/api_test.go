@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -199,7 +198,7 @@ func TestALostInitiateLeavesNoUploadOpen(t *testing.T) {
 		{"reset", func(context.CancelFunc) faults.Fault { return faults.ResetResponseBody(1, isInitiate) }, false},
 		{"cut short", func(context.CancelFunc) faults.Fault { return faults.WrongContentLength(1, -5, isInitiate) }, false},
 		{"stalled", func(context.CancelFunc) faults.Fault { return faults.Stall(1, time.Minute, isInitiate) }, true},
-		{"cancelled", cancelAfterProcessing, false},
+		{"cancelled", func(cancel context.CancelFunc) faults.Fault { return faults.CancelAfterProcessing(cancel, isInitiate) }, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := startServer(t, emulator.QuickSyncOptions{})
@@ -251,21 +250,6 @@ func TestALostInitiateSaysWhenItsUploadMayBeLeftOpen(t *testing.T) {
 
 func isInitiate(r *http.Request) bool {
 	return r.Method == http.MethodPost && r.URL.Path == "/v1/buckets"
-}
-
-// cancelAfterProcessing is a fault that processes an Initiate, then calls
-// cancel instead of answering: the caller gives up on a call that took
-// effect.
-func cancelAfterProcessing(cancel context.CancelFunc) faults.Fault {
-	return func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
-		if !isInitiate(r) {
-			return false
-		}
-		next.ServeHTTP(httptest.NewRecorder(), r)
-		cancel()
-		<-r.Context().Done()
-		panic(http.ErrAbortHandler)
-	}
 }
 
 func encrypt(t *testing.T, name string) string {

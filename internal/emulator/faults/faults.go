@@ -7,6 +7,7 @@ package faults
 
 import (
 	"bytes"
+	"context"
 	"crypto/tls"
 	"io"
 	"net"
@@ -204,6 +205,22 @@ func Stall(n int, limit time.Duration, match func(*http.Request) bool) Fault {
 		case <-t.C:
 		case <-r.Context().Done():
 		}
+		panic(http.ErrAbortHandler)
+	}
+}
+
+// CancelAfterProcessing processes every request accepted by match, then
+// calls cancel (the client's) instead of answering, and drops the
+// connection once the client hangs up: a caller that gives up (Ctrl-C) on
+// a call that took effect.
+func CancelAfterProcessing(cancel context.CancelFunc, match func(*http.Request) bool) Fault {
+	return func(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
+		if !match(r) {
+			return false
+		}
+		record(next, w, r)
+		cancel()
+		<-r.Context().Done()
 		panic(http.ErrAbortHandler)
 	}
 }
