@@ -3,11 +3,15 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"net/http"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -118,5 +122,27 @@ func BenchmarkResolveEndpoint(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// Which failed attempts of a CreateMultipartUpload may have started an
+// upload unseen: one whose answer was lost, not one refused before it
+// left (a failed dial) nor one with an error answer.
+func TestAnswerLost(t *testing.T) {
+	dial := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	reset := &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
+	for _, tc := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"success", nil, false},
+		{"refused dial", fmt.Errorf("send: %w", dial), false},
+		{"reset while reading", fmt.Errorf("read: %w", reset), true},
+		{"cancelled", context.Canceled, true},
+	} {
+		if got := answerLost([]retry.AttemptResult{{Err: tc.err}}); got != tc.want {
+			t.Errorf("%s: answerLost = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }

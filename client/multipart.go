@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/quilibrium/qcli/internal/httptransport"
 )
 
 // CreateMultipartUploadInput starts a multipart upload; the attributes apply
@@ -169,10 +171,11 @@ func serverDate(md middleware.Metadata) (time.Time, bool) {
 // answerLost reports whether one of a call's attempts failed without an
 // error answer from the service (reset, cut short, unreadable, timed out,
 // cancelled), so that it may have taken effect unseen. An error status
-// (503 SlowDown, 500) says the request did nothing.
+// (503 SlowDown, 500) says the request did nothing; so does a failed dial
+// (it never left).
 func answerLost(attempts []retry.AttemptResult) bool {
 	return slices.ContainsFunc(attempts, func(a retry.AttemptResult) bool {
-		return a.Err != nil && responseStatus(a.ResponseMetadata, a.Err) < 300
+		return a.Err != nil && responseStatus(a.ResponseMetadata, a.Err) < 300 && !httptransport.NeverSent(a.Err)
 	})
 }
 

@@ -18,6 +18,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -152,3 +153,10 @@ func (t plainBodies) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // readCloser has only Read and Close.
 type readCloser struct{ io.ReadCloser }
+
+// NeverSent reports whether err is a failed dial: the request never left,
+// so the service cannot have acted on it, whatever the call.
+func NeverSent(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}

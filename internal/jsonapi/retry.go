@@ -2,9 +2,7 @@ package jsonapi
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"time"
 
@@ -49,8 +47,7 @@ func NoAnswer(err, reported error) Attempt {
 	if httptransport.IsStallError(err) {
 		return Attempt{Unread: true, Err: reported}
 	}
-	var op *net.OpError
-	notSent := errors.As(err, &op) && op.Op == "dial"
+	notSent := httptransport.NeverSent(err)
 	return Attempt{Broken: true, NotSent: notSent, Unread: !notSent, Err: reported}
 }
 
