@@ -85,6 +85,51 @@ func checkInside(rootReal, dir, key string) error {
 	return nil
 }
 
+// checkNoLinks refuses a directory dir below root that is reached through
+// a symbolic link between root and dir (root itself may be one). A sharded
+// download needs this: the destination walk lists a link "name" in the unit
+// "name", while the keys "name/x" are in the unit "name/", so one shard
+// would write name/x through the link into its target, another delete the
+// link as an extra, and a third find the target's file up to date, leaving
+// the target's file overwritten and name/x missing. One process deletes
+// the link before it downloads, so a whole download keeps following links
+// that stay inside the root. Components that do not exist yet are created
+// by MkdirAll as real directories.
+func checkNoLinks(root, dir, key string) error {
+	rel, err := filepath.Rel(root, dir)
+	if err != nil || rel == "." {
+		return err
+	}
+	at := root
+	for _, name := range strings.Split(rel, string(filepath.Separator)) {
+		at = filepath.Join(at, name)
+		fi, err := os.Lstat(at)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			return nil
+		case err != nil:
+			return err
+		case fi.Mode()&os.ModeSymlink != 0:
+			return &ShardLinkError{Key: key, Link: at}
+		}
+	}
+	return nil
+}
+
+// ShardLinkError is an object a sharded download refused to write because
+// its path passes through a symbolic link in the destination, which
+// another shard may delete as an extra or whose target another shard
+// writes. Nothing is written; the object counts as failed.
+type ShardLinkError struct {
+	Key  string
+	Link string // the link, as a path under the destination
+}
+
+// Error names the key and the link, and says how to proceed.
+func (e *ShardLinkError) Error() string {
+	return fmt.Sprintf("refusing to download %q through the symbolic link %s: shards may delete the link or write its target; remove the link or run unsharded", e.Key, e.Link)
+}
+
 // removeInside deletes one entry of a local tree whose root resolves to
 // rootReal: the file, or the symbolic link itself, never what a link
 // points to. The directory holding it must resolve inside the root, so

@@ -336,7 +336,7 @@ func (m *Manager) planDownload(e Entry, src Location, root string, dirs *dirCach
 	pl.obj.dest = path
 	listed := &client.Object{Key: e.Key, Size: e.Size, ETag: e.ETag, LastModified: e.ModTime}
 	pl.task = func(ctx context.Context) (*Result, error) {
-		if err := dirs.prepare(filepath.Dir(path), e.Key); err != nil {
+		if err := dirs.prepare(root, filepath.Dir(path), e.Key, !o.Shard.whole()); err != nil {
 			return nil, &earlyError{err}
 		}
 		if o.NoOverwrite {
@@ -390,13 +390,20 @@ func newDirCache(rootReal string) *dirCache {
 	return &dirCache{rootReal: rootReal, ok: map[string]bool{}}
 }
 
-// prepare checks that dir resolves inside the root and creates it.
-func (d *dirCache) prepare(dir, key string) error {
+// prepare checks that dir resolves inside the root and creates it. A
+// sharded download (sharded) also refuses a dir reached through a symlink
+// below root, the unresolved root: see checkNoLinks.
+func (d *dirCache) prepare(root, dir, key string, sharded bool) error {
 	d.mu.Lock()
 	done := d.ok[dir]
 	d.mu.Unlock()
 	if done {
 		return nil
+	}
+	if sharded {
+		if err := checkNoLinks(root, dir, key); err != nil {
+			return err
+		}
 	}
 	if err := checkInside(d.rootReal, dir, key); err != nil {
 		return err
