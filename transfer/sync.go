@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io/fs"
 	"iter"
+	"slices"
 	"strings"
 	"time"
 
@@ -78,11 +79,9 @@ type syncer struct {
 	pool     *pool
 	del      *deleter
 	dirs     *dirCache
-	// unread is the Rel of the last source entry that could not be read
-	// (an unreadable directory hides what is under it).
-	unread  string
-	claims  *claims // downloads: keys that land on one local path
-	srcReal string  // a local source's resolved root, when sources are removed
+	unread   unread  // source entries that could not be read: --delete keeps what they hide
+	claims   *claims // downloads: keys that land on one local path
+	srcReal  string  // a local source's resolved root, when sources are removed
 }
 
 // side reads one location as a filtered, sorted stream.
@@ -118,7 +117,11 @@ func (sd *side) advance(s *syncer, isDst bool) error {
 		}
 		sd.cur, sd.ok = e, ok
 		if ok && !isDst && e.Err != nil {
-			s.unread = e.Rel
+			// Recorded as read, before the filter: an excluded
+			// unreadable directory may still hide included entries.
+			// Read ahead of the merge is early enough, as the list
+			// only grows and protects only what sorts after the entry.
+			s.unread.add(e.Rel)
 		}
 		if !ok || s.o.Filter.Included(e.Rel) && !(!isDst && isDirMarker(e)) {
 			return nil
@@ -229,6 +232,9 @@ func (s *syncer) copy(e Entry) {
 	switch {
 	case s.src.IsLocal():
 		pl = s.m.planUpload(e, s.dst, s.srcReal, s.o)
+		if se, ok := pl.skipErr.(*SourceError); ok && s.o.Delete {
+			se.Note = keptNote(e.Rel)
+		}
 	case s.dst.IsLocal():
 		pl = s.m.planDownload(e, s.src, s.dst.Local, s.dirs, s.o)
 	default:
@@ -239,7 +245,7 @@ func (s *syncer) copy(e Entry) {
 
 // extra handles an entry only the destination has.
 func (s *syncer) extra(e Entry) error {
-	if !s.o.Delete || e.Err != nil || s.unread != "" && strings.HasPrefix(e.Rel, s.unread+"/") {
+	if !s.o.Delete || e.Err != nil || s.unread.hides(e.Rel) {
 		return nil
 	}
 	if !s.dst.IsLocal() {
@@ -312,4 +318,36 @@ func pagesAhead(pages iter.Seq2[*client.ObjectPage, error]) iter.Seq2[*client.Ob
 			page, err, ok = after, aerr, aok
 		}
 	}
+}
+
+// unread is the Rels of the source entries that could not be read (an
+// unreadable directory, a symbolic link loop, a broken link): a
+// destination entry that is one of them, or lies under one, is never
+// deleted, as the source may well hold it. The root ("") hides everything.
+type unread []string
+
+func (u *unread) add(rel string) {
+	*u = append(*u, strings.TrimSuffix(rel, "/"))
+}
+
+// hides reports whether the destination entry rel must be kept. As the
+// destination is read in key order, an entry passed for good (every key
+// under it sorts before its name + "0", "0" following "/") is dropped, so
+// the list holds only those the destination has not got past.
+func (u *unread) hides(rel string) bool {
+	*u = slices.DeleteFunc(*u, func(p string) bool { return p != "" && rel >= p+"0" })
+	return slices.ContainsFunc(*u, func(p string) bool {
+		return p == "" || rel == p || strings.HasPrefix(rel, p+"/")
+	})
+}
+
+// keptNote is what --delete does about a source entry it could not read.
+func keptNote(rel string) string {
+	switch {
+	case rel == "":
+		return "the source cannot be read, so --delete deletes nothing"
+	case strings.HasSuffix(rel, "/"):
+		return "--delete keeps what the destination holds under it"
+	}
+	return ""
 }

@@ -315,10 +315,19 @@ func (m *Manager) planUpload(e Entry, dst Location, rootReal string, o TreeOptio
 type SourceError struct {
 	Path string
 	Err  error
+	// Note, when set, says what else follows from it (sync --delete
+	// deletes nothing an unreadable source directory may hold).
+	Note string
 }
 
 // Error says which file was skipped and why.
-func (e *SourceError) Error() string { return "skipping " + e.Path + ": " + e.Err.Error() }
+func (e *SourceError) Error() string {
+	msg := "skipping " + e.Path + ": " + e.Err.Error()
+	if e.Note != "" {
+		msg += "; " + e.Note
+	}
+	return msg
+}
 
 // Unwrap gives the underlying error.
 func (e *SourceError) Unwrap() error { return e.Err }

@@ -215,14 +215,18 @@ func (r *reporter) skipped(ev transfer.Event) {
 // permission denied").
 func skipReason(err error) string {
 	var se *transfer.SourceError
+	note := ""
 	if errors.As(err, &se) {
 		err = se.Err
+		if se.Note != "" {
+			note = "; " + se.Note
+		}
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		err = pe.Err
 	}
-	return oneLine(err)
+	return oneLine(err) + note
 }
 
 // shown is a location as the AWS CLI's text lines show it: S3 URLs and
