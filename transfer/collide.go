@@ -29,6 +29,25 @@ func (e *CollisionError) Error() string {
 
 func (*CollisionError) skipsEntry() {}
 
+// ShardPathError is an object of a sharded recursive download that was
+// skipped because path cleaning moves it into a unit another shard owns
+// ("./x" and "a/../x" land on x, which the shard of unit x writes and,
+// with sync --delete, deletes as an extra). Neither shard writes the
+// path, so the outcome does not depend on which shard runs first, and a
+// move keeps the source. It fails the object (the shard's share is not
+// done), where a CollisionError only skips it. Download such keys in an
+// unsharded run.
+type ShardPathError struct {
+	Key   string // the object skipped
+	Path  string // the local path it would be written to
+	Owner Shard  // the shard that owns Path
+}
+
+// Error names the object, the path and the shard that owns it.
+func (e *ShardPathError) Error() string {
+	return fmt.Sprintf("key %q would be written to %s, which shard %s owns; download it in an unsharded run (without --shard)", e.Key, e.Path, e.Owner)
+}
+
 // claims finds the objects of one download that collide on a local path,
 // in memory that does not grow with the listing.
 //
@@ -88,13 +107,29 @@ func (c *claims) admit(e Entry) (later bool, err error) {
 	return false, nil
 }
 
+// elsewhere fails a held-back entry whose cleaned path falls in another
+// shard than its own key: by the partition (Shard.Of, as the listing and
+// a sync's destination walk use it) that shard writes the path and
+// deletes it as an extra, so this shard must not write it.
+func (c *claims) elsewhere(e Entry) error {
+	p, owner := path.Clean(e.Rel), c.o.Shard
+	if owner.Index = owner.Of(p); owner.Index == c.o.Shard.Of(e.Rel) {
+		return nil
+	}
+	return &earlyError{&ShardPathError{Key: e.Key, Path: filepath.Join(c.root, filepath.FromSlash(p)), Owner: owner}}
+}
+
 // late yields the held-back entries once the listing is done, each with
-// the collision that skips it, or nil to download it. An error checking
+// the collision that skips it, the ShardPathError that fails it, or nil
+// to download it. An error checking
 // the prefix fails that entry.
 func (c *claims) late(ctx context.Context) iter.Seq2[Entry, error] {
 	return func(yield func(Entry, error) bool) {
 		for _, e := range c.parked {
 			err := c.check(ctx, e)
+			if err == nil {
+				err = c.elsewhere(e)
+			}
 			if err == nil {
 				c.hold(e)
 			}

@@ -58,8 +58,9 @@ func finishTree(ctx context.Context, p *pool, err error) (Summary, error) {
 // DownloadTree downloads the objects under src.Prefix into the directory
 // root. Keys that would land outside root (../x, /x, a/../../x, NUL) are
 // skipped with an UnsafeKeyError, keys that land on the path of another
-// (dup//x beside dup/x, a beside a/b) with a CollisionError; zero-byte
-// "dir/" markers are ignored.
+// (dup//x beside dup/x, a beside a/b) with a CollisionError; under a
+// Shard, a key that cleans to a path of another shard (./x lands on x)
+// fails with a ShardPathError; zero-byte "dir/" markers are ignored.
 func (m *Manager) DownloadTree(ctx context.Context, src Location, root string, o TreeOptions) (Summary, error) {
 	o = m.treeCall(o)
 	rootReal, err := prepareRoot(root, o.DryRun)
