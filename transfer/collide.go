@@ -17,7 +17,7 @@ import (
 // path needs as a directory ("a" beside "a/b"). One object never silently
 // overwrites another; the first one listed with a clean name is kept.
 type CollisionError struct {
-	Key   string // the object skipped
+	Key   string // the object not written
 	Other string // the object that keeps the path
 	Path  string // the local path they contend for
 }
@@ -30,7 +30,7 @@ func (e *CollisionError) Error() string {
 func (*CollisionError) skipsEntry() {}
 
 // ShardPathError is an object of a sharded recursive download that was
-// skipped because path cleaning moves it into a unit another shard owns
+// not written because path cleaning moves it into a unit another shard owns
 // ("./x" and "a/../x" land on x, which the shard of unit x writes and,
 // with sync --delete, deletes as an extra). Neither shard writes the
 // path, so the outcome does not depend on which shard runs first, and a
@@ -38,7 +38,7 @@ func (*CollisionError) skipsEntry() {}
 // done), where a CollisionError only skips it. Download such keys in an
 // unsharded run.
 type ShardPathError struct {
-	Key   string // the object skipped
+	Key   string // the object not written
 	Path  string // the local path it would be written to
 	Owner Shard  // the shard that owns Path
 }
