@@ -60,6 +60,15 @@ func newPageGuard(fail func(string) error, first string) *pageGuard {
 	return &pageGuard{fail: fail, seen: map[string]bool{first: true}}
 }
 
+// markerToken is a listing's pair of markers (key and upload or version
+// id) as one token for a pageGuard: "" when both are empty.
+func markerToken(key, id string) string {
+	if key == "" && id == "" {
+		return ""
+	}
+	return key + "\x00" + id
+}
+
 // next returns the token of the page after one that was fetched with a
 // token now in seen: "" when the listing has ended.
 func (g *pageGuard) next(truncated bool, token string, entries int) (string, error) {

@@ -415,11 +415,7 @@ func nextUploadMarkers(guard *pageGuard, out *s3.ListMultipartUploadsOutput, fai
 		return "", "", err
 	}
 	id := aws.ToString(out.NextUploadIdMarker)
-	token := ""
-	if key != "" || id != "" {
-		token = key + "\x00" + id
-	}
-	if _, err := guard.next(aws.ToBool(out.IsTruncated), token, entries); err != nil || !aws.ToBool(out.IsTruncated) {
+	if _, err := guard.next(aws.ToBool(out.IsTruncated), markerToken(key, id), entries); err != nil || !aws.ToBool(out.IsTruncated) {
 		return "", "", err
 	}
 	return key, id, nil

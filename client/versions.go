@@ -128,12 +128,7 @@ func (c *Client) ListObjectVersions(ctx context.Context, in ListObjectVersionsIn
 }
 
 // token is the markers as one continuation token, for the page guard.
-func (m versionMarkers) token() string {
-	if m.key == "" && m.versionID == "" {
-		return ""
-	}
-	return m.key + "\x00" + m.versionID
-}
+func (m versionMarkers) token() string { return markerToken(m.key, m.versionID) }
 
 // nextVersionMarkers decides where a version listing goes on after page:
 // the one place that judges a server's paging, with the guard ListObjects
