@@ -8,6 +8,7 @@ import (
 	"net/url"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
@@ -176,6 +177,11 @@ func (o *idOrder) page(lists ...[]keyID) error {
 type urlDecoder struct {
 	on   bool
 	fail func(problem string) error
+}
+
+// decoderFor decodes the names of an answer whose EncodingType is enc.
+func decoderFor(enc types.EncodingType, fail func(problem string) error) urlDecoder {
+	return urlDecoder{on: enc == types.EncodingTypeUrl, fail: fail}
 }
 
 func (d urlDecoder) decode(s string) (string, error) {

@@ -105,7 +105,7 @@ func (c *Client) listPage(ctx context.Context, in ListObjectsInput, token string
 	if err != nil {
 		return nil, false, c.wrapErr("ListObjectsV2", in.Bucket, in.Prefix, err) // the prefix says which listing
 	}
-	dec := urlDecoder{on: out.EncodingType == types.EncodingTypeUrl, fail: fail}
+	dec := decoderFor(out.EncodingType, fail)
 	page := &ObjectPage{Objects: make([]Object, 0, len(out.Contents)), CommonPrefixes: make([]string, 0, len(out.CommonPrefixes)),
 		NextContinuationToken: aws.ToString(out.NextContinuationToken)}
 	for _, o := range out.Contents {

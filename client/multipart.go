@@ -127,7 +127,7 @@ func (c *Client) abortLostAttempts(ctx context.Context, bucket, key, id string, 
 	fail := func(problem string) error {
 		return &ProtocolError{Op: "ListMultipartUploads", Bucket: bucket, Key: key, Problem: problem}
 	}
-	ups, err := uploadsOf(out, &idOrder{idNoun: "upload", prefix: key, fail: fail}, urlDecoder{on: out.EncodingType == types.EncodingTypeUrl, fail: fail})
+	ups, err := uploadsOf(out, &idOrder{idNoun: "upload", prefix: key, fail: fail}, decoderFor(out.EncodingType, fail))
 	if err != nil {
 		warn(err)
 		return
@@ -387,7 +387,7 @@ func (c *Client) ListMultipartUploads(ctx context.Context, bucket, prefix string
 				yield(Upload{}, c.wrapErr("ListMultipartUploads", bucket, "", err))
 				return
 			}
-			ups, err := uploadsOf(out, order, urlDecoder{on: out.EncodingType == types.EncodingTypeUrl, fail: fail})
+			ups, err := uploadsOf(out, order, decoderFor(out.EncodingType, fail))
 			if err == nil {
 				keyMarker, idMarker, err = nextUploadMarkers(guard, out, fail, len(ups)+len(out.CommonPrefixes))
 			}
@@ -410,7 +410,7 @@ func (c *Client) ListMultipartUploads(ctx context.Context, bucket, prefix string
 // nextUploadMarkers returns the markers of the next page ("" at the end),
 // checked by guard as one token.
 func nextUploadMarkers(guard *pageGuard, out *s3.ListMultipartUploadsOutput, fail func(string) error, entries int) (string, string, error) {
-	key, err := urlDecoder{on: out.EncodingType == types.EncodingTypeUrl, fail: fail}.decode(aws.ToString(out.NextKeyMarker))
+	key, err := decoderFor(out.EncodingType, fail).decode(aws.ToString(out.NextKeyMarker))
 	if err != nil {
 		return "", "", err
 	}

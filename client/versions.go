@@ -152,7 +152,7 @@ func (c *Client) versionPage(ctx context.Context, in ListObjectVersionsInput, at
 	if err != nil {
 		return nil, false, c.wrapErr("ListObjectVersions", in.Bucket, in.Prefix, err)
 	}
-	dec := urlDecoder{on: out.EncodingType == types.EncodingTypeUrl, fail: fail}
+	dec := decoderFor(out.EncodingType, fail)
 	page := &VersionPage{Versions: make([]ObjectVersion, 0, len(out.Versions)+len(out.DeleteMarkers))}
 	versions, markers := make([]keyID, 0, len(out.Versions)), make([]keyID, 0, len(out.DeleteMarkers))
 	for _, v := range out.Versions {
