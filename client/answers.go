@@ -42,6 +42,14 @@ func (e *ProtocolError) Error() string {
 	return op + ": the server's answer cannot be trusted: " + e.Problem
 }
 
+// protocolFailure makes the ProtocolErrors of one call (op on bucket and
+// key, or a listing's prefix) from the problems its checks find.
+func protocolFailure(op, bucket, key string) func(problem string) error {
+	return func(problem string) error {
+		return &ProtocolError{Op: op, Bucket: bucket, Key: key, Problem: problem}
+	}
+}
+
 // maxEmptyPages is how many pages in a row may hold nothing while saying
 // there is more; S3 itself sends none.
 const maxEmptyPages = 100

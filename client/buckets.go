@@ -31,7 +31,7 @@ type ListBucketsInput struct {
 // *ProtocolError.
 func (c *Client) ListBuckets(ctx context.Context, in ListBucketsInput) iter.Seq2[Bucket, error] {
 	return func(yield func(Bucket, error) bool) {
-		fail := func(problem string) error { return &ProtocolError{Op: "ListBuckets", Problem: problem} }
+		fail := protocolFailure("ListBuckets", "", "")
 		token := in.ContinuationToken
 		guard := newPageGuard(fail, token)
 		order := &keyOrder{noun: "bucket", prefix: in.Prefix, fail: fail}

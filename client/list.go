@@ -59,9 +59,7 @@ func (c *Client) ListObjects(ctx context.Context, in ListObjectsInput) iter.Seq2
 			yield(nil, err)
 			return
 		}
-		fail := func(problem string) error {
-			return &ProtocolError{Op: "ListObjectsV2", Bucket: in.Bucket, Key: in.Prefix, Problem: problem}
-		}
+		fail := protocolFailure("ListObjectsV2", in.Bucket, in.Prefix)
 		token := in.ContinuationToken
 		guard := newPageGuard(fail, token)
 		order := &keyOrder{noun: "key", prefix: in.Prefix, floor: in.StartAfter, fail: fail}

@@ -124,9 +124,7 @@ func (c *Client) abortLostAttempts(ctx context.Context, bucket, key, id string, 
 		warn(c.wrapErr("ListMultipartUploads", bucket, key, err))
 		return
 	}
-	fail := func(problem string) error {
-		return &ProtocolError{Op: "ListMultipartUploads", Bucket: bucket, Key: key, Problem: problem}
-	}
+	fail := protocolFailure("ListMultipartUploads", bucket, key)
 	ups, err := uploadsOf(out, &idOrder{idNoun: "upload", prefix: key, fail: fail}, decoderFor(out.EncodingType, fail))
 	if err != nil {
 		warn(err)
@@ -374,9 +372,7 @@ func (c *Client) ListMultipartUploads(ctx context.Context, bucket, prefix string
 			yield(Upload{}, err)
 			return
 		}
-		fail := func(problem string) error {
-			return &ProtocolError{Op: "ListMultipartUploads", Bucket: bucket, Key: prefix, Problem: problem}
-		}
+		fail := protocolFailure("ListMultipartUploads", bucket, prefix)
 		var keyMarker, idMarker string
 		guard := newPageGuard(fail, "")
 		order := &idOrder{idNoun: "upload", prefix: prefix, fail: fail}

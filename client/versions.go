@@ -105,9 +105,7 @@ func (c *Client) ListObjectVersions(ctx context.Context, in ListObjectVersionsIn
 			yield(nil, err)
 			return
 		}
-		fail := func(problem string) error {
-			return &ProtocolError{Op: "ListObjectVersions", Bucket: in.Bucket, Key: in.Prefix, Problem: problem}
-		}
+		fail := protocolFailure("ListObjectVersions", in.Bucket, in.Prefix)
 		at := versionMarkers{key: in.KeyMarker, versionID: in.VersionIDMarker}
 		guard := newPageGuard(fail, at.token())
 		order := &idOrder{idNoun: "version", prefix: in.Prefix, fail: fail}
