@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -119,7 +120,7 @@ func (o *keyOrder) page(lists ...[]string) error {
 		prev := o.floor
 		for i, name := range names {
 			switch {
-			case len(name) < len(o.prefix) || name[:len(o.prefix)] != o.prefix:
+			case !strings.HasPrefix(name, o.prefix):
 				return o.fail(fmt.Sprintf("%s %q is outside the prefix %q asked for", o.noun, name, o.prefix))
 			case (i > 0 || prev != "") && name <= prev:
 				return o.fail(fmt.Sprintf("%s %q does not sort after %q: the listing is out of order or repeats itself", o.noun, name, prev))
@@ -156,7 +157,7 @@ func (o *idOrder) page(lists ...[]keyID) error {
 		prev := o.floor
 		for _, e := range entries {
 			switch {
-			case len(e.key) < len(o.prefix) || e.key[:len(o.prefix)] != o.prefix:
+			case !strings.HasPrefix(e.key, o.prefix):
 				return o.fail(fmt.Sprintf("key %q is outside the prefix %q asked for", e.key, o.prefix))
 			case e.key < prev:
 				return o.fail(fmt.Sprintf("key %q does not sort after %q: the listing is out of order", e.key, prev))
