@@ -3,7 +3,6 @@ package transfer
 import (
 	"context"
 	"crypto/md5"
-	"encoding/base64"
 	"encoding/hex"
 	"hash"
 	"io"
@@ -156,7 +155,7 @@ func (v *verifier) check(what string) (string, error) {
 		v.closePart()
 	}
 	if c := v.plan.checksum; c.Algorithm != "" {
-		if got := base64.StdEncoding.EncodeToString(v.whole); got != c.Value {
+		if got := b64(v.whole); got != c.Value {
 			return "", &IntegrityError{What: what, Want: c.String(), Got: string(c.Algorithm) + ":" + got}
 		}
 		return strings.ToLower(string(c.Algorithm)), nil

@@ -3,7 +3,6 @@ package transfer
 import (
 	"crypto/md5"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"hash"
 	"io"
@@ -61,7 +60,7 @@ func sumWith(h md5simd.Hasher, r io.Reader, c *copyBuffers, o sumOpts) (s partSu
 		s.sha256 = hex.EncodeToString(sh.Sum(nil))
 	}
 	if ch != nil {
-		s.checksum = base64.StdEncoding.EncodeToString(ch.Sum(nil))
+		s.checksum = b64(ch.Sum(nil))
 	}
 	return s, n, nil
 }
