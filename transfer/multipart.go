@@ -3,7 +3,6 @@ package transfer
 import (
 	"context"
 	"crypto/md5"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -124,7 +123,7 @@ func (u *mpu) sum(p *part) (partSum, error) {
 // size whose ETag is its MD5 (a resumed upload).
 func (u *mpu) keep(p *part, sum partSum) bool {
 	s, ok := u.onService[int32(p.n)]
-	if !ok || s.Size != p.size || !sameETag(s.ETag, hex.EncodeToString(sum.md5[:])) {
+	if !ok || s.Size != p.size || !sameETag(s.ETag, sum.md5Hex()) {
 		return false
 	}
 	u.record(int32(p.n), partDone{etag: s.ETag, sum: sum.md5, size: p.size})
@@ -151,8 +150,8 @@ func (u *mpu) sendPart(ctx context.Context, p *part, sum partSum) error {
 	if err != nil {
 		return err
 	}
-	if md5Comparable(u.in.SSE) && isMD5ETag(etag) && !sameETag(etag, hex.EncodeToString(sum.md5[:])) {
-		return &IntegrityError{What: fmt.Sprintf("part %d of %s", n, u.obj.dest), Want: hex.EncodeToString(sum.md5[:]), Got: trimETag(etag)}
+	if _, err := sum.checkETag(u.in.SSE, etag, fmt.Sprintf("part %d of %s", n, u.obj.dest)); err != nil {
+		return err
 	}
 	u.record(n, partDone{etag: etag, sum: sum.md5, size: p.size, checksum: out.Checksum})
 	return nil

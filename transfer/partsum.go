@@ -64,3 +64,19 @@ func sumWith(h md5simd.Hasher, r io.Reader, c *copyBuffers, o sumOpts) (s partSu
 	}
 	return s, n, nil
 }
+
+// md5Hex is the MD5 as a plain ETag spells it.
+func (s partSum) md5Hex() string { return hex.EncodeToString(s.md5[:]) }
+
+// checkETag compares the ETag the service returned for these bytes, named
+// what, with their MD5 where its ETags are MD5s (not with SSE-KMS or
+// SSE-C); checked says whether it could.
+func (s partSum) checkETag(sse client.SSE, etag, what string) (checked bool, err error) {
+	if !md5Comparable(sse) || !isMD5ETag(etag) {
+		return false, nil
+	}
+	if want := s.md5Hex(); !sameETag(etag, want) {
+		return true, &IntegrityError{What: what, Want: want, Got: trimETag(etag)}
+	}
+	return true, nil
+}

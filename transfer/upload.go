@@ -2,7 +2,6 @@ package transfer
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -175,7 +174,7 @@ func (m *Manager) put(ctx context.Context, body io.ReadSeeker, size int64, sum p
 			return err
 		})
 	})
-	if etag, ok := m.ours(ctx, in, err, hex.EncodeToString(sum.md5[:])); ok {
+	if etag, ok := m.ours(ctx, in, err, sum.md5Hex()); ok {
 		return &Result{Op: OpUpload, Source: obj.source, Dest: obj.dest, Size: size, ETag: etag, Verified: VerifiedMD5}, nil
 	}
 	if err != nil {
@@ -183,10 +182,11 @@ func (m *Manager) put(ctx context.Context, body io.ReadSeeker, size int64, sum p
 	}
 	res := &Result{Op: OpUpload, Source: obj.source, Dest: obj.dest, Size: size, ETag: out.ETag, VersionID: out.VersionID,
 		Verified: VerifiedContentMD5}
-	if md5Comparable(in.SSE) && isMD5ETag(out.ETag) {
-		if !sameETag(out.ETag, hex.EncodeToString(sum.md5[:])) {
-			return res, &IntegrityError{What: obj.dest, Want: hex.EncodeToString(sum.md5[:]), Got: trimETag(out.ETag)}
-		}
+	checked, err := sum.checkETag(in.SSE, out.ETag, obj.dest)
+	if err != nil {
+		return res, err
+	}
+	if checked {
 		res.Verified = VerifiedMD5
 	}
 	return res, nil
