@@ -71,7 +71,7 @@ func (m *Manager) copyObject(ctx context.Context, in CopyInput, obj *object) (*R
 		obj.start(in.Listed.Size)
 		return m.copySingle(ctx, in, in.Listed.Size, in.Listed.ETag, *obj)
 	}
-	info, err := m.head(ctx, DownloadInput{Bucket: in.SourceBucket, Key: in.SourceKey, VersionID: in.SourceVersionID, CustomerKey: in.SourceCustomerKey})
+	info, err := m.head(ctx, in.source())
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +182,7 @@ func (m *Manager) copyParts(ctx context.Context, in CopyInput, info client.Objec
 // parts from a newer version. Nothing is claimed copied (and mv removes
 // nothing) unless the source is unchanged.
 func (m *Manager) sourceUnchanged(ctx context.Context, in CopyInput, info client.ObjectInfo, obj object) error {
-	now, err := m.head(ctx, DownloadInput{Bucket: in.SourceBucket, Key: in.SourceKey, VersionID: in.SourceVersionID, CustomerKey: in.SourceCustomerKey})
+	now, err := m.head(ctx, in.source())
 	if err != nil {
 		return fmt.Errorf("%s was copied to %s, but the source could not be checked afterwards: %w", obj.source, obj.dest, err)
 	}
@@ -227,4 +227,9 @@ func (w *copyWriter) writePart(ctx context.Context, p *part) error {
 	u.record(n, done)
 	p.report(p.size)
 	return nil
+}
+
+// source is the read of the copy's source object (its version, its SSE-C key).
+func (in CopyInput) source() DownloadInput {
+	return DownloadInput{Bucket: in.SourceBucket, Key: in.SourceKey, VersionID: in.SourceVersionID, CustomerKey: in.SourceCustomerKey}
 }
