@@ -176,8 +176,7 @@ func (m *Manager) getWhole(ctx context.Context, in DownloadInput, w io.Writer, o
 // server that sends more (a wrong Content-Length, another version, an
 // endless stream) must not fill the disk or the pipe.
 func nothingMore(body io.Reader, object string, size int64) error {
-	var one [1]byte
-	if n, _ := io.ReadFull(body, one[:]); n > 0 {
+	if more, _ := readsMore(body); more {
 		return &IntegrityError{What: object, Want: fmt.Sprintf("%d bytes", size),
 			Got: "more (the answer went on past the object's size; nothing past it was written)"}
 	}

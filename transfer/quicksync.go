@@ -151,8 +151,7 @@ func (q *qsUpload) parts() nextPart {
 
 // streamEnded fails when a stream holds more than the announced size.
 func (q *qsUpload) streamEnded() error {
-	var b [1]byte
-	if n, _ := io.ReadFull(q.r, b[:]); n > 0 {
+	if more, _ := readsMore(q.r); more {
 		return fmt.Errorf("the data is longer than the %d bytes announced", q.size)
 	}
 	return nil

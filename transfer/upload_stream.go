@@ -123,9 +123,16 @@ func (m *Manager) readPart(ctx context.Context, r io.Reader, size int64) (buf []
 // endOfStream checks that r has nothing after the 10,000th part: nil
 // when it ended there.
 func endOfStream(r io.Reader, total int64) error {
-	var b [1]byte
-	if n, err := io.ReadFull(r, b[:]); n == 0 && errors.Is(err, io.EOF) {
+	if more, err := readsMore(r); !more && errors.Is(err, io.EOF) {
 		return nil
 	}
 	return &TooLargeError{Size: total, Limit: "the stream needs more than 10,000 parts"}
+}
+
+// readsMore reads one byte of r to tell whether a body or stream that
+// should have ended goes on; err is the read's.
+func readsMore(r io.Reader) (bool, error) {
+	var b [1]byte
+	n, err := io.ReadFull(r, b[:])
+	return n > 0, err
 }
