@@ -124,6 +124,8 @@ func (a *attrFlags) args(paths cobra.PositionalArgs) cobra.PositionalArgs {
 
 var objectACLs = []string{"private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control"}
 
+// usagef is a UsageError (exit 2) of a formatted message: the one way
+// s3cmd reports a bad flag or argument.
 func usagef(format string, args ...any) error {
 	return &cmdutil.UsageError{Err: fmt.Errorf(format, args...)}
 }

@@ -2,7 +2,6 @@ package s3cmd
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"path"
 	"strings"
@@ -226,28 +225,27 @@ func treeOptions(opts *CpOptions, src, dst location) (transfer.TreeOptions, erro
 
 // checkDirections refuses the combinations of locations cp cannot do.
 func checkDirections(src, dst location, opts *CpOptions) error {
-	usage := func(format string, args ...any) error { return &cmdutil.UsageError{Err: fmt.Errorf(format, args...)} }
 	cmd := "cp"
 	if opts.Move {
 		cmd = "mv"
 	}
 	switch {
 	case !src.s3 && !dst.s3:
-		return usage("%s needs at least one S3 location (s3://bucket/key)", cmd)
+		return usagef("%s needs at least one S3 location (s3://bucket/key)", cmd)
 	case (src.stdio || dst.stdio) && (opts.Recursive || opts.Move):
-		return usage("- (stdin or stdout) works only with a single object and cp, not --recursive or mv")
+		return usagef("- (stdin or stdout) works only with a single object and cp, not --recursive or mv")
 	case opts.VersionID != "" && (!src.s3 || opts.Recursive):
-		return usage("--version-id names a version of one S3 object: it needs an S3 source and no --recursive")
+		return usagef("--version-id names a version of one S3 object: it needs an S3 source and no --recursive")
 	case src.s3 && !opts.Recursive && src.uri.Key == "":
-		return usage("%s of a whole bucket needs --recursive", cmd)
+		return usagef("%s of a whole bucket needs --recursive", cmd)
 	case src.s3 && !opts.Recursive && strings.HasSuffix(src.uri.Key, "/"):
-		return usage("%s names a prefix: use --recursive to %s what is under it", src.arg, cmd)
+		return usagef("%s names a prefix: use --recursive to %s what is under it", src.arg, cmd)
 	case opts.Move && onItself(src, dst, opts.Recursive):
-		return usage("cannot mv %s onto itself", src.arg)
+		return usagef("cannot mv %s onto itself", src.arg)
 	case dst.stdio && !src.s3, src.stdio && !dst.s3:
-		return usage("- pairs with an S3 object")
+		return usagef("- pairs with an S3 object")
 	case src.stdio && dst.uri.IsPrefix():
-		return usage("an upload from stdin needs a full key, not %s", dst.arg)
+		return usagef("an upload from stdin needs a full key, not %s", dst.arg)
 	}
 	return nil
 }

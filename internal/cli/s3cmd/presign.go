@@ -93,10 +93,6 @@ func NewCmdPresign(f *cmdutil.Factory, runF func(context.Context, *PresignOption
 	return cmd
 }
 
-func usageErrorf(format string, args ...any) error {
-	return &cmdutil.UsageError{Err: fmt.Errorf(format, args...)}
-}
-
 // checkFlags parses --expires-in and rejects flag combinations that cannot
 // mean anything, before any configuration is read.
 func (o *PresignOptions) checkFlags(fl *pflag.FlagSet, expires string) error {
@@ -110,20 +106,20 @@ func (o *PresignOptions) checkFlags(fl *pflag.FlagSet, expires string) error {
 	}
 	for _, name := range []string{"max-size", "key-prefix"} {
 		if fl.Changed(name) {
-			return usageErrorf("--%s needs --post", name)
+			return usagef("--%s needs --post", name)
 		}
 	}
 	switch o.Method {
 	case http.MethodGet, http.MethodHead, http.MethodDelete:
 		if o.ContentType != "" || len(o.Metadata) > 0 {
-			return usageErrorf("--content-type and --metadata apply to --method PUT and --post, not %s", o.Method)
+			return usagef("--content-type and --metadata apply to --method PUT and --post, not %s", o.Method)
 		}
 	case http.MethodPut:
 		if o.VersionID != "" {
-			return usageErrorf("--version-id applies to GET, HEAD and DELETE, not PUT")
+			return usagef("--version-id applies to GET, HEAD and DELETE, not PUT")
 		}
 	default:
-		return usageErrorf("unsupported --method %q: use GET, PUT, HEAD or DELETE (or --post for a browser form)", o.Method)
+		return usagef("unsupported --method %q: use GET, PUT, HEAD or DELETE (or --post for a browser form)", o.Method)
 	}
 	return nil
 }
@@ -131,9 +127,9 @@ func (o *PresignOptions) checkFlags(fl *pflag.FlagSet, expires string) error {
 func (o *PresignOptions) checkPostFlags(fl *pflag.FlagSet) error {
 	switch {
 	case fl.Changed("method"):
-		return usageErrorf("--post makes a POST form; drop --method")
+		return usagef("--post makes a POST form; drop --method")
 	case o.VersionID != "":
-		return usageErrorf("--version-id cannot be used with --post")
+		return usagef("--version-id cannot be used with --post")
 	}
 	return nil
 }
@@ -144,7 +140,7 @@ func runPresign(ctx context.Context, opts *PresignOptions) error {
 		return err
 	}
 	if uri.IsBucket() && (!opts.Post || opts.KeyPrefix == "") {
-		return usageErrorf("presign needs an object, not a bucket: use s3://%s/KEY", uri.Bucket)
+		return usagef("presign needs an object, not a bucket: use s3://%s/KEY", uri.Bucket)
 	}
 	c, err := opts.Client(ctx)
 	if err != nil {
