@@ -21,7 +21,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -32,6 +31,7 @@ import (
 
 	"github.com/quilibrium/qcli/client"
 	"github.com/quilibrium/qcli/internal/cli/cmdutil"
+	"github.com/quilibrium/qcli/transfer"
 )
 
 // NewCmdS3api is the `qcli s3api` group.
@@ -432,8 +432,8 @@ func printJSON(w io.Writer, v any) error {
 	return err
 }
 
-// writeBody writes a streamed answer's bytes to path: into a temporary
-// file beside it, renamed into place only once every byte the answer
+// writeBody writes a streamed answer's bytes to path: into a download
+// temporary beside it (transfer.CreateTemp), renamed into place only once every byte the answer
 // announced has come, so a failure leaves path as it was. A path that is
 // not a regular file (/dev/stdout, a pipe) is written directly.
 func writeBody(out reflect.Value, path string) (err error) {
@@ -451,7 +451,7 @@ func writeBody(out reflect.Value, path string) (err error) {
 		defer w.Close()
 		return copyBody(w, body, want)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".qcli-*")
+	tmp, err := transfer.CreateTemp(path) // named as every download's temporary, so walks skip it and a later run sweeps it if killed
 	if err != nil {
 		return &cmdutil.UsageError{Err: fmt.Errorf("OUTFILE %s: cannot write beside it: %v", path, unwrapPathError(err))}
 	}
@@ -461,7 +461,6 @@ func writeBody(out reflect.Value, path string) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	_ = tmp.Chmod(0o644) // CreateTemp's 0600 is for secrets; a download is an ordinary file
 	if err = copyBody(tmp, body, want); err != nil {
 		return fmt.Errorf("%w; %s is unchanged", err, path)
 	}
