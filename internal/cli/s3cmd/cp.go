@@ -2,7 +2,6 @@ package s3cmd
 
 import (
 	"context"
-	"io"
 	"path"
 	"strings"
 
@@ -176,7 +175,7 @@ func newCpJob(ctx context.Context, opts *CpOptions) (*cpJob, error) {
 	if dst.stdio {
 		// stdout carries the object: nothing else may go there, in any
 		// output format. Failures still reach stderr.
-		rep.onlyErrs, rep.p = true, output.New(io.Discard, rep.p.Format)
+		rep.onlyErrs, rep.p = true, actionPrinter(rep.p, true)
 	}
 	topts.Progress = rep.event
 	m, err := opts.Manager(ctx, topts)
