@@ -210,8 +210,10 @@ func treeOptions(opts *CpOptions, src, dst location) (transfer.TreeOptions, erro
 		return transfer.TreeOptions{}, err
 	}
 	switch {
+	case checksum != "" && copying:
+		return transfer.TreeOptions{}, usagef("--checksum-algorithm applies to uploads, not to copies")
 	case checksum != "" && src.s3:
-		return transfer.TreeOptions{}, usagef("--checksum-algorithm applies to uploads, not to %s", map[bool]string{true: "copies", false: "downloads"}[copying])
+		return transfer.TreeOptions{}, usagef("--checksum-algorithm applies to uploads, not to downloads")
 	case !copying && (opts.Attrs.MetadataDirective != "" || !strings.EqualFold(opts.Attrs.CopyProps, "default")):
 		return transfer.TreeOptions{}, usagef("--metadata-directive and --copy-props apply to S3 to S3 copies")
 	}
