@@ -159,7 +159,7 @@ func TestRbForceReportsAVersionLockedMeanwhile(t *testing.T) {
 	v := putVersion(t, c, "doc", "d", client.ObjectLock{})
 	r := e.Run("", "s3", "rb", "s3://vault", "--force")
 	wantFailure(t, r, "delete failed: s3://vault/doc (version "+v+") is protected by Object Lock (legal hold on)",
-		"1 objects could not be deleted (1 protected by Object Lock); s3://vault was not removed")
+		"1 object could not be deleted (1 protected by Object Lock); s3://vault was not removed")
 	if err := c.HeadBucket(context.Background(), "vault"); err != nil {
 		t.Errorf("the bucket: %v", err)
 	}

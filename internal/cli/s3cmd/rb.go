@@ -131,7 +131,7 @@ func emptyBucket(ctx context.Context, c *client.Client, p *output.Printer, errOu
 		if locked > 0 {
 			why = fmt.Sprintf(" (%d protected by Object Lock)", locked)
 		}
-		return &cmdutil.ExitError{Code: cmdutil.ExitFailed, Err: fmt.Errorf("rb --force: %d objects could not be deleted%s; s3://%s was not removed", failed, why, bucket)}
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailed, Err: fmt.Errorf("rb --force: %s could not be deleted%s; s3://%s was not removed", objects(int64(failed)), why, bucket)}
 	}
 	return abortUploads(ctx, c, p, bucket)
 }
