@@ -41,9 +41,15 @@ var grantHeaders = []struct {
 	{"X-Amz-Grant-Write-Acp", access.WriteACP},
 }
 
+// ownerID is the canonical user ID of the owner recorded as the access
+// key ownerKey (access.OwnerID, with the emulator's root keys).
+func (srv *Server) ownerID(ownerKey string) string {
+	return access.OwnerID(srv.verifier.Keys, ownerKey)
+}
+
 // ownerView is the Owner element for the access key ownerKey.
 func (srv *Server) ownerView(ownerKey string) *owner {
-	id := access.OwnerID(srv.verifier.Keys, ownerKey)
+	id := srv.ownerID(ownerKey)
 	if id == access.RootID {
 		return ownerInfo
 	}
@@ -158,7 +164,7 @@ func (srv *Server) checkGrant(g store.Grant) (store.Grant, error) {
 		if _, _, known := srv.verifier.Keys.Lookup(id); !known && id != access.RootID {
 			return g, s3err.Errorf("InvalidArgument", "Invalid id").With("ArgumentName", "CanonicalUser/ID").With("ArgumentValue", id)
 		}
-		return userGrant(access.OwnerID(srv.verifier.Keys, id), access.Permission(g.Permission)), nil
+		return userGrant(srv.ownerID(id), access.Permission(g.Permission)), nil
 	case ge.Type == "Group" && (ge.URI == access.AllUsers || ge.URI == access.AuthenticatedUsers || ge.URI == access.LogDelivery):
 		return groupGrant(ge.URI, access.Permission(g.Permission)), nil
 	case ge.Type == "Group":
@@ -268,7 +274,7 @@ func (srv *Server) objectACL(w http.ResponseWriter, r *http.Request, bucket, key
 	if err != nil {
 		return err
 	}
-	own, bucketOwnerID := srv.ownerView(objectOwner(b, o)), access.OwnerID(srv.verifier.Keys, b.Owner)
+	own, bucketOwnerID := srv.ownerView(objectOwner(b, o)), srv.ownerID(b.Owner)
 	switch r.Method {
 	case http.MethodGet:
 		srv.setVersionHeader(w.Header(), bucket, o)
@@ -315,7 +321,7 @@ func (srv *Server) newObjectACL(r *http.Request, h http.Header, bucket string) (
 		b.Ownership == ownershipPreferred && canned == cannedBucketOwnerFull:
 		ownerKey = b.Owner
 	}
-	ownerID, bucketOwnerID := access.OwnerID(srv.verifier.Keys, ownerKey), access.OwnerID(srv.verifier.Keys, b.Owner)
+	ownerID, bucketOwnerID := srv.ownerID(ownerKey), srv.ownerID(b.Owner)
 	acl, _, err = srv.headerACL(h, ownerID, bucketOwnerID)
 	if err != nil {
 		return "", nil, err

@@ -145,7 +145,7 @@ func (srv *Server) allow(p access.Principal, res access.Resource, perm access.Pe
 }
 
 func (srv *Server) bucketResource(b *store.Bucket) access.Resource {
-	return access.Resource{OwnerID: access.OwnerID(srv.verifier.Keys, b.Owner), ACL: b.ACL, ACLsDisabled: b.Ownership == ownershipEnforced}
+	return access.Resource{OwnerID: srv.ownerID(b.Owner), ACL: b.ACL, ACLsDisabled: b.Ownership == ownershipEnforced}
 }
 
 // allowObject decides on a version of an object ("" the current one), by
@@ -162,7 +162,7 @@ func (srv *Server) allowObject(p access.Principal, b *store.Bucket, key, version
 	if b.Ownership == ownershipEnforced {
 		return srv.allow(p, srv.bucketResource(b), perm)
 	}
-	return srv.allow(p, access.Resource{OwnerID: access.OwnerID(srv.verifier.Keys, o.Owner), ACL: o.ACL}, perm)
+	return srv.allow(p, access.Resource{OwnerID: srv.ownerID(o.Owner), ACL: o.ACL}, perm)
 }
 
 // allowCopySource wants READ on the source of CopyObject and

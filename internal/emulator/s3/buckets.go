@@ -56,7 +56,7 @@ func (srv *Server) location(w http.ResponseWriter, bucket string) error {
 // lists reports whether ListBuckets shows b to p: its owner's buckets, or
 // every bucket to a root key.
 func (srv *Server) lists(p access.Principal, b *store.Bucket) bool {
-	return p.Root || access.OwnerID(srv.verifier.Keys, b.Owner) == p.ID()
+	return p.Root || srv.ownerID(b.Owner) == p.ID()
 }
 
 // createBucket makes a bucket owned by the request's access key, with the
@@ -91,7 +91,7 @@ func (srv *Server) createBucket(w http.ResponseWriter, r *http.Request, bucket s
 	if lockEnabledAtCreation(r.Header) { // as in S3, Object Lock comes with versioning
 		rec.ObjectLock, rec.Versioning = &store.LockConfig{}, store.VersioningEnabled
 	}
-	sameOwner := func(b *store.Bucket) bool { return access.OwnerID(srv.verifier.Keys, b.Owner) == p.ID() }
+	sameOwner := func(b *store.Bucket) bool { return srv.ownerID(b.Owner) == p.ID() }
 	if err := srv.store.CreateBucket(rec, sameOwner); err != nil {
 		return err
 	}

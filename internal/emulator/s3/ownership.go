@@ -4,7 +4,6 @@ import (
 	"encoding/xml"
 	"net/http"
 
-	"github.com/quilibrium/qcli/internal/emulator/access"
 	"github.com/quilibrium/qcli/internal/emulator/s3err"
 	"github.com/quilibrium/qcli/internal/emulator/store"
 )
@@ -74,7 +73,7 @@ func (srv *Server) bucketOwnershipControls(w http.ResponseWriter, r *http.Reques
 // setOwnership refuses, as S3 does, to turn ACLs off while the bucket's
 // own ACL grants anyone but its owner.
 func (srv *Server) setOwnership(b *store.Bucket, v string) error {
-	if v == ownershipEnforced && !onlyBucketOwner(b.ACL, access.OwnerID(srv.verifier.Keys, b.Owner)) {
+	if v == ownershipEnforced && !onlyBucketOwner(b.ACL, srv.ownerID(b.Owner)) {
 		return errEnforcedWithACL()
 	}
 	b.Ownership = v
