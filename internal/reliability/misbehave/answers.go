@@ -3,7 +3,6 @@ package misbehave
 import (
 	"encoding/xml"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 )
@@ -48,17 +47,8 @@ func IsUploadPart(r *http.Request) bool {
 	return r.Method == http.MethodPut && r.URL.Query().Has("partNumber") && r.Header.Get("X-Amz-Copy-Source") == ""
 }
 
-// IsObjectGet is a GetObject request, ranged or not.
-func IsObjectGet(r *http.Request) bool {
-	return r.Method == http.MethodGet && r.URL.Path != "/" && !bucketOnly(r) && !r.URL.Query().Has("uploadId") &&
-		!strings.HasPrefix(r.URL.Path, "/v1/")
-}
-
-// IsRangedGet is a GetObject request for a byte range.
-func IsRangedGet(r *http.Request) bool { return IsObjectGet(r) && r.Header.Get("Range") != "" }
-
 // ListResult is a ListObjectsV2 answer, to alter. Names are as on the
-// wire: URL-encoded when EncodingType is "url" (see Wire).
+// wire: URL-encoded when EncodingType is "url".
 type ListResult struct {
 	XMLName               xml.Name       `xml:"ListBucketResult"`
 	Xmlns                 string         `xml:"xmlns,attr,omitempty"`
@@ -88,14 +78,6 @@ type Content struct {
 // CommonPrefix is one common prefix of a ListResult.
 type CommonPrefix struct {
 	Prefix string `xml:"Prefix"`
-}
-
-// Wire renders a key for res as the wire carries it.
-func (res *ListResult) Wire(key string) string {
-	if res.EncodingType == "url" {
-		return url.QueryEscape(key)
-	}
-	return key
 }
 
 // AlterLists answers every ListObjectsV2 request accepted by match (nil:
