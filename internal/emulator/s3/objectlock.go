@@ -158,15 +158,14 @@ func (doc *objectLockConfiguration) config() (store.LockConfig, error) {
 	return cfg, nil
 }
 
-// lockedBucket is the record of a bucket that has Object Lock;
-// InvalidRequest for one without, as S3 answers the Object Lock requests
-// of an object in it.
-func (srv *Server) lockedBucket(bucket string) (*store.Bucket, error) {
+// requireLock refuses a bucket without Object Lock with InvalidRequest, as
+// S3 answers the Object Lock requests of an object in it.
+func (srv *Server) requireLock(bucket string) error {
 	b, err := srv.store.Bucket(bucket)
 	if err == nil && b.ObjectLock == nil {
 		err = store.ErrNoLockConfiguration()
 	}
-	return b, err
+	return err
 }
 
 // lockSetting is one of a version's Object Lock settings that GET and PUT
@@ -185,7 +184,7 @@ func (srv *Server) serveLockSetting(w http.ResponseWriter, r *http.Request, buck
 	if err != nil {
 		return err
 	}
-	if _, err := srv.lockedBucket(bucket); err != nil {
+	if err := srv.requireLock(bucket); err != nil {
 		return err
 	}
 	switch r.Method {
