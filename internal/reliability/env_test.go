@@ -111,6 +111,15 @@ func (e *env) run(ctx context.Context, stdin string, argv ...string) clitest.Res
 	return clitest.Result{Stdout: out.String(), Stderr: errOut.String(), Code: code}
 }
 
+// checkNoOpenUploads fails t when an upload was left open, or when the
+// uploads could not be listed (the check would otherwise check nothing).
+func (e *env) checkNoOpenUploads(t testing.TB) {
+	t.Helper()
+	if open, err := e.openUploads(); err != nil || len(open) > 0 {
+		t.Errorf("uploads left open: %v %v", open, err)
+	}
+}
+
 // openUploads lists the multipart uploads left in the bucket and the
 // unfinished QuickSync uploads.
 func (e *env) openUploads() ([]string, error) {

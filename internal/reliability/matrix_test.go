@@ -236,9 +236,7 @@ func checkAftermath(t testing.TB, e *env, j *job) {
 	if err := j.intact(); err != nil {
 		t.Errorf("partial result left: %v", err)
 	}
-	if open, err := e.openUploads(); err != nil || len(open) > 0 {
-		t.Errorf("uploads left open: %v %v", open, err)
-	}
+	e.checkNoOpenUploads(t)
 }
 
 // firstLine is the first line of s that says something failed, else the first line.

@@ -380,9 +380,7 @@ func uploadCases() []semanticCase {
 			if _, ok, _ := e.object("big.bin"); ok {
 				t.Error("an object was stored")
 			}
-			if open, _ := e.openUploads(); len(open) > 0 {
-				t.Errorf("uploads left open: %v", open)
-			}
+			e.checkNoOpenUploads(t)
 			return e.observe(t, r, 1, dir, "the file kept; no object; no upload left open", "changed while uploading")
 		},
 	}, {
@@ -398,9 +396,7 @@ func uploadCases() []semanticCase {
 			}))
 			r := e.runSemantic(t, s3cp("cp", path, "s3://bkt/big.bin")...)
 			sw.Set(nil)
-			if open, _ := e.openUploads(); len(open) > 0 {
-				t.Errorf("uploads left open: %v", open)
-			}
+			e.checkNoOpenUploads(t)
 			return e.observe(t, r, 1, dir, "no object; no upload left open", "changed while uploading (it shrank")
 		},
 	}, {
