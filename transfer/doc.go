@@ -44,8 +44,8 @@
 // included. What differs between APIs sits behind a small unexported
 // part-writer interface (write a part, complete, abort), as rclone's
 // multipart code drives every backend's chunk writer: the S3 multipart
-// upload (each part's Content-MD5 sent and its ETag checked, the composite
-// checked at completion), its variants for a file (checked for changes,
+// upload (each part's ETag checked against its MD5, the composite checked
+// at completion), its variants for a file (checked for changes,
 // with a resume state) and for a multipart copy (UploadPartCopy pinned to
 // the source's ETag), and the QuickSync upload (the client's calls, tags
 // completed in part order, a failed upload deleted). The API clients
@@ -83,15 +83,20 @@
 //
 // # Integrity
 //
-// Every PutObject and UploadPart carries Content-MD5, so the service
-// refuses bytes damaged on the way; every returned part ETag is compared
-// with the local MD5, and the multipart ETag (the MD5 of the part MD5s,
-// "-N") at completion. The parts of a transfer in flight at once are
-// hashed side by side with md5-simd (16 MD5s per pass of AVX-512 on one
-// core, 8 with AVX2, crypto/md5 elsewhere), at about a third of the CPU of
-// crypto/md5 per part. A part is read twice from the file: once for its
-// digests (MD5, and over plain HTTP the SHA-256 the request is signed
-// with), once to send it. A single PUT's ETag is compared where the service
+// Every returned part ETag is compared with the local MD5, and the
+// multipart ETag (the MD5 of the part MD5s, "-N") at completion. The parts
+// of a transfer in flight at once are hashed side by side with md5-simd
+// (16 MD5s per pass of AVX-512 on one core, 8 with AVX2, crypto/md5
+// elsewhere), at about a third of the CPU of crypto/md5 per part. Where
+// nothing must precede a part's body (over HTTPS, without a flexible
+// checksum, an ETag that is an MD5), the part is hashed as it is sent:
+// read once, its ETag the check. Otherwise it is read twice: once for its
+// digests (MD5, over plain HTTP the SHA-256 the request is signed with,
+// the flexible checksum), sent with them in its Content-MD5 and headers,
+// so the service refuses bytes damaged on the way. Every PutObject
+// carries Content-MD5. A service that refuses a part without a digest
+// (S3 in a bucket with Object Lock), or whose part ETags are not MD5s,
+// gets that part again the second way, and every part after. A single PUT's ETag is compared where the service
 // uses MD5 ETags (not with SSE-KMS or SSE-C). Downloads check the size and,
 // where the ETag allows, the MD5 or the composite ETag; the part size for
 // the latter is recorded at upload in the metadata x-amz-meta-qcli-part-size

@@ -97,6 +97,108 @@ func TestUploadRefusesAPartWhoseETagIsNotItsMD5AndAbortsIt(t *testing.T) {
 	}
 }
 
+// Parts go without a Content-MD5 where their MD5 can be computed as they
+// are sent (fakeS3 does not sign payloads, as over HTTPS). A client
+// retrying a request rewinds the body; the MD5 must then be of the bytes
+// the last attempt sent, not of everything read: here each part is read
+// in part, from the middle, and rewound before it is read whole.
+func TestPartMD5ComputedAsItIsSentIsOfTheLastAttempt(t *testing.T) {
+	for _, stream := range []bool{false, true} {
+		f := newFakeS3()
+		var mu sync.Mutex
+		withMD5 := 0
+		f.onPart = func(in client.UploadPartInput) (string, error) {
+			mu.Lock()
+			if in.ContentMD5 != "" {
+				withMD5++
+			}
+			mu.Unlock()
+			body := in.Body.(io.ReadSeeker)
+			if _, err := io.CopyN(io.Discard, body, 100); err != nil {
+				return "", err
+			}
+			if _, err := body.Seek(500, io.SeekStart); err != nil {
+				return "", err
+			}
+			if _, err := io.CopyN(io.Discard, body, 10); err != nil {
+				return "", err
+			}
+			_, err := body.Seek(0, io.SeekStart)
+			return "", err
+		}
+		path, data := fakeFile(t, 5000)
+		m := newFakeManager(t, f)
+		var res *Result
+		var err error
+		if stream {
+			res, err = m.Upload(context.Background(), bytes.NewReader(data), UploadInput{Bucket: "b", Key: "k"})
+		} else {
+			res, err = m.UploadFile(context.Background(), path, UploadInput{Bucket: "b", Key: "k"})
+		}
+		if err != nil {
+			t.Fatalf("stream %v: %v", stream, err)
+		}
+		if res.Verified != VerifiedComposite || withMD5 != 0 || f.count(op("UploadPart")) != 5 {
+			t.Errorf("stream %v: verified %q, %d of %d parts with Content-MD5: want composite, 0 of 5",
+				stream, res.Verified, withMD5, f.count(op("UploadPart")))
+		}
+		if o := f.object("k"); o == nil || !bytes.Equal(o.data, data) {
+			t.Errorf("stream %v: the object is not the file", stream)
+		}
+	}
+}
+
+// Some services cannot have a part sent without its Content-MD5: one whose
+// part ETags are not MD5s (the part could not be checked after), and S3 in
+// a bucket with Object Lock, which refuses such a part. The part is sent
+// again with it, and so is every part after; no part is left stored
+// unchecked, and progress counts each byte once.
+func TestPartsGoWithContentMD5WhereTheServiceNeedsIt(t *testing.T) {
+	for name, answer := range map[string]func(client.UploadPartInput) (string, error){
+		"ETags not MD5s": func(client.UploadPartInput) (string, error) { return "opaque-etag", nil },
+		"refused without a digest": func(in client.UploadPartInput) (string, error) {
+			if in.ContentMD5 == "" {
+				return "", s3Err("UploadPart", http.StatusBadRequest, client.ErrInvalidRequest)
+			}
+			return "", nil
+		},
+	} {
+		f := newFakeS3()
+		var mu sync.Mutex
+		last := map[int32]string{} // each part's last Content-MD5
+		f.onPart = func(in client.UploadPartInput) (string, error) {
+			mu.Lock()
+			last[in.PartNumber] = in.ContentMD5
+			mu.Unlock()
+			return answer(in)
+		}
+		path, data := fakeFile(t, 20*1024)
+		var log events
+		if _, err := newFakeManager(t, f).UploadFile(context.Background(), path, UploadInput{Bucket: "b", Key: "k", Progress: log.add}); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for n := int32(1); n <= 20; n++ {
+			if last[n] == "" {
+				t.Errorf("%s: part %d is stored as sent without a Content-MD5", name, n)
+			}
+		}
+		// At most the parts in flight when the first answer came go twice.
+		if sent := f.count(op("UploadPart")); sent <= 20 || sent > 20+4 {
+			t.Errorf("%s: %d UploadPart requests for 20 parts, 4 in flight: want 21 to 24", name, sent)
+		}
+		if o := f.object("k"); o == nil || !bytes.Equal(o.data, data) {
+			t.Errorf("%s: the object is not the file", name)
+		}
+		reported := int64(0)
+		for _, ev := range log.of(Bytes) {
+			reported += ev.Bytes
+		}
+		if reported != int64(len(data)) {
+			t.Errorf("%s: progress reported %d bytes of %d", name, reported, len(data))
+		}
+	}
+}
+
 func TestUploadAbortsWhenCompleteFails(t *testing.T) {
 	f := newFakeS3()
 	f.onComplete = func(client.CompleteMultipartUploadInput) error {

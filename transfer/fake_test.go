@@ -56,6 +56,7 @@ type fakeUpload struct {
 	key   string
 	meta  map[string]string
 	parts map[int32][]byte
+	etags map[int32]string // what UploadPart answered, as S3 remembers it
 }
 
 // fakeCall is one request the fake answered.
@@ -232,7 +233,7 @@ func (f *fakeS3) CreateMultipartUpload(_ context.Context, in client.CreateMultip
 	defer f.mu.Unlock()
 	f.nextID++
 	id := "upload-" + strconv.Itoa(f.nextID)
-	f.uploads[id] = &fakeUpload{key: in.Key, meta: in.Metadata, parts: map[int32][]byte{}}
+	f.uploads[id] = &fakeUpload{key: in.Key, meta: in.Metadata, parts: map[int32][]byte{}, etags: map[int32]string{}}
 	return id, nil
 }
 
@@ -259,6 +260,7 @@ func (f *fakeS3) UploadPart(_ context.Context, in client.UploadPartInput) (clien
 	if etag == "" {
 		etag = md5hex(data)
 	}
+	u.etags[in.PartNumber] = etag
 	return client.UploadPartOutput{ETag: `"` + etag + `"`}, nil
 }
 
@@ -286,7 +288,7 @@ func (f *fakeS3) CompleteMultipartUpload(_ context.Context, in client.CompleteMu
 	var sums [][md5.Size]byte
 	for _, p := range in.Parts {
 		data := u.parts[p.PartNumber]
-		if !sameETag(p.ETag, md5hex(data)) {
+		if !sameETag(p.ETag, u.etags[p.PartNumber]) {
 			return client.CompleteMultipartUploadOutput{}, s3Err("CompleteMultipartUpload", http.StatusBadRequest, "InvalidPart")
 		}
 		o.data = append(o.data, data...)

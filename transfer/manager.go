@@ -28,6 +28,11 @@ type Manager struct {
 	// noConditionalWrites: the service answered NotImplemented to
 	// If-None-Match on a write (see UploadInput.NoOverwrite).
 	noConditionalWrites atomic.Bool
+	// digestFirst: the service refused a part sent without a digest
+	// (InvalidRequest, as S3 in a bucket with Object Lock) or answered one
+	// with an ETag that is not an MD5, so parts are hashed before they are
+	// sent, to go with their Content-MD5 (see mpu.hashWhileSending).
+	digestFirst atomic.Bool
 }
 
 // s3API is what a Manager asks of the QStorage client: *client.Client's

@@ -39,10 +39,17 @@ type part struct {
 	body      io.ReadSeeker
 	report    func(int64) // progress: bytes of the part sent
 	release   func()      // gives a pooled buffer back, if the part has one
+	sent      *progressReader
 }
 
-// sendBody is the part's body, reporting each byte sent once.
-func (p *part) sendBody() io.ReadSeeker { return &progressReader{r: p.body, report: p.report} }
+// sendBody is the part's body, reporting each byte sent once, however
+// many requests send it.
+func (p *part) sendBody() io.ReadSeeker {
+	if p.sent == nil {
+		p.sent = &progressReader{r: p.body, report: p.report}
+	}
+	return p.sent
+}
 
 // done releases what the part holds once it was sent or dropped.
 func (p *part) done() {

@@ -80,3 +80,63 @@ func (s partSum) checkETag(sse client.SSE, etag, what string) (checked bool, err
 	}
 	return true, nil
 }
+
+// hashingBody is a part's body that computes its MD5 as the request reads
+// it. The client rewinds the body to retry a request; the hash then starts
+// over, so it is always of the bytes the last attempt sent.
+type hashingBody struct {
+	r       io.ReadSeeker
+	newHash func() md5simd.Hasher
+	h       md5simd.Hasher
+	// hashed bytes were read in order from the start and hashed; at is
+	// where the next read starts. A read elsewhere is not hashed, and the
+	// hash then does not cover the part (sum says so).
+	hashed, at int64
+}
+
+func (b *hashingBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if n > 0 && b.at == b.hashed {
+		if b.h == nil {
+			b.h = b.newHash()
+		}
+		_, _ = b.h.Write(p[:n]) // a hash.Hash write never fails
+		b.hashed += int64(n)
+	}
+	b.at += int64(n)
+	return n, err
+}
+
+func (b *hashingBody) Seek(off int64, whence int) (int64, error) {
+	pos, err := b.r.Seek(off, whence)
+	if err != nil {
+		return pos, err
+	}
+	b.at = pos
+	if pos == 0 && b.hashed > 0 {
+		b.close()
+		b.hashed = 0
+	}
+	return pos, nil
+}
+
+// sum is the MD5 of the size bytes read since the last rewind; ok is
+// false when they were not read in order or not to the end.
+func (b *hashingBody) sum(size int64) (s partSum, ok bool) {
+	if b.hashed != size || b.at != size {
+		return s, false
+	}
+	if b.h == nil {
+		b.h = b.newHash() // an empty part
+	}
+	b.h.Sum(s.md5[:0])
+	return s, true
+}
+
+// close releases the hasher.
+func (b *hashingBody) close() {
+	if b.h != nil {
+		b.h.Close()
+		b.h = nil
+	}
+}

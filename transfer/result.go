@@ -8,8 +8,9 @@ const (
 	VerifiedMD5       = "md5"       // the whole object's MD5 equals its ETag
 	VerifiedComposite = "composite" // every part's MD5 and the multipart ETag match
 	VerifiedSize      = "size"      // only the size could be checked (SSE-KMS, SSE-C, unknown part layout)
-	// VerifiedContentMD5: the service checked each request's Content-MD5,
-	// but its ETag is not an MD5 to compare (SSE-KMS, SSE-C).
+	// VerifiedContentMD5: the service checked each request's Content-MD5
+	// (or a part's ETag was the MD5 of the bytes sent), but the object's
+	// ETag is not an MD5 to compare (SSE-KMS, SSE-C).
 	VerifiedContentMD5 = "content-md5"
 )
 

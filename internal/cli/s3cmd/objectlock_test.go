@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -221,5 +222,32 @@ func TestDeletesRefusedForObjectLock(t *testing.T) {
 	wantFailure(t, r, "s3://bkt/d/a was transferred to s3://bkt/e/a, but could not be removed", "object lock")
 	if got := keys(t, e, ""); !slices.Equal(got, []string{"d/a", "d/b", "e/a", "e/b", "one", "two"}) {
 		t.Errorf("after refused deletes the bucket holds %v", got)
+	}
+}
+
+// Uploads into a bucket whose default retention locks every new object:
+// S3 refuses there a part sent without a digest, which qcli otherwise
+// computes as the part is sent (over HTTPS). The refused part goes again
+// with its Content-MD5, as do the parts after it; the upload succeeds,
+// from a file and from stdin.
+func TestMultipartUploadIntoABucketWithDefaultRetention(t *testing.T) {
+	e := xferEnv(t)
+	c := lockedBucket(t, e)
+	if err := c.PutObjectLockConfiguration(context.Background(), "vault", client.ObjectLockConfiguration{
+		DefaultRetention: &client.DefaultRetention{Mode: client.RetentionGovernance, Days: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	data := randomBytes(40 << 10)
+	path := filepath.Join(t.TempDir(), "big")
+	writeFile(t, path, data)
+	e.MustRun(args("s3", "cp", path, "s3://vault/file")...)
+	if r := e.Run(string(data), args("s3", "cp", "-", "s3://vault/stream")...); r.Code != 0 {
+		t.Fatalf("stdin upload: exit %d: %s", r.Code, r.Stderr)
+	}
+	for _, key := range []string{"file", "stream"} {
+		got := e.MustRun("s3", "cat", "s3://vault/"+key).Stdout
+		if got != string(data) {
+			t.Errorf("%s: %d bytes stored, not the %d uploaded", key, len(got), len(data))
+		}
 	}
 }

@@ -2,7 +2,9 @@ package emulatortest
 
 import (
 	"bytes"
+	"crypto/md5"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/xml"
 	"errors"
@@ -134,8 +136,10 @@ func PutParts(tb testing.TB, c *s3.Client, bucket, key, id string, parts [][]byt
 	var completed []types.CompletedPart
 	for i, p := range parts {
 		n := int32(i + 1)
+		sum := md5.Sum(p)
 		out, err := c.UploadPart(tb.Context(), &s3.UploadPartInput{Bucket: aws.String(bucket), Key: aws.String(key),
-			UploadId: aws.String(id), PartNumber: aws.Int32(n), Body: bytes.NewReader(p)})
+			UploadId: aws.String(id), PartNumber: aws.Int32(n), Body: bytes.NewReader(p),
+			ContentMD5: aws.String(base64.StdEncoding.EncodeToString(sum[:]))})
 		if err != nil {
 			tb.Fatalf("upload part %d: %v", n, err)
 		}

@@ -75,6 +75,9 @@ func (srv *Server) uploadPart(w http.ResponseWriter, r *http.Request, bucket, ke
 	if err != nil {
 		return err
 	}
+	if err := srv.requirePartDigest(r.Header, id, bucket, key); err != nil {
+		return err
+	}
 	part, err := srv.store.PutPart(id, bucket, key, n, r.Body, r.ContentLength, alg)
 	if err != nil {
 		return err

@@ -324,6 +324,28 @@ func (srv *Server) putLock(h http.Header, bucket string) (store.ObjectLock, erro
 	return lock, err
 }
 
+// requirePartDigest refuses an UploadPart without a digest of its body
+// (Content-MD5 or a checksum) when the object will be locked, by the
+// upload's Object Lock headers or by the bucket's default retention, as
+// S3 does: a part is checked on arrival like a locked PutObject.
+func (srv *Server) requirePartDigest(h http.Header, id, bucket, key string) error {
+	if sigv4.CarriesDigest(h) {
+		return nil
+	}
+	u, err := srv.store.Upload(id, bucket, key)
+	if err != nil {
+		return err
+	}
+	b, err := srv.store.Bucket(bucket)
+	if err != nil {
+		return err
+	}
+	if u.ObjectLock == (store.ObjectLock{}) && !b.ObjectLock.HasDefaultRetention() {
+		return nil
+	}
+	return s3err.Errorf("InvalidRequest", "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Part requests with Object Lock parameters")
+}
+
 // setLockHeaders names a version's retention and legal hold on GET and
 // HEAD.
 func setLockHeaders(h http.Header, o *store.Object) {

@@ -320,7 +320,14 @@ func TestDefaultRetention(t *testing.T) {
 	if _, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("locked"), Key: aws.String("copy"), CopySource: aws.String("locked/put")}); err != nil {
 		t.Fatal(err)
 	}
-	emulatortest.UploadParts(t, c, "locked", "multi", [][]byte{[]byte("m")})
+	// So does it with each part of a multipart upload the rule locks.
+	id := emulatortest.CreateUpload(t, c, "locked", "multi")
+	_, err = c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("locked"), Key: aws.String("multi"), UploadId: aws.String(id),
+		PartNumber: aws.Int32(1), Body: strings.NewReader("m")})
+	emulatortest.WantAPIError(t, err, 400, "InvalidRequest")
+	if err := emulatortest.Complete(t, c, "locked", "multi", id, emulatortest.PutParts(t, c, "locked", "multi", id, [][]byte{[]byte("m")})); err != nil {
+		t.Fatal(err)
+	}
 	// Named in the request, the mode and date win; a legal hold alone
 	// keeps the default.
 	explicit := clock.Now().Add(time.Hour).Truncate(time.Second).UTC()
