@@ -155,12 +155,12 @@ func (c *claims) check(ctx context.Context, e Entry) error {
 		}
 	}
 	for _, name := range append([]string{p}, parents(p)...) {
-		other, err := c.listed(ctx, c.src.Prefix+name, 1, func(o client.Object) bool { return o.Key == c.src.Prefix+name })
+		other, err := c.named(ctx, c.src.Prefix+name)
 		if other != "" || err != nil {
 			return orCollision(err, other, collision)
 		}
 	}
-	other, err := c.listed(ctx, c.src.Prefix+p+"/", 1000, func(o client.Object) bool { return o.Key != e.Key })
+	other, err := c.under(ctx, c.src.Prefix+p+"/", e.Key)
 	return orCollision(err, other, collision)
 }
 
@@ -174,23 +174,46 @@ func orCollision(err error, other string, collision func(string) error) error {
 	return nil
 }
 
-// listed is the first key of one page under prefix that this download
-// would write (included by the filter, not a directory marker) and that
-// match accepts; "" when there is none.
-func (c *claims) listed(ctx context.Context, prefix string, max int32, match func(client.Object) bool) (string, error) {
-	for page, err := range c.m.c.ListObjects(ctx, client.ListObjectsInput{Bucket: c.src.Bucket, Prefix: prefix, MaxKeys: max}) {
+// named is key when this download would write the object of that name; ""
+// when there is none. One key listed from key is enough: the client checks
+// that the listing is sorted, and key sorts before every other key it
+// prefixes.
+func (c *claims) named(ctx context.Context, key string) (string, error) {
+	for page, err := range c.m.c.ListObjects(ctx, client.ListObjectsInput{Bucket: c.src.Bucket, Prefix: key, MaxKeys: 1}) {
+		if err != nil {
+			return "", err
+		}
+		if len(page.Objects) > 0 && page.Objects[0].Key == key && c.writes(page.Objects[0]) {
+			return key, nil
+		}
+		break // any other key sorts after key
+	}
+	return "", nil
+}
+
+// under is the first key under dir, other than except, that this download
+// would write; "" when there is none. It reads page after page until it
+// finds one, since the filter may drop every key of the first pages, and
+// holds one page at a time.
+func (c *claims) under(ctx context.Context, dir, except string) (string, error) {
+	for page, err := range c.m.c.ListObjects(ctx, client.ListObjectsInput{Bucket: c.src.Bucket, Prefix: dir, MaxKeys: 1000}) {
 		if err != nil {
 			return "", err
 		}
 		for _, o := range page.Objects {
-			e := entryOf(o, c.src.Prefix)
-			if match(o) && !isDirMarker(e) && c.o.Filter.Included(e.Rel) {
+			if o.Key != except && c.writes(o) {
 				return o.Key, nil
 			}
 		}
-		break // one page is enough to judge
 	}
 	return "", nil
+}
+
+// writes reports whether this download would write o: the filter includes
+// it and it is not a directory marker.
+func (c *claims) writes(o client.Object) bool {
+	e := entryOf(o, c.src.Prefix)
+	return !isDirMarker(e) && c.o.Filter.Included(e.Rel)
 }
 
 // hold records a late key's path and the directories it needs.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/quilibrium/qcli/client"
 	"github.com/quilibrium/qcli/internal/reliability/misbehave"
 	"github.com/quilibrium/qcli/transfer"
+	"github.com/quilibrium/qcli/transfer/filter"
 )
 
 // Tests against servers that break one rule (see internal/reliability/
@@ -300,4 +302,45 @@ func TestMultipartCopyFromAServerIgnoringCopySourceIfMatchFails(t *testing.T) {
 	if !errors.As(err, &changed) || !strings.Contains(err.Error(), "may mix two versions") {
 		t.Fatalf("err = %v, want a ChangedError", err)
 	}
+}
+
+// A key that path cleaning moves onto a directory of the download ("./p"
+// beside "p/z") is skipped however many keys under p/ the filter drops
+// before the one it keeps. The server here answers two keys a page (S3
+// may answer fewer than max-keys), so the kept key is on the second page
+// of the check under p/; before, that check read one page only, found
+// nothing to collide with, and the download failed writing a file where
+// p/z had made a directory.
+func TestDownloadCollisionFoundPastAFilteredPage(t *testing.T) {
+	e, sw := newMisbehavingEnv(t)
+	for _, k := range []string{"c/./p", "c/p/a1", "c/p/a2", "c/p/z"} {
+		e.put(k, []byte(k))
+	}
+	sw.Set(func(w http.ResponseWriter, r *http.Request) bool {
+		q := r.URL.Query()
+		if n, _ := strconv.Atoi(q.Get("max-keys")); !misbehave.IsListObjects(r) || n <= 2 {
+			return false
+		}
+		q.Set("max-keys", "2")
+		r2 := r.Clone(r.Context())
+		r2.URL.RawQuery = q.Encode()
+		sw.Serve(w, misbehave.Resign(r2, nil))
+		return true
+	})
+	out := t.TempDir()
+	sum, err := e.manager().DownloadTree(context.Background(), transfer.Location{Bucket: "bkt", Prefix: "c/"}, out,
+		transfer.TreeOptions{Filter: filter.New(filter.Rule{Pattern: "p/a*"})})
+	if err != nil || sum.Done != 1 || sum.Skipped != 1 || sum.Failed != 0 {
+		t.Errorf("summary %+v, %v; want p/z downloaded and ./p skipped", sum, err)
+	}
+	mustExist(t, filepath.Join(out, "p", "z"), "c/p/z")
+	var ce *transfer.CollisionError
+	e.events.mu.Lock()
+	defer e.events.mu.Unlock()
+	for _, ev := range e.events.evs {
+		if ev.Type == transfer.Skipped && errors.As(ev.Err, &ce) && ce.Key == "c/./p" && ce.Other == "c/p/z" {
+			return
+		}
+	}
+	t.Errorf("no CollisionError skipped c/./p for c/p/z; events %+v", e.events.evs)
 }
