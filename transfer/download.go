@@ -37,7 +37,7 @@ func (m *Manager) downloadFile(ctx context.Context, in DownloadInput, path strin
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
 	}
-	tmp, err := m.createTemp(path)
+	tmp, err := m.temps.create(path)
 	if err != nil {
 		// Name the file the user asked for; the temporary name means nothing to them.
 		var pe *fs.PathError
@@ -56,19 +56,6 @@ func (m *Manager) downloadFile(ctx context.Context, in DownloadInput, path strin
 		return nil, err
 	}
 	return res.Result, nil
-}
-
-// createTemp is CreateTemp, sweeping each directory for stale temporaries
-// once per Manager rather than once per file of a tree.
-func (m *Manager) createTemp(target string) (*os.File, error) {
-	dir := filepath.Dir(target)
-	if _, swept := m.sweptDirs.LoadOrStore(dir, true); !swept {
-		if err := RemoveStaleTemps(dir); err != nil {
-			m.sweptDirs.Delete(dir)
-			return nil, err
-		}
-	}
-	return newTemp(target)
 }
 
 // fileResult is a downloaded file's result and the object's mtime.

@@ -24,7 +24,7 @@ type Manager struct {
 	copies copyBuffers   // buffers ranges and file sections are read through
 
 	cleanOnce sync.Once // stale resume states are swept once per Manager
-	sweptDirs sync.Map  // directories already swept of stale download temporaries
+	temps     tempDirs  // download temporaries; each directory swept once per Manager
 	// noConditionalWrites: the service answered NotImplemented to
 	// If-None-Match on a write (see UploadInput.NoOverwrite).
 	noConditionalWrites atomic.Bool

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -60,9 +61,26 @@ func tempOwner(name string) (int, bool) {
 // readable as an ordinary download (0644, not CreateTemp's 0600). It first
 // removes the stale temporaries in that directory (RemoveStaleTemps).
 func CreateTemp(target string) (*os.File, error) {
+	return new(tempDirs).create(target)
+}
+
+// tempDirs is the one rule for when a directory is swept of stale
+// temporaries: before the first temporary created in it, so a tree of
+// thousands of files in one directory reads that directory once. A Manager
+// keeps one for its life; CreateTemp, which creates one file, uses a fresh
+// one. The zero value is ready and safe for concurrent use.
+type tempDirs struct {
+	swept sync.Map // directories already swept
+}
+
+// create is CreateTemp, sweeping target's directory if t has not yet.
+func (t *tempDirs) create(target string) (*os.File, error) {
 	dir := filepath.Dir(target)
-	if err := RemoveStaleTemps(dir); err != nil {
-		return nil, err
+	if _, swept := t.swept.LoadOrStore(dir, true); !swept {
+		if err := RemoveStaleTemps(dir); err != nil {
+			t.swept.Delete(dir) // not swept: the next temporary there tries again
+			return nil, err
+		}
 	}
 	return newTemp(target)
 }
