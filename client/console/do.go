@@ -39,7 +39,7 @@ func newCaller(cfg Config, base *url.URL, hc *http.Client) *jsonapi.Client {
 	return &jsonapi.Client{
 		BaseURL: base.String(), HTTP: hc, UserAgent: t.UserAgent,
 		Auth: func(ctx context.Context, h http.Header) ([]string, error) {
-			key, err := apiKey(ctx, cfg)
+			key, err := jsonapi.Credential(ctx, cfg.APIKey, cfg.APIKeyProvider, "the API key", ErrNoAPIKey)
 			if err != nil {
 				return nil, err
 			}
@@ -59,20 +59,4 @@ func newCaller(cfg Config, base *url.URL, hc *http.Client) *jsonapi.Client {
 		},
 		Logger: t.Logger, API: "console",
 	}
-}
-
-// apiKey is the key a call is sent with: cfg.APIKey, or what
-// cfg.APIKeyProvider gives now.
-func apiKey(ctx context.Context, cfg Config) (string, error) {
-	if cfg.APIKeyProvider == nil {
-		return cfg.APIKey, nil
-	}
-	key, err := cfg.APIKeyProvider(ctx)
-	switch {
-	case err != nil:
-		return "", fmt.Errorf("getting the API key: %w", err)
-	case key == "":
-		return "", ErrNoAPIKey
-	}
-	return key, nil
 }

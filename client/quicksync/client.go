@@ -2,7 +2,6 @@ package quicksync
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -59,7 +58,7 @@ func (c *Client) api() *jsonapi.Client {
 	return &jsonapi.Client{
 		BaseURL: c.base, HTTP: c.hc, UserAgent: c.cfg.UserAgent,
 		Auth: func(ctx context.Context, h http.Header) ([]string, error) {
-			tok, err := c.token(ctx)
+			tok, err := jsonapi.Credential(ctx, c.cfg.Token, c.cfg.TokenProvider, "the token", ErrNoToken)
 			if err != nil {
 				return nil, err
 			}
@@ -80,19 +79,3 @@ func (c *Client) api() *jsonapi.Client {
 // hasToken says whether calls can carry a token: a Token, or a
 // TokenProvider to ask.
 func (c *Client) hasToken() bool { return c.cfg.Token != "" || c.cfg.TokenProvider != nil }
-
-// token is the bearer token a call is sent with: Token, else what
-// TokenProvider gives now; ErrNoToken when there is none.
-func (c *Client) token(ctx context.Context) (string, error) {
-	tok := c.cfg.Token
-	if tok == "" && c.cfg.TokenProvider != nil {
-		var err error
-		if tok, err = c.cfg.TokenProvider(ctx); err != nil {
-			return "", fmt.Errorf("getting the token: %w", err)
-		}
-	}
-	if tok == "" {
-		return "", ErrNoToken
-	}
-	return tok, nil
-}

@@ -78,6 +78,24 @@ type Client struct {
 	API    string // names the API in log records: "console", "quicksync"
 }
 
+// Credential is the secret a call is sent with: value when set, else what
+// provider gives now (a key that rotates, or lives in a secret store), so
+// every call asks again. A provider's error is wrapped as "getting <name>";
+// when neither gives a secret the error is missing. Either error fails the
+// call unsent. Console API keys and QuickSync tokens both follow this rule.
+func Credential(ctx context.Context, value string, provider func(context.Context) (string, error), name string, missing error) (string, error) {
+	if value == "" && provider != nil {
+		var err error
+		if value, err = provider(ctx); err != nil {
+			return "", fmt.Errorf("getting %s: %w", name, err)
+		}
+	}
+	if value == "" {
+		return "", missing
+	}
+	return value, nil
+}
+
 // maxAnswer bounds a success's body: a listing can be long, not endless.
 const maxAnswer = 256 << 20
 

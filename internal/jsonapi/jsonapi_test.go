@@ -295,3 +295,34 @@ func TestCancelledCallSaysSo(t *testing.T) {
 		t.Errorf("err %v after %d attempts", err, n.Load())
 	}
 }
+
+// Credential, the rule both API clients' keys and tokens follow: a value
+// wins, else the provider is asked; its error names the credential, and no
+// secret at all is the caller's missing error.
+func TestCredential(t *testing.T) {
+	missing, boom := errors.New("none"), errors.New("vault down")
+	give := func(s string, err error) func(context.Context) (string, error) {
+		return func(context.Context) (string, error) { return s, err }
+	}
+	for _, c := range []struct {
+		value    string
+		provider func(context.Context) (string, error)
+		want     string
+		wantErr  error
+	}{
+		{"fixed", nil, "fixed", nil},
+		{"fixed", give("rotated", nil), "fixed", nil},
+		{"", give("rotated", nil), "rotated", nil},
+		{"", give("", boom), "", boom},
+		{"", give("", nil), "", missing},
+		{"", nil, "", missing},
+	} {
+		got, err := jsonapi.Credential(context.Background(), c.value, c.provider, "the key", missing)
+		if got != c.want || !errors.Is(err, c.wantErr) || (err == nil) != (c.wantErr == nil) {
+			t.Errorf("Credential(%q, provider %v) = %q, %v; want %q, %v", c.value, c.provider != nil, got, err, c.want, c.wantErr)
+		}
+		if errors.Is(err, boom) && err.Error() != "getting the key: vault down" {
+			t.Errorf("provider error reads %q", err)
+		}
+	}
+}
