@@ -59,6 +59,12 @@ type UsageError struct{ Err error }
 func (e *UsageError) Error() string { return e.Err.Error() }
 func (e *UsageError) Unwrap() error { return e.Err }
 
+// Usagef is a UsageError of a formatted message (fmt.Errorf's verbs, %w
+// included): the one way a command reports a bad flag or argument.
+func Usagef(format string, args ...any) error {
+	return &UsageError{Err: fmt.Errorf(format, args...)}
+}
+
 // ConfigError is a configuration that cannot work: a malformed file, an
 // unknown profile, missing credentials.
 type ConfigError struct{ Err error }

@@ -66,7 +66,7 @@ func runCredentialsCreate(ctx context.Context, opts *CredentialsOptions) error {
 	if opts.ReadStdin {
 		line, _ := bufio.NewReader(opts.SecretIn).ReadString('\n')
 		if opts.Create.SecretKey = strings.TrimSpace(line); opts.Create.SecretKey == "" {
-			return &cmdutil.UsageError{Err: fmt.Errorf("--secret-key -: stdin held no secret")}
+			return cmdutil.Usagef("--secret-key -: stdin held no secret")
 		}
 	}
 	c, err := opts.Client(ctx)
@@ -116,7 +116,7 @@ func NewCmdCredentialsGet(f *cmdutil.Factory, runF func(context.Context, *Creden
 func parseID(s string) (int64, error) {
 	id, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		return 0, &cmdutil.UsageError{Err: fmt.Errorf("invalid credential id %q: use the number shown by `qcli console credentials list`", s)}
+		return 0, cmdutil.Usagef("invalid credential id %q: use the number shown by `qcli console credentials list`", s)
 	}
 	return id, validateID(id)
 }

@@ -2,7 +2,6 @@ package consolecmd
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -109,7 +108,7 @@ func checkPresign(opts *PresignedOptions) error {
 		opts.Create.AccessKey = opts.ProfileAccessKey()
 	}
 	if opts.Create.AccessKey == "" {
-		return &cmdutil.UsageError{Err: fmt.Errorf("no access key to sign with: give --access-key, or set access_key_id in the profile")}
+		return cmdutil.Usagef("no access key to sign with: give --access-key, or set access_key_id in the profile")
 	}
 	return nil
 }

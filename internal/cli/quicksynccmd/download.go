@@ -120,7 +120,7 @@ func fetch(ctx context.Context, c *quicksync.Client, info *quicksync.File, w io.
 func downloadTo(ctx context.Context, c *quicksync.Client, info *quicksync.File, target string, report func(int64)) (err error) {
 	tmp, err := transfer.CreateTemp(target)
 	if err != nil {
-		return &cmdutil.UsageError{Err: fmt.Errorf("cannot write beside %s: %v", target, errors.Unwrap(err))}
+		return cmdutil.Usagef("cannot write beside %s: %v", target, errors.Unwrap(err))
 	}
 	defer func() {
 		if err != nil {

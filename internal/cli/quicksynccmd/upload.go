@@ -72,7 +72,7 @@ func NewCmdUpload(f *cmdutil.Factory, runF func(context.Context, *UploadOptions)
 					err = errors.New("the part size must be at least 1 byte")
 				}
 				if err != nil {
-					return &cmdutil.UsageError{Err: fmt.Errorf("invalid --part-size: %w", err)}
+					return cmdutil.Usagef("invalid --part-size: %w", err)
 				}
 				opts.PartSize = n
 			}
@@ -81,7 +81,7 @@ func NewCmdUpload(f *cmdutil.Factory, runF func(context.Context, *UploadOptions)
 				return err
 			}
 			if opts.Concurrency < 1 || opts.Concurrency > 1000 {
-				return &cmdutil.UsageError{Err: fmt.Errorf("invalid --concurrency %d: use 1 to 1000", opts.Concurrency)}
+				return cmdutil.Usagef("invalid --concurrency %d: use 1 to 1000", opts.Concurrency)
 			}
 			return cmdutil.Run(cmd.Context(), opts, runF, runUpload)
 		},
@@ -138,17 +138,17 @@ func checkFiles(paths []string, name string) ([]localFile, error) {
 		fi, err := os.Stat(path)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			return nil, &cmdutil.UsageError{Err: fmt.Errorf("%s: no such file", path)}
+			return nil, cmdutil.Usagef("%s: no such file", path)
 		case err != nil:
-			return nil, &cmdutil.UsageError{Err: fmt.Errorf("cannot read %s: %v", path, errors.Unwrap(err))}
+			return nil, cmdutil.Usagef("cannot read %s: %v", path, errors.Unwrap(err))
 		case !fi.Mode().IsRegular():
-			return nil, &cmdutil.UsageError{Err: fmt.Errorf("%s is not a regular file", path)}
+			return nil, cmdutil.Usagef("%s is not a regular file", path)
 		case fi.Size() == 0:
-			return nil, &cmdutil.UsageError{Err: fmt.Errorf("%s is empty: QuickSync stores files of 1 byte or more", path)}
+			return nil, cmdutil.Usagef("%s is empty: QuickSync stores files of 1 byte or more", path)
 		}
 		f, err := os.Open(path)
 		if err != nil {
-			return nil, &cmdutil.UsageError{Err: fmt.Errorf("cannot read %s: %v", path, errors.Unwrap(err))}
+			return nil, cmdutil.Usagef("cannot read %s: %v", path, errors.Unwrap(err))
 		}
 		f.Close()
 		n := name
@@ -163,7 +163,7 @@ func checkFiles(paths []string, name string) ([]localFile, error) {
 func uploadFile(ctx context.Context, c *quicksync.Client, lf localFile, opts *UploadOptions, events func(transfer.Event)) (*quicksync.UploadResult, error) {
 	f, err := os.Open(lf.path)
 	if err != nil {
-		return nil, &cmdutil.UsageError{Err: fmt.Errorf("cannot read %s: %v", lf.path, errors.Unwrap(err))}
+		return nil, cmdutil.Usagef("cannot read %s: %v", lf.path, errors.Unwrap(err))
 	}
 	defer f.Close()
 	res, err := transfer.UploadQuickSync(ctx, c, f, transfer.QuickSyncInput{Name: lf.name, Size: lf.size,

@@ -1,8 +1,6 @@
 package root
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"github.com/quilibrium/qcli/internal/cli/cmdutil"
@@ -39,5 +37,5 @@ func WriteCompletion(root *cobra.Command, shell string, w interface{ Write([]byt
 	case "powershell":
 		return root.GenPowerShellCompletionWithDesc(w)
 	}
-	return &cmdutil.UsageError{Err: fmt.Errorf("unknown shell %q: use bash, zsh, fish or powershell", shell)}
+	return cmdutil.Usagef("unknown shell %q: use bash, zsh, fish or powershell", shell)
 }

@@ -89,7 +89,7 @@ func NewCmdRun(f *cmdutil.Factory, tree Tree, runF func(context.Context, *Option
 				opts.File = args[0]
 			}
 			if opts.Concurrency < 1 || opts.Concurrency > 1000 {
-				return &cmdutil.UsageError{Err: fmt.Errorf("invalid --concurrency %d: use 1 to 1000", opts.Concurrency)}
+				return cmdutil.Usagef("invalid --concurrency %d: use 1 to 1000", opts.Concurrency)
 			}
 			return cmdutil.Run(cmd.Context(), opts, runF, runRun)
 		},
@@ -149,7 +149,7 @@ func readBatch(ctx context.Context, opts *Options) (string, error) {
 	}
 	b, err := os.ReadFile(opts.File)
 	if err != nil {
-		return "", &cmdutil.UsageError{Err: fmt.Errorf("cannot read the batch: %w", err)}
+		return "", cmdutil.Usagef("cannot read the batch: %w", err)
 	}
 	return string(b), nil
 }

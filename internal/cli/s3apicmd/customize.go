@@ -72,14 +72,14 @@ func quoteCopySource(in reflect.Value) error {
 	if strings.HasPrefix(strings.TrimSpace(src), "{") {
 		var m struct{ Bucket, Key, VersionId string }
 		if err := decodeJSON(src, &m); err != nil || m.Bucket == "" || m.Key == "" {
-			return &cmdutil.UsageError{Err: fmt.Errorf(`--copy-source: want BUCKET/KEY[?versionId=ID] or {"Bucket":"..","Key":"..","VersionId":".."}`)}
+			return cmdutil.Usagef(`--copy-source: want BUCKET/KEY[?versionId=ID] or {"Bucket":"..","Key":"..","VersionId":".."}`)
 		}
 		bucket, key, version = m.Bucket, m.Key, m.VersionId
 	} else {
 		path, v, hasVersion := strings.Cut(src, "?versionId=")
 		var ok bool
 		if bucket, key, ok = strings.Cut(strings.TrimPrefix(path, "/"), "/"); !ok || bucket == "" || key == "" {
-			return &cmdutil.UsageError{Err: fmt.Errorf("--copy-source %q: want BUCKET/KEY, with ?versionId=ID for a version", src)}
+			return cmdutil.Usagef("--copy-source %q: want BUCKET/KEY, with ?versionId=ID for a version", src)
 		}
 		if hasVersion {
 			version = v
@@ -146,7 +146,7 @@ func unescapeMember(f reflect.Value) error {
 func openBody(in reflect.Value, name string) (*os.File, error) {
 	path := strings.TrimPrefix(strings.TrimPrefix(name, "fileb://"), "file://")
 	bad := func(problem string) error {
-		return &cmdutil.UsageError{Err: fmt.Errorf("--body %s: %s; give the path of a file", name, problem)}
+		return cmdutil.Usagef("--body %s: %s; give the path of a file", name, problem)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -162,7 +162,7 @@ func openBody(in reflect.Value, name string) (*os.File, error) {
 		length.Set(reflect.ValueOf(ptr(st.Size())))
 	} else if n := length.Elem().Int(); n != st.Size() {
 		f.Close()
-		return nil, &cmdutil.UsageError{Err: fmt.Errorf("--content-length %d, but --body %s has %d bytes; drop --content-length", n, name, st.Size())}
+		return nil, cmdutil.Usagef("--content-length %d, but --body %s has %d bytes; drop --content-length", n, name, st.Size())
 	}
 	if err := checksumHeader(in, f); err != nil {
 		f.Close()
@@ -214,7 +214,7 @@ func checksumHeader(in reflect.Value, body io.ReadSeeker) error {
 	}
 	a, err := client.ParseChecksumAlgorithm(alg.String())
 	if err != nil {
-		return &cmdutil.UsageError{Err: fmt.Errorf("--checksum-algorithm: %w", err)}
+		return cmdutil.Usagef("--checksum-algorithm: %w", err)
 	}
 	value := in.FieldByName("Checksum" + string(a))
 	if !value.IsValid() || !value.IsNil() {

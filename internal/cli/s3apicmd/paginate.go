@@ -96,7 +96,7 @@ func (pg paginator) encode(p position) string {
 }
 
 func (pg paginator) decode(token string) (position, error) {
-	bad := &cmdutil.UsageError{Err: fmt.Errorf("--starting-token %q is not a token this operation gave (the NextToken of its output)", token)}
+	bad := cmdutil.Usagef("--starting-token %q is not a token this operation gave (the NextToken of its output)", token)
 	raw, err := base64.StdEncoding.DecodeString(token)
 	if err != nil {
 		return position{}, bad

@@ -185,7 +185,7 @@ func (p *param) apply(in reflect.Value) error {
 		if fix != "" {
 			msg += "; " + fix
 		}
-		return &cmdutil.UsageError{Err: fmt.Errorf("%s", msg)}
+		return cmdutil.Usagef("%s", msg)
 	}
 	if p.kind == boolParam {
 		if p.on && p.off {

@@ -87,7 +87,7 @@ func NewCmdOperation(f *cmdutil.Factory, op client.Operation, runF func(context.
 		Args:  b.args,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o := f.Flags.Output; o != "" && !strings.EqualFold(o, "json") {
-				return &cmdutil.UsageError{Err: fmt.Errorf("qcli s3api prints the answer as JSON only (the AWS API's members); drop --output %s", o)}
+				return cmdutil.Usagef("qcli s3api prints the answer as JSON only (the AWS API's members); drop --output %s", o)
 			}
 			if b.skeleton != "" {
 				return b.printSkeleton(opts.Out(), args)
@@ -294,7 +294,7 @@ func (b *binding) fill(opts *Options, args []string) error {
 
 func (b *binding) readCLIInput(in reflect.Value) error {
 	bad := func(err error) error {
-		return &cmdutil.UsageError{Err: fmt.Errorf("--cli-input-json: %v; --generate-cli-skeleton shows the shape", err)}
+		return cmdutil.Usagef("--cli-input-json: %v; --generate-cli-skeleton shows the shape", err)
 	}
 	text, err := readParamFile(b.cliInput)
 	if err != nil {
@@ -329,9 +329,9 @@ func (b *binding) paging(cmd *cobra.Command, p *Paging) error {
 	}
 	switch {
 	case len(auto) > 0 && b.noPaginate:
-		return &cmdutil.UsageError{Err: fmt.Errorf("%s pages through the listing, --no-paginate asks for one request: drop one", auto[0])}
+		return cmdutil.Usagef("%s pages through the listing, --no-paginate asks for one request: drop one", auto[0])
 	case len(auto) > 0 && len(manual) > 0:
-		return &cmdutil.UsageError{Err: fmt.Errorf("%s pages through the listing, %s pages by hand (one request): drop one", auto[0], manual[0])}
+		return cmdutil.Usagef("%s pages through the listing, %s pages by hand (one request): drop one", auto[0], manual[0])
 	case b.pageSize < 0 || b.maxItems < 0:
 		return &cmdutil.UsageError{Err: errors.New("--page-size and --max-items take a positive number")}
 	}
@@ -353,7 +353,7 @@ func (b *binding) printSkeleton(w io.Writer, args []string) error {
 	case "output":
 		t = b.sdk.output
 	default:
-		return &cmdutil.UsageError{Err: fmt.Errorf("--generate-cli-skeleton %q: use input or output", b.skeleton)}
+		return cmdutil.Usagef("--generate-cli-skeleton %q: use input or output", b.skeleton)
 	}
 	return printJSON(w, skeleton(t, 0))
 }
@@ -418,7 +418,7 @@ func runOperation(ctx context.Context, opts *Options) error {
 func callError(op string, err error) error {
 	var invalid smithy.InvalidParamsError
 	if errors.As(err, &invalid) { // checked before the call; kept for safety
-		return &cmdutil.UsageError{Err: fmt.Errorf("%s: %v", op, strings.TrimSpace(invalid.Error()))}
+		return cmdutil.Usagef("%s: %v", op, strings.TrimSpace(invalid.Error()))
 	}
 	return client.WrapError(op, err)
 }
@@ -446,14 +446,14 @@ func writeBody(out reflect.Value, path string) (err error) {
 	if st, serr := os.Stat(path); serr == nil && !st.Mode().IsRegular() {
 		w, err := os.OpenFile(path, os.O_WRONLY, 0)
 		if err != nil {
-			return &cmdutil.UsageError{Err: fmt.Errorf("OUTFILE %s: %v", path, unwrapPathError(err))}
+			return cmdutil.Usagef("OUTFILE %s: %v", path, unwrapPathError(err))
 		}
 		defer w.Close()
 		return copyBody(w, body, want)
 	}
 	tmp, err := transfer.CreateTemp(path) // named as every download's temporary, so walks skip it and a later run sweeps it if killed
 	if err != nil {
-		return &cmdutil.UsageError{Err: fmt.Errorf("OUTFILE %s: cannot write beside it: %v", path, unwrapPathError(err))}
+		return cmdutil.Usagef("OUTFILE %s: cannot write beside it: %v", path, unwrapPathError(err))
 	}
 	defer func() {
 		if err != nil {

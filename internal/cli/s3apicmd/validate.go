@@ -3,7 +3,6 @@ package s3apicmd
 import (
 	"context"
 	"errors"
-	"fmt"
 	"reflect"
 	"strings"
 	"sync"
@@ -91,11 +90,11 @@ func checkRequired(op sdkOperation, in any) error {
 	switch len(flags) {
 	case 0:
 		top, nested, _ := strings.Cut(paths[0], ".")
-		return &cmdutil.UsageError{Err: fmt.Errorf("--%s: %s is required; add it to the %s value", flagName(top), nested, top)}
+		return cmdutil.Usagef("--%s: %s is required; add it to the %s value", flagName(top), nested, top)
 	case 1:
-		return &cmdutil.UsageError{Err: fmt.Errorf("%s is required", flags[0])}
+		return cmdutil.Usagef("%s is required", flags[0])
 	}
-	return &cmdutil.UsageError{Err: fmt.Errorf("%s are required", strings.Join(flags, ", "))}
+	return cmdutil.Usagef("%s are required", strings.Join(flags, ", "))
 }
 
 // checkNames applies the client's rules for bucket names and keys, as
@@ -110,7 +109,7 @@ func checkNames(in reflect.Value) error {
 			continue
 		}
 		if err := m.check(f.Elem().String()); err != nil {
-			return &cmdutil.UsageError{Err: fmt.Errorf("--%s: %w", flagName(m.member), err)}
+			return cmdutil.Usagef("--%s: %w", flagName(m.member), err)
 		}
 	}
 	return nil

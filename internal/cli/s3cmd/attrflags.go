@@ -124,19 +124,13 @@ func (a *attrFlags) args(paths cobra.PositionalArgs) cobra.PositionalArgs {
 
 var objectACLs = []string{"private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control"}
 
-// usagef is a UsageError (exit 2) of a formatted message: the one way
-// s3cmd reports a bad flag or argument.
-func usagef(format string, args ...any) error {
-	return &cmdutil.UsageError{Err: fmt.Errorf(format, args...)}
-}
-
 // attributes turns the flags into object attributes, checking each.
 func (a *attrFlags) attributes() (client.ObjectAttributes, error) {
 	attrs := client.ObjectAttributes{ContentType: a.ContentType, CacheControl: a.CacheControl, ContentDisposition: a.ContentDisposition,
 		ContentEncoding: a.ContentEncoding, ContentLanguage: a.ContentLanguage, ACL: a.ACL, StorageClass: a.StorageClass,
 		WebsiteRedirect: a.WebsiteRedirect}
 	if a.ACL != "" && !slices.Contains(objectACLs, a.ACL) {
-		return attrs, usagef("invalid --acl %q: use one of %s", a.ACL, strings.Join(objectACLs, ", "))
+		return attrs, cmdutil.Usagef("invalid --acl %q: use one of %s", a.ACL, strings.Join(objectACLs, ", "))
 	}
 	var err error
 	if attrs.Metadata, err = parseMetadata(a.Metadata); err != nil {
@@ -161,7 +155,7 @@ func (a *attrFlags) checksumAlgorithm() (client.ChecksumAlgorithm, error) {
 	}
 	alg, err := client.ParseChecksumAlgorithm(a.ChecksumAlgorithm)
 	if err != nil {
-		return "", usagef("invalid --checksum-algorithm: %w", err)
+		return "", cmdutil.Usagef("invalid --checksum-algorithm: %w", err)
 	}
 	return alg, nil
 }
@@ -173,7 +167,7 @@ func (a *attrFlags) sse() (client.SSE, error) {
 	if i := slices.IndexFunc(sseTypes, func(t string) bool { return strings.EqualFold(t, a.SSE) }); i >= 0 {
 		s.Type = sseTypes[i]
 	} else if a.SSE != "" {
-		return s, usagef("invalid --sse %q: use %s", a.SSE, strings.Join(sseTypes, ", "))
+		return s, cmdutil.Usagef("invalid --sse %q: use %s", a.SSE, strings.Join(sseTypes, ", "))
 	}
 	if a.SSEKMSKeyID != "" && s.Type == "" {
 		s.Type = client.SSEVerenc
@@ -206,7 +200,7 @@ func (a *attrFlags) sourceKey(copying bool) ([]byte, error) {
 // customerKey reads a 32-byte SSE-C key given raw, as base64, or as @file.
 func customerKey(flag, alg, v string) ([]byte, error) {
 	bad := func(problem string) error {
-		return usagef("invalid --%s: %s; give 32 bytes, raw or base64, or @file", flag, problem)
+		return cmdutil.Usagef("invalid --%s: %s; give 32 bytes, raw or base64, or @file", flag, problem)
 	}
 	if alg != "" && alg != "AES256" {
 		return nil, bad(fmt.Sprintf("algorithm %q is not AES256", alg))
@@ -239,13 +233,13 @@ func parseMetadata(s string) (map[string]string, error) {
 	md := map[string]string{}
 	if strings.HasPrefix(strings.TrimSpace(s), "{") {
 		if err := json.Unmarshal([]byte(s), &md); err != nil {
-			return nil, usagef(`invalid --metadata %q: JSON metadata is an object of strings, {"key":"value"}: %v`, s, err)
+			return nil, cmdutil.Usagef(`invalid --metadata %q: JSON metadata is an object of strings, {"key":"value"}: %v`, s, err)
 		}
 	} else {
 		for _, kv := range strings.Split(s, ",") {
 			k, v, ok := strings.Cut(kv, "=")
 			if !ok || strings.TrimSpace(k) == "" {
-				return nil, usagef(`invalid --metadata %q: use key=value,key2=value2 or {"key":"value"}`, s)
+				return nil, cmdutil.Usagef(`invalid --metadata %q: use key=value,key2=value2 or {"key":"value"}`, s)
 			}
 			md[strings.TrimSpace(k)] = v
 		}
@@ -263,7 +257,7 @@ func parseTagging(s string) ([]client.Tag, error) {
 	}
 	q, err := url.ParseQuery(s)
 	if err != nil {
-		return nil, usagef("invalid --tagging %q: use key1=value1&key2=value2", s)
+		return nil, cmdutil.Usagef("invalid --tagging %q: use key1=value1&key2=value2", s)
 	}
 	var tags []client.Tag
 	for k, vs := range q {
@@ -288,7 +282,7 @@ func parseExpires(s string) (time.Time, error) {
 	if secs, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return time.Unix(secs, 0), nil
 	}
-	return time.Time{}, usagef("invalid --expires %q: use 2026-01-02T03:04:05Z, 2026-01-02, an HTTP date or Unix seconds", s)
+	return time.Time{}, cmdutil.Usagef("invalid --expires %q: use 2026-01-02T03:04:05Z, 2026-01-02, an HTTP date or Unix seconds", s)
 }
 
 // expectedSize parses --expected-size (0 when not given).
@@ -329,7 +323,7 @@ func (a *attrFlags) copyRule() (copyRule, error) {
 	given := a.given()
 	props := strings.ToLower(a.CopyProps)
 	if !slices.Contains(copyPropsValues, props) {
-		return copyRule{}, usagef("invalid --copy-props %q: use %s", a.CopyProps, strings.Join(copyPropsValues, ", "))
+		return copyRule{}, cmdutil.Usagef("invalid --copy-props %q: use %s", a.CopyProps, strings.Join(copyPropsValues, ", "))
 	}
 	r := copyRule{directive: client.MetadataCopy, tagging: client.MetadataCopy}
 	if a.Tagging != "" || props != "default" {
@@ -337,13 +331,13 @@ func (a *attrFlags) copyRule() (copyRule, error) {
 	}
 	switch d := strings.ToUpper(a.MetadataDirective); {
 	case d != "" && d != client.MetadataCopy && d != client.MetadataReplace:
-		return r, usagef("invalid --metadata-directive %q: use COPY or REPLACE", a.MetadataDirective)
+		return r, cmdutil.Usagef("invalid --metadata-directive %q: use COPY or REPLACE", a.MetadataDirective)
 	case d == client.MetadataCopy && (len(given) > 0 || props == "none"):
 		what := strings.Join(given, ", ")
 		if props == "none" {
 			what = "--copy-props none"
 		}
-		return r, usagef("--metadata-directive COPY keeps the source's headers and metadata, so %s would be ignored: drop one of them", what)
+		return r, cmdutil.Usagef("--metadata-directive COPY keeps the source's headers and metadata, so %s would be ignored: drop one of them", what)
 	case d == client.MetadataReplace || props == "none":
 		r.directive = client.MetadataReplace
 	case len(given) > 0:

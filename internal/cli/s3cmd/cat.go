@@ -2,7 +2,6 @@ package s3cmd
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -55,7 +54,7 @@ func runCat(ctx context.Context, opts *CatOptions) error {
 		return err
 	}
 	if u.Key == "" {
-		return &cmdutil.UsageError{Err: fmt.Errorf("cat needs an object, not a bucket")}
+		return cmdutil.Usagef("cat needs an object, not a bucket")
 	}
 	var key []byte
 	if opts.SSECKey != "" {

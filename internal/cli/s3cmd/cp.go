@@ -211,11 +211,11 @@ func treeOptions(opts *CpOptions, src, dst location) (transfer.TreeOptions, erro
 	}
 	switch {
 	case checksum != "" && copying:
-		return transfer.TreeOptions{}, usagef("--checksum-algorithm applies to uploads, not to copies")
+		return transfer.TreeOptions{}, cmdutil.Usagef("--checksum-algorithm applies to uploads, not to copies")
 	case checksum != "" && src.s3:
-		return transfer.TreeOptions{}, usagef("--checksum-algorithm applies to uploads, not to downloads")
+		return transfer.TreeOptions{}, cmdutil.Usagef("--checksum-algorithm applies to uploads, not to downloads")
 	case !copying && (opts.Attrs.MetadataDirective != "" || !strings.EqualFold(opts.Attrs.CopyProps, "default")):
-		return transfer.TreeOptions{}, usagef("--metadata-directive and --copy-props apply to S3 to S3 copies")
+		return transfer.TreeOptions{}, cmdutil.Usagef("--metadata-directive and --copy-props apply to S3 to S3 copies")
 	}
 	return transfer.TreeOptions{Filter: filter.New(opts.Transfer.Rules...), DryRun: opts.Transfer.DryRun,
 		NoOverwrite: opts.NoOverwrite, FollowSymlinks: opts.Transfer.FollowSymlink && !opts.Transfer.NoFollowSymlink,
@@ -232,21 +232,21 @@ func checkDirections(src, dst location, opts *CpOptions) error {
 	}
 	switch {
 	case !src.s3 && !dst.s3:
-		return usagef("%s needs at least one S3 location (s3://bucket/key)", cmd)
+		return cmdutil.Usagef("%s needs at least one S3 location (s3://bucket/key)", cmd)
 	case (src.stdio || dst.stdio) && (opts.Recursive || opts.Move):
-		return usagef("- (stdin or stdout) works only with a single object and cp, not --recursive or mv")
+		return cmdutil.Usagef("- (stdin or stdout) works only with a single object and cp, not --recursive or mv")
 	case opts.VersionID != "" && (!src.s3 || opts.Recursive):
-		return usagef("--version-id names a version of one S3 object: it needs an S3 source and no --recursive")
+		return cmdutil.Usagef("--version-id names a version of one S3 object: it needs an S3 source and no --recursive")
 	case src.s3 && !opts.Recursive && src.uri.Key == "":
-		return usagef("%s of a whole bucket needs --recursive", cmd)
+		return cmdutil.Usagef("%s of a whole bucket needs --recursive", cmd)
 	case src.s3 && !opts.Recursive && strings.HasSuffix(src.uri.Key, "/"):
-		return usagef("%s names a prefix: use --recursive to %s what is under it", src.arg, cmd)
+		return cmdutil.Usagef("%s names a prefix: use --recursive to %s what is under it", src.arg, cmd)
 	case opts.Move && onItself(src, dst, opts.Recursive):
-		return usagef("cannot mv %s onto itself", src.arg)
+		return cmdutil.Usagef("cannot mv %s onto itself", src.arg)
 	case dst.stdio && !src.s3, src.stdio && !dst.s3:
-		return usagef("- pairs with an S3 object")
+		return cmdutil.Usagef("- pairs with an S3 object")
 	case src.stdio && dst.uri.IsPrefix():
-		return usagef("an upload from stdin needs a full key, not %s", dst.arg)
+		return cmdutil.Usagef("an upload from stdin needs a full key, not %s", dst.arg)
 	}
 	return nil
 }

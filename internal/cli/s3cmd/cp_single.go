@@ -104,10 +104,10 @@ func (j *cpJob) uploadInput(key, name string) (transfer.UploadInput, error) {
 func (j *cpJob) upload(ctx context.Context) (*transfer.Result, error) {
 	info, err := os.Stat(j.src.arg)
 	if err != nil {
-		return nil, &cmdutil.UsageError{Err: fmt.Errorf("cannot read %s: %w", j.src.arg, err)}
+		return nil, cmdutil.Usagef("cannot read %s: %w", j.src.arg, err)
 	}
 	if info.IsDir() {
-		return nil, &cmdutil.UsageError{Err: fmt.Errorf("%s is a directory: use --recursive to copy what it holds", j.src.arg)}
+		return nil, cmdutil.Usagef("%s is a directory: use --recursive to copy what it holds", j.src.arg)
 	}
 	in, err := j.uploadInput(j.dst.keyFor(filepath.Base(j.src.arg)), j.src.arg)
 	if err != nil {

@@ -2,7 +2,6 @@ package s3cmd
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -31,7 +30,7 @@ func parseLocation(arg string) (location, error) {
 		u, err := s3uri.Parse(arg)
 		return location{arg: arg, s3: true, uri: u}, err
 	case arg == "":
-		return location{}, &cmdutil.UsageError{Err: fmt.Errorf("an empty path is not a location")}
+		return location{}, cmdutil.Usagef("an empty path is not a location")
 	}
 	return location{arg: arg}, nil
 }
@@ -73,7 +72,7 @@ func (l location) pathFor(key string) (string, error) {
 	}
 	p, err := transfer.LocalPath(l.arg, path.Base(key))
 	if err != nil {
-		return "", &cmdutil.UsageError{Err: fmt.Errorf("%w; name the local file instead of a directory", err)}
+		return "", cmdutil.Usagef("%w; name the local file instead of a directory", err)
 	}
 	return p, nil
 }
@@ -84,11 +83,11 @@ func (l location) checkLocalDir() error {
 	info, err := os.Stat(l.arg)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return &cmdutil.UsageError{Err: fmt.Errorf("%s does not exist", l.arg)}
+		return cmdutil.Usagef("%s does not exist", l.arg)
 	case err != nil:
-		return &cmdutil.UsageError{Err: fmt.Errorf("cannot read %s: %w", l.arg, err)}
+		return cmdutil.Usagef("cannot read %s: %w", l.arg, err)
 	case !info.IsDir():
-		return &cmdutil.UsageError{Err: fmt.Errorf("%s is not a directory", l.arg)}
+		return cmdutil.Usagef("%s is not a directory", l.arg)
 	}
 	return nil
 }

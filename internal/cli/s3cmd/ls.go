@@ -116,7 +116,7 @@ func runLs(ctx context.Context, opts *LsOptions) error {
 	defer p.close()
 	switch {
 	case opts.Target == "" && opts.Versions:
-		return &cmdutil.UsageError{Err: fmt.Errorf("--versions lists what a bucket holds: give s3://bucket[/prefix]")}
+		return cmdutil.Usagef("--versions lists what a bucket holds: give s3://bucket[/prefix]")
 	case opts.Target == "":
 		return listBuckets(ctx, c, p, opts.PageSize)
 	case opts.Versions:

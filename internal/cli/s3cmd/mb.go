@@ -2,7 +2,6 @@ package s3cmd
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	"github.com/spf13/cobra"
@@ -38,7 +37,7 @@ digit, not shaped like an IP address.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Target = args[0]
 			if opts.ACL != "" && !slices.Contains(bucketACLs, opts.ACL) {
-				return &cmdutil.UsageError{Err: fmt.Errorf("invalid --acl %q: use one of %v", opts.ACL, bucketACLs)}
+				return cmdutil.Usagef("invalid --acl %q: use one of %v", opts.ACL, bucketACLs)
 			}
 			return cmdutil.Run(cmd.Context(), opts, runF, runMb)
 		},

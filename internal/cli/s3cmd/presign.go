@@ -98,7 +98,7 @@ func NewCmdPresign(f *cmdutil.Factory, runF func(context.Context, *PresignOption
 func (o *PresignOptions) checkFlags(fl *pflag.FlagSet, expires string) error {
 	d, err := presign.ParseExpiry(expires)
 	if err != nil {
-		return &cmdutil.UsageError{Err: fmt.Errorf("--expires-in: %w", err)}
+		return cmdutil.Usagef("--expires-in: %w", err)
 	}
 	o.ExpiresIn, o.Method = d, strings.ToUpper(o.Method)
 	if o.Post {
@@ -106,20 +106,20 @@ func (o *PresignOptions) checkFlags(fl *pflag.FlagSet, expires string) error {
 	}
 	for _, name := range []string{"max-size", "key-prefix"} {
 		if fl.Changed(name) {
-			return usagef("--%s needs --post", name)
+			return cmdutil.Usagef("--%s needs --post", name)
 		}
 	}
 	switch o.Method {
 	case http.MethodGet, http.MethodHead, http.MethodDelete:
 		if o.ContentType != "" || len(o.Metadata) > 0 {
-			return usagef("--content-type and --metadata apply to --method PUT and --post, not %s", o.Method)
+			return cmdutil.Usagef("--content-type and --metadata apply to --method PUT and --post, not %s", o.Method)
 		}
 	case http.MethodPut:
 		if o.VersionID != "" {
-			return usagef("--version-id applies to GET, HEAD and DELETE, not PUT")
+			return cmdutil.Usagef("--version-id applies to GET, HEAD and DELETE, not PUT")
 		}
 	default:
-		return usagef("unsupported --method %q: use GET, PUT, HEAD or DELETE (or --post for a browser form)", o.Method)
+		return cmdutil.Usagef("unsupported --method %q: use GET, PUT, HEAD or DELETE (or --post for a browser form)", o.Method)
 	}
 	return nil
 }
@@ -127,9 +127,9 @@ func (o *PresignOptions) checkFlags(fl *pflag.FlagSet, expires string) error {
 func (o *PresignOptions) checkPostFlags(fl *pflag.FlagSet) error {
 	switch {
 	case fl.Changed("method"):
-		return usagef("--post makes a POST form; drop --method")
+		return cmdutil.Usagef("--post makes a POST form; drop --method")
 	case o.VersionID != "":
-		return usagef("--version-id cannot be used with --post")
+		return cmdutil.Usagef("--version-id cannot be used with --post")
 	}
 	return nil
 }
@@ -140,7 +140,7 @@ func runPresign(ctx context.Context, opts *PresignOptions) error {
 		return err
 	}
 	if uri.IsBucket() && (!opts.Post || opts.KeyPrefix == "") {
-		return usagef("presign needs an object, not a bucket: use s3://%s/KEY", uri.Bucket)
+		return cmdutil.Usagef("presign needs an object, not a bucket: use s3://%s/KEY", uri.Bucket)
 	}
 	c, err := opts.Client(ctx)
 	if err != nil {

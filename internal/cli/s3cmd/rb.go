@@ -53,7 +53,7 @@ hold.`,
 				return err
 			}
 			if opts.BypassGovernance && !opts.Force {
-				return &cmdutil.UsageError{Err: fmt.Errorf("--%s applies to the versions --force deletes: add --force", bypassFlag)}
+				return cmdutil.Usagef("--%s applies to the versions --force deletes: add --force", bypassFlag)
 			}
 			return cmdutil.Run(cmd.Context(), opts, runF, runRb)
 		},

@@ -2,7 +2,6 @@ package s3cmd
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -89,11 +88,11 @@ func runRm(ctx context.Context, opts *RmOptions) error {
 	}
 	switch {
 	case opts.VersionID != "" && (opts.Recursive || u.Key == ""):
-		return &cmdutil.UsageError{Err: fmt.Errorf("--version-id names a version of one object: give its key, without --recursive")}
+		return cmdutil.Usagef("--version-id names a version of one object: give its key, without --recursive")
 	case u.Key == "" && !opts.Recursive:
-		return &cmdutil.UsageError{Err: fmt.Errorf("rm of a whole bucket needs --recursive")}
+		return cmdutil.Usagef("rm of a whole bucket needs --recursive")
 	case opts.BypassGovernance && opts.VersionID == "":
-		return &cmdutil.UsageError{Err: fmt.Errorf("--%s applies to deleting a version: add --version-id (a delete without one only adds a delete marker, which Object Lock allows)", bypassFlag)}
+		return cmdutil.Usagef("--%s applies to deleting a version: add --version-id (a delete without one only adds a delete marker, which Object Lock allows)", bypassFlag)
 	}
 	shard, err := opts.Transfer.listing(opts.Getenv, opts.Recursive)
 	if err != nil {

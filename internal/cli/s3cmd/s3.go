@@ -5,7 +5,6 @@ package s3cmd
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -54,7 +53,7 @@ func parseBucketURI(arg, command string) (s3uri.URI, error) {
 		return u, err
 	}
 	if !u.IsBucket() {
-		return u, &cmdutil.UsageError{Err: fmt.Errorf("%s takes a bucket, not an object: use s3://%s", command, u.Bucket)}
+		return u, cmdutil.Usagef("%s takes a bucket, not an object: use s3://%s", command, u.Bucket)
 	}
 	return u, nil
 }

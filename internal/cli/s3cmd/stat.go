@@ -56,7 +56,7 @@ func runStat(ctx context.Context, opts *StatOptions) error {
 		return err
 	}
 	if u.Key == "" {
-		return &cmdutil.UsageError{Err: fmt.Errorf("stat needs an object, not a bucket")}
+		return cmdutil.Usagef("stat needs an object, not a bucket")
 	}
 	var key []byte
 	if opts.SSECKey != "" {

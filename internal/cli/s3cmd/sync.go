@@ -2,7 +2,6 @@ package s3cmd
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -75,7 +74,7 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 		return err
 	}
 	if src.stdio || dst.stdio || (!src.s3 && !dst.s3) {
-		return &cmdutil.UsageError{Err: fmt.Errorf("sync needs a directory or S3 prefix on each side, at least one in S3")}
+		return cmdutil.Usagef("sync needs a directory or S3 prefix on each side, at least one in S3")
 	}
 	if !src.s3 {
 		if err := src.checkLocalDir(); err != nil {

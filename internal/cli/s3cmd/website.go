@@ -2,7 +2,6 @@ package s3cmd
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -53,14 +52,14 @@ func runWebsite(ctx context.Context, opts *WebsiteOptions) error {
 		return err
 	}
 	if opts.IndexDocument == "" {
-		return &cmdutil.UsageError{Err: fmt.Errorf("website needs --index-document, e.g. --index-document index.html")}
+		return cmdutil.Usagef("website needs --index-document, e.g. --index-document index.html")
 	}
 	if err := (client.WebsiteConfig{IndexDocument: opts.IndexDocument}).Validate(); err != nil {
-		return &cmdutil.UsageError{Err: fmt.Errorf("--index-document: %w", err)}
+		return cmdutil.Usagef("--index-document: %w", err)
 	}
 	if opts.ErrorDocument != "" {
 		if err := client.ValidateKey(opts.ErrorDocument); err != nil {
-			return &cmdutil.UsageError{Err: fmt.Errorf("--error-document: %w", err)}
+			return cmdutil.Usagef("--error-document: %w", err)
 		}
 	}
 	cfg := client.WebsiteConfig{IndexDocument: opts.IndexDocument, ErrorDocument: opts.ErrorDocument}

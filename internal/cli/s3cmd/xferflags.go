@@ -3,7 +3,6 @@ package s3cmd
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -97,7 +96,7 @@ func addListConcurrency(fl *pflag.FlagSet, n *int) {
 // checkListConcurrency checks --list-concurrency.
 func checkListConcurrency(n int) error {
 	if n < 1 || n > 1000 {
-		return usagef("invalid --list-concurrency %d: use 1 to 1000", n)
+		return cmdutil.Usagef("invalid --list-concurrency %d: use 1 to 1000", n)
 	}
 	return nil
 }
@@ -115,12 +114,12 @@ func (t *transferFlags) listing(getenv func(string) string, recursive bool) (tra
 	}
 	if t.Shard == "" {
 		if t.ShardDepth != 1 {
-			return transfer.Shard{}, usagef("--shard-depth applies with --shard")
+			return transfer.Shard{}, cmdutil.Usagef("--shard-depth applies with --shard")
 		}
 		return transfer.Shard{}, nil
 	}
 	if !recursive {
-		return transfer.Shard{}, usagef("--shard splits a tree: use it with --recursive (or sync)")
+		return transfer.Shard{}, cmdutil.Usagef("--shard splits a tree: use it with --recursive (or sync)")
 	}
 	spec := t.Shard
 	if count, ok := strings.CutPrefix(spec, "auto/"); ok {
@@ -131,16 +130,16 @@ func (t *transferFlags) listing(getenv func(string) string, recursive bool) (tra
 			}
 		}
 		if index == "" {
-			return transfer.Shard{}, usagef("invalid --shard %s: neither %s is set; give the index, e.g. --shard 0/%s", spec, strings.Join(shardIndexEnv, " nor "), count)
+			return transfer.Shard{}, cmdutil.Usagef("invalid --shard %s: neither %s is set; give the index, e.g. --shard 0/%s", spec, strings.Join(shardIndexEnv, " nor "), count)
 		}
 		spec = index + "/" + count
 	}
 	sh, err := transfer.ParseShard(spec)
 	if err != nil {
-		return transfer.Shard{}, usagef("invalid --shard %s: %v; use I/N with 0 <= I < N, e.g. --shard 0/4", t.Shard, err)
+		return transfer.Shard{}, cmdutil.Usagef("invalid --shard %s: %v; use I/N with 0 <= I < N, e.g. --shard 0/4", t.Shard, err)
 	}
 	if t.ShardDepth < 0 {
-		return transfer.Shard{}, usagef("invalid --shard-depth %d: use 0 (each key on its own) or more", t.ShardDepth)
+		return transfer.Shard{}, cmdutil.Usagef("invalid --shard-depth %d: use 0 (each key on its own) or more", t.ShardDepth)
 	}
 	sh.Depth, sh.ByKey = t.ShardDepth, t.ShardDepth == 0
 	return sh, nil
@@ -150,7 +149,7 @@ func (t *transferFlags) listing(getenv func(string) string, recursive bool) (tra
 // command that lists (0: the service's default, 1,000).
 func checkPageSize(n int32) error {
 	if n < 0 || n > 1000 {
-		return usagef("invalid --page-size %d: use 1 to 1000", n)
+		return cmdutil.Usagef("invalid --page-size %d: use 1 to 1000", n)
 	}
 	return nil
 }
@@ -159,7 +158,7 @@ func checkPageSize(n int32) error {
 func parseSize(flag, s string) (int64, error) {
 	n, err := cmdutil.ParseSize(s)
 	if err != nil {
-		return 0, &cmdutil.UsageError{Err: fmt.Errorf("invalid --%s: %w", flag, err)}
+		return 0, cmdutil.Usagef("invalid --%s: %w", flag, err)
 	}
 	return n, nil
 }
@@ -175,7 +174,7 @@ func (t *transferFlags) options(getenv func(string) string, stateDir string) (tr
 		return transfer.Options{}, err
 	}
 	if t.Concurrency < 1 || t.Concurrency > 1000 {
-		return transfer.Options{}, &cmdutil.UsageError{Err: fmt.Errorf("invalid --concurrency %d: use 1 to 1000", t.Concurrency)}
+		return transfer.Options{}, cmdutil.Usagef("invalid --concurrency %d: use 1 to 1000", t.Concurrency)
 	}
 	if err := checkPageSize(t.PageSize); err != nil {
 		return transfer.Options{}, err
@@ -188,8 +187,8 @@ func (t *transferFlags) options(getenv func(string) string, stateDir string) (tr
 	if err := o.Validate(); err != nil {
 		// Name the size as it was typed, not as a byte count.
 		floor := cmp.Or(o.MinPartSize, client.MinPartSize)
-		return transfer.Options{}, &cmdutil.UsageError{Err: fmt.Errorf("invalid --part-size %s: use %s to 5GiB",
-			t.PartSize, strings.ReplaceAll(humanize.Bytes(floor), ".0 ", ""))}
+		return transfer.Options{}, cmdutil.Usagef("invalid --part-size %s: use %s to 5GiB",
+			t.PartSize, strings.ReplaceAll(humanize.Bytes(floor), ".0 ", ""))
 	}
 	return o, nil
 }

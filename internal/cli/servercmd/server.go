@@ -64,10 +64,10 @@ Stop it with Ctrl-C.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.DataDir != "" && opts.Memory {
-				return &cmdutil.UsageError{Err: fmt.Errorf("--data and --memory exclude each other: keep data in a directory or in memory")}
+				return cmdutil.Usagef("--data and --memory exclude each other: keep data in a directory or in memory")
 			}
 			if (opts.AccessKey == "") != (opts.SecretKey == "") {
-				return &cmdutil.UsageError{Err: fmt.Errorf("--access-key and --secret-key go together: give both or neither")}
+				return cmdutil.Usagef("--access-key and --secret-key go together: give both or neither")
 			}
 			if opts.Region = f.Flags.Region; opts.Region != "" {
 				if err := client.ValidateRegion(opts.Region); err != nil {
