@@ -39,7 +39,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 // each line's error itself.
 func Execute(ctx context.Context, f *cmdutil.Factory, args []string) (code int, msg string) {
 	cmd := NewCmdRoot(f)
-	cmd.SetArgs(s3cmd.OptionalValueArgs(args))
+	cmd.SetArgs(s3cmd.LineArgs(cmd, args))
 	cmd.SetIn(f.IO.In)
 	cmd.SetOut(f.IO.Out)
 	cmd.SetErr(f.IO.ErrOut)

@@ -1,7 +1,10 @@
 package root_test
 
 import (
+	"context"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -101,5 +104,27 @@ func TestEndpointFromFlagBeatsEnvironment(t *testing.T) {
 	e.MustRun("--endpoint-url", good, "s3", "mb", "s3://by-flag", "--acl", "public-read", "--object-lock")
 	if out := e.MustRun("--endpoint-url", good, "s3", "ls").Stdout; !strings.HasSuffix(out, " by-flag\n") {
 		t.Errorf("ls = %q", out)
+	}
+}
+
+// --sse with an optional value is the s3 group's rule (s3cmd.LineArgs):
+// "qcli s3 cp f s3://b/k --sse" encrypts with AES256, while an s3api line
+// keeps "--sse" as the value it is given. Before, the root rewrote every
+// command's line, and s3api stored the key as "--sse=AES256".
+func TestOptionalSSEValueIsTheS3GroupsRule(t *testing.T) {
+	e := clitest.New(t)
+	e.MustRun("s3", "mb", "s3://bkt")
+	file := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(file, []byte("data"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e.MustRun("s3", "cp", file, "s3://bkt/k", "--sse")
+	e.MustRun("s3api", "put-object", "--bucket", "bkt", "--body", file, "--key", "--sse")
+	ctx := context.Background()
+	if info, err := e.Client().HeadObject(ctx, client.HeadObjectInput{Bucket: "bkt", Key: "k"}); err != nil || info.SSE != client.SSEAES256 {
+		t.Errorf("s3 cp --sse: %+v, %v; want %s", info.SSE, err, client.SSEAES256)
+	}
+	if _, err := e.Client().HeadObject(ctx, client.HeadObjectInput{Bucket: "bkt", Key: "--sse"}); err != nil {
+		t.Errorf("s3api put-object --key --sse: %v; want the key --sse stored", err)
 	}
 }

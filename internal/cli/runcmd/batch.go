@@ -11,6 +11,7 @@ import (
 
 	"github.com/quilibrium/qcli/internal/cli/cmdutil"
 	"github.com/quilibrium/qcli/internal/cli/iostreams"
+	"github.com/quilibrium/qcli/internal/cli/s3cmd"
 )
 
 // line is one command of a batch, checked and ready to run.
@@ -57,7 +58,7 @@ func parseBatch(text string, newRoot func(*cmdutil.Factory) *cobra.Command, batc
 // returns args with the s3 group added when the line left it out.
 func checkLine(root *cobra.Command, args []string) ([]string, error) {
 	args = withGroup(root, args)
-	cmd, rest, err := root.Find(args)
+	cmd, rest, err := root.Find(s3cmd.LineArgs(root, args)) // parsed as Execute will
 	if err != nil {
 		return nil, &cmdutil.FlagError{Err: err}
 	}

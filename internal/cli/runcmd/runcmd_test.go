@@ -174,6 +174,7 @@ func TestRunChecksEveryLineBeforeRunningAny(t *testing.T) {
 		"sync --size-only --exact-timestamps a s3://b/", // 14: exclusive flags
 		"cp - s3://a/k",                // 15: no stdin
 		"ls --debug --region x s3://a", // 16
+		"cp a s3://b/k --sse",          // 17: fine: --sse alone is AES256, as on the command line
 	}, "\n")
 	for _, format := range []string{"text", "json"} {
 		r := e.Run(batch, "--output", format, "run")
@@ -195,18 +196,18 @@ func TestRunChecksEveryLineBeforeRunningAny(t *testing.T) {
 			"line 14 cannot run: sync --size-only --exact-timestamps a s3://b/: if any flags in the group",
 			"line 15 cannot run: cp - s3://a/k: qcli s3 cp with - cannot run in a batch",
 			"line 16 cannot run: ls --debug --region x s3://a: --debug, --region applies to the whole batch",
-			"qcli: 14 of 15 lines cannot run; nothing was run\n",
+			"qcli: 14 of 16 lines cannot run; nothing was run\n",
 		} {
 			if !strings.Contains(r.Stderr, want) {
 				t.Errorf("%s: stderr lacks %q:\n%s", format, want, r.Stderr)
 			}
 		}
-		if strings.Contains(r.Stderr, "line 1 ") || strings.Contains(r.Stderr, "line 6 ") {
+		if strings.Contains(r.Stderr, "line 1 ") || strings.Contains(r.Stderr, "line 6 ") || strings.Contains(r.Stderr, "line 17 ") {
 			t.Errorf("%s: a good line or a comment was reported:\n%s", format, r.Stderr)
 		}
 		if format == "json" {
 			lines, sum := parseJSONLines(t, r.Stdout)
-			if len(lines) != 14 || lines[3].ExitCode != cmdutil.ExitParse || lines[3].Error == "" || sum.Invalid != 14 || sum.NotRun != 1 {
+			if len(lines) != 14 || lines[3].ExitCode != cmdutil.ExitParse || lines[3].Error == "" || sum.Invalid != 14 || sum.NotRun != 2 {
 				t.Errorf("json: %d line objects, line 3 %+v, summary %+v", len(lines), lines[3], sum)
 			}
 		}

@@ -58,6 +58,27 @@ var (
 // them before parsing; the flags themselves take a value.
 var optionalValueFlags = map[string]string{"--sse": client.SSEAES256, "--sse-c": "AES256", "--sse-c-copy-source": "AES256"}
 
+// LineArgs is a command line (args of root, as cobra's Execute takes them)
+// ready to parse: when it names an s3 command, each of optionalValueFlags
+// gets its value (OptionalValueArgs); any other command's line is left
+// as it is, so "--key --sse" stays a key named --sse for s3api. It decides
+// for both places that parse a line: the root command and the check of
+// each line of a `qcli run` batch.
+func LineArgs(root *cobra.Command, args []string) []string {
+	rewritten := OptionalValueArgs(args)
+	cmd, _, err := root.Find(rewritten)
+	if err != nil {
+		return args
+	}
+	for cmd.HasParent() && cmd.Parent() != root {
+		cmd = cmd.Parent() // up to the group under root
+	}
+	if cmd.Parent() == root && cmd.Name() == groupName {
+		return rewritten
+	}
+	return args
+}
+
 // OptionalValueArgs gives each of optionalValueFlags its value the way the
 // AWS CLI reads it: the next argument when it is not an option (nor "-",
 // stdin), else the default: "--sse aws:kms" is "--sse=aws:kms", "--sse

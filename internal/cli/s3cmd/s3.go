@@ -13,10 +13,13 @@ import (
 	"github.com/quilibrium/qcli/internal/s3uri"
 )
 
+// groupName is the s3 group's command name, under the root command.
+const groupName = "s3"
+
 // NewCmdS3 is the `qcli s3` group.
 func NewCmdS3(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "s3",
+		Use:   groupName,
 		Short: "Work with buckets and objects",
 		Long:  "Work with QStorage buckets and objects, with the AWS CLI's s3 commands and output.",
 		Args:  cmdutil.NoArgs,
