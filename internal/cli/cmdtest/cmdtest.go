@@ -10,11 +10,15 @@ import (
 	"context"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
 
+	"github.com/quilibrium/qcli/client"
+	"github.com/quilibrium/qcli/client/console"
+	"github.com/quilibrium/qcli/client/quicksync"
 	"github.com/quilibrium/qcli/internal/cli/cmdutil"
 	"github.com/quilibrium/qcli/internal/cli/iostreams"
 )
@@ -90,9 +94,10 @@ func Parse[O any](newCmd NewCmd[O], args ...string) (*O, error) {
 }
 
 // Inputs is o with its dependencies zeroed, at any depth of its struct
-// fields: functions (clients, printers), interfaces (streams, writers)
-// and pointers to structs (the IO streams). What is left is what the
-// command line gave, so two Options compare with reflect.DeepEqual.
+// fields (see isDependency). What is left is what the command line gave,
+// pointers and interfaces included (s3api's Input, a parsed filter), so two
+// Options compare with reflect.DeepEqual and a flag that fills one of them
+// wrongly fails its test.
 func Inputs[O any](o O) O {
 	zeroDependencies(reflect.ValueOf(&o).Elem())
 	return o
@@ -104,15 +109,30 @@ func zeroDependencies(v reflect.Value) {
 	}
 	for i := range v.NumField() {
 		f := v.Field(i)
-		if !f.CanSet() {
-			continue
-		}
 		switch {
-		case f.Kind() == reflect.Func, f.Kind() == reflect.Interface,
-			f.Kind() == reflect.Pointer && f.Type().Elem().Kind() == reflect.Struct:
+		case !f.CanSet():
+		case isDependency(f.Type()):
 			f.SetZero()
 		case f.Kind() == reflect.Struct:
 			zeroDependencies(f)
 		}
 	}
+}
+
+var (
+	readerType = reflect.TypeFor[io.Reader]()
+	writerType = reflect.TypeFor[io.Writer]()
+	// dependencyTypes are what a Factory hands a command, besides
+	// functions and streams.
+	dependencyTypes = []reflect.Type{reflect.TypeFor[*iostreams.IOStreams](), reflect.TypeFor[*cmdutil.Factory](),
+		reflect.TypeFor[*client.Client](), reflect.TypeFor[*console.Client](), reflect.TypeFor[*quicksync.Client]()}
+)
+
+// isDependency says whether a field of type t is given by the Factory,
+// not by the command line: a function (a client, printer, clock or
+// environment getter, never equal to another), a stream (anything that
+// reads or writes), the IO streams, the Factory itself or an API client.
+func isDependency(t reflect.Type) bool {
+	return t.Kind() == reflect.Func || t.Implements(readerType) || t.Implements(writerType) ||
+		slices.Contains(dependencyTypes, t)
 }
