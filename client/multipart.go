@@ -218,6 +218,7 @@ type UploadPartInput struct {
 type UploadPartOutput struct {
 	ETag     string
 	Checksum Checksum // the part's checksum, when the upload has an algorithm
+	SSE      string   // the encryption the service applied, as PutObjectOutput.SSE
 }
 
 // UploadPart sends one part.
@@ -244,7 +245,7 @@ func (c *Client) UploadPart(ctx context.Context, in UploadPartInput) (UploadPart
 	if err != nil {
 		return UploadPartOutput{}, c.wrapErr("UploadPart", in.Bucket, in.Key, err)
 	}
-	return UploadPartOutput{ETag: aws.ToString(out.ETag), Checksum: sum}, nil
+	return UploadPartOutput{ETag: aws.ToString(out.ETag), Checksum: sum, SSE: string(out.ServerSideEncryption)}, nil
 }
 
 // UploadPartCopyInput makes one part of a multipart upload from a byte
@@ -263,17 +264,22 @@ type UploadPartCopyInput struct {
 	CustomerKey       []byte // the SSE-C key the upload was created with
 }
 
-// UploadPartCopy copies a range of another object into a part and returns
-// the part's ETag.
-func (c *Client) UploadPartCopy(ctx context.Context, in UploadPartCopyInput) (string, error) {
+// UploadPartCopyOutput is a copied part.
+type UploadPartCopyOutput struct {
+	ETag string // for CompleteMultipartUpload
+	SSE  string // the encryption the service applied, as PutObjectOutput.SSE
+}
+
+// UploadPartCopy copies a range of another object into a part.
+func (c *Client) UploadPartCopy(ctx context.Context, in UploadPartCopyInput) (UploadPartCopyOutput, error) {
 	if err := validateObject(in.Bucket, in.Key); err != nil {
-		return "", err
+		return UploadPartCopyOutput{}, err
 	}
 	if err := validateObject(in.SourceBucket, in.SourceKey); err != nil {
-		return "", err
+		return UploadPartCopyOutput{}, err
 	}
 	if err := ValidatePartNumber(in.PartNumber); err != nil {
-		return "", err
+		return UploadPartCopyOutput{}, err
 	}
 	req := &s3.UploadPartCopyInput{
 		Bucket: aws.String(in.Bucket), Key: aws.String(in.Key), UploadId: aws.String(in.UploadID), PartNumber: aws.Int32(in.PartNumber),
@@ -284,12 +290,13 @@ func (c *Client) UploadPartCopy(ctx context.Context, in UploadPartCopyInput) (st
 	req.CopySourceSSECustomerAlgorithm, req.CopySourceSSECustomerKey, req.CopySourceSSECustomerKeyMD5 = customerKeyHeaders(in.SourceCustomerKey)
 	out, err := c.s3.UploadPartCopy(ctx, req)
 	if err != nil {
-		return "", c.wrapErr("UploadPartCopy", in.Bucket, in.Key, err)
+		return UploadPartCopyOutput{}, c.wrapErr("UploadPartCopy", in.Bucket, in.Key, err)
 	}
-	if out.CopyPartResult == nil {
-		return "", nil
+	res := UploadPartCopyOutput{SSE: string(out.ServerSideEncryption)}
+	if out.CopyPartResult != nil {
+		res.ETag = aws.ToString(out.CopyPartResult.ETag)
 	}
-	return aws.ToString(out.CopyPartResult.ETag), nil
+	return res, nil
 }
 
 // CompletedPart names an uploaded part for CompleteMultipartUpload.
@@ -315,6 +322,7 @@ type CompleteMultipartUploadOutput struct {
 	ETag      string
 	VersionID string
 	Checksum  Checksum // the object's checksum, when the upload has an algorithm
+	SSE       string   // the encryption the service applied, as PutObjectOutput.SSE
 }
 
 // CompleteMultipartUpload assembles the parts into the object.
@@ -342,7 +350,7 @@ func (c *Client) CompleteMultipartUpload(ctx context.Context, in CompleteMultipa
 	if err != nil {
 		return CompleteMultipartUploadOutput{}, c.wrapErr("CompleteMultipartUpload", in.Bucket, in.Key, err)
 	}
-	return CompleteMultipartUploadOutput{ETag: aws.ToString(out.ETag), VersionID: aws.ToString(out.VersionId),
+	return CompleteMultipartUploadOutput{ETag: aws.ToString(out.ETag), VersionID: aws.ToString(out.VersionId), SSE: string(out.ServerSideEncryption),
 		Checksum: checksumFrom(out.ChecksumCRC32, out.ChecksumCRC32C, out.ChecksumCRC64NVME, out.ChecksumSHA1, out.ChecksumSHA256)}, nil
 }
 

@@ -108,6 +108,11 @@ type PutObjectOutput struct {
 	// Checksum is the checksum sent, or when none was, the one the service
 	// computed and returned (S3 adds CRC64NVME to every new object).
 	Checksum Checksum
+	// SSE is the server-side encryption the service says it applied
+	// (x-amz-server-side-encryption: AES256, aws:kms, aws:kms:dsse…),
+	// which a bucket's default encryption sets though the request asked
+	// for none. With KMS (IsKMS) the ETag is not the MD5 of the bytes.
+	SSE string
 }
 
 // PutObject stores Body as one object.
@@ -147,7 +152,8 @@ func (c *Client) PutObject(ctx context.Context, in PutObjectInput) (PutObjectOut
 	if sum.Algorithm == "" {
 		sum = checksumFrom(out.ChecksumCRC32, out.ChecksumCRC32C, out.ChecksumCRC64NVME, out.ChecksumSHA1, out.ChecksumSHA256)
 	}
-	return PutObjectOutput{ETag: aws.ToString(out.ETag), VersionID: aws.ToString(out.VersionId), Checksum: sum}, nil
+	return PutObjectOutput{ETag: aws.ToString(out.ETag), VersionID: aws.ToString(out.VersionId), Checksum: sum,
+		SSE: string(out.ServerSideEncryption)}, nil
 }
 
 // IfNoneMatchAny is the IfNoneMatch value of a conditional create: write
@@ -475,6 +481,7 @@ type CopyObjectOutput struct {
 	ETag         string
 	LastModified time.Time
 	VersionID    string
+	SSE          string // the encryption the service applied, as PutObjectOutput.SSE
 }
 
 // CopyObject copies an object within the service.
@@ -513,7 +520,7 @@ func (c *Client) CopyObject(ctx context.Context, in CopyObjectInput) (CopyObject
 	if err != nil {
 		return CopyObjectOutput{}, c.wrapErr("CopyObject", in.Bucket, in.Key, err)
 	}
-	res := CopyObjectOutput{VersionID: aws.ToString(out.VersionId)}
+	res := CopyObjectOutput{VersionID: aws.ToString(out.VersionId), SSE: string(out.ServerSideEncryption)}
 	if out.CopyObjectResult != nil {
 		res.ETag, res.LastModified = aws.ToString(out.CopyObjectResult.ETag), aws.ToTime(out.CopyObjectResult.LastModified)
 	}

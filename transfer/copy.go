@@ -3,7 +3,6 @@ package transfer
 import (
 	"cmp"
 	"context"
-	"crypto/md5"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -128,14 +127,31 @@ func (m *Manager) copySingle(ctx context.Context, in CopyInput, size int64, etag
 		return nil, err
 	}
 	obj.bytes(size)
-	res := &Result{Op: OpCopy, Source: obj.source, Dest: obj.dest, Size: size, ETag: out.ETag, VersionID: out.VersionID}
-	if isMD5ETag(etag) && isMD5ETag(out.ETag) && md5Comparable(in.Dest.SSE) && in.SourceCustomerKey == nil {
-		if !sameETag(etag, out.ETag) {
-			return nil, &IntegrityError{What: obj.dest, Want: trimETag(etag), Got: trimETag(out.ETag)}
-		}
-		res.Verified = VerifiedMD5
+	verified, err := m.checkCopy(ctx, in, etag, out, obj.dest)
+	if err != nil {
+		return nil, err
 	}
-	return res, nil
+	return &Result{Op: OpCopy, Source: obj.source, Dest: obj.dest, Size: size, ETag: out.ETag, VersionID: out.VersionID, Verified: verified}, nil
+}
+
+// checkCopy compares the ETag of a single-request copy with its source's,
+// etag, where both are MD5s of the bytes: VerifiedMD5 when they are equal,
+// "" when there is nothing to compare. The copy's answer says whether its
+// ETag is one (see etagIsMD5). Whether the source's is, a listing does not
+// say: a source in a bucket whose default encryption is SSE-KMS has a
+// 32-hex ETag that is not its MD5, so before a mismatch is called an
+// integrity failure the source is asked (HEAD) how it is encrypted.
+func (m *Manager) checkCopy(ctx context.Context, in CopyInput, etag string, out client.CopyObjectOutput, dest string) (string, error) {
+	if !isMD5ETag(etag) || in.SourceCustomerKey != nil || !etagIsMD5(in.Dest.SSE, out.SSE, out.ETag) {
+		return "", nil
+	}
+	if sameETag(etag, out.ETag) {
+		return VerifiedMD5, nil
+	}
+	if src, err := m.head(ctx, in.source()); err == nil && sameETag(src.ETag, etag) && !md5ComparableInfo(src.SSE, nil) {
+		return "", nil
+	}
+	return "", &IntegrityError{What: dest, Want: trimETag(etag), Got: trimETag(out.ETag)}
 }
 
 // copyParts copies a large object part by part. With the COPY directives
@@ -204,9 +220,9 @@ type copyWriter struct {
 
 func (w *copyWriter) writePart(ctx context.Context, p *part) error {
 	u, in, n := w.mpu, w.src, int32(p.n)
-	var partETag string
+	var out client.UploadPartCopyOutput
 	err := u.m.withSlot(ctx, func() (err error) {
-		partETag, err = u.m.c.UploadPartCopy(ctx, client.UploadPartCopyInput{Bucket: u.in.Bucket, Key: u.in.Key, UploadID: u.id,
+		out, err = u.m.c.UploadPartCopy(ctx, client.UploadPartCopyInput{Bucket: u.in.Bucket, Key: u.in.Key, UploadID: u.id,
 			PartNumber: n, SourceBucket: in.SourceBucket, SourceKey: in.SourceKey, SourceVersionID: in.SourceVersionID, SourceIfMatch: w.etag,
 			SourceRange:       fmt.Sprintf("bytes=%d-%d", p.off, p.off+p.size-1),
 			SourceCustomerKey: in.SourceCustomerKey, CustomerKey: u.in.SSE.CustomerKey})
@@ -218,9 +234,10 @@ func (w *copyWriter) writePart(ctx context.Context, p *part) error {
 	if err != nil {
 		return err
 	}
-	done := partDone{etag: partETag, size: p.size}
-	if raw, err := hex.DecodeString(trimETag(partETag)); err == nil && len(raw) == md5.Size {
-		copy(done.sum[:], raw) // the service's MD5 of the range: lets complete check the assembly
+	done := partDone{etag: out.ETag, size: p.size}
+	if etagIsMD5(u.in.SSE, out.SSE, out.ETag) {
+		// The service's MD5 of the range: lets complete check the assembly.
+		_, _ = hex.Decode(done.sum[:], []byte(trimETag(out.ETag)))
 	} else {
 		u.noDigest.Store(true)
 	}

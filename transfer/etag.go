@@ -67,12 +67,33 @@ func compositeETag(sums [][md5.Size]byte) string {
 func sameETag(a, b string) bool { return strings.EqualFold(trimETag(a), trimETag(b)) }
 
 // md5Comparable reports whether an object written with these attributes
-// gets an MD5 ETag: not with SSE-KMS (verenc, aws:kms) nor SSE-C.
+// gets an MD5 ETag, as far as the request tells: not with SSE-KMS (verenc,
+// aws:kms) nor SSE-C. A bucket's default encryption may still apply KMS to
+// a write that asked for none: once the service has answered, etagIsMD5
+// (or writeMD5Comparable) decides.
 func md5Comparable(sse client.SSE) bool {
 	return md5ComparableInfo(sse.Type, sse.CustomerKey)
 }
 
-// md5ComparableInfo is md5Comparable for an object already stored.
+// md5ComparableInfo is md5Comparable for an object already stored, or for
+// the encryption a write's answer names.
 func md5ComparableInfo(sse string, customerKey []byte) bool {
 	return customerKey == nil && !client.IsKMS(sse)
+}
+
+// writeMD5Comparable reports whether the ETags of a write with the
+// attributes sse are MD5s of the bytes, given answered, the encryption the
+// service says it applied (x-amz-server-side-encryption): neither the
+// request nor the answer may name SSE-KMS or SSE-C. S3 answers aws:kms in
+// a bucket whose default encryption is SSE-KMS, where every ETag is 32 hex
+// digits that are not the MD5.
+func writeMD5Comparable(sse client.SSE, answered string) bool {
+	return md5Comparable(sse) && md5ComparableInfo(answered, nil)
+}
+
+// etagIsMD5 reports whether etag, the service's answer to a write of bytes
+// with the attributes sse that named answered as its encryption, is their
+// MD5, to compare: see writeMD5Comparable.
+func etagIsMD5(sse client.SSE, answered, etag string) bool {
+	return writeMD5Comparable(sse, answered) && isMD5ETag(etag)
 }

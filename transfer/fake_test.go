@@ -264,8 +264,8 @@ func (f *fakeS3) UploadPart(_ context.Context, in client.UploadPartInput) (clien
 	return client.UploadPartOutput{ETag: `"` + etag + `"`}, nil
 }
 
-func (f *fakeS3) UploadPartCopy(context.Context, client.UploadPartCopyInput) (string, error) {
-	return "", errors.New("fakeS3: UploadPartCopy is not faked")
+func (f *fakeS3) UploadPartCopy(context.Context, client.UploadPartCopyInput) (client.UploadPartCopyOutput, error) {
+	return client.UploadPartCopyOutput{}, errors.New("fakeS3: UploadPartCopy is not faked")
 }
 
 func (f *fakeS3) CompleteMultipartUpload(_ context.Context, in client.CompleteMultipartUploadInput) (client.CompleteMultipartUploadOutput, error) {

@@ -30,7 +30,8 @@ type Manager struct {
 	noConditionalWrites atomic.Bool
 	// digestFirst: the service refused a part sent without a digest
 	// (InvalidRequest, as S3 in a bucket with Object Lock) or answered one
-	// with an ETag that is not an MD5, so parts are hashed before they are
+	// with an ETag that is not an MD5 (or said it encrypted it with KMS, as
+	// in a bucket with default SSE-KMS), so parts are hashed before they are
 	// sent, to go with their Content-MD5 (see mpu.hashWhileSending).
 	digestFirst atomic.Bool
 }
@@ -54,7 +55,7 @@ type s3API interface {
 	ListObjects(ctx context.Context, in client.ListObjectsInput) iter.Seq2[*client.ObjectPage, error]
 	CreateMultipartUpload(ctx context.Context, in client.CreateMultipartUploadInput) (string, error)
 	UploadPart(ctx context.Context, in client.UploadPartInput) (client.UploadPartOutput, error)
-	UploadPartCopy(ctx context.Context, in client.UploadPartCopyInput) (string, error)
+	UploadPartCopy(ctx context.Context, in client.UploadPartCopyInput) (client.UploadPartCopyOutput, error)
 	CompleteMultipartUpload(ctx context.Context, in client.CompleteMultipartUploadInput) (client.CompleteMultipartUploadOutput, error)
 	AbortMultipartUpload(ctx context.Context, bucket, key, uploadID string) error
 	ListParts(ctx context.Context, bucket, key, uploadID string) iter.Seq2[client.Part, error]

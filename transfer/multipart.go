@@ -44,7 +44,8 @@ type mpu struct {
 	mu    sync.Mutex
 	parts map[int32]partDone
 	// noDigest: some part's MD5 is unknown (a copied part whose ETag is
-	// not an MD5), so the composite ETag cannot be checked.
+	// not an MD5, or is of a part encrypted with KMS), so the composite
+	// ETag cannot be checked.
 	noDigest atomic.Bool
 
 	// What complete found: the object's ETag and version, and how it
@@ -168,8 +169,11 @@ func (u *mpu) hashWhileSending(p *part) bool {
 // sendHashing sends p without a Content-MD5, hashing it as it goes, and
 // compares the ETag the service returns with that MD5. When the service
 // refuses a part without a digest (S3 does in a bucket with Object Lock),
-// or answers with an ETag that is not an MD5 to compare, the part is sent
-// again the other way, with its Content-MD5, as every part after it is.
+// or answers with an ETag that is not an MD5 to compare (one that does not
+// look like it, or one of a part it says it encrypted with KMS, as S3 does
+// in a bucket whose default encryption is SSE-KMS), the part is sent again
+// the other way, with its Content-MD5, as every part after it is: so no
+// part is stored unchecked.
 func (u *mpu) sendHashing(ctx context.Context, p *part) error {
 	body := &hashingBody{r: p.sendBody(), newHash: u.hs.New}
 	defer body.close()
@@ -181,7 +185,7 @@ func (u *mpu) sendHashing(ctx context.Context, p *part) error {
 		return err
 	}
 	sum, ok := body.sum(p.size)
-	if !isMD5ETag(out.ETag) {
+	if !etagIsMD5(u.in.SSE, out.SSE, out.ETag) {
 		return u.sendAgainWithDigest(ctx, p)
 	}
 	if !ok { // the client read the body out of order: hash it apart
@@ -228,7 +232,7 @@ func (u *mpu) uploadPart(ctx context.Context, p *part, body io.ReadSeeker, conte
 // records the part.
 func (u *mpu) checkPart(p *part, sum partSum, out client.UploadPartOutput) error {
 	n := int32(p.n)
-	if _, err := sum.checkETag(u.in.SSE, out.ETag, fmt.Sprintf("part %d of %s", n, u.obj.dest)); err != nil {
+	if _, err := sum.checkETag(u.in.SSE, out.SSE, out.ETag, fmt.Sprintf("part %d of %s", n, u.obj.dest)); err != nil {
 		return err
 	}
 	u.record(n, partDone{etag: out.ETag, sum: sum.md5, size: p.size, checksum: out.Checksum})
@@ -273,7 +277,7 @@ func (u *mpu) complete(ctx context.Context, count int) error {
 	u.etag, u.versionID = out.ETag, out.VersionID
 	switch _, multi := multipartETag(out.ETag); {
 	case u.noDigest.Load():
-	case !multi || !md5Comparable(u.in.SSE):
+	case !multi || !writeMD5Comparable(u.in.SSE, out.SSE):
 		u.verified = VerifiedContentMD5
 	case !sameETag(out.ETag, want):
 		return &IntegrityError{What: u.obj.dest, Want: want, Got: trimETag(out.ETag)}

@@ -70,9 +70,10 @@ func (s partSum) md5Hex() string { return hex.EncodeToString(s.md5[:]) }
 
 // checkETag compares the ETag the service returned for these bytes, named
 // what, with their MD5 where its ETags are MD5s (not with SSE-KMS or
-// SSE-C); checked says whether it could.
-func (s partSum) checkETag(sse client.SSE, etag, what string) (checked bool, err error) {
-	if !md5Comparable(sse) || !isMD5ETag(etag) {
+// SSE-C, asked for in sse or answered by the service: see etagIsMD5);
+// checked says whether it could.
+func (s partSum) checkETag(sse client.SSE, answered, etag, what string) (checked bool, err error) {
+	if !etagIsMD5(sse, answered, etag) {
 		return false, nil
 	}
 	if want := s.md5Hex(); !sameETag(etag, want) {

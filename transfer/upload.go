@@ -182,7 +182,7 @@ func (m *Manager) put(ctx context.Context, body io.ReadSeeker, size int64, sum p
 	}
 	res := &Result{Op: OpUpload, Source: obj.source, Dest: obj.dest, Size: size, ETag: out.ETag, VersionID: out.VersionID,
 		Verified: VerifiedContentMD5}
-	checked, err := sum.checkETag(in.SSE, out.ETag, obj.dest)
+	checked, err := sum.checkETag(in.SSE, out.SSE, out.ETag, obj.dest)
 	if err != nil {
 		return res, err
 	}
