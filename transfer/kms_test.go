@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"path/filepath"
 	"testing"
@@ -13,25 +14,29 @@ import (
 	"github.com/quilibrium/qcli/transfer"
 )
 
-// In a bucket whose default encryption is SSE-KMS, S3 gives every object
-// and part an ETag of 32 hex digits that is not the MD5 of the bytes, and
-// says why in x-amz-server-side-encryption: aws:kms. Uploads that asked
-// for no encryption compared those ETags with the MD5 and failed with an
-// IntegrityError, so `qcli s3 cp` into such a bucket always failed. The
-// service's answer now counts as much as the request.
+// In a bucket whose default encryption is SSE-KMS (or DSSE-KMS), S3 gives
+// every object and part an ETag of 32 hex digits that is not the MD5 of
+// the bytes, and says why in x-amz-server-side-encryption. Uploads that
+// asked for no encryption compared those ETags with the MD5 and failed
+// with an IntegrityError, so `qcli s3 cp` into such a bucket always
+// failed. The service's answer now counts as much as the request.
 
 // newKMSEnv is an emulator whose bucket "bkt" answers as a default-KMS
-// bucket once the returned function is called (header: with the
-// x-amz-server-side-encryption answer), and that keeps no flexible
-// checksums, so that a download is checked against the ETag or not at all.
-func newKMSEnv(t *testing.T) (*env, func(header bool)) {
+// bucket once the returned function is called (sse: the
+// x-amz-server-side-encryption it answers; "" none), and that keeps no
+// flexible checksums, so that a download is checked against the ETag or
+// not at all.
+func newKMSEnv(t *testing.T) (*env, func(sse string)) {
 	t.Helper()
 	sw := &misbehave.Switch{}
 	e := newWrappedEnv(t, func(h http.Handler) http.Handler { return withoutChecksums(sw.Wrap(h)) })
-	return e, func(header bool) { sw.Set(sw.DefaultKMS("bkt", header)) }
+	return e, func(sse string) { sw.Set(sw.DefaultKMS("bkt", sse)) }
 }
 
-// kmsUploads are the uploads of TestUploadsIntoADefaultKMSBucket.
+// kmsAnswers are the encryptions a default-KMS bucket answers with.
+var kmsAnswers = []string{client.SSEKMS, client.SSEKMSDSSE}
+
+// kmsUploads are the uploads tried against a default-KMS bucket.
 var kmsUploads = []struct {
 	name  string
 	size  int
@@ -54,39 +59,58 @@ func uploadStream(m *transfer.Manager, _ string, data []byte, in transfer.Upload
 
 // An upload into a default-KMS bucket succeeds, says the service checked
 // its Content-MD5 rather than claiming the ETag is the MD5, and stores
-// every part only after a request that carried its Content-MD5 (a part
+// every part only after a request that carried its Content-MD5: a part
 // first sent without one, hashed as it went, is sent again with it once
-// the answer shows its ETag cannot be compared).
+// the answer shows its ETag cannot be compared.
 func TestUploadsIntoADefaultKMSBucket(t *testing.T) {
 	for _, tc := range kmsUploads {
-		t.Run(tc.name, func(t *testing.T) {
-			e, kms := newKMSEnv(t)
-			kms(true)
-			path, data := randomFile(t, t.TempDir(), tc.size)
-			reqs := e.record()
-			res, err := tc.send(e.manager(), path, data, transfer.UploadInput{Bucket: "bkt", Key: "obj"})
-			if err != nil {
-				t.Fatalf("upload into a default-KMS bucket: %v", err)
-			}
-			if res.Verified != transfer.VerifiedContentMD5 {
-				t.Errorf("Verified = %q, want %q (the ETag is not the MD5)", res.Verified, transfer.VerifiedContentMD5)
-			}
-			if !bytes.Equal(e.read("obj"), data) {
-				t.Error("the object differs from the upload")
-			}
-			last := map[string]*http.Request{}
-			for _, r := range reqs.all(isPartUpload) {
-				last[r.URL.Query().Get("partNumber")] = r
-			}
-			if tc.parts && len(last) < 2 {
-				t.Fatalf("%d parts were sent, want a multipart upload", len(last))
-			}
-			for n, r := range last {
-				if r.Header.Get("Content-Md5") == "" {
-					t.Errorf("part %s was stored from a request without Content-MD5: nothing checked it", n)
+		for _, sse := range kmsAnswers {
+			t.Run(tc.name+", "+sse, func(t *testing.T) {
+				e, kms := newKMSEnv(t)
+				kms(sse)
+				path, data := randomFile(t, t.TempDir(), tc.size)
+				reqs := e.record()
+				res, err := tc.send(e.manager(), path, data, transfer.UploadInput{Bucket: "bkt", Key: "obj"})
+				if err != nil {
+					t.Fatalf("upload into a default-KMS bucket: %v", err)
 				}
-			}
-		})
+				if res.Verified != transfer.VerifiedContentMD5 {
+					t.Errorf("Verified = %q, want %q (the ETag is not the MD5)", res.Verified, transfer.VerifiedContentMD5)
+				}
+				if !bytes.Equal(e.read("obj"), data) {
+					t.Error("the object differs from the upload")
+				}
+				if tc.parts {
+					everyPartStoredWithItsDigest(t, reqs)
+				}
+			})
+		}
+	}
+}
+
+// everyPartStoredWithItsDigest checks that the last request of each part
+// (the one stored) carried its Content-MD5, and that some part was first
+// sent without one, hashed as it went: the path the KMS answer must turn
+// back.
+func everyPartStoredWithItsDigest(t *testing.T, reqs *requests) {
+	t.Helper()
+	last, hashedWhileSent := map[string]*http.Request{}, 0
+	for _, r := range reqs.all(isPartUpload) {
+		last[r.URL.Query().Get("partNumber")] = r
+		if r.Header.Get("Content-Md5") == "" {
+			hashedWhileSent++
+		}
+	}
+	if len(last) < 2 {
+		t.Fatalf("%d parts were sent, want a multipart upload", len(last))
+	}
+	if hashedWhileSent == 0 {
+		t.Error("no part was sent without Content-MD5: the hash-while-sending path was not taken")
+	}
+	for n, r := range last {
+		if r.Header.Get("Content-Md5") == "" {
+			t.Errorf("part %s was stored from a request without Content-MD5: nothing checked it", n)
+		}
 	}
 }
 
@@ -97,7 +121,7 @@ func TestUploadsGivenWrongETagsWithoutKMSStillFail(t *testing.T) {
 	for _, tc := range kmsUploads {
 		t.Run(tc.name, func(t *testing.T) {
 			e, kms := newKMSEnv(t)
-			kms(false)
+			kms("")
 			path, data := randomFile(t, t.TempDir(), tc.size)
 			_, err := tc.send(e.manager(), path, data, transfer.UploadInput{Bucket: "bkt", Key: "obj"})
 			var ie *transfer.IntegrityError
@@ -111,23 +135,23 @@ func TestUploadsGivenWrongETagsWithoutKMSStillFail(t *testing.T) {
 	}
 }
 
-// A download of an object in a default-KMS bucket succeeds with its size
-// checked, and does not claim an MD5 check; without the header the same
-// wrong ETags fail it.
+// A download of an object in a default-KMS bucket, to a file or a stream,
+// succeeds with its size checked and claims no MD5 check; without the
+// header the same wrong ETags fail it.
 func TestDownloadsFromADefaultKMSBucket(t *testing.T) {
 	for _, size := range []int{testPartSize, 6*testPartSize + 100} {
-		for _, header := range []bool{true, false} {
-			name := map[bool]string{true: "with x-amz-server-side-encryption", false: "without it"}[header]
-			t.Run(name, func(t *testing.T) {
+		for _, sse := range append([]string{""}, kmsAnswers...) {
+			t.Run(fmt.Sprintf("%d bytes, answering %q", size, sse), func(t *testing.T) {
 				e, kms := newKMSEnv(t)
 				path, data := randomFile(t, t.TempDir(), size)
 				if _, err := e.manager().UploadFile(context.Background(), path, transfer.UploadInput{Bucket: "bkt", Key: "obj"}); err != nil {
 					t.Fatal(err)
 				}
-				kms(header)
+				kms(sse)
 				dir := t.TempDir()
-				res, err := e.manager().DownloadFile(context.Background(), transfer.DownloadInput{Bucket: "bkt", Key: "obj"}, filepath.Join(dir, "obj"))
-				if !header {
+				in := transfer.DownloadInput{Bucket: "bkt", Key: "obj"}
+				res, err := e.manager().DownloadFile(context.Background(), in, filepath.Join(dir, "obj"))
+				if sse == "" {
 					var ie *transfer.IntegrityError
 					if !errors.As(err, &ie) {
 						t.Fatalf("err = %v, want an IntegrityError", err)
@@ -142,8 +166,7 @@ func TestDownloadsFromADefaultKMSBucket(t *testing.T) {
 					t.Errorf("Verified = %q, want %q", res.Verified, transfer.VerifiedSize)
 				}
 				var out bytes.Buffer
-				res, err = e.manager().Download(context.Background(), transfer.DownloadInput{Bucket: "bkt", Key: "obj"}, &out)
-				if err != nil || !bytes.Equal(out.Bytes(), data) {
+				if res, err = e.manager().Download(context.Background(), in, &out); err != nil || !bytes.Equal(out.Bytes(), data) {
 					t.Fatalf("download to a stream: %v (%d bytes of %d)", err, out.Len(), len(data))
 				}
 				if res.Verified != transfer.VerifiedSize {
@@ -157,20 +180,23 @@ func TestDownloadsFromADefaultKMSBucket(t *testing.T) {
 // Copies into, within and out of a default-KMS bucket succeed without
 // claiming an MD5 check: a single CopyObject (whose source ETag, from a
 // listing or a HEAD, is not the MD5 either) and a multipart copy, whose
-// copied parts' ETags are not MD5s to assemble the composite from.
+// copied parts' ETags are not MD5s to assemble the composite from. With
+// no header, the same ETags fail a copy within the bucket.
 func TestCopiesWithADefaultKMSBucket(t *testing.T) {
 	for _, tc := range []struct {
 		name          string
-		from, to      string
+		from, to, sse string
 		size          int
 		listed, multi bool
 	}{
-		{"within, single", "bkt", "bkt", testPartSize, false, false},
-		{"within, multipart", "bkt", "bkt", 6 * testPartSize, false, true},
-		{"out of it, single", "bkt", "plain", testPartSize, false, false},
-		{"out of it, single, listed", "bkt", "plain", testPartSize, true, false},
-		{"into it, single", "plain", "bkt", testPartSize, false, false},
-		{"into it, multipart", "plain", "bkt", 6 * testPartSize, false, true},
+		{"within, single", "bkt", "bkt", client.SSEKMS, testPartSize, false, false},
+		{"within, multipart", "bkt", "bkt", client.SSEKMSDSSE, 6 * testPartSize, false, true},
+		{"out of it, single", "bkt", "plain", client.SSEKMS, testPartSize, false, false},
+		{"out of it, single, listed", "bkt", "plain", client.SSEKMS, testPartSize, true, false},
+		{"into it, single", "plain", "bkt", client.SSEKMS, testPartSize, false, false},
+		{"into it, multipart", "plain", "bkt", client.SSEKMS, 6 * testPartSize, false, true},
+		{"within, single, no header", "bkt", "bkt", "", testPartSize, false, false},
+		{"within, multipart, no header", "bkt", "bkt", "", 6 * testPartSize, false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e, kms := newKMSEnv(t)
@@ -182,7 +208,7 @@ func TestCopiesWithADefaultKMSBucket(t *testing.T) {
 			if _, err := e.c.PutObject(ctx, client.PutObjectInput{Bucket: tc.from, Key: "src", Body: bytes.NewReader(data)}); err != nil {
 				t.Fatal(err)
 			}
-			kms(true)
+			kms(tc.sse)
 			m := e.manager(func(o *transfer.Options) { o.CopyThreshold = testThreshold })
 			in := transfer.CopyInput{SourceBucket: tc.from, SourceKey: "src", Dest: transfer.UploadInput{Bucket: tc.to, Key: "dst"}}
 			if tc.listed {
@@ -193,6 +219,13 @@ func TestCopiesWithADefaultKMSBucket(t *testing.T) {
 				in.Listed = &client.Object{Key: "src", Size: info.Size, ETag: info.ETag}
 			}
 			res, err := m.Copy(ctx, in)
+			if tc.sse == "" {
+				var ie *transfer.IntegrityError
+				if !errors.As(err, &ie) {
+					t.Fatalf("err = %v, want an IntegrityError", err)
+				}
+				return
+			}
 			if err != nil {
 				t.Fatalf("copy: %v", err)
 			}

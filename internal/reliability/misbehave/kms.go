@@ -11,19 +11,20 @@ import (
 )
 
 // DefaultKMS answers for bucket as S3 does when the bucket's default
-// encryption is SSE-KMS (PutBucketEncryption with aws:kms): every ETag of
-// an object, a part or a copy, in a header or an XML answer, is 32 hex
-// digits (and "-N" for a multipart object) that are not the MD5 of the
-// bytes, and differs between two objects of the same bytes. With header,
-// every successful answer about an object also says so, as S3 does:
-// x-amz-server-side-encryption: aws:kms. Without it the server is one
-// whose ETags are wrong for no reason given, which a transfer must catch.
+// encryption is SSE-KMS or DSSE-KMS (PutBucketEncryption with aws:kms or
+// aws:kms:dsse): every ETag of an object, a part or a copy, in a header or
+// an XML answer, is 32 hex digits (and "-N" for a multipart object) that
+// are not the MD5 of the bytes, and differs between two objects of the
+// same bytes. Every successful answer about an object says so, as S3
+// does, with x-amz-server-side-encryption: sse. With sse "" the server is
+// one whose ETags are wrong for no reason given, which a transfer must
+// catch.
 //
 // The emulator stores and checks as usual: ETags the client sends back
 // (If-Match, If-None-Match, x-amz-copy-source-if-match, the part list of
 // CompleteMultipartUpload), in any bucket, are turned back into the
 // emulator's before it sees them.
-func (s *Switch) DefaultKMS(bucket string, header bool) Rule {
+func (s *Switch) DefaultKMS(bucket, sse string) Rule {
 	k := &kmsETags{real: map[string]string{}}
 	return func(w http.ResponseWriter, r *http.Request) bool {
 		r = k.unfakeRequest(r)
@@ -37,8 +38,8 @@ func (s *Switch) DefaultKMS(bucket string, header bool) Rule {
 		if etag := h.Get("ETag"); etag != "" {
 			h.Set("ETag", k.fake(r.URL.Path, etag))
 		}
-		if header && rec.Code < 300 && path != bucket && r.Method != http.MethodDelete {
-			h.Set("X-Amz-Server-Side-Encryption", "aws:kms")
+		if sse != "" && rec.Code < 300 && path != bucket && r.Method != http.MethodDelete {
+			h.Set("X-Amz-Server-Side-Encryption", sse)
 		}
 		body := rec.Body.Bytes()
 		if !isObjectRead(r) { // an XML answer, not an object's bytes
