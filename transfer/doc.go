@@ -96,8 +96,12 @@
 // so the service refuses bytes damaged on the way. Every PutObject
 // carries Content-MD5. A service that refuses a part without a digest
 // (S3 in a bucket with Object Lock), or whose part ETags are not MD5s,
-// gets that part again the second way, and every part after. A single PUT's ETag is compared where the service
-// uses MD5 ETags (not with SSE-KMS or SSE-C). Downloads check the size and,
+// gets that part again the second way, and every part after. A single
+// PUT's ETag is compared where the service uses MD5 ETags: not with SSE-KMS
+// or SSE-C, whether the request asked for it or the service's answer says
+// it applied it (x-amz-server-side-encryption, as in a bucket whose default
+// encryption is SSE-KMS); the same decides for parts, the composite ETag
+// and copies. Downloads check the size and,
 // where the ETag allows, the MD5 or the composite ETag; the part size for
 // the latter is recorded at upload in the metadata x-amz-meta-qcli-part-size
 // (PartSizeMetadata), or found with a HEAD of part 1 for objects other
