@@ -72,15 +72,21 @@ func lockRefusal(ctx context.Context, c *client.Client, bucket string, id client
 	if what == "" && !named {
 		return "", false // denied for another reason
 	}
-	msg := fmt.Sprintf("s3://%s/%s%s is protected by Object Lock", bucket, id.Key, versionSuffix(id.VersionID))
-	if what != "" {
-		msg += " (" + what + ")"
-	}
-	msg += "; not deleted"
+	msg := protectedBy(bucket, id, what) + "; not deleted"
 	if hint != "" {
 		msg += ": " + hint
 	}
 	return msg, true
+}
+
+// protectedBy names a version Object Lock keeps, and how when what says:
+// "s3://b/k (version v) is protected by Object Lock (what)".
+func protectedBy(bucket string, id client.ObjectID, what string) string {
+	msg := fmt.Sprintf("s3://%s/%s%s is protected by Object Lock", bucket, id.Key, versionSuffix(id.VersionID))
+	if what != "" {
+		msg += " (" + what + ")"
+	}
+	return msg
 }
 
 // lockedDeleteError is lockRefusal for a DeleteObject's error; other
@@ -146,7 +152,7 @@ func lockedInPage(ctx context.Context, c *client.Client, bucket string, versions
 			}
 			if info.ObjectLocked(now, bypass) {
 				what, hint := describeLock(info, now, bypass)
-				found[i] = fmt.Sprintf("s3://%s/%s%s is protected by Object Lock (%s): %s", bucket, v.Key, versionSuffix(v.VersionID), what, hint)
+				found[i] = protectedBy(bucket, client.ObjectID{Key: v.Key, VersionID: v.VersionID}, what) + ": " + hint
 			}
 		})
 	}
