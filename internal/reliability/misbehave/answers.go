@@ -64,15 +64,25 @@ type ListResult struct {
 	EncodingType          string         `xml:"EncodingType,omitempty"`
 	Contents              []Content      `xml:"Contents"`
 	CommonPrefixes        []CommonPrefix `xml:"CommonPrefixes"`
+	Other                 []Unmodelled   `xml:",any"`
 }
 
 // Content is one object of a ListResult.
 type Content struct {
-	Key          string `xml:"Key"`
-	LastModified string `xml:"LastModified"`
-	ETag         string `xml:"ETag"`
-	Size         int64  `xml:"Size"`
-	StorageClass string `xml:"StorageClass,omitempty"`
+	Key          string       `xml:"Key"`
+	LastModified string       `xml:"LastModified"`
+	ETag         string       `xml:"ETag"`
+	Size         int64        `xml:"Size"`
+	StorageClass string       `xml:"StorageClass,omitempty"`
+	Other        []Unmodelled `xml:",any"`
+}
+
+// Unmodelled is an element of an answer its type does not name (an
+// object's Owner or ChecksumAlgorithm, say), kept as it came so that an
+// altered answer still carries everything the emulator said.
+type Unmodelled struct {
+	XMLName xml.Name
+	Inner   []byte `xml:",innerxml"`
 }
 
 // CommonPrefix is one common prefix of a ListResult.
