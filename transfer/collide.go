@@ -175,15 +175,19 @@ func orCollision(err error, other string, collision func(string) error) error {
 }
 
 // named is key when this download would write the object of that name; ""
-// when there is none. One key listed from key is enough: the client checks
-// that the listing is sorted, and key sorts before every other key it
-// prefixes.
+// when there is none. The first key listed from key is enough: the client
+// checks that the listing is sorted, and key sorts before every other key
+// it prefixes. A page may hold no key yet say the listing goes on (S3 may
+// answer fewer keys than asked); the next one is read then.
 func (c *claims) named(ctx context.Context, key string) (string, error) {
 	for page, err := range c.m.c.ListObjects(ctx, client.ListObjectsInput{Bucket: c.src.Bucket, Prefix: key, MaxKeys: 1}) {
 		if err != nil {
 			return "", err
 		}
-		if len(page.Objects) > 0 && page.Objects[0].Key == key && c.writes(page.Objects[0]) {
+		if len(page.Objects) == 0 {
+			continue
+		}
+		if page.Objects[0].Key == key && c.writes(page.Objects[0]) {
 			return key, nil
 		}
 		break // any other key sorts after key
