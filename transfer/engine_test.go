@@ -199,6 +199,48 @@ func TestPartsGoWithContentMD5WhereTheServiceNeedsIt(t *testing.T) {
 	}
 }
 
+// A part the client did not read in order from its start to its end (here
+// it skips the first bytes and never rewinds) was not hashed whole as it
+// went: its MD5 is unknown, so it is sent again with its Content-MD5, never
+// recorded against a digest of some of its bytes, and progress still
+// counts each byte once.
+func TestPartNotReadWholeInOrderGoesAgainWithContentMD5(t *testing.T) {
+	f := newFakeS3()
+	var mu sync.Mutex
+	last := map[int32]string{} // each part's last Content-MD5
+	f.onPart = func(in client.UploadPartInput) (string, error) {
+		mu.Lock()
+		last[in.PartNumber] = in.ContentMD5
+		mu.Unlock()
+		if in.ContentMD5 != "" {
+			return "", nil
+		}
+		_, err := in.Body.(io.Seeker).Seek(10, io.SeekStart)
+		return "", err
+	}
+	path, data := fakeFile(t, 20*1024)
+	var log events
+	res, err := newFakeManager(t, f).UploadFile(context.Background(), path, UploadInput{Bucket: "b", Key: "k", Progress: log.add})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := int32(1); n <= 20; n++ {
+		if last[n] == "" {
+			t.Errorf("part %d is stored as sent without a Content-MD5, its bytes unchecked", n)
+		}
+	}
+	if o := f.object("k"); o == nil || !bytes.Equal(o.data, data) || res.Verified != VerifiedComposite {
+		t.Errorf("the object is not the file, or not verified (%q)", res.Verified)
+	}
+	reported := int64(0)
+	for _, ev := range log.of(Bytes) {
+		reported += ev.Bytes
+	}
+	if reported != int64(len(data)) {
+		t.Errorf("progress reported %d bytes of %d", reported, len(data))
+	}
+}
+
 func TestUploadAbortsWhenCompleteFails(t *testing.T) {
 	f := newFakeS3()
 	f.onComplete = func(client.CompleteMultipartUploadInput) error {
