@@ -2,8 +2,8 @@
 # Keys listed per second by `qcli s3 ls --recursive`: sequential
 # (--list-concurrency 1, one ListObjectsV2 of 1,000 keys after the other,
 # as qcli listed before) against the parallel listing, on one
-# bucket of KEYS keys, against `qcli server --memory` and MinIO (when
-# found), both on loopback. Process start is included (about 20 ms).
+# bucket of KEYS keys, against `qcli server --memory` and MinIO, both on
+# loopback. Process start is included (about 20 ms).
 #
 #   bench/list.sh                    # 200,000 keys, 3 runs of each
 #   KEYS=20000 RUNS=1 bench/list.sh  # a quick look
@@ -11,9 +11,11 @@
 #
 # The keys are DIRS top-level "directories" of SUBS sub-directories each
 # (d000/s00/f00000); FLAT=1 adds as many keys again at the top level, with
-# no "/", which no listing can split. Needs: go, curl, /usr/bin/time;
-# MinIO from $MINIO or /work/tools/bin/minio. Timings are printed, never
-# asserted.
+# no "/", which no listing can split. QCLI=path measures that binary
+# (default: built from this tree). MinIO: MINIO_BIN (MINIO, its older name,
+# works too), else `minio` on PATH, else built once as bench/lib.sh says.
+# Needs: go (unless QCLI and MinIO are given), curl, /usr/bin/time.
+# Timings are printed, never asserted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,22 +25,12 @@ SUBS=${SUBS:-10}
 RUNS=${RUNS:-3}
 CONCS=${CONCS:-"1 4 8 16"}
 TARGETS=${TARGETS:-"emulator minio"}
-MINIO=${MINIO:-/work/tools/bin/minio}
+MINIO_BIN=${MINIO_BIN:-${MINIO:-}}
 AK=BENCHACCESSKEY000001
 SK=bench-secret-key-000000000000000000000001
 
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-echo "building qcli..." >&2
-go build -o "$WORK/qcli" ./cmd/qcli
-QCLI="$WORK/qcli"
+. bench/lib.sh
+build_qcli
 export QCLI_CONFIG_DIR="$WORK/qcli-config" QCLI_ACCESS_KEY_ID="$AK" QCLI_SECRET_ACCESS_KEY="$SK"
 
 # The tree every target is filled with: KEYS empty files.
@@ -54,15 +46,6 @@ if [ "${FLAT:-}" = 1 ]; then
   (cd "$WORK/tree" && for f in $(seq -f %07g 0 $((KEYS - 1))); do : >"flat$f"; done)
 fi
 total=$(find "$WORK/tree" -type f | wc -l)
-
-wait_for() { # URL: until it answers; not a measurement
-  for _ in $(seq 300); do
-    curl -s -o /dev/null "$1" && return 0
-    sleep 0.1
-  done
-  echo "no answer from $1" >&2
-  exit 1
-}
 
 # measure CMD...: "wall_ms cpu_ms" of one run (CPU: the client's user +
 # system time), output discarded.
@@ -111,24 +94,10 @@ echo "| server | keys | --list-concurrency | median wall (all runs) | keys/s | v
 echo "|---|---|---|---|---|---|---|"
 for target in $TARGETS; do
   case $target in
-  emulator)
-    port=$((20000 + RANDOM % 20000))
-    "$QCLI" server --memory --addr "127.0.0.1:$port" --access-key "$AK" --secret-key "$SK" >"$WORK/emulator.log" 2>&1 &
-    PIDS+=($!)
-    wait_for "http://127.0.0.1:$port/"
-    bench emulator "http://127.0.0.1:$port"
-    ;;
-  minio)
-    if [ ! -x "$MINIO" ]; then
-      echo "minio: not found at $MINIO, skipped" >&2
-      continue
-    fi
-    port=$((20000 + RANDOM % 20000))
-    MINIO_ROOT_USER=$AK MINIO_ROOT_PASSWORD=$SK MINIO_REGION=q-world-1 MINIO_BROWSER=off \
-      "$MINIO" server --quiet --address "127.0.0.1:$port" --console-address "127.0.0.1:$((port + 1))" "$WORK/minio-data" >"$WORK/minio.log" 2>&1 &
-    PIDS+=($!)
-    wait_for "http://127.0.0.1:$port/minio/health/live"
-    bench minio "http://127.0.0.1:$port"
-    ;;
+  emulator) start_qcli_server "$AK" "$SK" ;;
+  minio) start_minio "$AK" "$SK" ;;
+  *) die "unknown target $target (emulator, minio)" ;;
   esac
+  bench "$target" "$SERVER_URL"
+  stop_servers
 done

@@ -1,30 +1,23 @@
 #!/usr/bin/env bash
 # Wall time of `qcli s3 ls s3://bucket` on a small bucket, process start
 # included, next to `aws s3 ls` (when installed) against the same local
-# emulator. Usage: bench/ls.sh [runs]   (default 20)
+# emulator. Usage: bench/ls.sh [runs]   (default 20); QCLI=path measures
+# that binary (default: built from this tree).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-20}
-work=$(mktemp -d)
-trap 'kill $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+. bench/lib.sh
+build_qcli
+start_qcli_server local-access-key local-secret-key
 
-go build -o "$work/qcli" ./cmd/qcli
-port=$((20000 + RANDOM % 20000))
-"$work/qcli" server --memory --addr "127.0.0.1:$port" >"$work/server.log" 2>&1 &
-server_pid=$!
-until grep -q "Try:" "$work/server.log" 2>/dev/null; do
-  kill -0 $server_pid || { cat "$work/server.log"; exit 1; }
-  sleep 0.05 # waiting for the server to print its banner
-done
-
-export QCLI_CONFIG_DIR="$work/config" AWS_ENDPOINT_URL="http://127.0.0.1:$port"
+export QCLI_CONFIG_DIR="$WORK/config" AWS_ENDPOINT_URL="$SERVER_URL"
 export AWS_ACCESS_KEY_ID=local-access-key AWS_SECRET_ACCESS_KEY=local-secret-key AWS_DEFAULT_REGION=q-world-1
-"$work/qcli" s3 mb s3://bench >/dev/null
-mkdir -p "$work/files"
-for i in $(seq 1 20); do echo "$i" >"$work/files/file-$i.txt"; done
+"$QCLI" s3 mb s3://bench >/dev/null
+mkdir -p "$WORK/files"
+for i in $(seq 1 20); do echo "$i" >"$WORK/files/file-$i.txt"; done
 # Fill the bucket with whichever client can upload.
-"$work/qcli" s3 cp --recursive "$work/files" s3://bench/ >/dev/null 2>&1 ||
-  aws s3 cp --recursive "$work/files" s3://bench/ >/dev/null
+"$QCLI" s3 cp --recursive "$WORK/files" s3://bench/ >/dev/null 2>&1 ||
+  aws s3 cp --recursive "$WORK/files" s3://bench/ >/dev/null
 
 # time_ms CMD...: median wall milliseconds over $runs runs.
 time_ms() {
@@ -37,8 +30,8 @@ time_ms() {
   printf '%s\n' "${samples[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
 
-echo "objects in s3://bench: $("$work/qcli" s3 ls s3://bench | wc -l)"
-q=$(time_ms "$work/qcli" s3 ls s3://bench)
+echo "objects in s3://bench: $("$QCLI" s3 ls s3://bench | wc -l)"
+q=$(time_ms "$QCLI" s3 ls s3://bench)
 echo "qcli s3 ls: median ${q} ms over $runs runs (target < 50 ms)"
 if command -v aws >/dev/null; then
   a=$(time_ms aws s3 ls s3://bench)

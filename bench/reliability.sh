@@ -29,9 +29,8 @@ FUZZ_TARGETS=(
   internal/cli/output:FuzzName
 )
 
-report=$(mktemp)
-semantic=$(mktemp)
-trap 'rm -f "$report" "$semantic"' EXIT
+. bench/lib.sh
+report=$WORK/report semantic=$WORK/semantic
 QCLI_REPORT="$report" QCLI_SEMANTIC_REPORT="$semantic" \
   go test -count=1 ./internal/reliability -run '^(TestFaultMatrix|TestSemanticFaults)$' >&2
 cat "$report"

@@ -4,30 +4,21 @@
 # and 16 at a time with xargs -P), and as one `qcli run` batch (one line at
 # a time, and --concurrency 16). Prints the wall time of each and the
 # ratios, and checks every copy landed.
-# Usage: bench/run-batch.sh   (N=1000 copies, P=16 at a time)
+# Usage: bench/run-batch.sh   (N=1000 copies, P=16 at a time; QCLI=path
+# measures that binary, default: built from this tree)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${N:-1000}
 p=${P:-16}
-work=$(mktemp -d)
-trap 'kill $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+. bench/lib.sh
+build_qcli
+start_qcli_server bench-access-key bench-secret-key
 
-go build -o "$work/qcli" ./cmd/qcli
-qcli="$work/qcli"
-port=$((20000 + RANDOM % 20000))
-"$qcli" server --memory --addr "127.0.0.1:$port" --access-key bench-access-key --secret-key bench-secret-key \
-  >"$work/server.log" 2>&1 &
-server_pid=$!
-until grep -q "Try:" "$work/server.log" 2>/dev/null; do
-  kill -0 $server_pid || { cat "$work/server.log"; exit 1; }
-  sleep 0.05 # waiting for the server to print its banner
-done
-
-export QCLI_CONFIG_DIR="$work/config" QCLI_ENDPOINT_URL="http://127.0.0.1:$port"
+export QCLI_CONFIG_DIR="$WORK/config" QCLI_ENDPOINT_URL="$SERVER_URL"
 export QCLI_ACCESS_KEY_ID=bench-access-key QCLI_SECRET_ACCESS_KEY=bench-secret-key
-"$qcli" s3 mb s3://bench >/dev/null
-head -c 4096 /dev/urandom >"$work/object"
-"$qcli" s3 cp "$work/object" s3://bench/source >/dev/null
+"$QCLI" s3 mb s3://bench >/dev/null
+head -c 4096 /dev/urandom >"$WORK/object"
+"$QCLI" s3 cp "$WORK/object" s3://bench/source >/dev/null
 
 # wall_ms CMD...: wall milliseconds of one run of CMD.
 wall_ms() {
@@ -37,19 +28,19 @@ wall_ms() {
 }
 
 # copies PREFIX: the number of objects under s3://bench/PREFIX/.
-copies() { "$qcli" s3 ls "s3://bench/$1/" | wc -l; }
+copies() { "$QCLI" s3 ls "s3://bench/$1/" | wc -l; }
 
-sequential() { for i in $(seq 1 "$n"); do "$qcli" s3 cp s3://bench/source "s3://bench/seq/$i"; done; }
-parallel() { seq 1 "$n" | xargs -P "$p" -I{} "$qcli" s3 cp s3://bench/source "s3://bench/par/{}"; }
+sequential() { for i in $(seq 1 "$n"); do "$QCLI" s3 cp s3://bench/source "s3://bench/seq/$i"; done; }
+parallel() { seq 1 "$n" | xargs -P "$p" -I{} "$QCLI" s3 cp s3://bench/source "s3://bench/par/{}"; }
 for prefix in run1 runp; do
-  for i in $(seq 1 "$n"); do echo "cp s3://bench/source s3://bench/$prefix/$i"; done >"$work/$prefix.batch"
+  for i in $(seq 1 "$n"); do echo "cp s3://bench/source s3://bench/$prefix/$i"; done >"$WORK/$prefix.batch"
 done
 
 echo "$n copies of one 4 KiB object, S3 to S3, against qcli server --memory on loopback ($(nproc) cores)"
 seq_ms=$(wall_ms sequential)
 par_ms=$(wall_ms parallel)
-run1_ms=$(wall_ms "$qcli" run --concurrency 1 "$work/run1.batch")
-runp_ms=$(wall_ms "$qcli" run --concurrency "$p" "$work/runp.batch")
+run1_ms=$(wall_ms "$QCLI" run --concurrency 1 "$WORK/run1.batch")
+runp_ms=$(wall_ms "$QCLI" run --concurrency "$p" "$WORK/runp.batch")
 for prefix in seq par run1 runp; do
   got=$(copies $prefix)
   [ "$got" -eq "$n" ] || { echo "s3://bench/$prefix/ holds $got copies, want $n" >&2; exit 1; }

@@ -51,34 +51,13 @@ QCLI_FLAGS=${QCLI_FLAGS:-}
 COLD=${COLD:-}
 TLS=${TLS:-}
 REGION=${REGION:-q-world-1}
-BENCH_CACHE=${BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/qcli-bench}
 [ -n "${ENDPOINT:-}" ] && TARGETS=endpoint
 
-have() { command -v "$1" >/dev/null 2>&1; }
-die() { echo "bench: $*" >&2; exit 1; }
+BENCH_NAME=bench
+. bench/lib.sh
 [ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is needed: apt-get install time"
 have curl || die "curl is needed"
-
-WORK=$(mktemp -d)
-SERVER_PID=
-cleanup() {
-  stop_server
-  rm -rf "$WORK"
-}
-stop_server() {
-  if [ -n "$SERVER_PID" ]; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=
-  fi
-}
-trap cleanup EXIT
-
-if [ -z "${QCLI:-}" ]; then
-  echo "building qcli..." >&2
-  go build -o "$WORK/qcli" ./cmd/qcli
-  QCLI="$WORK/qcli"
-fi
+build_qcli
 
 # Keep only the tools that are installed; qcli is always measured.
 tools=qcli
@@ -88,72 +67,30 @@ for t in $TOOLS; do
   if have "$t"; then tools="$tools $t"; else echo "bench: $t is not installed; leaving it out" >&2; fi
 done
 
-minio_bin() {
-  if [ -n "${MINIO_BIN:-}" ]; then echo "$MINIO_BIN"; return; fi
-  if have minio; then command -v minio; return; fi
-  if [ ! -x "$BENCH_CACHE/bin/minio" ]; then
-    echo "building MinIO into $BENCH_CACHE/bin (go install github.com/minio/minio@latest; this takes a while, once)..." >&2
-    GOBIN="$BENCH_CACHE/bin" go install github.com/minio/minio@latest >&2
-  fi
-  echo "$BENCH_CACHE/bin/minio"
-}
-
-free_port() { echo $((20000 + RANDOM % 20000)); }
-
-# wait_http URL: until the server answers at all (any status).
-wait_http() {
-  for _ in $(seq 300); do
-    curl -sk -o /dev/null "$1" && return 0
-    kill -0 "$SERVER_PID" 2>/dev/null || return 1
-    sleep 0.1 # waiting for a server to listen; not a measurement
-  done
-  return 1
-}
-
 # start_target NAME: starts a server (or points at ENDPOINT) and sets
 # ENDPOINT_URL, AK, SK, PROVIDER and SERVER_DESC.
 start_target() {
   case $1 in
   qcli)
     AK=BENCHACCESSKEY000001 SK=bench-secret-key-000000000000000000000001 PROVIDER=Other
-    ENDPOINT_URL="http://127.0.0.1:$(free_port)"
-    "$QCLI" server --memory --addr "${ENDPOINT_URL#http://}" --access-key "$AK" --secret-key "$SK" \
-      >"$WORK/server.log" 2>&1 &
-    SERVER_PID=$!
+    start_qcli_server "$AK" "$SK"
+    ENDPOINT_URL=$SERVER_URL
     SERVER_DESC="qcli server --memory ($("$QCLI" version 2>/dev/null | head -1))"
     ;;
   minio)
-    local bin
-    bin=$(minio_bin)
     AK=benchaccesskey SK=bench-secret-key-0001 PROVIDER=Minio
-    local port scheme=http
-    port=$(free_port)
-    rm -rf "$WORK/minio-data" "$WORK/certs"
-    mkdir -p "$WORK/certs"
-    if [ -n "$TLS" ]; then
-      scheme=https
-      openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1 \
-        -addext subjectAltName=IP:127.0.0.1 -keyout "$WORK/certs/private.key" -out "$WORK/certs/public.crt" 2>/dev/null
-      CA_FILE="$WORK/certs/public.crt"
-    fi
-    ENDPOINT_URL="$scheme://127.0.0.1:$port"
-    MINIO_ROOT_USER=$AK MINIO_ROOT_PASSWORD=$SK MINIO_SITE_REGION=$REGION MINIO_BROWSER=off \
-      "$bin" server "$WORK/minio-data" --address "127.0.0.1:$port" --certs-dir "$WORK/certs" \
-      --console-address "127.0.0.1:$(free_port)" >"$WORK/server.log" 2>&1 &
-    SERVER_PID=$!
-    SERVER_DESC="MinIO $("$bin" --version 2>/dev/null | head -1 | awk '{print $3}'), one drive on local disk, ${scheme^^}"
+    start_minio "$AK" "$SK" "$TLS"
+    ENDPOINT_URL=$SERVER_URL
+    local scheme=${SERVER_URL%%:*}
+    SERVER_DESC="MinIO $(minio_version), one drive on local disk, ${scheme^^}"
     ;;
   endpoint)
-    [ -n "${ACCESS_KEY:-}" ] && [ -n "${SECRET_KEY:-}" ] || die "ENDPOINT needs ACCESS_KEY and SECRET_KEY"
+    if [ -z "${ACCESS_KEY:-}" ] || [ -z "${SECRET_KEY:-}" ]; then die "ENDPOINT needs ACCESS_KEY and SECRET_KEY"; fi
     AK=$ACCESS_KEY SK=$SECRET_KEY PROVIDER=Other ENDPOINT_URL=$ENDPOINT
     SERVER_DESC=$ENDPOINT
     ;;
   *) die "unknown target $1 (minio, qcli, or set ENDPOINT)" ;;
   esac
-  if [ -n "$SERVER_PID" ] && ! wait_http "$ENDPOINT_URL/"; then
-    cat "$WORK/server.log" >&2
-    die "the $1 server did not start"
-  fi
   export QCLI_CONFIG_DIR="$WORK/qcli-config" QCLI_ENDPOINT_URL="$ENDPOINT_URL" QCLI_REGION="$REGION"
   export QCLI_ACCESS_KEY_ID="$AK" QCLI_SECRET_ACCESS_KEY="$SK"
   export AWS_ACCESS_KEY_ID="$AK" AWS_SECRET_ACCESS_KEY="$SK" AWS_DEFAULT_REGION="$REGION"
@@ -182,8 +119,7 @@ start_target() {
 
 stop_target() {
   [ -n "$OWN_BUCKET" ] && { "$QCLI" s3 rb --force "s3://$B" >/dev/null 2>&1 || true; }
-  stop_server
-  CA_FILE=
+  stop_servers
 }
 
 echo "making $SMALL_FILES files of $SMALL_KIB KiB and one of $BIG_MIB MiB..." >&2
@@ -231,6 +167,7 @@ BEFORE=("${QCLI_BEFORE:-}" s3 cp --progress none --only-show-errors "${extra_fla
 # (a prefix when recursive); fails when TOOL cannot (curl and trees).
 copy_cmd() {
   local tool=$1 src=$2 dst=$3 rec=${4:+--recursive}
+  # shellcheck disable=SC2206 # $rec unquoted: no word at all when it is empty
   case $tool in
   qcli) CMD=("${QCP[@]}" $rec "$src" "$dst") ;;
   before) CMD=("${BEFORE[@]}" $rec "$src" "$dst") ;;
@@ -298,7 +235,7 @@ download() {
 ordered() {
   local round=$1 list=$tools
   if [ $((round % 2)) -eq 0 ]; then list=$(echo "$tools" | tr ' ' '\n' | tac | tr '\n' ' '); fi
-  echo $list
+  echo "$list"
 }
 
 CASES=${CASES:-big-up big-down big-down-put small-up small-down stdin-up}

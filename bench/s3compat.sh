@@ -12,63 +12,35 @@
 #   bench/s3compat.sh            # exit status 1 when the emulator fails a check
 #   KEEP=dir bench/s3compat.sh   # keeps each command's output in dir
 #
-# Settings (environment): MINIO_BIN (default `minio` on PATH), RCLONE (rclone
-# on PATH), QCLI (default: built from this tree), REGION (q-world-1).
-# Needs: go (unless QCLI is given), curl, md5sum, rclone, aws, minio.
+# Settings (environment): MINIO_BIN (else `minio` on PATH, else built once as
+# bench/lib.sh says), RCLONE (rclone on PATH), QCLI (default: built from this
+# tree), REGION (q-world-1).
+# Needs: go (unless QCLI and MinIO are given), curl, md5sum, rclone, aws.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 REGION=${REGION:-q-world-1}
 RCLONE=${RCLONE:-rclone}
-MINIO_BIN=${MINIO_BIN:-minio}
-die() { echo "s3compat: $*" >&2; exit 2; }
-for t in "$RCLONE" aws curl md5sum "$MINIO_BIN"; do
-  command -v "$t" >/dev/null 2>&1 || die "$t is needed (see the settings at the top of $0)"
+BENCH_EXIT=2
+. bench/lib.sh
+for t in "$RCLONE" aws curl md5sum; do
+  have "$t" || die "$t is needed (see the settings at the top of $0)"
 done
-
-WORK=$(mktemp -d)
-SERVER_PID=
-stop_server() {
-  if [ -n "$SERVER_PID" ]; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=
-  fi
-}
-trap 'stop_server; rm -rf "$WORK"' EXIT
-
-if [ -z "${QCLI:-}" ]; then
-  echo "building qcli..." >&2
-  go build -o "$WORK/qcli" ./cmd/qcli
-  QCLI="$WORK/qcli"
-fi
+build_qcli
 
 # start_target NAME: starts the server and sets ENDPOINT, AK and SK.
 start_target() {
-  local port=$((20000 + RANDOM % 20000))
-  ENDPOINT="http://127.0.0.1:$port"
   case $1 in
   qcli)
     AK=COMPATACCESSKEY00001 SK=compat-secret-key-0000000000000000000001
-    "$QCLI" server --memory --addr "127.0.0.1:$port" --region "$REGION" --access-key "$AK" --secret-key "$SK" \
-      >"$WORK/server.log" 2>&1 &
+    start_qcli_server "$AK" "$SK"
     ;;
   minio)
     AK=compataccesskey SK=compat-secret-key-0001
-    rm -rf "$WORK/minio-data"
-    MINIO_ROOT_USER=$AK MINIO_ROOT_PASSWORD=$SK MINIO_SITE_REGION=$REGION MINIO_BROWSER=off \
-      "$MINIO_BIN" server "$WORK/minio-data" --address "127.0.0.1:$port" \
-      --console-address "127.0.0.1:$((port + 1))" >"$WORK/server.log" 2>&1 &
+    start_minio "$AK" "$SK"
     ;;
   esac
-  SERVER_PID=$!
-  for _ in $(seq 300); do
-    curl -s -o /dev/null "$ENDPOINT" && return 0
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.1 # waiting for the server to listen
-  done
-  cat "$WORK/server.log" >&2
-  die "$1 did not start"
+  ENDPOINT=$SERVER_URL
 }
 
 # make_files: the tree rclone copies, with fixed modification times; a
@@ -234,11 +206,11 @@ for target in minio qcli; do
   make_files
   rclone_checks
   s3api_checks
-  stop_server
+  stop_servers
 done
 if [ -n "${KEEP:-}" ]; then mkdir -p "$KEEP" && cp "$WORK"/out/* "$KEEP"/; fi
 
-echo "$("$RCLONE" version | head -1), $(aws --version 2>&1 | cut -d' ' -f1), MinIO $("$MINIO_BIN" --version | head -1 | awk '{print $3}')"
+echo "$("$RCLONE" version | head -1), $(aws --version 2>&1 | cut -d' ' -f1), MinIO $(minio_version)"
 for target in minio qcli; do
   pass=$(wc -l <"$WORK/$target.pass") fail=$(wc -l <"$WORK/$target.fail")
   echo "$target: $pass of $((pass + fail)) checks passed"
