@@ -107,14 +107,15 @@ start_qcli_server() {
 started() {
   SERVER_PID=$!
   BENCH_PIDS+=("$SERVER_PID")
-  local name=$1 url=$2 why
-  for _ in $(seq 300); do
+  local name=$1 url=$2 why deadline=$((SECONDS + 30))
+  while [ "$SECONDS" -lt "$deadline" ]; do
     curl -sk --max-time 2 -o /dev/null "$url" && return 0
     kill -0 "$SERVER_PID" 2>/dev/null || break
     sleep 0.1 # waiting for a server to listen; not a measurement
   done
   why="did not answer at $url within 30 s"
   kill -0 "$SERVER_PID" 2>/dev/null || why="exited before answering at $url"
+  [ -s "$SERVER_LOG" ] || die "$name $why, and wrote nothing to its log"
   local kept
   kept=$(mktemp "${TMPDIR:-/tmp}/qcli-bench-XXXXXX.log") && cp "$SERVER_LOG" "$kept"
   tail -20 "$SERVER_LOG" >&2
