@@ -20,8 +20,9 @@
 #   stop_servers           stops every server started so far (and clears CA_FILE)
 #
 # start_* set SERVER_URL (http(s)://127.0.0.1:PORT), SERVER_PID and SERVER_LOG,
-# and return once the server answers; a server that exits or does not answer
-# within 30 s ends the script with its log's last lines and where it was kept.
+# and return once the server answers (asked with curl, which they need); a
+# server that exits or does not answer within 30 s ends the script with its
+# log's last lines and where it was kept.
 # Before sourcing, a script may set BENCH_NAME (its messages' prefix; default
 # its file name without .sh) and BENCH_EXIT (die's exit status; default 1).
 
@@ -108,6 +109,7 @@ started() {
   SERVER_PID=$!
   BENCH_PIDS+=("$SERVER_PID")
   local name=$1 url=$2 why deadline=$((SECONDS + 30))
+  have curl || die "curl is needed to see that $name answers: install it (apt-get install curl)"
   while [ "$SECONDS" -lt "$deadline" ]; do
     curl -sk --max-time 2 -o /dev/null "$url" && return 0
     kill -0 "$SERVER_PID" 2>/dev/null || break
