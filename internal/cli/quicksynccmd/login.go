@@ -88,7 +88,7 @@ func runLogin(ctx context.Context, opts *LoginOptions) error {
 		session = r.QuickSync.SessionID
 	}
 	if session == "" {
-		return &cmdutil.UsageError{Err: errors.New("no session to join: give --session ID (the session ID QuickSync shows)")}
+		return cmdutil.Usagef("no session to join: give --session ID (the session ID QuickSync shows)")
 	}
 	password, err := readPassword(opts)
 	if err != nil {
@@ -131,10 +131,10 @@ func readPassword(opts *LoginOptions) (string, error) {
 			return "", fmt.Errorf("reading the password: %w", err)
 		}
 	default:
-		return "", &cmdutil.UsageError{Err: errors.New("no password: pipe it in with --password-stdin, or set " + PasswordEnv)}
+		return "", cmdutil.Usagef("no password: pipe it in with --password-stdin, or set %s", PasswordEnv)
 	}
 	if pw == "" {
-		return "", &cmdutil.UsageError{Err: errors.New("the password is empty")}
+		return "", cmdutil.Usagef("the password is empty")
 	}
 	return pw, nil
 }

@@ -64,7 +64,7 @@ func NewCmdUpload(f *cmdutil.Factory, runF func(context.Context, *UploadOptions)
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Files, opts.Quiet = args, f.Quiet
 			if opts.Name != "" && len(args) > 1 {
-				return &cmdutil.UsageError{Err: errors.New("--name names one file; upload several files without it")}
+				return cmdutil.Usagef("--name names one file; upload several files without it")
 			}
 			if partSize != "" {
 				n, err := cmdutil.ParseSize(partSize)

@@ -333,7 +333,7 @@ func (b *binding) paging(cmd *cobra.Command, p *Paging) error {
 	case len(auto) > 0 && len(manual) > 0:
 		return cmdutil.Usagef("%s pages through the listing, %s pages by hand (one request): drop one", auto[0], manual[0])
 	case b.pageSize < 0 || b.maxItems < 0:
-		return &cmdutil.UsageError{Err: errors.New("--page-size and --max-items take a positive number")}
+		return cmdutil.Usagef("--page-size and --max-items take a positive number")
 	}
 	*p = Paging{Enabled: !b.noPaginate && len(manual) == 0, StartingToken: b.startingToken, PageSize: b.pageSize, MaxItems: b.maxItems}
 	if p.StartingToken != "" {
