@@ -128,3 +128,23 @@ func TestOptionalSSEValueIsTheS3GroupsRule(t *testing.T) {
 		t.Errorf("s3api put-object --key --sse: %v; want the key --sse stored", err)
 	}
 }
+
+// A shell's completion request (cobra's __complete) reads the line being
+// completed as the command itself would: a bare --sse on an s3 line takes
+// no value, so the word being typed after it is completed as a flag. The
+// word being typed is left as it is (it is not --sse's value).
+func TestCompletionReadsOptionalSSEValueAsTheS3GroupDoes(t *testing.T) {
+	e := clitest.New(t)
+	for _, line := range [][]string{
+		{"__complete", "s3", "cp", "f", "s3://b/k", "--sse", "--rec"},
+		{"__completeNoDesc", "--profile", "x", "s3", "cp", "f", "s3://b/k", "--sse-c", "--rec"},
+	} {
+		if out := e.MustRun(line...).Stdout; !strings.Contains(out, "--recursive") {
+			t.Errorf("%q completes to %q; want --recursive", line, out)
+		}
+	}
+	// The word being typed is never given to --sse as a value.
+	if out := e.MustRun("__complete", "s3", "cp", "f", "s3://b/k", "--sse").Stdout; !strings.Contains(out, "--sse-kms-key-id") {
+		t.Errorf("s3 cp ... --sse<TAB> completes to %q; want the flags starting --sse", out)
+	}
+}

@@ -62,9 +62,14 @@ var optionalValueFlags = map[string]string{"--sse": client.SSEAES256, "--sse-c":
 // ready to parse: when it names an s3 command, each of optionalValueFlags
 // gets its value (OptionalValueArgs); any other command's line is left
 // as it is, so "--key --sse" stays a key named --sse for s3api. It decides
-// for both places that parse a line: the root command and the check of
-// each line of a `qcli run` batch.
+// for every place that parses a line: the root command, the check of each
+// line of a `qcli run` batch, and a shell's completion request (cobra's
+// __complete), whose line is read the same way but for its last word, the
+// one being typed, which is no flag's value.
 func LineArgs(root *cobra.Command, args []string) []string {
+	if n := len(args); n > 1 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
+		return slices.Concat(args[:1], LineArgs(root, args[1:n-1]), args[n-1:])
+	}
 	rewritten := OptionalValueArgs(args)
 	cmd, _, err := root.Find(rewritten)
 	if err != nil {
