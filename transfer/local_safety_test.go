@@ -194,6 +194,47 @@ func TestStaleDownloadTemporaries(t *testing.T) {
 	}
 }
 
+// A stale temporary the sweep cannot remove (another user's, in a shared
+// directory such as /tmp with its sticky bit) is passed over: the other
+// stale ones are still removed, and downloads into that directory, by a
+// Manager or through CreateTemp, go on. Before, the first such file failed
+// every download into the directory with "operation not permitted".
+// An immutable file (chattr +i, which only root may set) stands in for
+// another user's file, which root may always remove.
+func TestAStaleTemporaryThatCannotBeRemovedDoesNotFailADownload(t *testing.T) {
+	dir := t.TempDir()
+	pid := deadPID(t)
+	kept, removed := fmt.Sprintf(".a.qcli-%d-1", pid), fmt.Sprintf(".b.qcli-%d-2", pid) // kept is swept first
+	for _, name := range []string{kept, removed} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("half a download"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out, err := exec.Command("chattr", "+i", filepath.Join(dir, kept)).CombinedOutput(); err != nil {
+		t.Skipf("cannot make a file no one may remove (chattr +i needs root and ext4-like file systems): %v %s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("chattr", "-i", filepath.Join(dir, kept)).Run() })
+
+	if err := transfer.RemoveStaleTemps(dir); err == nil {
+		t.Error("RemoveStaleTemps said nothing of the temporary it could not remove")
+	}
+	if _, err := os.Stat(filepath.Join(dir, removed)); !os.IsNotExist(err) {
+		t.Errorf("the removable stale temporary is still there (%v): the sweep stopped at the first it could not remove", err)
+	}
+	f, err := transfer.CreateTemp(filepath.Join(dir, "target"))
+	if err != nil {
+		t.Fatalf("CreateTemp beside a stale temporary it cannot remove: %v", err)
+	}
+	f.Close()
+	os.Remove(f.Name())
+
+	e := newEnv(t)
+	e.put("k", []byte("data"))
+	if _, err := e.manager().DownloadFile(context.Background(), transfer.DownloadInput{Bucket: "bkt", Key: "k"}, filepath.Join(dir, "k")); err != nil {
+		t.Fatalf("download beside a stale temporary it cannot remove: %v", err)
+	}
+}
+
 // Keys that land on one local path in one download ("dup/./x", "dup//x"
 // and "dup/x"; "a" beside "a/b"; "t/" beside "t") are each skipped with a
 // CollisionError naming both keys: no object overwrites another, and the

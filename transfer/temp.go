@@ -59,16 +59,19 @@ func tempOwner(name string) (int, bool) {
 // CreateTemp creates the temporary file a download to target is written
 // in, beside target (so that the final rename stays on one file system),
 // readable as an ordinary download (0644, not CreateTemp's 0600). It first
-// removes the stale temporaries in that directory (RemoveStaleTemps).
+// removes the stale temporaries in that directory (RemoveStaleTemps), as
+// far as it may: one it cannot remove (another user's, in a shared
+// directory such as /tmp) is left there and does not fail the download.
 func CreateTemp(target string) (*os.File, error) {
 	return new(tempDirs).create(target)
 }
 
 // tempDirs is the one rule for when a directory is swept of stale
 // temporaries: before the first temporary created in it, so a tree of
-// thousands of files in one directory reads that directory once. A Manager
-// keeps one for its life; CreateTemp, which creates one file, uses a fresh
-// one. The zero value is ready and safe for concurrent use.
+// thousands of files in one directory reads that directory once. The sweep
+// is housekeeping: whatever it could not remove, the download goes on. A
+// Manager keeps one for its life; CreateTemp, which creates one file, uses
+// a fresh one. The zero value is ready and safe for concurrent use.
 type tempDirs struct {
 	swept sync.Map // directories already swept
 }
@@ -77,10 +80,7 @@ type tempDirs struct {
 func (t *tempDirs) create(target string) (*os.File, error) {
 	dir := filepath.Dir(target)
 	if _, swept := t.swept.LoadOrStore(dir, true); !swept {
-		if err := RemoveStaleTemps(dir); err != nil {
-			t.swept.Delete(dir) // not swept: the next temporary there tries again
-			return nil, err
-		}
+		_ = RemoveStaleTemps(dir) // what it left is retried by the next run, not the next file
 	}
 	return newTemp(target)
 }
@@ -104,7 +104,9 @@ func newTemp(target string) (*os.File, error) {
 // RemoveStaleTemps removes the download temporaries in dir whose process
 // has ended (kill -9 left them), or that nothing has written to for
 // StaleTempAge. Temporaries of this process and of other running downloads
-// are left alone. A directory that does not exist has none.
+// are left alone. A directory that does not exist has none. A temporary
+// that cannot be removed is passed over, and the others still removed; the
+// error then names every one left.
 func RemoveStaleTemps(dir string) error {
 	ents, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -114,6 +116,7 @@ func RemoveStaleTemps(dir string) error {
 		return err
 	}
 	now := time.Now()
+	var left []error
 	for _, de := range ents {
 		if !de.Type().IsRegular() || !IsTempName(de.Name()) {
 			continue
@@ -123,10 +126,10 @@ func RemoveStaleTemps(dir string) error {
 			continue
 		}
 		if err := os.Remove(filepath.Join(dir, de.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
+			left = append(left, err)
 		}
 	}
-	return nil
+	return errors.Join(left...)
 }
 
 // staleTemp decides whether a temporary's download has ended for good.
