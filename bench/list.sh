@@ -30,6 +30,7 @@ AK=BENCHACCESSKEY000001
 SK=bench-secret-key-000000000000000000000001
 
 . bench/lib.sh
+[ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is needed: apt-get install time"
 build_qcli
 export QCLI_CONFIG_DIR="$WORK/qcli-config" QCLI_ACCESS_KEY_ID="$AK" QCLI_SECRET_ACCESS_KEY="$SK"
 
@@ -76,7 +77,9 @@ bench() { # TARGET ENDPOINT
   : >"$samples"
   for _ in $(seq "$RUNS"); do
     for c in $CONCS; do
-      echo "$c $(measure "$QCLI" s3 ls --recursive s3://bench --list-concurrency "$c")" >>"$samples"
+      local sample
+      sample=$(measure "$QCLI" s3 ls --recursive s3://bench --list-concurrency "$c") # a failed run stops the script (set -e)
+      echo "$c $sample" >>"$samples"
     done
   done
   local base=
