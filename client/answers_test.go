@@ -231,7 +231,8 @@ func TestDeleteObjectsAnswerMustAccountForEveryKey(t *testing.T) {
 func TestEmptyUploadIDIsAnError(t *testing.T) {
 	c, sw := newMisbehavingClient(t)
 	sw.Set(sw.EmptyUploadID())
-	id, err := c.CreateMultipartUpload(context.Background(), client.CreateMultipartUploadInput{Bucket: "bkt", Key: "k"})
+	up, err := c.CreateMultipartUpload(context.Background(), client.CreateMultipartUploadInput{Bucket: "bkt", Key: "k"})
+	id := up.UploadID
 	wantProtocolError(t, err, "CreateMultipartUpload", "no UploadId")
 	if id != "" {
 		t.Errorf("id = %q", id)

@@ -146,8 +146,9 @@ func TestMultipartChecksums(t *testing.T) {
 		return xmlAnswer(`<CompleteMultipartUploadResult><ETag>"x-2"</ETag><ChecksumCRC32C>AAAAAA==-2</ChecksumCRC32C></CompleteMultipartUploadResult>`)
 	})
 	ctx := context.Background()
-	id, err := c.CreateMultipartUpload(ctx, client.CreateMultipartUploadInput{Bucket: "b-1", Key: "k", ChecksumAlgorithm: client.ChecksumCRC32C,
+	up, err := c.CreateMultipartUpload(ctx, client.CreateMultipartUploadInput{Bucket: "b-1", Key: "k", ChecksumAlgorithm: client.ChecksumCRC32C,
 		ChecksumType: client.ChecksumTypeComposite})
+	id := up.UploadID
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -86,7 +86,8 @@ func TestUploadPartZeroContentLength(t *testing.T) {
 	c, _ := newTestClient(t)
 	ctx := context.Background()
 	mustCreate(t, c, "parts")
-	id, err := c.CreateMultipartUpload(ctx, client.CreateMultipartUploadInput{Bucket: "parts", Key: "k"})
+	up, err := c.CreateMultipartUpload(ctx, client.CreateMultipartUploadInput{Bucket: "parts", Key: "k"})
+	id := up.UploadID
 	if err != nil {
 		t.Fatal(err)
 	}

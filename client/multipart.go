@@ -35,6 +35,15 @@ type CreateMultipartUploadInput struct {
 	ObjectAttributes
 }
 
+// CreateMultipartUploadOutput is a multipart upload the service started.
+type CreateMultipartUploadOutput struct {
+	UploadID string
+	// SSE is the server-side encryption the service says the object will
+	// get (x-amz-server-side-encryption), as PutObjectOutput.SSE: a
+	// bucket's default SSE-KMS names aws:kms here, before any part is sent.
+	SSE string
+}
+
 // CreateMultipartUpload starts a multipart upload and returns its upload id;
 // an answer without one is a *ProtocolError.
 //
@@ -49,20 +58,20 @@ type CreateMultipartUploadInput struct {
 // aborted as well: that writer's upload fails with NoSuchUpload. A call
 // whose attempts all got an answer, success or error (503 SlowDown), aborts
 // nothing.
-func (c *Client) CreateMultipartUpload(ctx context.Context, in CreateMultipartUploadInput) (string, error) {
+func (c *Client) CreateMultipartUpload(ctx context.Context, in CreateMultipartUploadInput) (CreateMultipartUploadOutput, error) {
 	if err := validateObject(in.Bucket, in.Key); err != nil {
-		return "", err
+		return CreateMultipartUploadOutput{}, err
 	}
 	if err := in.ObjectAttributes.validate(); err != nil {
-		return "", err
+		return CreateMultipartUploadOutput{}, err
 	}
 	if in.ChecksumAlgorithm != "" {
 		if _, err := ParseChecksumAlgorithm(string(in.ChecksumAlgorithm)); err != nil {
-			return "", err
+			return CreateMultipartUploadOutput{}, err
 		}
 	}
 	if err := validateChecksumType(in.ChecksumAlgorithm, in.ChecksumType); err != nil {
-		return "", err
+		return CreateMultipartUploadOutput{}, err
 	}
 	a := in.ObjectAttributes.sdk()
 	start := time.Now()
@@ -87,13 +96,13 @@ func (c *Client) CreateMultipartUpload(ctx context.Context, in CreateMultipartUp
 		c.abortLostAttempts(ctx, in.Bucket, in.Key, id, start)
 	}
 	if err != nil {
-		return "", c.wrapErr("CreateMultipartUpload", in.Bucket, in.Key, err)
+		return CreateMultipartUploadOutput{}, c.wrapErr("CreateMultipartUpload", in.Bucket, in.Key, err)
 	}
 	if id == "" {
 		// Parts sent without an id go as plain PUTs of the key on some servers.
-		return "", &ProtocolError{Op: "CreateMultipartUpload", Bucket: in.Bucket, Key: in.Key, Problem: "the answer has no UploadId; no part was sent"}
+		return CreateMultipartUploadOutput{}, &ProtocolError{Op: "CreateMultipartUpload", Bucket: in.Bucket, Key: in.Key, Problem: "the answer has no UploadId; no part was sent"}
 	}
-	return id, nil
+	return CreateMultipartUploadOutput{UploadID: id, SSE: string(out.ServerSideEncryption)}, nil
 }
 
 // abortLostAttempts aborts the uploads that attempts of a

@@ -25,8 +25,9 @@ func TestMultipartLifecycle(t *testing.T) {
 	c, _ := newTestClient(t) // the emulator's minimum part size is lowered to 1 KiB
 	ctx := context.Background()
 	mustCreate(t, c, "big")
-	id, err := c.CreateMultipartUpload(ctx, client.CreateMultipartUploadInput{Bucket: "big", Key: "file.bin",
+	up, err := c.CreateMultipartUpload(ctx, client.CreateMultipartUploadInput{Bucket: "big", Key: "file.bin",
 		ObjectAttributes: client.ObjectAttributes{ContentType: "application/x-test"}})
+	id := up.UploadID
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +77,8 @@ func TestMultipartAbortAndSmallParts(t *testing.T) {
 	c, _ := newTestClient(t)
 	ctx := context.Background()
 	mustCreate(t, c, "big")
-	id, err := c.CreateMultipartUpload(ctx, client.CreateMultipartUploadInput{Bucket: "big", Key: "small-parts"})
+	up, err := c.CreateMultipartUpload(ctx, client.CreateMultipartUploadInput{Bucket: "big", Key: "small-parts"})
+	id := up.UploadID
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +133,8 @@ func TestUploadPartCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, err := c.CreateMultipartUpload(ctx, client.CreateMultipartUploadInput{Bucket: "big", Key: "dst"})
+	up, err := c.CreateMultipartUpload(ctx, client.CreateMultipartUploadInput{Bucket: "big", Key: "dst"})
+	id := up.UploadID
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +256,8 @@ func newClockedClient(t *testing.T) (*client.Client, *emulatortest.Server, *atom
 
 func createUpload(t *testing.T, c *client.Client, key string) string {
 	t.Helper()
-	id, err := c.CreateMultipartUpload(context.Background(), client.CreateMultipartUploadInput{Bucket: "bkt", Key: key})
+	up, err := c.CreateMultipartUpload(context.Background(), client.CreateMultipartUploadInput{Bucket: "bkt", Key: key})
+	id := up.UploadID
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -60,7 +60,8 @@ func TestPayloadSHA256SavesARead(t *testing.T) {
 	data := bytes.Repeat([]byte("payload "), 4096)
 	sum := sha256.Sum256(data)
 	good, bad := hex.EncodeToString(sum[:]), hex.EncodeToString(make([]byte, 32))
-	id, err := c.CreateMultipartUpload(ctx, client.CreateMultipartUploadInput{Bucket: "bkt", Key: "mp"})
+	up, err := c.CreateMultipartUpload(ctx, client.CreateMultipartUploadInput{Bucket: "bkt", Key: "mp"})
+	id := up.UploadID
 	if err != nil {
 		t.Fatal(err)
 	}

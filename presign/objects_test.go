@@ -112,7 +112,8 @@ func TestHeadAndDeleteObject(t *testing.T) {
 // and completes it; the uploader only PUTs parts to presigned URLs.
 func TestUploadPart(t *testing.T) {
 	e := start(t)
-	id, err := e.c.CreateMultipartUpload(t.Context(), client.CreateMultipartUploadInput{Bucket: "bkt", Key: "big"})
+	up, err := e.c.CreateMultipartUpload(t.Context(), client.CreateMultipartUploadInput{Bucket: "bkt", Key: "big"})
+	id := up.UploadID
 	if err != nil {
 		t.Fatal(err)
 	}

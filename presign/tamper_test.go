@@ -76,7 +76,8 @@ func editQuery(t *testing.T, raw, k, v string) string {
 func TestExpiredURLsAreRefused(t *testing.T) {
 	e := start(t)
 	e.put(t, "k", "v")
-	id, err := e.c.CreateMultipartUpload(t.Context(), clientMPU("k"))
+	up, err := e.c.CreateMultipartUpload(t.Context(), clientMPU("k"))
+	id := up.UploadID
 	if err != nil {
 		t.Fatal(err)
 	}

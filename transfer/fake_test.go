@@ -227,14 +227,14 @@ func (f *fakeS3) ListObjects(context.Context, client.ListObjectsInput) iter.Seq2
 	}
 }
 
-func (f *fakeS3) CreateMultipartUpload(_ context.Context, in client.CreateMultipartUploadInput) (string, error) {
+func (f *fakeS3) CreateMultipartUpload(_ context.Context, in client.CreateMultipartUploadInput) (client.CreateMultipartUploadOutput, error) {
 	f.record(fakeCall{op: "CreateMultipartUpload"})
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.nextID++
 	id := "upload-" + strconv.Itoa(f.nextID)
 	f.uploads[id] = &fakeUpload{key: in.Key, meta: in.Metadata, parts: map[int32][]byte{}, etags: map[int32]string{}}
-	return id, nil
+	return client.CreateMultipartUploadOutput{UploadID: id}, nil
 }
 
 func (f *fakeS3) UploadPart(_ context.Context, in client.UploadPartInput) (client.UploadPartOutput, error) {

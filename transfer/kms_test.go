@@ -27,10 +27,41 @@ import (
 // flexible checksums, so that a download is checked against the ETag or
 // not at all.
 func newKMSEnv(t *testing.T) (*env, func(sse string)) {
+	return newKMSEnvHiding(t, false)
+}
+
+// newKMSEnvHiding is newKMSEnv; with hideOnCreate the answer to
+// CreateMultipartUpload does not name the encryption, as from a service
+// that names it only once parts arrive (S3 names it there too).
+func newKMSEnvHiding(t *testing.T, hideOnCreate bool) (*env, func(sse string)) {
 	t.Helper()
 	sw := &misbehave.Switch{}
-	e := newWrappedEnv(t, func(h http.Handler) http.Handler { return withoutChecksums(sw.Wrap(h)) })
+	e := newWrappedEnv(t, func(h http.Handler) http.Handler {
+		h = sw.Wrap(h)
+		if hideOnCreate {
+			h = withoutSSEOnCreate(h)
+		}
+		return withoutChecksums(h)
+	})
 	return e, func(sse string) { sw.Set(sw.DefaultKMS("bkt", sse)) }
+}
+
+// withoutSSEOnCreate drops x-amz-server-side-encryption from the answers
+// to CreateMultipartUpload.
+func withoutSSEOnCreate(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if misbehave.IsCreateMultipartUpload(r) {
+			w = dropSSEHeader{w}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+type dropSSEHeader struct{ http.ResponseWriter }
+
+func (d dropSSEHeader) WriteHeader(code int) {
+	d.Header().Del("X-Amz-Server-Side-Encryption")
+	d.ResponseWriter.WriteHeader(code)
 }
 
 // kmsAnswers are the encryptions a default-KMS bucket answers with.
@@ -59,40 +90,51 @@ func uploadStream(m *transfer.Manager, _ string, data []byte, in transfer.Upload
 
 // An upload into a default-KMS bucket succeeds, says the service checked
 // its Content-MD5 rather than claiming the ETag is the MD5, and stores
-// every part only after a request that carried its Content-MD5: a part
-// first sent without one, hashed as it went, is sent again with it once
-// the answer shows its ETag cannot be compared.
+// every part only after a request that carried its Content-MD5. When the
+// answer to CreateMultipartUpload names the encryption (S3's does), every
+// part goes once, with it; when only the parts' answers do, a part first
+// sent without one, hashed as it went, is sent again with it once the
+// answer shows its ETag cannot be compared.
 func TestUploadsIntoADefaultKMSBucket(t *testing.T) {
 	for _, tc := range kmsUploads {
 		for _, sse := range kmsAnswers {
-			t.Run(tc.name+", "+sse, func(t *testing.T) {
-				e, kms := newKMSEnv(t)
-				kms(sse)
-				path, data := randomFile(t, t.TempDir(), tc.size)
-				reqs := e.record()
-				res, err := tc.send(e.manager(), path, data, transfer.UploadInput{Bucket: "bkt", Key: "obj"})
-				if err != nil {
-					t.Fatalf("upload into a default-KMS bucket: %v", err)
+			for _, hide := range []bool{false, true} {
+				if hide && !tc.parts {
+					continue
 				}
-				if res.Verified != transfer.VerifiedContentMD5 {
-					t.Errorf("Verified = %q, want %q (the ETag is not the MD5)", res.Verified, transfer.VerifiedContentMD5)
+				name := tc.name + ", " + sse
+				if hide {
+					name += ", not named on create"
 				}
-				if !bytes.Equal(e.read("obj"), data) {
-					t.Error("the object differs from the upload")
-				}
-				if tc.parts {
-					everyPartStoredWithItsDigest(t, reqs)
-				}
-			})
+				t.Run(name, func(t *testing.T) {
+					e, kms := newKMSEnvHiding(t, hide)
+					kms(sse)
+					path, data := randomFile(t, t.TempDir(), tc.size)
+					reqs := e.record()
+					res, err := tc.send(e.manager(), path, data, transfer.UploadInput{Bucket: "bkt", Key: "obj"})
+					if err != nil {
+						t.Fatalf("upload into a default-KMS bucket: %v", err)
+					}
+					if res.Verified != transfer.VerifiedContentMD5 {
+						t.Errorf("Verified = %q, want %q (the ETag is not the MD5)", res.Verified, transfer.VerifiedContentMD5)
+					}
+					if !bytes.Equal(e.read("obj"), data) {
+						t.Error("the object differs from the upload")
+					}
+					if tc.parts {
+						everyPartStoredWithItsDigest(t, reqs, hide)
+					}
+				})
+			}
 		}
 	}
 }
 
 // everyPartStoredWithItsDigest checks that the last request of each part
 // (the one stored) carried its Content-MD5, and that some part was first
-// sent without one, hashed as it went: the path the KMS answer must turn
-// back.
-func everyPartStoredWithItsDigest(t *testing.T, reqs *requests) {
+// sent without one, hashed as it went (the path the KMS answer must turn
+// back) if and only if resent: else each part went once.
+func everyPartStoredWithItsDigest(t *testing.T, reqs *requests, resent bool) {
 	t.Helper()
 	last, hashedWhileSent := map[string]*http.Request{}, 0
 	for _, r := range reqs.all(isPartUpload) {
@@ -104,8 +146,11 @@ func everyPartStoredWithItsDigest(t *testing.T, reqs *requests) {
 	if len(last) < 2 {
 		t.Fatalf("%d parts were sent, want a multipart upload", len(last))
 	}
-	if hashedWhileSent == 0 {
+	switch sent := len(reqs.all(isPartUpload)); {
+	case resent && hashedWhileSent == 0:
 		t.Error("no part was sent without Content-MD5: the hash-while-sending path was not taken")
+	case !resent && (hashedWhileSent != 0 || sent != len(last)):
+		t.Errorf("%d requests for %d parts, %d without Content-MD5: the encryption CreateMultipartUpload named was not heeded", sent, len(last), hashedWhileSent)
 	}
 	for n, r := range last {
 		if r.Header.Get("Content-Md5") == "" {

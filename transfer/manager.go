@@ -53,7 +53,7 @@ type s3API interface {
 	DeleteObject(ctx context.Context, bucket, key, versionID string, opts ...client.DeleteOption) error
 	DeleteObjects(ctx context.Context, bucket string, ids []client.ObjectID, opts ...client.DeleteOption) (client.DeleteObjectsOutput, error)
 	ListObjects(ctx context.Context, in client.ListObjectsInput) iter.Seq2[*client.ObjectPage, error]
-	CreateMultipartUpload(ctx context.Context, in client.CreateMultipartUploadInput) (string, error)
+	CreateMultipartUpload(ctx context.Context, in client.CreateMultipartUploadInput) (client.CreateMultipartUploadOutput, error)
 	UploadPart(ctx context.Context, in client.UploadPartInput) (client.UploadPartOutput, error)
 	UploadPartCopy(ctx context.Context, in client.UploadPartCopyInput) (client.UploadPartCopyOutput, error)
 	CompleteMultipartUpload(ctx context.Context, in client.CompleteMultipartUploadInput) (client.CompleteMultipartUploadOutput, error)

@@ -32,7 +32,11 @@ type mpu struct {
 	in  UploadInput
 	obj object
 	id  string
-	hs  *partHashers // the MD5s of parts in flight, side by side
+	// answeredSSE is the encryption the service named when the upload
+	// began ("" for one resumed): SSE-KMS from a bucket's default means
+	// part ETags that are no MD5s.
+	answeredSSE string
+	hs          *partHashers // the MD5s of parts in flight, side by side
 	// src is the file parts are read from, whose change explains a part
 	// that reads short; nil for a stream.
 	src *source
@@ -71,16 +75,18 @@ func (m *Manager) createUpload(ctx context.Context, in UploadInput, obj object, 
 		}
 		attrs.Metadata[PartSizeMetadata] = strconv.FormatInt(partSize, 10)
 	}
-	var id string
+	var out client.CreateMultipartUploadOutput
 	err := m.withSlot(ctx, func() (err error) {
-		id, err = m.c.CreateMultipartUpload(ctx, client.CreateMultipartUploadInput{Bucket: in.Bucket, Key: in.Key,
+		out, err = m.c.CreateMultipartUpload(ctx, client.CreateMultipartUploadInput{Bucket: in.Bucket, Key: in.Key,
 			ChecksumAlgorithm: in.ChecksumAlgorithm, ObjectAttributes: attrs})
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return m.openUpload(in, obj, id), nil
+	u := m.openUpload(in, obj, out.UploadID)
+	u.answeredSSE = out.SSE
+	return u, nil
 }
 
 // openUpload is the mpu of an upload already created.
@@ -152,7 +158,8 @@ func (u *mpu) sendPart(ctx context.Context, p *part, sum partSum) error {
 // sends it, which saves reading the part a second time (about a tenth of
 // an upload's CPU): when nothing must precede the body (no SHA-256 to sign
 // it with, as over plain HTTP; no flexible checksum), when the ETag that
-// comes back is the MD5 to compare it with (not with SSE-KMS or SSE-C),
+// comes back is the MD5 to compare it with (not with SSE-KMS or SSE-C,
+// whether asked for or named by the service when the upload began),
 // when no earlier run's part must be matched first (a resumed upload),
 // and while the service has not shown it needs the digest first (see
 // Manager.digestFirst).
@@ -162,7 +169,7 @@ func (u *mpu) sendPart(ctx context.Context, p *part, sum partSum) error {
 // not the MD5 of the bytes sent fails the upload before it completes.
 func (u *mpu) hashWhileSending(p *part) bool {
 	_, resumed := u.onService[int32(p.n)]
-	return p.body != nil && !resumed && u.in.ChecksumAlgorithm == "" && md5Comparable(u.in.SSE) &&
+	return p.body != nil && !resumed && u.in.ChecksumAlgorithm == "" && writeMD5Comparable(u.in.SSE, u.answeredSSE) &&
 		!u.m.c.SignsPayload() && !u.m.digestFirst.Load()
 }
 

@@ -175,7 +175,7 @@ func TestObjects(t *testing.T) {
 func TestMultipartUploads(t *testing.T) {
 	e := start(t)
 	e.bucket("mpu")
-	id := must(e.s3.CreateMultipartUpload(ctx(t), client.CreateMultipartUploadInput{Bucket: "mpu", Key: "big.zip", ObjectAttributes: client.ObjectAttributes{ContentType: "application/zip"}}))(t)
+	id := must(e.s3.CreateMultipartUpload(ctx(t), client.CreateMultipartUploadInput{Bucket: "mpu", Key: "big.zip", ObjectAttributes: client.ObjectAttributes{ContentType: "application/zip"}}))(t).UploadID
 	part := strings.Repeat("x", 2048)
 	etag := must(e.s3.UploadPart(ctx(t), client.UploadPartInput{Bucket: "mpu", Key: "big.zip", UploadID: id, PartNumber: 1, Body: strings.NewReader(part), ContentLength: 2048}))(t)
 

@@ -186,7 +186,8 @@ var serverCases = slices.Concat(
 			e, sw := misbehavingEnv(t)
 			var ids []string
 			for range 2 {
-				id, err := e.c.CreateMultipartUpload(context.Background(), client.CreateMultipartUploadInput{Bucket: bucket, Key: "k"})
+				up, err := e.c.CreateMultipartUpload(context.Background(), client.CreateMultipartUploadInput{Bucket: bucket, Key: "k"})
+				id := up.UploadID
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -132,7 +132,8 @@ func TestBucketsObjectsUploads(t *testing.T) {
 	}
 
 	c := e.Client()
-	id, err := c.CreateMultipartUpload(t.Context(), clientUpload("photos", "big.bin"))
+	up, err := c.CreateMultipartUpload(t.Context(), clientUpload("photos", "big.bin"))
+	id := up.UploadID
 	if err != nil {
 		t.Fatal(err)
 	}
