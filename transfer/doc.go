@@ -94,15 +94,17 @@
 // digests (MD5, over plain HTTP the SHA-256 the request is signed with,
 // the flexible checksum), sent with them in its Content-MD5 and headers,
 // so the service refuses bytes damaged on the way. Every PutObject
-// carries Content-MD5. A service that refuses a part without a digest
-// (S3 in a bucket with Object Lock), or whose part ETags are not MD5s,
-// gets that part again the second way, and every part after. A single
-// PUT's ETag is compared where the service uses MD5 ETags: not with SSE-KMS
-// or SSE-C, whether the request asked for it or the service's answer says
-// it applied it (x-amz-server-side-encryption, as in a bucket whose default
-// encryption is SSE-KMS); the same decides for parts, the composite ETag
-// and copies. Downloads check the size and,
-// where the ETag allows, the MD5 or the composite ETag; the part size for
+// carries Content-MD5. An ETag is compared with the MD5 only where it is
+// one: not with SSE-KMS or SSE-C, whether the request asked for it or the
+// service's answer says it applied it (x-amz-server-side-encryption, as in
+// a bucket whose default encryption is SSE-KMS; for a multipart upload,
+// already in the answer to CreateMultipartUpload, so its parts go the
+// second way from the start); the same decides for single PUTs, parts, the
+// composite ETag and copies. A service that refuses a part without a
+// digest (S3 in a bucket with Object Lock), or whose part ETags are not
+// MD5s, gets that part again the second way, and every part after.
+// Downloads check the size and, where the ETag allows, the MD5 or the
+// composite ETag; the part size for
 // the latter is recorded at upload in the metadata x-amz-meta-qcli-part-size
 // (PartSizeMetadata), or found with a HEAD of part 1 for objects other
 // tools wrote. A mismatch is an error, never a success. Result.Verified
