@@ -182,23 +182,33 @@ func (u *mpu) hashWhileSending(p *part) bool {
 // the other way, with its Content-MD5, as every part after it is: so no
 // part is stored unchecked.
 func (u *mpu) sendHashing(ctx context.Context, p *part) error {
+	out, sum, err := u.sendWhileHashing(ctx, p)
+	switch {
+	case errors.Is(err, client.ErrInvalidRequest), err == nil && !etagIsMD5(u.in.SSE, out.SSE, out.ETag):
+		return u.sendAgainWithDigest(ctx, p)
+	case err != nil:
+		return err
+	case sum == nil: // the client did not read the body whole, in order: hash it apart
+		return u.resend(ctx, p)
+	}
+	return u.checkPart(p, *sum, out)
+}
+
+// sendWhileHashing sends p without a Content-MD5 and returns the MD5 of
+// the bytes its last attempt sent; nil when the client did not read them
+// whole and in order. The hasher is released before any resend takes one.
+func (u *mpu) sendWhileHashing(ctx context.Context, p *part) (client.UploadPartOutput, *partSum, error) {
 	body := &hashingBody{r: p.sendBody(), newHash: u.hs.New}
 	defer body.close()
 	out, err := u.uploadPart(ctx, p, body, "", partSum{})
-	if errors.Is(err, client.ErrInvalidRequest) {
-		return u.sendAgainWithDigest(ctx, p)
-	}
 	if err != nil {
-		return err
+		return out, nil, err
 	}
 	sum, ok := body.sum(p.size)
-	if !etagIsMD5(u.in.SSE, out.SSE, out.ETag) {
-		return u.sendAgainWithDigest(ctx, p)
+	if !ok {
+		return out, nil, nil
 	}
-	if !ok { // the client read the body out of order: hash it apart
-		return u.resend(ctx, p)
-	}
-	return u.checkPart(p, sum, out)
+	return out, &sum, nil
 }
 
 // sendAgainWithDigest sends p again, hashed first, after the service

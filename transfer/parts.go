@@ -37,9 +37,9 @@ type part struct {
 	n         int
 	off, size int64
 	body      io.ReadSeeker
-	report    func(int64) // progress: bytes of the part sent
-	release   func()      // gives a pooled buffer back, if the part has one
-	sent      *progressReader
+	report    func(int64)     // progress: bytes of the part sent
+	release   func()          // gives a pooled buffer back, if the part has one
+	sent      *progressReader // what every request of the part reads (sendBody)
 }
 
 // sendBody is the part's body, reporting each byte sent once, however
